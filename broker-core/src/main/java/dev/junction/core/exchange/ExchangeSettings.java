@@ -1,0 +1,20 @@
+package dev.junction.core.exchange;
+
+import dev.junction.core.Arguments;
+
+import java.util.Map;
+
+/** What exchange.declare fixes for an exchange's lifetime. */
+public record ExchangeSettings(boolean durable, boolean autoDelete, boolean internal, Map<String, Object> arguments) {
+    public ExchangeSettings {
+        arguments = Arguments.copyOf(arguments);
+    }
+
+    public static ExchangeSettings builtIn() {
+        return new ExchangeSettings(true, false, false, Map.of());
+    }
+
+    public static ExchangeSettings plain() {
+        return new ExchangeSettings(false, false, false, Map.of());
+    }
+}

@@ -1,0 +1,91 @@
+package dev.junction.core.exchange;
+
+import dev.junction.core.message.Message;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Routes by comparing message headers with binding arguments, as RabbitMQ does: {@code x-match} is {@code all}
+ * (the default) or {@code any}, and their {@code -with-x} forms also compare arguments whose names start with
+ * {@code x-}, which the plain forms skip. An argument with no value (AMQP void) matches a header of that name
+ * whatever its value.
+ */
+public final class HeadersExchange extends Exchange {
+    private static final Binding[] NONE = new Binding[0];
+
+    private volatile Binding[] bindings = NONE;
+
+    public HeadersExchange(String name, ExchangeSettings settings) {
+        super(name, settings);
+    }
+
+    @Override
+    public ExchangeType type() {
+        return ExchangeType.HEADERS;
+    }
+
+    @Override
+    protected void routeToBindings(Message message, RouteCollector collector) {
+        Map<String, Object> headers = message.properties().headers();
+        for (Binding binding : bindings) {
+            if (matches(binding.arguments(), headers)) {
+                binding.destination().accept(message, collector);
+            }
+        }
+    }
+
+    static boolean matches(Map<String, Object> arguments, Map<String, Object> headers) {
+        String mode = String.valueOf(arguments.getOrDefault("x-match", "all"));
+        boolean any = mode.startsWith("any");
+        boolean compareX = mode.endsWith("-with-x");
+        for (Map.Entry<String, Object> argument : arguments.entrySet()) {
+            String key = argument.getKey();
+            if (key.equals("x-match") || (!compareX && key.startsWith("x-"))) {
+                continue;
+            }
+            boolean hit = headers != null && headers.containsKey(key)
+                    && (argument.getValue() == null || valuesEqual(argument.getValue(), headers.get(key)));
+            if (any && hit) {
+                return true;
+            }
+            if (!any && !hit) {
+                return false;
+            }
+        }
+        // "all" holds when no condition failed; "any" needed a hit and found none.
+        return !any;
+    }
+
+    /** Integers of different widths and text of different string types compare by value, as clients expect. */
+    private static boolean valuesEqual(Object expected, Object actual) {
+        if (expected instanceof byte[] a && actual instanceof byte[] b) {
+            return Arrays.equals(a, b);
+        }
+        if (isIntegral(expected) && isIntegral(actual)) {
+            return ((Number) expected).longValue() == ((Number) actual).longValue();
+        }
+        if (expected instanceof CharSequence && actual instanceof CharSequence) {
+            return expected.toString().contentEquals((CharSequence) actual);
+        }
+        return Objects.equals(expected, actual);
+    }
+
+    private static boolean isIntegral(Object value) {
+        return value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte;
+    }
+
+    @Override
+    protected void indexBinding(Binding binding) {
+        Binding[] current = bindings;
+        Binding[] next = Arrays.copyOf(current, current.length + 1);
+        next[current.length] = binding;
+        bindings = next;
+    }
+
+    @Override
+    protected void unindexBinding(Binding binding) {
+        bindings = Arrays.stream(bindings).filter(b -> !b.equals(binding)).toArray(Binding[]::new);
+    }
+}

@@ -1,0 +1,92 @@
+package dev.junction.core.message;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.util.AbstractReferenceCounted;
+import io.netty.util.ReferenceCounted;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One published message. It is created once per publish and shared by every queue it is routed to: each queue
+ * holds one reference (taken by the router) and releases it when the message is settled or dropped, so the body
+ * is never copied per subscriber. When the last reference goes, the body buffer is released.
+ */
+public final class Message extends AbstractReferenceCounted {
+    private static final AtomicLong IDS = new AtomicLong();
+
+    private final long id;
+    private final String exchange;
+    private final String routingKey;
+    private final MessageProperties properties;
+    private final ByteBuf body;
+    private final long publishedAtNanos;
+
+    /** Takes ownership of {@code body}: the caller must not release it afterwards. */
+    public Message(String exchange, String routingKey, MessageProperties properties, ByteBuf body) {
+        this.id = IDS.incrementAndGet();
+        this.exchange = exchange;
+        this.routingKey = routingKey;
+        this.properties = properties == null ? MessageProperties.EMPTY : properties;
+        this.body = body;
+        this.publishedAtNanos = System.nanoTime();
+    }
+
+    /** Unique within this broker process; the store maps it to its own record ids. */
+    public long id() {
+        return id;
+    }
+
+    public String exchange() {
+        return exchange;
+    }
+
+    public String routingKey() {
+        return routingKey;
+    }
+
+    public MessageProperties properties() {
+        return properties;
+    }
+
+    /** The body, still owned by this message: use {@code retainedDuplicate()} to hand it to a writer. */
+    public ByteBuf body() {
+        return body;
+    }
+
+    public int bodySize() {
+        return body.readableBytes();
+    }
+
+    public long publishedAtNanos() {
+        return publishedAtNanos;
+    }
+
+    @Override
+    protected void deallocate() {
+        body.release();
+    }
+
+    @Override
+    public Message touch(Object hint) {
+        body.touch(hint);
+        return this;
+    }
+
+    @Override
+    public Message retain() {
+        super.retain();
+        return this;
+    }
+
+    @Override
+    public ReferenceCounted retain(int increment) {
+        super.retain(increment);
+        return this;
+    }
+
+    @Override
+    public String toString() {
+        return "Message{id=" + id + ", exchange='" + exchange + "', routingKey='" + routingKey + "', bytes="
+                + body.readableBytes() + '}';
+    }
+}

@@ -1,0 +1,13 @@
+package dev.junction.core.queue;
+
+/**
+ * How a consumer takes messages. {@code prefetch} bounds its unsettled deliveries (0: unbounded); with
+ * {@code autoAck} a delivery is settled as it is handed over, as AMQP's no-ack and MQTT's QoS 0 want.
+ */
+public record ConsumerOptions(int prefetch, boolean autoAck, boolean exclusive) {
+    public ConsumerOptions {
+        if (prefetch < 0) {
+            throw new IllegalArgumentException("prefetch must not be negative, was " + prefetch);
+        }
+    }
+}

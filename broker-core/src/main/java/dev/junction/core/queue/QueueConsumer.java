@@ -1,0 +1,22 @@
+package dev.junction.core.queue;
+
+/**
+ * The protocol side of a subscription to a queue. Every call comes on the queue's shard thread and must hand work
+ * over to the consumer's own thread (its connection's event loop) without blocking.
+ */
+public interface QueueConsumer {
+    /** A message for this consumer; it owns one reference to the message until it settles or drops it. */
+    void deliver(Delivery delivery);
+
+    /** The queue was deleted under the consumer (AMQP sends basic.cancel). Unsettled deliveries are void. */
+    void queueDeleted(Queue queue);
+
+    /**
+     * Whether the consumer can take a message now: false while its connection's outbound buffer is full, so the
+     * queue holds messages instead of growing memory on the socket side. It calls {@link Subscription#resume()}
+     * when it can take more.
+     */
+    default boolean isWritable() {
+        return true;
+    }
+}

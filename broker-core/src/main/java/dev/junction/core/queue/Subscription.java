@@ -1,0 +1,64 @@
+package dev.junction.core.queue;
+
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * One consumer's attachment to a queue: what the protocol side calls to settle, requeue, resume or cancel.
+ * Its mutable state ({@code unsettled}) is touched only on the queue's shard thread.
+ */
+public final class Subscription {
+    private final Queue queue;
+    private final QueueConsumer consumer;
+    private final ConsumerOptions options;
+    final Set<Long> unsettled = new HashSet<>();
+    boolean cancelled;
+
+    Subscription(Queue queue, QueueConsumer consumer, ConsumerOptions options) {
+        this.queue = queue;
+        this.consumer = consumer;
+        this.options = options;
+    }
+
+    public Queue queue() {
+        return queue;
+    }
+
+    public QueueConsumer consumer() {
+        return consumer;
+    }
+
+    public ConsumerOptions options() {
+        return options;
+    }
+
+    /** Settles a delivery for this queue alone (AMQP ack, MQTT PUBACK/PUBCOMP). */
+    public void settle(long entryId) {
+        queue.settle(this, entryId);
+    }
+
+    /** Returns a delivery to the queue (AMQP reject/nack with requeue), to be delivered again, marked redelivered. */
+    public void requeue(long entryId) {
+        queue.requeue(this, entryId);
+    }
+
+    /** Drops a delivery without requeueing it (AMQP reject/nack without requeue). */
+    public void discard(long entryId) {
+        queue.settle(this, entryId);
+    }
+
+    /** The consumer can take messages again after {@link QueueConsumer#isWritable()} said no. */
+    public void resume() {
+        queue.resume();
+    }
+
+    /** Ends the subscription; its unsettled deliveries go back to the queue. */
+    public void cancel() {
+        queue.cancel(this);
+    }
+
+    boolean hasCredit() {
+        return !cancelled && (options.prefetch() == 0 || unsettled.size() < options.prefetch())
+                && consumer.isWritable();
+    }
+}

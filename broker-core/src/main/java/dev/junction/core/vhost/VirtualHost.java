@@ -1,0 +1,315 @@
+package dev.junction.core.vhost;
+
+import dev.junction.core.BrokerException;
+import dev.junction.core.exchange.Binding;
+import dev.junction.core.exchange.DefaultExchange;
+import dev.junction.core.exchange.Destination;
+import dev.junction.core.exchange.Exchange;
+import dev.junction.core.exchange.ExchangeFactory;
+import dev.junction.core.exchange.ExchangeSettings;
+import dev.junction.core.exchange.ExchangeType;
+import dev.junction.core.exchange.RouteCollector;
+import dev.junction.core.message.Message;
+import dev.junction.core.queue.Queue;
+import dev.junction.core.queue.QueueSettings;
+import dev.junction.core.thread.ShardGroup;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A namespace of exchanges, queues and bindings. Publishing reads the maps and the exchanges' indexes without
+ * locks; declarations, deletions and binding changes (rare next to publishes) are serialised by one topology lock
+ * so that each change is applied whole, in order, by one writer at a time.
+ */
+public final class VirtualHost {
+    private static final String RESERVED_PREFIX = "amq.";
+
+    private final String name;
+    private final ShardGroup shards;
+    private final ConcurrentHashMap<String, Exchange> exchanges = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Queue> queues = new ConcurrentHashMap<>();
+    private final Object topologyLock = new Object();
+
+    public VirtualHost(String name, ShardGroup shards) {
+        this.name = name;
+        this.shards = shards;
+        exchanges.put("", new DefaultExchange(queues::get));
+        for (ExchangeType type : ExchangeType.values()) {
+            String exchangeName = RESERVED_PREFIX + type.wireName();
+            exchanges.put(exchangeName, ExchangeFactory.create(exchangeName, type, ExchangeSettings.builtIn()));
+        }
+        exchanges.put("amq.match", ExchangeFactory.create("amq.match", ExchangeType.HEADERS,
+                ExchangeSettings.builtIn()));
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Exchange exchange(String exchangeName) {
+        return exchanges.get(exchangeName);
+    }
+
+    public Queue queue(String queueName) {
+        return queues.get(queueName);
+    }
+
+    public Collection<Exchange> exchanges() {
+        return exchanges.values();
+    }
+
+    public Collection<Queue> queues() {
+        return queues.values();
+    }
+
+    // ---- publishing (any thread, lock-free) ----
+
+    /**
+     * Routes a message and hands one reference to each queue it reaches; the caller's reference is released.
+     * Returns the queues it reached (empty: unroutable).
+     */
+    public List<Queue> publish(String exchangeName, Message message) {
+        try {
+            Exchange exchange = exchanges.get(exchangeName);
+            if (exchange == null) {
+                throw notFound("exchange", exchangeName);
+            }
+            if (exchange.settings().internal()) {
+                throw BrokerException.accessRefused(
+                        "cannot publish to internal exchange '" + exchangeName + "' in vhost '" + name + "'");
+            }
+            RouteCollector collector = new RouteCollector();
+            exchange.route(message, collector);
+            List<Queue> targets = collector.queues();
+            for (Queue queue : targets) {
+                queue.enqueue(message.retain());
+            }
+            return targets;
+        } finally {
+            message.release();
+        }
+    }
+
+    // ---- exchanges ----
+
+    public Exchange declareExchange(String exchangeName, ExchangeType type, ExchangeSettings settings) {
+        synchronized (topologyLock) {
+            Exchange existing = exchanges.get(exchangeName);
+            if (existing != null) {
+                if (!existing.isEquivalent(type, settings)) {
+                    throw BrokerException.preconditionFailed(inequivalence(existing, type, settings));
+                }
+                return existing;
+            }
+            if (exchangeName.isEmpty() || exchangeName.startsWith(RESERVED_PREFIX)) {
+                throw BrokerException.accessRefused("exchange name '" + exchangeName
+                        + "' contains reserved prefix 'amq.'");
+            }
+            Exchange created = ExchangeFactory.create(exchangeName, type, settings);
+            exchanges.put(exchangeName, created);
+            return created;
+        }
+    }
+
+    /** Exchange.declare with passive set: only checks that the exchange exists. */
+    public Exchange existingExchange(String exchangeName) {
+        Exchange exchange = exchanges.get(exchangeName);
+        if (exchange == null) {
+            throw notFound("exchange", exchangeName);
+        }
+        return exchange;
+    }
+
+    /** Deleting an exchange that does not exist succeeds, as in RabbitMQ. */
+    public void deleteExchange(String exchangeName, boolean ifUnused) {
+        synchronized (topologyLock) {
+            Exchange exchange = exchanges.get(exchangeName);
+            if (exchange == null) {
+                return;
+            }
+            if (exchangeName.isEmpty() || exchangeName.startsWith(RESERVED_PREFIX)) {
+                throw BrokerException.accessRefused("cannot delete exchange '" + exchangeName + "' in vhost '"
+                        + name + "': it is a built-in exchange");
+            }
+            if (ifUnused && !exchange.bindings().isEmpty()) {
+                throw BrokerException.preconditionFailed("exchange '" + exchangeName + "' in vhost '" + name
+                        + "' in use");
+            }
+            exchanges.remove(exchangeName);
+            for (Binding binding : List.copyOf(exchange.bindings())) {
+                exchange.removeBinding(binding);
+            }
+            removeBindingsTo(exchange);
+        }
+    }
+
+    // ---- queues ----
+
+    public Queue declareQueue(String queueName, QueueSettings settings) {
+        synchronized (topologyLock) {
+            Queue existing = queues.get(queueName);
+            if (existing != null) {
+                checkAccessibleBy(existing, settings.exclusiveOwner());
+                if (!existing.settings().isEquivalent(settings)) {
+                    throw BrokerException.preconditionFailed("inequivalent arguments for queue '" + queueName
+                            + "' in vhost '" + name + "'");
+                }
+                return existing;
+            }
+            if (queueName.isEmpty() || queueName.startsWith(RESERVED_PREFIX) && !queueName.startsWith("amq.gen-")) {
+                throw BrokerException.accessRefused("queue name '" + queueName + "' contains reserved prefix 'amq.'");
+            }
+            Queue created = new Queue(queueName, settings, shards.shardFor(name + '/' + queueName));
+            queues.put(queueName, created);
+            return created;
+        }
+    }
+
+    /** Queue.declare with passive set, or any operation on a named queue by a connection. */
+    public Queue existingQueue(String queueName, Object requester) {
+        Queue queue = queues.get(queueName);
+        if (queue == null) {
+            throw notFound("queue", queueName);
+        }
+        checkAccessibleBy(queue, requester);
+        return queue;
+    }
+
+    /**
+     * Deletes a queue with its bindings; completes with the number of messages it held. A queue that does not
+     * exist is deleted already (as in RabbitMQ).
+     */
+    public CompletableFuture<Integer> deleteQueue(String queueName, Object requester, boolean ifUnused,
+                                                  boolean ifEmpty) {
+        synchronized (topologyLock) {
+            Queue queue = queues.get(queueName);
+            if (queue == null) {
+                return CompletableFuture.completedFuture(0);
+            }
+            checkAccessibleBy(queue, requester);
+            if (ifUnused && queue.consumerCount() > 0) {
+                throw BrokerException.preconditionFailed("queue '" + queueName + "' in vhost '" + name
+                        + "' in use");
+            }
+            if (ifEmpty && queue.readyCount() + queue.unsettledCount() > 0) {
+                throw BrokerException.preconditionFailed("queue '" + queueName + "' in vhost '" + name
+                        + "' is not empty");
+            }
+            queues.remove(queueName);
+            removeBindingsTo(queue);
+            return queue.delete();
+        }
+    }
+
+    private void checkAccessibleBy(Queue queue, Object requester) {
+        Object owner = queue.settings().exclusiveOwner();
+        if (owner != null && owner != requester) {
+            throw BrokerException.resourceLocked("cannot obtain exclusive access to locked queue '"
+                    + queue.name() + "' in vhost '" + name + "'");
+        }
+    }
+
+    // ---- bindings ----
+
+    public void bindQueue(String exchangeName, String queueName, String routingKey, Map<String, Object> arguments,
+                          Object requester) {
+        synchronized (topologyLock) {
+            Queue queue = existingQueue(queueName, requester);
+            bind(bindableSource(exchangeName), queue, routingKey, arguments);
+        }
+    }
+
+    public void unbindQueue(String exchangeName, String queueName, String routingKey, Map<String, Object> arguments,
+                            Object requester) {
+        synchronized (topologyLock) {
+            Queue queue = existingQueue(queueName, requester);
+            unbind(bindableSource(exchangeName), queue, routingKey, arguments);
+        }
+    }
+
+    public void bindExchange(String sourceName, String destinationName, String routingKey,
+                             Map<String, Object> arguments) {
+        synchronized (topologyLock) {
+            Exchange destination = bindableSource(destinationName);
+            bind(bindableSource(sourceName), destination, routingKey, arguments);
+        }
+    }
+
+    public void unbindExchange(String sourceName, String destinationName, String routingKey,
+                               Map<String, Object> arguments) {
+        synchronized (topologyLock) {
+            Exchange destination = bindableSource(destinationName);
+            unbind(bindableSource(sourceName), destination, routingKey, arguments);
+        }
+    }
+
+    private Exchange bindableSource(String exchangeName) {
+        if (exchangeName.isEmpty()) {
+            throw BrokerException.accessRefused("operation not permitted on the default exchange");
+        }
+        return existingExchange(exchangeName);
+    }
+
+    private static void bind(Exchange source, Destination destination, String routingKey,
+                             Map<String, Object> arguments) {
+        source.addBinding(new Binding(source, destination, routingKey, arguments));
+    }
+
+    private void unbind(Exchange source, Destination destination, String routingKey,
+                        Map<String, Object> arguments) {
+        if (source.removeBinding(new Binding(source, destination, routingKey, arguments))) {
+            deleteIfAutoDeleteAndUnused(source);
+        }
+    }
+
+    private void removeBindingsTo(Destination destination) {
+        List<Exchange> sourcesLosingBindings = new ArrayList<>();
+        for (Exchange exchange : exchanges.values()) {
+            for (Binding binding : List.copyOf(exchange.bindings())) {
+                if (binding.destination() == destination && exchange.removeBinding(binding)) {
+                    sourcesLosingBindings.add(exchange);
+                }
+            }
+        }
+        sourcesLosingBindings.forEach(this::deleteIfAutoDeleteAndUnused);
+    }
+
+    private void deleteIfAutoDeleteAndUnused(Exchange exchange) {
+        if (exchange.settings().autoDelete() && exchange.bindings().isEmpty()
+                && exchanges.remove(exchange.name(), exchange)) {
+            removeBindingsTo(exchange);
+        }
+    }
+
+    private BrokerException notFound(String kind, String resourceName) {
+        return BrokerException.notFound("no " + kind + " '" + resourceName + "' in vhost '" + name + "'");
+    }
+
+    private String inequivalence(Exchange existing, ExchangeType type, ExchangeSettings settings) {
+        String prefix = "inequivalent arg ";
+        String suffix = " for exchange '" + existing.name() + "' in vhost '" + name + "'";
+        if (existing.type() != type) {
+            return prefix + "'type'" + suffix + ": received '" + type.wireName() + "' but current is '"
+                    + existing.type().wireName() + "'";
+        }
+        ExchangeSettings current = existing.settings();
+        if (current.durable() != settings.durable()) {
+            return prefix + "'durable'" + suffix + ": received '" + settings.durable() + "' but current is '"
+                    + current.durable() + "'";
+        }
+        if (current.autoDelete() != settings.autoDelete()) {
+            return prefix + "'auto_delete'" + suffix + ": received '" + settings.autoDelete()
+                    + "' but current is '" + current.autoDelete() + "'";
+        }
+        if (current.internal() != settings.internal()) {
+            return prefix + "'internal'" + suffix + ": received '" + settings.internal() + "' but current is '"
+                    + current.internal() + "'";
+        }
+        return "inequivalent arguments" + suffix;
+    }
+}

@@ -85,7 +85,8 @@ class RoundTripTest {
         try {
             assertEquals(2, payload.refCnt(), "the written buffer holds one reference, the caller the other");
             payload.setByte(0, 'S');
-            assertEquals((byte) 'S', body.getByte(body.readerIndex()), "the written buffer shares the payload's memory");
+            assertEquals((byte) 'S', body.getByte(body.readerIndex()),
+                    "the written buffer shares the payload's memory");
             assertEquals(5, header.readableBytes());
         } finally {
             header.release();
@@ -127,12 +128,11 @@ class RoundTripTest {
 
     @Test
     void invalidPacketsCannotBeConstructed() {
-        ByteBuf empty = Unpooled.EMPTY_BUFFER;
-        assertThrows(IllegalArgumentException.class, () -> new Publish("a/+", MqttQos.AT_MOST_ONCE, false, false, 0, empty));
-        assertThrows(IllegalArgumentException.class, () -> new Publish("", MqttQos.AT_MOST_ONCE, false, false, 0, empty));
-        assertThrows(IllegalArgumentException.class, () -> new Publish("a", MqttQos.AT_MOST_ONCE, true, false, 0, empty));
-        assertThrows(IllegalArgumentException.class, () -> new Publish("a", MqttQos.AT_LEAST_ONCE, false, false, 0, empty));
-        assertThrows(IllegalArgumentException.class, () -> new Publish("a", MqttQos.AT_MOST_ONCE, false, false, 3, empty));
+        assertInvalidPublish("a/+", MqttQos.AT_MOST_ONCE, false, 0);
+        assertInvalidPublish("", MqttQos.AT_MOST_ONCE, false, 0);
+        assertInvalidPublish("a", MqttQos.AT_MOST_ONCE, true, 0);
+        assertInvalidPublish("a", MqttQos.AT_LEAST_ONCE, false, 0);
+        assertInvalidPublish("a", MqttQos.AT_MOST_ONCE, false, 3);
         assertThrows(IllegalArgumentException.class, () -> new PubAck(0x10000));
         assertThrows(IllegalArgumentException.class, () -> new Subscribe(1, List.of()));
         assertThrows(IllegalArgumentException.class, () -> new Unsubscribe(1, List.of("a/#/b")));
@@ -141,6 +141,11 @@ class RoundTripTest {
                 () -> new Connect(MqttProtocolVersion.MQTT_3_1_1, true, 0, "c", null, null, new byte[1]));
         assertThrows(IllegalArgumentException.class,
                 () -> new Connect(MqttProtocolVersion.MQTT_3_1_1, true, 0x10000, "c", null, null, null));
+    }
+
+    private static void assertInvalidPublish(String topic, MqttQos qos, boolean dup, int packetId) {
+        assertThrows(IllegalArgumentException.class,
+                () -> new Publish(topic, qos, dup, false, packetId, Unpooled.EMPTY_BUFFER));
     }
 
     @Test

@@ -107,11 +107,14 @@ final class LogState {
      * it for compaction if little is. The active segment is left alone.
      */
     void reclaim(Segment segment) {
+        if (!reclaimable(segment)) {
+            return;
+        }
         ArrayDeque<Segment> pending = new ArrayDeque<>(1);
         pending.add(segment);
         Segment next;
         while ((next = pending.poll()) != null) {
-            if (next == active || next.deleted) {
+            if (!reclaimable(next)) {
                 continue;
             }
             if (next.liveRecords == 0) {
@@ -119,11 +122,19 @@ final class LogState {
                     pending.addAll(next.releaseHolders.keySet());
                     next.releaseHolders.clear();
                 }
-            } else if (!next.awaitingCompaction && next.belowThreshold(compactionThreshold)) {
+            } else {
                 next.awaitingCompaction = true;
                 compactionQueue.add(next);
             }
         }
+    }
+
+    /** Whether {@link #reclaim} would delete the segment or queue it; cheap, as it runs for every release. */
+    private boolean reclaimable(Segment segment) {
+        if (segment == active || segment.deleted) {
+            return false;
+        }
+        return segment.liveRecords == 0 || (!segment.awaitingCompaction && segment.belowThreshold(compactionThreshold));
     }
 
     /** Queues a segment for compaction whatever its live fraction (it holds records superseded by copies). */

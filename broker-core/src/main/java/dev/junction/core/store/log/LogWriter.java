@@ -370,7 +370,8 @@ final class LogWriter implements Runnable {
 
     private void roll() throws IOException {
         Segment sealed = state.active();
-        if (dirty && intervalNanos > 0) {
+        // Even under "never": one fsync per sealed segment is cheap, and close() then only has the active one to force.
+        if (dirty) {
             force(sealed);
         }
         // Strictly above the sealed base, so segments created without any append in between get distinct names.
@@ -412,6 +413,7 @@ final class LogWriter implements Runnable {
             if (dirty) {
                 force(active);
             }
+            directory.sync();
         } catch (IOException e) {
             closeFailure = e;
         }

@@ -92,7 +92,7 @@ final class SegmentDirectory {
         try {
             segment.closeChannel();
             Files.deleteIfExists(segment.path);
-            forceDirectory();
+            sync();
             return true;
         } catch (IOException e) {
             LOG.warn("Could not delete dead segment {}; it will be retried when the log is next opened", segment.path, e);
@@ -102,11 +102,12 @@ final class SegmentDirectory {
 
     private void syncEntries() throws IOException {
         if (syncEntries) {
-            forceDirectory();
+            sync();
         }
     }
 
-    private void forceDirectory() throws IOException {
+    /** Makes the directory's entries (creations, deletions) durable. */
+    void sync() throws IOException {
         try (FileChannel dir = FileChannel.open(path, StandardOpenOption.READ)) {
             dir.force(true);
         }

@@ -392,17 +392,18 @@ class SegmentedLogTest {
 
     @Test
     void closingFromAListenerIsRefused() throws Exception {
-        try (SegmentedLog log = SegmentedLog.open(config(), new Recovered())) {
-            CompletableFuture<Throwable> attempt = new CompletableFuture<>();
-            log.append((byte) 1, Unpooled.wrappedBuffer(bytes("a")), (id, f) -> {
-                try {
-                    log.close();
-                    attempt.complete(null);
-                } catch (Throwable e) {
-                    attempt.complete(e);
-                }
-            });
-            assertInstanceOf(IllegalStateException.class, attempt.get(10, TimeUnit.SECONDS));
-        }
+        SegmentedLog log = SegmentedLog.open(config(), new Recovered());
+        CompletableFuture<Throwable> attempt = new CompletableFuture<>();
+        log.append((byte) 1, Unpooled.wrappedBuffer(bytes("a")), (id, f) -> {
+            try {
+                log.close();
+                attempt.complete(null);
+            } catch (Throwable e) {
+                attempt.complete(e);
+            }
+        });
+        assertInstanceOf(IllegalStateException.class, attempt.get(10, TimeUnit.SECONDS));
+        appendAndWait(log, "the writer carries on");
+        log.close();
     }
 }

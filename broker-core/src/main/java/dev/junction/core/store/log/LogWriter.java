@@ -6,7 +6,6 @@ import java.nio.channels.FileChannel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.zip.CRC32C;
@@ -22,8 +21,7 @@ import org.slf4j.LoggerFactory;
  * next batch: group commit without a timer.
  *
  * <p>After a write or fsync fails, the batch is cut off the file again, its listeners fail, and the writer refuses
- * requests for {@link #RETRY_AFTER_FAILURE_NANOS}; the first batch after that is a real attempt, and its success
- * makes the log writable again. If even cutting the failed batch off fails, the log refuses writes until reopened.
+ * requests for a while (see {@link WriteFailure}).
  */
 final class LogWriter implements Runnable {
 
@@ -31,7 +29,6 @@ final class LogWriter implements Runnable {
 
     static final int MAX_BATCH_REQUESTS = 1024;
     static final long MAX_BATCH_BYTES = 4L << 20;
-    static final long RETRY_AFTER_FAILURE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final MessagePassingQueue<LogRequest> queue = new MpscUnboundedArrayQueue<>(1024);
     private final LogConfig config;
@@ -42,6 +39,7 @@ final class LogWriter implements Runnable {
     private final boolean forceEveryBatch;
     /** Zero unless the policy is {@code interval}. */
     private final long intervalNanos;
+    private final WriteFailure failure;
 
     /** Headers of the batch's records, and the whole frames of its release records. */
     private final ByteBuffer frameHeads =
@@ -54,11 +52,6 @@ final class LogWriter implements Runnable {
     private LogRequest carried;
     private boolean dirty;
     private long lastForceNanos = System.nanoTime();
-
-    private IOException failure;
-    private LogUnavailableException unavailable;
-    private boolean failedForGood;
-    private long retryAtNanos;
 
     private Thread thread;
     private volatile boolean parked;
@@ -76,7 +69,6 @@ final class LogWriter implements Runnable {
     private volatile long liveRecords;
     private volatile int segments;
     private volatile long segmentsDeleted;
-    private volatile boolean writable = true;
 
     LogWriter(LogConfig config, SegmentDirectory directory, LogState state, AtomicLong nextId) {
         this.config = config;
@@ -84,6 +76,7 @@ final class LogWriter implements Runnable {
         this.state = state;
         this.compactor = new SegmentCompactor(state, directory);
         this.nextId = nextId;
+        this.failure = new WriteFailure(directory.path);
         this.forceEveryBatch = config.fsync() instanceof FsyncPolicy.Always;
         this.intervalNanos = config.fsync() instanceof FsyncPolicy.Interval interval ? interval.period().toNanos() : 0;
         publishMetrics();
@@ -130,7 +123,7 @@ final class LogWriter implements Runnable {
 
     LogMetrics metrics() {
         return new LogMetrics(fsyncs, batches, appendsWritten, releasesWritten, bytesWritten, liveRecords, segments,
-                segmentsDeleted, segmentsCompacted, writable);
+                segmentsDeleted, segmentsCompacted, failure.writable());
     }
 
     @Override
@@ -175,7 +168,7 @@ final class LogWriter implements Runnable {
         if (first == null) {
             return false;
         }
-        if (refusingWrites()) {
+        if (failure.refusing()) {
             refuseQueued(first);
             return true;
         }
@@ -185,7 +178,7 @@ final class LogWriter implements Runnable {
             }
         } catch (IOException e) {
             reject(first, e);
-            enterFailure(e, false);
+            failure.failed(e, false);
             return true;
         }
         Segment active = state.active();
@@ -226,7 +219,7 @@ final class LogWriter implements Runnable {
             unstage(active);
             boolean cutOff = cutOff(active, start, e);
             failBatch(e);
-            enterFailure(e, !cutOff);
+            failure.failed(e, !cutOff);
             return true;
         }
         completeBatch(end - start);
@@ -283,7 +276,7 @@ final class LogWriter implements Runnable {
     }
 
     private void completeBatch(long bytes) {
-        recovered();
+        failure.succeeded();
         batches++;
         bytesWritten += bytes;
         for (LogRequest request : batch) {
@@ -317,7 +310,7 @@ final class LogWriter implements Runnable {
     }
 
     private boolean compactNext() {
-        if (refusingWrites()) {
+        if (failure.refusing()) {
             return false;
         }
         Segment source = state.nextCompaction();
@@ -343,7 +336,7 @@ final class LogWriter implements Runnable {
             compactor.apply(plan, state.active(), 0);
         }
         segmentsCompacted++;
-        recovered();
+        failure.succeeded();
     }
 
     /**
@@ -362,7 +355,7 @@ final class LogWriter implements Runnable {
             force(active);
         } catch (IOException e) {
             active.size = start;
-            enterFailure(e, !cutOff(active, start, e));
+            failure.failed(e, !cutOff(active, start, e));
             throw e;
         }
         return start;
@@ -395,7 +388,7 @@ final class LogWriter implements Runnable {
     }
 
     private void forceIfIntervalDue() {
-        if (!dirty || intervalNanos == 0 || System.nanoTime() - lastForceNanos < intervalNanos || refusingWrites()) {
+        if (!dirty || intervalNanos == 0 || System.nanoTime() - lastForceNanos < intervalNanos || failure.refusing()) {
             return;
         }
         try {
@@ -403,7 +396,7 @@ final class LogWriter implements Runnable {
         } catch (IOException e) {
             LOG.error("fsync of {} failed: records acknowledged since the last successful fsync may not survive a power cut",
                     state.active().path, e);
-            enterFailure(e, false);
+            failure.failed(e, false);
         }
     }
 
@@ -482,34 +475,10 @@ final class LogWriter implements Runnable {
         }
     }
 
-    private void enterFailure(IOException cause, boolean forGood) {
-        failure = cause;
-        failedForGood |= forGood;
-        retryAtNanos = System.nanoTime() + RETRY_AFTER_FAILURE_NANOS;
-        unavailable = new LogUnavailableException(failedForGood
-                ? "log in " + directory.path + " refuses writes until reopened: a failed write could not be cut off"
-                : "log in " + directory.path + " refuses writes for a second after an I/O failure", cause);
-        writable = false;
-        LOG.error("Log write in {} failed; {}", directory.path, unavailable.getMessage(), cause);
-    }
-
-    private void recovered() {
-        if (failure != null) {
-            LOG.info("Log writes in {} succeed again", directory.path);
-            failure = null;
-            unavailable = null;
-            writable = true;
-        }
-    }
-
-    private boolean refusingWrites() {
-        return failure != null && (failedForGood || System.nanoTime() - retryAtNanos < 0);
-    }
-
     private void refuseQueued(LogRequest first) {
         LogRequest request = first;
         do {
-            reject(request, unavailable);
+            reject(request, failure.refusal());
         } while ((request = takeRequest()) != null);
     }
 

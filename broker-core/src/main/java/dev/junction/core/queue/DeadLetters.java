@@ -4,7 +4,7 @@ import dev.junction.core.message.Message;
 import dev.junction.core.message.MessageProperties;
 
 import java.util.ArrayList;
-import java.util.Date;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -97,7 +97,7 @@ final class DeadLetters {
     }
 
     /** AMQP timestamps have whole seconds. */
-    private static Date now() {
-        return new Date(System.currentTimeMillis() / 1000 * 1000);
+    private static Instant now() {
+        return Instant.ofEpochSecond(System.currentTimeMillis() / 1000);
     }
 }

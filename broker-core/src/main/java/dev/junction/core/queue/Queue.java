@@ -254,7 +254,7 @@ public final class Queue implements Destination {
      * Takes one message without a subscription (AMQP basic.get). Completes with null if the queue has none ready.
      * Unless {@code autoAck}, the delivery's subscription settles or requeues it like any other.
      */
-    public CompletableFuture<Fetched> get(QueueConsumer owner, boolean autoAck) {
+    public CompletableFuture<Fetched> get(boolean autoAck) {
         CompletableFuture<Fetched> result = new CompletableFuture<>();
         shard.execute(() -> {
             lastUsedNanos = System.nanoTime();
@@ -262,7 +262,7 @@ public final class Queue implements Destination {
             if (entry == null) {
                 result.complete(null);
             } else {
-                Subscription getter = new Subscription(this, owner, new ConsumerOptions(0, autoAck, false));
+                Subscription getter = new Subscription(this, null, new ConsumerOptions(0, autoAck, false));
                 Delivery delivery = handOver(getter, entry);
                 publishCounts();
                 result.complete(new Fetched(delivery, ready.size()));

@@ -29,6 +29,7 @@ public final class Subscription {
         return queue;
     }
 
+    /** Null for the one-off subscription that carries a message taken with {@link Queue#get(boolean)}. */
     public QueueConsumer consumer() {
         return consumer;
     }

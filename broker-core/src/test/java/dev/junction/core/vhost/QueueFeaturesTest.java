@@ -102,7 +102,7 @@ class QueueFeaturesTest {
         assertEquals("", death.get("exchange"));
         assertEquals(List.of("work"), death.get("routing-keys"));
         assertEquals(1L, death.get("count"));
-        assertInstanceOf(java.util.Date.class, death.get("time"));
+        assertInstanceOf(java.time.Instant.class, death.get("time"));
         assertEquals("expired", delivery.message().properties().header("x-first-death-reason"));
         assertEquals("work", delivery.message().routingKey(), "no x-dead-letter-routing-key: original key kept");
     }
@@ -289,12 +289,12 @@ class QueueFeaturesTest {
         publish("a");
         publish("b");
         await().atMost(5, TimeUnit.SECONDS).until(() -> work.readyCount() == 2);
-        Queue.Fetched fetched = work.get(new RecordingConsumer(), false).join();
+        Queue.Fetched fetched = work.get(false).join();
         held.add(fetched.delivery());
         assertEquals("a", text(fetched.delivery()));
         assertEquals(1, fetched.messageCount());
         fetched.delivery().subscription().requeue(fetched.delivery().entryId());
-        Queue.Fetched again = work.get(new RecordingConsumer(), true).join();
+        Queue.Fetched again = work.get(true).join();
         held.add(again.delivery());
         assertEquals("a", text(again.delivery()));
         assertTrue(again.delivery().redelivered());

@@ -64,9 +64,12 @@ final class ContentAssembler {
 
     private void onHeader(int channel, ByteBuf payload, List<Object> out) {
         PendingContent content = pending.get(channel);
-        if (content == null || content.properties != null) {
-            throw new AmqpCodecException(AmqpConstants.UNEXPECTED_FRAME, "content header frame on channel "
-                    + channel + (content == null ? " without a content method" : " after the content header"));
+        if (content == null) {
+            throw new AmqpCodecException(AmqpConstants.UNEXPECTED_FRAME,
+                    "content header frame on channel " + channel + " without a content method");
+        }
+        if (content.properties != null) {
+            throw content.unexpected("second content header frame on channel " + channel);
         }
         int classId = content.method.protocolClassId();
         int methodId = content.method.protocolMethodId();
@@ -104,9 +107,12 @@ final class ContentAssembler {
 
     private void onBody(int channel, ByteBuf payload, ByteBufAllocator alloc, List<Object> out) {
         PendingContent content = pending.get(channel);
-        if (content == null || content.properties == null) {
-            throw new AmqpCodecException(AmqpConstants.UNEXPECTED_FRAME, "content body frame on channel " + channel
-                    + (content == null ? " without a content method" : " before the content header"));
+        if (content == null) {
+            throw new AmqpCodecException(AmqpConstants.UNEXPECTED_FRAME,
+                    "content body frame on channel " + channel + " without a content method");
+        }
+        if (content.properties == null) {
+            throw content.unexpected("content body frame on channel " + channel + " before the content header");
         }
         int size = payload.readableBytes();
         if (content.received + size > content.bodySize) {

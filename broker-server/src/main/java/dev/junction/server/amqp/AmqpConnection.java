@@ -14,6 +14,7 @@ import dev.junction.amqp.codec.method.Connection;
 import dev.junction.amqp.codec.types.LongString;
 import dev.junction.core.queue.Delivery;
 import dev.junction.core.vhost.VirtualHost;
+import dev.junction.server.net.GracefulClose;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -42,7 +43,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * errors. All its state is touched on the connection's event loop; queues hand deliveries over through a
  * lock-free inbox drained by one task, so a busy consumer costs no task object per message.
  */
-final class AmqpConnection extends ChannelInboundHandlerAdapter {
+final class AmqpConnection extends ChannelInboundHandlerAdapter implements GracefulClose {
     private static final Logger log = LoggerFactory.getLogger(AmqpConnection.class);
     private static final long CLOSE_OK_TIMEOUT_SECONDS = 3;
 
@@ -164,6 +165,9 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
             Connection.Close close = error.toConnectionClose();
             closeWithError(close.replyCode(), AmqpError.codeName(close.replyCode()) + " - " + close.replyText(),
                     close.classId(), close.methodId());
+            // The decoder discards everything after an error, close-ok included: no point waiting for it.
+            ctx.flush();
+            ctx.close();
         } else if (msg instanceof ProtocolHeaderMismatch mismatch) {
             log.debug("Refusing AMQP connection from {}: protocol header {}", ctx.channel().remoteAddress(),
                     mismatch.received());
@@ -210,6 +214,17 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
         log.warn("AMQP connection from {} failed", ctx.channel().remoteAddress(), cause);
         if (state == State.OPEN || state == State.AWAITING_OPEN) {
             closeWithError(AmqpConstants.INTERNAL_ERROR, "INTERNAL_ERROR - " + cause.getMessage(), 0, 0);
+        } else {
+            ctx.close();
+        }
+    }
+
+    /** Broker shutdown: RabbitMQ's 320 CONNECTION_FORCED, then the socket closes on close-ok or the timeout. */
+    @Override
+    public void closeGracefully(ChannelHandlerContext ctx) {
+        if (state == State.OPEN) {
+            closeWithError(AmqpConstants.CONNECTION_FORCED,
+                    "CONNECTION_FORCED - broker forced connection closure with reason 'shutdown'", 0, 0);
         } else {
             ctx.close();
         }

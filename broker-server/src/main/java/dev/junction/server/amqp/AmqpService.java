@@ -3,6 +3,8 @@ package dev.junction.server.amqp;
 import dev.junction.amqp.codec.AmqpFrameDecoder;
 import dev.junction.amqp.codec.AmqpFrameEncoder;
 import dev.junction.core.Broker;
+import dev.junction.server.net.Protocol;
+import dev.junction.server.net.ProtocolListener;
 import io.netty.channel.ChannelPipeline;
 
 import java.util.Set;
@@ -26,6 +28,11 @@ public final class AmqpService {
         this.broker = broker;
         this.settings = settings;
         this.users = users;
+    }
+
+    /** The AMQP listener for {@code JunctionServer.start}. */
+    public ProtocolListener listener() {
+        return new ProtocolListener(Protocol.AMQP, this::initPipeline);
     }
 
     public void initPipeline(ChannelPipeline pipeline) {

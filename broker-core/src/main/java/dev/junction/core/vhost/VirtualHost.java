@@ -115,9 +115,10 @@ public final class VirtualHost {
         }
     }
 
-    private static List<Queue> routeAndEnqueue(Exchange exchange, Message message, Consumer<Boolean> outcome) {
+    private List<Queue> routeAndEnqueue(Exchange exchange, Message message, Consumer<Boolean> outcome) {
         RouteCollector collector = new RouteCollector();
         exchange.route(message, collector);
+        routeToAlternates(exchange, message, collector);
         List<Queue> targets = collector.queues();
         for (Queue queue : targets) {
             if (outcome == null) {
@@ -127,6 +128,27 @@ public final class VirtualHost {
             }
         }
         return targets;
+    }
+
+    /**
+     * An unroutable message goes on to the exchange's alternate exchange, and to that one's alternate in turn,
+     * until it reaches a queue; a chain that comes back to an exchange already tried ends there.
+     */
+    private void routeToAlternates(Exchange exchange, Message message, RouteCollector collector) {
+        List<Exchange> tried = null;
+        Exchange current = exchange;
+        while (collector.isEmpty() && current.settings().alternateExchange() != null) {
+            Exchange alternate = exchanges.get(current.settings().alternateExchange());
+            if (alternate == null || alternate == exchange || tried != null && tried.contains(alternate)) {
+                return;
+            }
+            if (tried == null) {
+                tried = new ArrayList<>(2);
+            }
+            tried.add(alternate);
+            alternate.route(message, collector);
+            current = alternate;
+        }
     }
 
     // ---- exchanges ----

@@ -220,7 +220,7 @@ final class AmqpChannel {
             requireTransaction(commit).commit(this);
             reply(new Tx.CommitOk());
         } else if (method instanceof Tx.Rollback rollback) {
-            requireTransaction(rollback).rollback().forEach(entry -> unacked.put(entry.deliveryTag(), entry));
+            unsettle(requireTransaction(rollback).rollback());
             reply(new Tx.RollbackOk());
         } else if (method instanceof Access.Request) {
             reply(new Access.RequestOk(1));
@@ -382,11 +382,8 @@ final class AmqpChannel {
                     properties.timestamp(), properties.type(), properties.userId(), properties.appId(),
                     properties.clusterId());
         }
-        dev.junction.core.exchange.Exchange exchange = vhost().existingExchange(publish.exchange());
-        if (exchange.settings().internal()) {
-            throw AmqpError.soft(AmqpConstants.ACCESS_REFUSED, "cannot publish to internal exchange '"
-                    + publish.exchange() + "' in vhost '" + vhost().name() + "'", publish);
-        }
+        // Checked before anything is kept, so that a transaction refuses the publish itself, as RabbitMQ does.
+        vhost().existingExchange(publish.exchange());
         connection.publishing();
         if (transaction != null) {
             transaction.publish(publish, properties, command.body().retain());
@@ -402,19 +399,30 @@ final class AmqpChannel {
         Message message = new Message(publish.exchange(), publish.routingKey(), properties, body);
         boolean routed;
         boolean confirmNow;
-        if (publish.exchange().isEmpty() && DirectReplyTo.isAddress(publish.routingKey())) {
-            routed = connection.service().directReplyTo().deliver(publish.routingKey(), message);
-            if (!routed) {
-                message.release();
+        try {
+            if (publish.exchange().isEmpty() && DirectReplyTo.isAddress(publish.routingKey())) {
+                routed = connection.service().directReplyTo().deliver(publish.routingKey(), message);
+                if (!routed) {
+                    message.release();
+                }
+                confirmNow = true;
+            } else if (confirms != null) {
+                PendingConfirm pending = new PendingConfirm(sequence);
+                routed = pending.published(vhost().publish(publish.exchange(), message, pending).size());
+                confirmNow = !routed;
+            } else {
+                routed = !vhost().publish(publish.exchange(), message).isEmpty();
+                confirmNow = false;
             }
-            confirmNow = true;
-        } else if (confirms != null) {
-            PendingConfirm pending = new PendingConfirm(sequence);
-            routed = pending.published(vhost().publish(publish.exchange(), message, pending).size());
-            confirmNow = !routed;
-        } else {
-            routed = !vhost().publish(publish.exchange(), message).isEmpty();
-            confirmNow = false;
+        } catch (BrokerException e) {
+            // The exchange went away or refuses publishes (internal); the message was released by the core.
+            if (returnBody != null) {
+                returnBody.release();
+            }
+            if (confirms != null) {
+                confirms.settled(sequence, false);
+            }
+            throw e;
         }
         if (returnBody != null) {
             if (routed) {
@@ -701,6 +709,11 @@ final class AmqpChannel {
         }
     }
 
+    /** Deliveries whose settlement a rollback undid are unacknowledged again, under their old tags. */
+    void unsettle(List<Unacked> deliveries) {
+        deliveries.forEach(entry -> unacked.put(entry.deliveryTag(), entry));
+    }
+
     private void recover(boolean requeue, AmqpMethod method) {
         if (!requeue) {
             throw AmqpError.hard(AmqpConstants.NOT_IMPLEMENTED, "requeue=false", method);
@@ -731,7 +744,7 @@ final class AmqpChannel {
         }
         consumers.clear();
         if (transaction != null) {
-            transaction.rollback().forEach(entry -> unacked.put(entry.deliveryTag(), entry));
+            unsettle(transaction.rollback());
         }
         List<Unacked> all = new ArrayList<>(unacked.values());
         unacked.clear();

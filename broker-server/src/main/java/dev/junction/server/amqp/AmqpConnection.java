@@ -46,6 +46,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class AmqpConnection extends ChannelInboundHandlerAdapter implements GracefulClose {
     private static final Logger log = LoggerFactory.getLogger(AmqpConnection.class);
     private static final long CLOSE_OK_TIMEOUT_SECONDS = 3;
+    private static final long DECODE_ERROR_GRACE_MILLIS = 500;
 
     private enum State { AWAITING_HEADER, AWAITING_START_OK, AWAITING_TUNE_OK, AWAITING_OPEN, OPEN, CLOSING, CLOSED }
 
@@ -165,9 +166,9 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
             Connection.Close close = error.toConnectionClose();
             closeWithError(close.replyCode(), AmqpError.codeName(close.replyCode()) + " - " + close.replyText(),
                     close.classId(), close.methodId());
-            // The decoder discards everything after an error, close-ok included: no point waiting for it.
-            ctx.flush();
-            ctx.close();
+            // The decoder discards everything after an error, close-ok included, so only a short grace period
+            // for the client to read the close is left; closing at once could reset the socket before it does.
+            ctx.channel().eventLoop().schedule(() -> ctx.close(), DECODE_ERROR_GRACE_MILLIS, TimeUnit.MILLISECONDS);
         } else if (msg instanceof ProtocolHeaderMismatch mismatch) {
             log.debug("Refusing AMQP connection from {}: protocol header {}", ctx.channel().remoteAddress(),
                     mismatch.received());

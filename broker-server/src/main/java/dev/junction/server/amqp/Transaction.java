@@ -29,16 +29,24 @@ final class Transaction {
         work.add(new Settle(deliveries, settlement));
     }
 
+    /** Applies the work in order; if a publish is refused, the rest is dropped and the refusal passed on. */
     void commit(AmqpChannel channel) {
-        for (Object step : work) {
-            if (step instanceof Publish publish) {
-                channel.route(publish.method(), publish.properties(), publish.body());
-            } else {
-                Settle settle = (Settle) step;
-                channel.apply(settle.deliveries(), settle.settlement());
+        List<Object> steps = List.copyOf(work);
+        work.clear();
+        for (int i = 0; i < steps.size(); i++) {
+            try {
+                if (steps.get(i) instanceof Publish publish) {
+                    channel.route(publish.method(), publish.properties(), publish.body());
+                } else {
+                    Settle settle = (Settle) steps.get(i);
+                    channel.apply(settle.deliveries(), settle.settlement());
+                }
+            } catch (RuntimeException e) {
+                work.addAll(steps.subList(i + 1, steps.size()));
+                channel.unsettle(rollback());
+                throw e;
             }
         }
-        work.clear();
     }
 
     /** Drops the publishes and returns the deliveries whose settlement is undone. */

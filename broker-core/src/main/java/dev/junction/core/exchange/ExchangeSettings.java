@@ -10,6 +10,12 @@ public record ExchangeSettings(boolean durable, boolean autoDelete, boolean inte
         arguments = Arguments.copyOf(arguments);
     }
 
+    /** Where messages this exchange cannot route go instead (RabbitMQ's {@code alternate-exchange}), or null. */
+    public String alternateExchange() {
+        Object name = arguments.get("alternate-exchange");
+        return name == null ? null : name.toString();
+    }
+
     public static ExchangeSettings builtIn() {
         return new ExchangeSettings(true, false, false, Map.of());
     }

@@ -1,5 +1,7 @@
 package dev.junction.core.message;
 
+import dev.junction.core.BrokerException;
+
 import java.util.Map;
 
 /**
@@ -31,6 +33,34 @@ public record MessageProperties(
 
     public boolean persistent() {
         return deliveryMode != null && deliveryMode == PERSISTENT;
+    }
+
+    /**
+     * The per-message time-to-live from {@code expiration}, in milliseconds; null if there is none. RabbitMQ's rule:
+     * a non-negative integer written in decimal; anything else is refused (PRECONDITION_FAILED).
+     */
+    public Long expirationMillis() {
+        if (expiration == null) {
+            return null;
+        }
+        try {
+            long millis = Long.parseLong(expiration);
+            if (millis < 0) {
+                throw invalidExpiration("{value_negative," + millis + "}");
+            }
+            return millis;
+        } catch (NumberFormatException e) {
+            throw invalidExpiration("{error,badarg}");
+        }
+    }
+
+    private BrokerException invalidExpiration(String reason) {
+        return BrokerException.preconditionFailed("invalid expiration '" + expiration + "': " + reason);
+    }
+
+    public MessageProperties withExpiration(String newExpiration) {
+        return new MessageProperties(contentType, contentEncoding, headers, deliveryMode, priority, correlationId,
+                replyTo, newExpiration, messageId, timestamp, type, userId, appId, clusterId);
     }
 
     public Object header(String name) {

@@ -1,54 +1,78 @@
 package dev.junction.core.queue;
 
+import dev.junction.core.BrokerException;
 import dev.junction.core.exchange.Destination;
 import dev.junction.core.exchange.RouteCollector;
 import dev.junction.core.message.Message;
 import dev.junction.core.thread.Shard;
 import org.jctools.queues.MpscUnboundedXaddArrayQueue;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * A queue of messages for its consumers. All state is owned by one shard thread: publishers hand messages over
  * through a lock-free inbox that the shard drains in batches (no task object per message), and every other
  * operation is a task on the same shard. Counters that other threads read are published through volatiles.
  *
- * <p>Order: messages are delivered in arrival order; a requeued message goes back ahead of never-delivered ones,
- * in its original order among other requeued messages, and is marked redelivered.
+ * <p>Order: messages are delivered in arrival order (highest priority first in a priority queue); a requeued
+ * message goes back ahead of never-delivered ones, in its original order among other requeued messages, and is
+ * marked redelivered.
+ *
+ * <p>The behaviours chosen by {@link QueueArguments} live here: message TTL (queue-wide and per message, expired
+ * from the head as RabbitMQ does), length and size limits with their overflow behaviour, dead-lettering,
+ * priorities, single active consumer, consumer priorities, auto-delete and x-expires.
  */
 public final class Queue implements Destination {
     private final String name;
     private final QueueSettings settings;
+    private final QueueArguments arguments;
     private final Shard shard;
+    private final QueueHost host;
 
-    private final MpscUnboundedXaddArrayQueue<Message> inbox = new MpscUnboundedXaddArrayQueue<>(256);
+    private final MpscUnboundedXaddArrayQueue<Object> inbox = new MpscUnboundedXaddArrayQueue<>(256);
     private final AtomicInteger inboxWork = new AtomicInteger();
     private final Runnable drainInbox = this::drainInbox;
 
     // Shard-owned state.
-    private final ArrayDeque<QueueEntry> ready = new ArrayDeque<>();
-    private final PriorityQueue<QueueEntry> requeued = new PriorityQueue<>();
+    private final ReadyMessages ready;
     private final Map<Long, QueueEntry> delivered = new HashMap<>();
+    /** Highest consumer priority first; equal priorities in subscription order. */
     private final List<Subscription> subscriptions = new ArrayList<>(1);
     private int nextSubscription;
     private long nextEntryId;
     private boolean deleted;
+    private boolean hadConsumer;
+    private long lastUsedNanos = System.nanoTime();
+    private boolean expiryTimerArmed;
+    private boolean disuseTimerArmed;
+    private long expiryTimerDeadline;
 
     private volatile int readyCount;
     private volatile int unsettledCount;
     private volatile int consumerCount;
 
+    /** A queue outside any virtual host: nothing to dead-letter to, never deleted for disuse. */
     public Queue(String name, QueueSettings settings, Shard shard) {
+        this(name, settings, QueueArguments.parse(name, "", settings.arguments()), shard, QueueHost.DETACHED);
+    }
+
+    public Queue(String name, QueueSettings settings, QueueArguments arguments, Shard shard, QueueHost host) {
         this.name = name;
         this.settings = settings;
+        this.arguments = arguments;
         this.shard = shard;
+        this.host = host;
+        this.ready = new ReadyMessages(arguments.maxPriority());
+        if (arguments.expiresMillis() != null) {
+            shard.execute(this::checkDisuse);
+        }
     }
 
     @Override
@@ -58,6 +82,10 @@ public final class Queue implements Destination {
 
     public QueueSettings settings() {
         return settings;
+    }
+
+    public QueueArguments arguments() {
+        return arguments;
     }
 
     /** Messages waiting to be delivered, as last published by the owner thread. */
@@ -81,7 +109,23 @@ public final class Queue implements Destination {
 
     /** Takes over one reference to the message: the caller retains before calling if it keeps its own. */
     public void enqueue(Message message) {
-        inbox.offer(message);
+        offer(message);
+    }
+
+    /**
+     * Enqueues as {@link #enqueue(Message)} does and then tells, on the queue's shard thread, whether the queue
+     * took the message (false: refused by an x-overflow reject-publish limit, or the queue is gone). Publisher
+     * confirms are built on this.
+     */
+    public void enqueue(Message message, Consumer<Boolean> outcome) {
+        offer(new ConfirmedMessage(message, outcome));
+    }
+
+    private record ConfirmedMessage(Message message, Consumer<Boolean> outcome) {
+    }
+
+    private void offer(Object item) {
+        inbox.offer(item);
         if (inboxWork.getAndIncrement() == 0) {
             shard.execute(drainInbox);
         }
@@ -89,51 +133,171 @@ public final class Queue implements Destination {
 
     private void drainInbox() {
         int work = inboxWork.get();
+        long now = System.nanoTime();
         while (work > 0) {
             for (int i = 0; i < work; i++) {
-                Message message = inbox.poll();
-                while (message == null) {
+                Object item = inbox.poll();
+                while (item == null) {
                     // The producer has claimed its slot but not yet written it; it is a few instructions away.
                     Thread.onSpinWait();
-                    message = inbox.poll();
+                    item = inbox.poll();
                 }
-                accept(message);
+                if (item instanceof ConfirmedMessage confirmed) {
+                    confirmed.outcome().accept(accept(confirmed.message(), now));
+                } else {
+                    accept((Message) item, now);
+                }
             }
             work = inboxWork.addAndGet(-work);
         }
         dispatch();
     }
 
-    private void accept(Message message) {
+    private boolean accept(Message message, long now) {
         if (deleted) {
             message.release();
-            return;
+            return false;
         }
-        ready.add(new QueueEntry(nextEntryId++, message));
+        QueueEntry entry = newEntry(message, now);
+        if (arguments.overflow() != Overflow.DROP_HEAD && isFull(entry)) {
+            if (arguments.overflow() == Overflow.REJECT_PUBLISH_DLX) {
+                deadLetter(entry, DeadLetterReason.MAXLEN);
+            } else {
+                message.release();
+            }
+            return false;
+        }
+        ready.addNew(entry);
+        if (arguments.overflow() == Overflow.DROP_HEAD) {
+            dropHeadWhileOverLimit();
+        }
+        return true;
     }
 
-    /** Starts delivering to a consumer; completes with the subscription once it is in place. */
+    private QueueEntry newEntry(Message message, long now) {
+        Long ttl = arguments.messageTtlMillis();
+        Long messageTtl = message.properties().expiration() == null ? null : parseExpiration(message);
+        if (messageTtl != null && (ttl == null || messageTtl < ttl)) {
+            ttl = messageTtl;
+        }
+        Integer priority = message.properties().priority();
+        int level = priority == null ? 0 : Math.max(0, Math.min(priority, arguments.maxPriority()));
+        return new QueueEntry(nextEntryId++, message, false, level, ttl != null,
+                ttl == null ? 0 : now + TimeUnit.MILLISECONDS.toNanos(ttl));
+    }
+
+    /** Publishers refuse a bad expiration before routing; one that slips through just does not expire. */
+    private static Long parseExpiration(Message message) {
+        try {
+            return message.properties().expirationMillis();
+        } catch (BrokerException e) {
+            return null;
+        }
+    }
+
+    private boolean isFull(QueueEntry incoming) {
+        return arguments.maxLength() != null && ready.size() >= arguments.maxLength()
+                || arguments.maxLengthBytes() != null
+                && ready.bytes() + incoming.message().bodySize() > arguments.maxLengthBytes();
+    }
+
+    private void dropHeadWhileOverLimit() {
+        while (!ready.isEmpty() && (arguments.maxLength() != null && ready.size() > arguments.maxLength()
+                || arguments.maxLengthBytes() != null && ready.bytes() > arguments.maxLengthBytes())) {
+            deadLetter(ready.poll(), DeadLetterReason.MAXLEN);
+        }
+    }
+
+    /** Releases the queue's reference to the entry's message, dead-lettering a copy first if the queue has a DLX. */
+    private void deadLetter(QueueEntry entry, DeadLetterReason reason) {
+        Message message = entry.message();
+        String exchange = arguments.deadLetterExchange();
+        if (exchange != null && !DeadLetters.wouldCycle(message, name, reason)) {
+            host.deadLetter(exchange, DeadLetters.deadLettered(message, name, reason, exchange,
+                    arguments.deadLetterRoutingKey()));
+        }
+        message.release();
+    }
+
+    /**
+     * Starts delivering to a consumer; completes with the subscription once it is in place, or exceptionally with
+     * ACCESS_REFUSED when an exclusive consumer is involved.
+     */
     public CompletableFuture<Subscription> subscribe(QueueConsumer consumer, ConsumerOptions options) {
         CompletableFuture<Subscription> result = new CompletableFuture<>();
         shard.execute(() -> {
             if (deleted) {
-                result.completeExceptionally(new IllegalStateException("queue '" + name + "' was deleted"));
+                result.completeExceptionally(BrokerException.notFound("queue '" + name + "' was deleted"));
+                return;
+            }
+            if (!subscriptions.isEmpty() && (options.exclusive() || subscriptions.get(0).options().exclusive())) {
+                result.completeExceptionally(BrokerException.accessRefused(
+                        "queue '" + name + "' in exclusive use"));
                 return;
             }
             Subscription subscription = new Subscription(this, consumer, options);
-            subscriptions.add(subscription);
+            int position = 0;
+            while (position < subscriptions.size()
+                    && subscriptions.get(position).options().priority() >= options.priority()) {
+                position++;
+            }
+            subscriptions.add(position, subscription);
             consumerCount = subscriptions.size();
+            hadConsumer = true;
             result.complete(subscription);
             dispatch();
         });
         return result;
     }
 
+    /**
+     * Takes one message without a subscription (AMQP basic.get). Completes with null if the queue has none ready.
+     * Unless {@code autoAck}, the delivery's subscription settles or requeues it like any other.
+     */
+    public CompletableFuture<Fetched> get(boolean autoAck) {
+        CompletableFuture<Fetched> result = new CompletableFuture<>();
+        shard.execute(() -> {
+            lastUsedNanos = System.nanoTime();
+            QueueEntry entry = deleted ? null : nextLive();
+            if (entry == null) {
+                result.complete(null);
+            } else {
+                Subscription getter = new Subscription(this, null, new ConsumerOptions(0, autoAck, false));
+                Delivery delivery = handOver(getter, entry);
+                publishCounts();
+                result.complete(new Fetched(delivery, ready.size()));
+            }
+            armExpiryTimer();
+        });
+        return result;
+    }
+
+    /** A message taken by {@link #get}, and how many remain ready after it. */
+    public record Fetched(Delivery delivery, int messageCount) {
+    }
+
+    /** The queue was declared again or otherwise used: x-expires counts from now. */
+    public void markUsed() {
+        if (arguments.expiresMillis() != null) {
+            long now = System.nanoTime();
+            shard.execute(() -> lastUsedNanos = now);
+        }
+    }
+
     void settle(Subscription subscription, long entryId) {
         shard.execute(() -> {
             if (subscription.unsettled.remove(entryId)) {
-                QueueEntry entry = delivered.remove(entryId);
-                entry.message().release();
+                delivered.remove(entryId).message().release();
+                publishCounts();
+                dispatch();
+            }
+        });
+    }
+
+    void discard(Subscription subscription, long entryId) {
+        shard.execute(() -> {
+            if (subscription.unsettled.remove(entryId)) {
+                deadLetter(delivered.remove(entryId), DeadLetterReason.REJECTED);
                 publishCounts();
                 dispatch();
             }
@@ -160,13 +324,21 @@ public final class Queue implements Destination {
                 return;
             }
             subscription.cancelled = true;
-            subscriptions.remove(subscription);
+            boolean wasConsumer = subscriptions.remove(subscription);
             consumerCount = subscriptions.size();
             for (long entryId : subscription.unsettled) {
                 returnToQueue(delivered.remove(entryId));
             }
             subscription.unsettled.clear();
             publishCounts();
+            if (wasConsumer && subscriptions.isEmpty()) {
+                lastUsedNanos = System.nanoTime();
+                if (settings.autoDelete() && hadConsumer) {
+                    host.deleteUnused(this);
+                    return;
+                }
+                checkDisuse();
+            }
             dispatch();
         });
     }
@@ -175,7 +347,7 @@ public final class Queue implements Destination {
         if (deleted) {
             entry.message().release();
         } else {
-            requeued.add(entry.redelivered());
+            ready.addRequeued(entry.redelivered());
         }
     }
 
@@ -183,7 +355,7 @@ public final class Queue implements Destination {
     public CompletableFuture<Integer> purge() {
         CompletableFuture<Integer> result = new CompletableFuture<>();
         shard.execute(() -> {
-            int purged = releaseAll(ready) + releaseAll(requeued);
+            int purged = ready.releaseAll();
             publishCounts();
             result.complete(purged);
         });
@@ -202,7 +374,7 @@ public final class Queue implements Destination {
                 return;
             }
             deleted = true;
-            int dropped = releaseAll(ready) + releaseAll(requeued);
+            int dropped = ready.releaseAll();
             delivered.values().forEach(entry -> entry.message().release());
             delivered.clear();
             List<Subscription> gone = new ArrayList<>(subscriptions);
@@ -219,49 +391,132 @@ public final class Queue implements Destination {
         return result;
     }
 
-    private static int releaseAll(java.util.Queue<QueueEntry> entries) {
-        int count = entries.size();
-        for (QueueEntry entry; (entry = entries.poll()) != null; ) {
-            entry.message().release();
-        }
-        return count;
-    }
-
-    /** Round-robin over consumers with credit, one message each turn, until messages or credit run out. */
+    /**
+     * Hands messages to consumers with credit until messages or credit run out: the highest consumer priority
+     * first, equal priorities in turn; with single-active-consumer only the earliest consumer receives.
+     */
     private void dispatch() {
-        int consumers = subscriptions.size();
-        int idleTurns = 0;
-        while (consumers > 0 && idleTurns < consumers && (!requeued.isEmpty() || !ready.isEmpty())) {
-            Subscription subscription = subscriptions.get(nextSubscription++ % consumers);
-            if (!subscription.hasCredit()) {
-                idleTurns++;
-                continue;
+        while (!ready.isEmpty()) {
+            Subscription subscription = nextWithCredit();
+            if (subscription == null) {
+                break;
             }
-            idleTurns = 0;
-            QueueEntry entry = requeued.isEmpty() ? ready.poll() : requeued.poll();
-            deliver(subscription, entry);
+            QueueEntry entry = nextLive();
+            if (entry == null) {
+                break;
+            }
+            subscription.consumer().deliver(handOver(subscription, entry));
         }
-        if (nextSubscription >= consumers) {
-            nextSubscription = 0;
-        }
+        expireHeads();
         publishCounts();
+        armExpiryTimer();
     }
 
-    private void deliver(Subscription subscription, QueueEntry entry) {
+    private Subscription nextWithCredit() {
+        int count = subscriptions.size();
+        if (arguments.singleActiveConsumer()) {
+            Subscription active = earliestSubscription();
+            return active != null && active.hasCredit() ? active : null;
+        }
+        int groupStart = 0;
+        while (groupStart < count) {
+            int priority = subscriptions.get(groupStart).options().priority();
+            int groupEnd = groupStart + 1;
+            while (groupEnd < count && subscriptions.get(groupEnd).options().priority() == priority) {
+                groupEnd++;
+            }
+            int groupSize = groupEnd - groupStart;
+            for (int turn = 0; turn < groupSize; turn++) {
+                int index = groupStart + Math.floorMod(nextSubscription + turn, groupSize);
+                Subscription candidate = subscriptions.get(index);
+                if (candidate.hasCredit()) {
+                    nextSubscription = index - groupStart + 1;
+                    return candidate;
+                }
+            }
+            groupStart = groupEnd;
+        }
+        return null;
+    }
+
+    private Subscription earliestSubscription() {
+        Subscription earliest = null;
+        for (Subscription subscription : subscriptions) {
+            if (earliest == null || subscription.sequence < earliest.sequence) {
+                earliest = subscription;
+            }
+        }
+        return earliest;
+    }
+
+    /** The next ready message that has not expired; expired ones met on the way are dead-lettered. */
+    private QueueEntry nextLive() {
+        long now = System.nanoTime();
+        for (QueueEntry entry; (entry = ready.poll()) != null; ) {
+            if (!entry.isExpired(now)) {
+                return entry;
+            }
+            deadLetter(entry, DeadLetterReason.EXPIRED);
+        }
+        return null;
+    }
+
+    private Delivery handOver(Subscription subscription, QueueEntry entry) {
         Message message = entry.message();
         if (subscription.options().autoAck()) {
             // The queue's reference passes to the delivery: nothing is left to settle.
-            subscription.consumer().deliver(new Delivery(subscription, entry.id(), message, entry.isRedelivered()));
-            return;
+            return new Delivery(subscription, entry.id(), message, entry.isRedelivered());
         }
         delivered.put(entry.id(), entry);
         subscription.unsettled.add(entry.id());
-        subscription.consumer().deliver(
-                new Delivery(subscription, entry.id(), message.retain(), entry.isRedelivered()));
+        return new Delivery(subscription, entry.id(), message.retain(), entry.isRedelivered());
+    }
+
+    private void expireHeads() {
+        long now = System.nanoTime();
+        for (QueueEntry entry; (entry = ready.pollExpiredHead(now)) != null; ) {
+            deadLetter(entry, DeadLetterReason.EXPIRED);
+        }
+    }
+
+    /** Keeps one timer armed for the earliest expiring head, so TTLs act without any publish or consume. */
+    private void armExpiryTimer() {
+        QueueEntry head = ready.earliestExpiringHead();
+        if (head == null || expiryTimerArmed && expiryTimerDeadline - head.expiresAtNanos() <= 0) {
+            return;
+        }
+        expiryTimerArmed = true;
+        expiryTimerDeadline = head.expiresAtNanos();
+        shard.scheduleAt(expiryTimerDeadline, this::onExpiryTimer);
+    }
+
+    private void onExpiryTimer() {
+        expiryTimerArmed = false;
+        if (!deleted) {
+            dispatch();
+        }
+    }
+
+    /** x-expires: a queue with no consumers that nobody used for the period is deleted. */
+    private void checkDisuse() {
+        Long expires = arguments.expiresMillis();
+        if (deleted || expires == null || !subscriptions.isEmpty() || disuseTimerArmed) {
+            return;
+        }
+        long deadline = lastUsedNanos + TimeUnit.MILLISECONDS.toNanos(expires);
+        if (deadline - System.nanoTime() <= 0) {
+            host.deleteUnused(this);
+        } else {
+            disuseTimerArmed = true;
+            shard.scheduleAt(deadline, () -> {
+                disuseTimerArmed = false;
+                checkDisuse();
+            });
+        }
     }
 
     private void publishCounts() {
-        readyCount = ready.size() + requeued.size();
+        readyCount = ready.size();
         unsettledCount = delivered.size();
     }
 

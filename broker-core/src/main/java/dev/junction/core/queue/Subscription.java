@@ -2,6 +2,7 @@ package dev.junction.core.queue;
 
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One consumer's attachment to a queue: what the protocol side calls to settle, requeue, resume or cancel.
@@ -11,7 +12,11 @@ public final class Subscription {
     private final Queue queue;
     private final QueueConsumer consumer;
     private final ConsumerOptions options;
+    private static final AtomicLong SEQUENCE = new AtomicLong();
+
     final Set<Long> unsettled = new HashSet<>();
+    /** Subscription order, for single-active-consumer queues. */
+    final long sequence = SEQUENCE.incrementAndGet();
     boolean cancelled;
 
     Subscription(Queue queue, QueueConsumer consumer, ConsumerOptions options) {
@@ -24,6 +29,7 @@ public final class Subscription {
         return queue;
     }
 
+    /** Null for the one-off subscription that carries a message taken with {@link Queue#get(boolean)}. */
     public QueueConsumer consumer() {
         return consumer;
     }
@@ -42,9 +48,9 @@ public final class Subscription {
         queue.requeue(this, entryId);
     }
 
-    /** Drops a delivery without requeueing it (AMQP reject/nack without requeue). */
+    /** Drops a delivery without requeueing it (AMQP reject/nack without requeue): dead-lettered if configured. */
     public void discard(long entryId) {
-        queue.settle(this, entryId);
+        queue.discard(this, entryId);
     }
 
     /** The consumer can take messages again after {@link QueueConsumer#isWritable()} said no. */

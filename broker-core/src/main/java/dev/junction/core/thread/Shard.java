@@ -4,6 +4,7 @@ import org.jctools.queues.MpscUnboundedXaddArrayQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.PriorityQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -17,9 +18,12 @@ import java.util.concurrent.locks.LockSupport;
 public final class Shard implements Executor, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Shard.class);
     private static final int CHUNK = 1024;
+    private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final MpscUnboundedXaddArrayQueue<Runnable> tasks = new MpscUnboundedXaddArrayQueue<>(CHUNK);
     private final Thread thread;
+    /** Timers are touched on the shard thread only, so they need no lock. */
+    private final PriorityQueue<Timer> timers = new PriorityQueue<>();
     private volatile boolean parked;
     private volatile boolean running = true;
 
@@ -44,14 +48,44 @@ public final class Shard implements Executor, AutoCloseable {
         return Thread.currentThread() == thread;
     }
 
+    /**
+     * Runs a task on this shard once {@code deadlineNanos} (a {@link System#nanoTime()} value) has passed. Only
+     * code already running on the shard may schedule: owners arm their own timers (message TTL, queue expiry).
+     */
+    public void scheduleAt(long deadlineNanos, Runnable task) {
+        if (!inShardThread()) {
+            throw new IllegalStateException("timers are scheduled from " + thread.getName() + " only");
+        }
+        timers.add(new Timer(deadlineNanos, task));
+    }
+
+    private record Timer(long deadlineNanos, Runnable task) implements Comparable<Timer> {
+        @Override
+        public int compareTo(Timer other) {
+            return Long.compare(deadlineNanos - other.deadlineNanos, 0);
+        }
+    }
+
+    /** Runs the due timers and returns how long until the next one (at most the idle park time). */
+    private long runDueTimers() {
+        long now = System.nanoTime();
+        Timer next;
+        while ((next = timers.peek()) != null && next.deadlineNanos - now <= 0) {
+            timers.poll();
+            runSafely(next.task);
+        }
+        return next == null ? IDLE_PARK_NANOS : Math.min(IDLE_PARK_NANOS, next.deadlineNanos - now);
+    }
+
     private void run() {
         while (running || !tasks.isEmpty()) {
             int drained = tasks.drain(Shard::runSafely);
+            long untilNextTimer = runDueTimers();
             if (drained == 0) {
                 parked = true;
                 // Re-check after announcing the park, so a submission racing with it is never missed.
                 if (tasks.isEmpty() && running) {
-                    LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(100));
+                    LockSupport.parkNanos(this, untilNextTimer);
                 }
                 parked = false;
             }

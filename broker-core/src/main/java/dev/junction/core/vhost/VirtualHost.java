@@ -11,6 +11,8 @@ import dev.junction.core.exchange.ExchangeType;
 import dev.junction.core.exchange.RouteCollector;
 import dev.junction.core.message.Message;
 import dev.junction.core.queue.Queue;
+import dev.junction.core.queue.QueueArguments;
+import dev.junction.core.queue.QueueHost;
 import dev.junction.core.queue.QueueSettings;
 import dev.junction.core.thread.ShardGroup;
 
@@ -20,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * A namespace of exchanges, queues and bindings. Publishing reads the maps and the exchanges' indexes without
@@ -34,6 +37,21 @@ public final class VirtualHost {
     private final ConcurrentHashMap<String, Exchange> exchanges = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Queue> queues = new ConcurrentHashMap<>();
     private final Object topologyLock = new Object();
+    private final QueueHost queueHost = new QueueHost() {
+        @Override
+        public void deadLetter(String exchange, Message message) {
+            Exchange target = exchanges.get(exchange);
+            if (target != null) {
+                routeAndEnqueue(target, message, null);
+            }
+            message.release();
+        }
+
+        @Override
+        public void deleteUnused(Queue queue) {
+            VirtualHost.this.deleteUnused(queue);
+        }
+    };
 
     public VirtualHost(String name, ShardGroup shards) {
         this.name = name;
@@ -74,6 +92,14 @@ public final class VirtualHost {
      * Returns the queues it reached (empty: unroutable).
      */
     public List<Queue> publish(String exchangeName, Message message) {
+        return publish(exchangeName, message, null);
+    }
+
+    /**
+     * Publishes as {@link #publish(String, Message)} does; each queue reached then reports to {@code outcome}, on
+     * its own shard thread, whether it took the message (see {@link Queue#enqueue(Message, Consumer)}).
+     */
+    public List<Queue> publish(String exchangeName, Message message, Consumer<Boolean> outcome) {
         try {
             Exchange exchange = exchanges.get(exchangeName);
             if (exchange == null) {
@@ -83,15 +109,45 @@ public final class VirtualHost {
                 throw BrokerException.accessRefused(
                         "cannot publish to internal exchange '" + exchangeName + "' in vhost '" + name + "'");
             }
-            RouteCollector collector = new RouteCollector();
-            exchange.route(message, collector);
-            List<Queue> targets = collector.queues();
-            for (Queue queue : targets) {
-                queue.enqueue(message.retain());
-            }
-            return targets;
+            return routeAndEnqueue(exchange, message, outcome);
         } finally {
             message.release();
+        }
+    }
+
+    private List<Queue> routeAndEnqueue(Exchange exchange, Message message, Consumer<Boolean> outcome) {
+        RouteCollector collector = new RouteCollector();
+        exchange.route(message, collector);
+        routeToAlternates(exchange, message, collector);
+        List<Queue> targets = collector.queues();
+        for (Queue queue : targets) {
+            if (outcome == null) {
+                queue.enqueue(message.retain());
+            } else {
+                queue.enqueue(message.retain(), outcome);
+            }
+        }
+        return targets;
+    }
+
+    /**
+     * An unroutable message goes on to the exchange's alternate exchange, and to that one's alternate in turn,
+     * until it reaches a queue; a chain that comes back to an exchange already tried ends there.
+     */
+    private void routeToAlternates(Exchange exchange, Message message, RouteCollector collector) {
+        List<Exchange> tried = null;
+        Exchange current = exchange;
+        while (collector.isEmpty() && current.settings().alternateExchange() != null) {
+            Exchange alternate = exchanges.get(current.settings().alternateExchange());
+            if (alternate == null || alternate == exchange || tried != null && tried.contains(alternate)) {
+                return;
+            }
+            if (tried == null) {
+                tried = new ArrayList<>(2);
+            }
+            tried.add(alternate);
+            alternate.route(message, collector);
+            current = alternate;
         }
     }
 
@@ -159,12 +215,15 @@ public final class VirtualHost {
                     throw BrokerException.preconditionFailed("inequivalent arguments for queue '" + queueName
                             + "' in vhost '" + name + "'");
                 }
+                existing.markUsed();
                 return existing;
             }
             if (queueName.isEmpty() || queueName.startsWith(RESERVED_PREFIX) && !queueName.startsWith("amq.gen-")) {
                 throw BrokerException.accessRefused("queue name '" + queueName + "' contains reserved prefix 'amq.'");
             }
-            Queue created = new Queue(queueName, settings, shards.shardFor(name + '/' + queueName));
+            QueueArguments arguments = QueueArguments.parse(queueName, name, settings.arguments());
+            Queue created = new Queue(queueName, settings, arguments, shards.shardFor(name + '/' + queueName),
+                    queueHost);
             queues.put(queueName, created);
             return created;
         }
@@ -178,6 +237,23 @@ public final class VirtualHost {
         }
         checkAccessibleBy(queue, requester);
         return queue;
+    }
+
+    /** Queue.declare with passive set: checks existence and access, and counts as a use for x-expires. */
+    public Queue redeclaredQueue(String queueName, Object requester) {
+        Queue queue = existingQueue(queueName, requester);
+        queue.markUsed();
+        return queue;
+    }
+
+    /** Deletes a queue only if it is still the one registered under its name (it may have been replaced). */
+    private void deleteUnused(Queue queue) {
+        synchronized (topologyLock) {
+            if (queues.remove(queue.name(), queue)) {
+                removeBindingsTo(queue);
+                queue.delete();
+            }
+        }
     }
 
     /**

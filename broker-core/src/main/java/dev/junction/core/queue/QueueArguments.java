@@ -1,0 +1,127 @@
+package dev.junction.core.queue;
+
+import dev.junction.core.BrokerException;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * The queue behaviours selected by declaration arguments, parsed and checked once at declaration. The argument
+ * names are RabbitMQ's because that is what clients send; the core only ever sees the parsed values.
+ * Absent limits are null; arguments the core does not know are kept in the settings and otherwise ignored, as
+ * RabbitMQ does.
+ */
+public record QueueArguments(
+        Long messageTtlMillis,
+        Long expiresMillis,
+        Long maxLength,
+        Long maxLengthBytes,
+        Overflow overflow,
+        String deadLetterExchange,
+        String deadLetterRoutingKey,
+        int maxPriority,
+        boolean singleActiveConsumer) {
+
+    public static final QueueArguments NONE =
+            new QueueArguments(null, null, null, null, Overflow.DROP_HEAD, null, null, 0, false);
+
+    /** The largest x-max-priority RabbitMQ accepts. */
+    public static final int PRIORITY_LIMIT = 255;
+
+    public boolean isPriorityQueue() {
+        return maxPriority > 0;
+    }
+
+    public boolean hasLengthLimit() {
+        return maxLength != null || maxLengthBytes != null;
+    }
+
+    /** Parses declaration arguments, refusing bad values with PRECONDITION_FAILED worded as RabbitMQ words it. */
+    public static QueueArguments parse(String queue, String vhost, Map<String, Object> arguments) {
+        if (arguments.isEmpty()) {
+            return NONE;
+        }
+        Parser parser = new Parser(queue, vhost, arguments);
+        Long expires = parser.nonNegativeInteger("x-expires");
+        if (expires != null && expires == 0) {
+            throw parser.invalid("x-expires", "{value_zero,0}");
+        }
+        Long maxPriority = parser.nonNegativeInteger("x-max-priority");
+        if (maxPriority != null && maxPriority > PRIORITY_LIMIT) {
+            throw parser.invalid("x-max-priority", "{value_too_large," + maxPriority + "," + PRIORITY_LIMIT + "}");
+        }
+        String overflowName = parser.string("x-overflow");
+        Overflow overflow = overflowName == null ? Overflow.DROP_HEAD : Overflow.fromArgument(overflowName);
+        if (overflow == null) {
+            throw parser.invalid("x-overflow", "{unknown_overflow_type," + overflowName + "}");
+        }
+        String deadLetterExchange = parser.string("x-dead-letter-exchange");
+        String deadLetterRoutingKey = parser.string("x-dead-letter-routing-key");
+        if (deadLetterRoutingKey != null && deadLetterExchange == null) {
+            throw parser.invalid("x-dead-letter-routing-key", "{dead_letter_exchange_missing}");
+        }
+        Boolean singleActiveConsumer = parser.bool("x-single-active-consumer");
+        return new QueueArguments(
+                parser.nonNegativeInteger("x-message-ttl"),
+                expires,
+                parser.nonNegativeInteger("x-max-length"),
+                parser.nonNegativeInteger("x-max-length-bytes"),
+                overflow,
+                deadLetterExchange,
+                deadLetterRoutingKey,
+                maxPriority == null ? 0 : maxPriority.intValue(),
+                singleActiveConsumer != null && singleActiveConsumer);
+    }
+
+    private record Parser(String queue, String vhost, Map<String, Object> arguments) {
+        Long nonNegativeInteger(String name) {
+            Object value = arguments.get(name);
+            if (value == null) {
+                return null;
+            }
+            if (!(value instanceof Long || value instanceof Integer || value instanceof Short
+                    || value instanceof Byte)) {
+                throw unacceptableType(name, value);
+            }
+            long number = ((Number) value).longValue();
+            if (number < 0) {
+                throw invalid(name, "{value_negative," + number + "}");
+            }
+            return number;
+        }
+
+        String string(String name) {
+            Object value = arguments.get(name);
+            if (value == null) {
+                return null;
+            }
+            if (value instanceof byte[] bytes) {
+                return new String(bytes, StandardCharsets.UTF_8);
+            }
+            if (value instanceof CharSequence text) {
+                return text.toString();
+            }
+            throw unacceptableType(name, value);
+        }
+
+        Boolean bool(String name) {
+            Object value = arguments.get(name);
+            if (value == null) {
+                return null;
+            }
+            if (value instanceof Boolean flag) {
+                return flag;
+            }
+            throw unacceptableType(name, value);
+        }
+
+        BrokerException unacceptableType(String name, Object value) {
+            return invalid(name, "{unacceptable_type," + value.getClass().getSimpleName() + "}");
+        }
+
+        BrokerException invalid(String name, String reason) {
+            return BrokerException.preconditionFailed("invalid arg '" + name + "' for queue '" + queue
+                    + "' in vhost '" + vhost + "': " + reason);
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package dev.junction.core.queue;
+
+import dev.junction.core.message.Message;
+
+/** What a queue needs from the virtual host that holds it: somewhere to dead-letter, and removal when unused. */
+public interface QueueHost {
+    /** Publishes a dead-lettered message to an exchange, taking over the reference; dropped if it does not route. */
+    void deadLetter(String exchange, Message message);
+
+    /** The queue is to be deleted: auto-delete after its last consumer, or x-expires after disuse. */
+    void deleteUnused(Queue queue);
+
+    /** For queues outside any virtual host (tests): dead letters are dropped and nothing is deleted. */
+    QueueHost DETACHED = new QueueHost() {
+        @Override
+        public void deadLetter(String exchange, Message message) {
+            message.release();
+        }
+
+        @Override
+        public void deleteUnused(Queue queue) {
+        }
+    };
+}

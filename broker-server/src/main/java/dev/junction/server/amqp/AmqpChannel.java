@@ -1,0 +1,756 @@
+package dev.junction.server.amqp;
+
+import dev.junction.amqp.codec.AmqpCommand;
+import dev.junction.amqp.codec.AmqpConstants;
+import dev.junction.amqp.codec.method.Access;
+import dev.junction.amqp.codec.method.AmqpMethod;
+import dev.junction.amqp.codec.method.Basic;
+import dev.junction.amqp.codec.method.Channel;
+import dev.junction.amqp.codec.method.Confirm;
+import dev.junction.amqp.codec.method.Exchange;
+import dev.junction.amqp.codec.method.Queue;
+import dev.junction.amqp.codec.method.Tx;
+import dev.junction.core.BrokerException;
+import dev.junction.core.exchange.ExchangeSettings;
+import dev.junction.core.exchange.ExchangeType;
+import dev.junction.core.message.Message;
+import dev.junction.core.message.MessageProperties;
+import dev.junction.core.queue.ConsumerOptions;
+import dev.junction.core.queue.Delivery;
+import dev.junction.core.queue.QueueSettings;
+import dev.junction.core.vhost.VirtualHost;
+import io.netty.buffer.ByteBuf;
+
+import java.security.SecureRandom;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * One AMQP channel: its consumers, unacknowledged deliveries, prefetch, confirm or transaction mode. Event-loop
+ * state only, except {@link #inFlight} and {@link #flowActive}, which the queues read when deciding whether a
+ * consumer can take more. Methods whose answer needs a queue's shard (purge, delete, get, consume) hold the
+ * channel's later commands back until the answer is written, so replies keep the order of requests.
+ */
+final class AmqpChannel {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final AmqpConnection connection;
+    private final int number;
+    private final Map<String, ChannelConsumer> consumers = new LinkedHashMap<>();
+    private final TreeMap<Long, Unacked> unacked = new TreeMap<>();
+    private final ArrayDeque<AmqpCommand> waiting = new ArrayDeque<>();
+    /** Consumer deliveries not yet acknowledged, counted from the queues' threads for the global prefetch. */
+    final AtomicInteger inFlight = new AtomicInteger();
+    private volatile boolean flowActive = true;
+    private volatile int globalPrefetch;
+    private int consumerPrefetch;
+    private long nextDeliveryTag;
+    private boolean open = true;
+    private boolean busy;
+    private String lastDeclaredQueue = "";
+    private ConfirmTracker confirms;
+    private Transaction transaction;
+    private String replyAddress;
+    private String replyConsumerTag;
+
+    AmqpChannel(AmqpConnection connection, int number) {
+        this.connection = connection;
+        this.number = number;
+    }
+
+    AmqpConnection connection() {
+        return connection;
+    }
+
+    int number() {
+        return number;
+    }
+
+    boolean canTakeDeliveries() {
+        int limit = globalPrefetch;
+        return flowActive && connection.isWritable() && (limit == 0 || inFlight.get() < limit);
+    }
+
+    void resumeConsumers() {
+        for (ChannelConsumer consumer : consumers.values()) {
+            if (consumer.subscription != null) {
+                consumer.subscription.resume();
+            }
+        }
+    }
+
+    // ---- receiving ----
+
+    /** A command for this channel; the caller releases it afterwards, so anything kept is retained. */
+    void receive(AmqpCommand command) {
+        if (!open) {
+            onWhileClosing(command.method());
+            return;
+        }
+        if (busy) {
+            waiting.add(command.retain());
+            return;
+        }
+        process(command);
+    }
+
+    private void process(AmqpCommand command) {
+        try {
+            dispatch(command);
+        } catch (BrokerException e) {
+            fail(AmqpError.of(e, command.method()));
+        } catch (AmqpError e) {
+            fail(e);
+        }
+    }
+
+    private void fail(AmqpError error) {
+        if (error.isHard()) {
+            connection.closeWithError(error);
+            return;
+        }
+        release();
+        connection.write(AmqpCommand.of(number, new Channel.Close(error.replyCode(), error.replyText(),
+                error.classId(), error.methodId())));
+        connection.flush();
+    }
+
+    /** Spec 2.2.4: a closing channel ignores everything but close and close-ok. */
+    private void onWhileClosing(AmqpMethod method) {
+        if (method instanceof Channel.CloseOk) {
+            connection.channelClosed(this);
+        } else if (method instanceof Channel.Close) {
+            connection.channelClosed(this);
+            reply(new Channel.CloseOk());
+        }
+    }
+
+    private void dispatch(AmqpCommand command) {
+        AmqpMethod method = command.method();
+        if (method instanceof Basic.Publish publish) {
+            publish(publish, command);
+        } else if (method instanceof Basic.Ack ack) {
+            settle(ack.deliveryTag(), ack.multiple(), Settlement.ACK, ack);
+        } else if (method instanceof Basic.Nack nack) {
+            settle(nack.deliveryTag(), nack.multiple(), nack.requeue() ? Settlement.REQUEUE : Settlement.DISCARD,
+                    nack);
+        } else if (method instanceof Basic.Reject reject) {
+            settle(reject.deliveryTag(), false, reject.requeue() ? Settlement.REQUEUE : Settlement.DISCARD, reject);
+        } else if (method instanceof Basic.Consume consume) {
+            consume(consume);
+        } else if (method instanceof Basic.Cancel cancel) {
+            cancel(cancel);
+        } else if (method instanceof Basic.Get get) {
+            get(get);
+        } else if (method instanceof Basic.Qos qos) {
+            qos(qos);
+        } else if (method instanceof Basic.Recover recover) {
+            recover(recover.requeue(), recover);
+            reply(new Basic.RecoverOk());
+        } else if (method instanceof Basic.RecoverAsync recover) {
+            recover(recover.requeue(), recover);
+        } else if (method instanceof Exchange.Declare declare) {
+            declareExchange(declare);
+        } else if (method instanceof Exchange.Delete delete) {
+            vhost().deleteExchange(delete.exchange(), delete.ifUnused());
+            replyUnlessNowait(delete.nowait(), new Exchange.DeleteOk());
+        } else if (method instanceof Exchange.Bind bind) {
+            vhost().bindExchange(bind.source(), bind.destination(), bind.routingKey(), bind.arguments());
+            replyUnlessNowait(bind.nowait(), new Exchange.BindOk());
+        } else if (method instanceof Exchange.Unbind unbind) {
+            vhost().unbindExchange(unbind.source(), unbind.destination(), unbind.routingKey(), unbind.arguments());
+            replyUnlessNowait(unbind.nowait(), new Exchange.UnbindOk());
+        } else if (method instanceof Queue.Declare declare) {
+            declareQueue(declare);
+        } else if (method instanceof Queue.Bind bind) {
+            String queue = queueName(bind.queue(), bind);
+            vhost().bindQueue(bind.exchange(), queue, routingKeyOrQueue(bind.routingKey(), bind.queue(), queue),
+                    bind.arguments(), connection);
+            replyUnlessNowait(bind.nowait(), new Queue.BindOk());
+        } else if (method instanceof Queue.Unbind unbind) {
+            String queue = queueName(unbind.queue(), unbind);
+            vhost().unbindQueue(unbind.exchange(), queue,
+                    routingKeyOrQueue(unbind.routingKey(), unbind.queue(), queue), unbind.arguments(), connection);
+            reply(new Queue.UnbindOk());
+        } else if (method instanceof Queue.Purge purge) {
+            dev.junction.core.queue.Queue queue = vhost().existingQueue(queueName(purge.queue(), purge), connection);
+            answerLater(queue.purge(), count -> replyUnlessNowait(purge.nowait(), new Queue.PurgeOk(count)),
+                    count -> { }, purge);
+        } else if (method instanceof Queue.Delete delete) {
+            deleteQueue(delete);
+        } else if (method instanceof Channel.Flow flow) {
+            flowActive = flow.active();
+            if (flow.active()) {
+                resumeConsumers();
+            }
+            reply(new Channel.FlowOk(flow.active()));
+        } else if (method instanceof Channel.FlowOk) {
+            // The server never asks a client to pause, so there is nothing to confirm.
+        } else if (method instanceof Channel.Close) {
+            release();
+            connection.channelClosed(this);
+            reply(new Channel.CloseOk());
+        } else if (method instanceof Confirm.Select select) {
+            if (transaction != null) {
+                throw AmqpError.soft(AmqpConstants.PRECONDITION_FAILED, "cannot switch from tx to confirm mode",
+                        select);
+            }
+            if (confirms == null) {
+                confirms = new ConfirmTracker(new ConfirmWriter());
+            }
+            replyUnlessNowait(select.nowait(), new Confirm.SelectOk());
+        } else if (method instanceof Tx.Select select) {
+            if (confirms != null) {
+                throw AmqpError.soft(AmqpConstants.PRECONDITION_FAILED, "cannot switch from confirm to tx mode",
+                        select);
+            }
+            if (transaction == null) {
+                transaction = new Transaction();
+            }
+            reply(new Tx.SelectOk());
+        } else if (method instanceof Tx.Commit commit) {
+            requireTransaction(commit).commit(this);
+            reply(new Tx.CommitOk());
+        } else if (method instanceof Tx.Rollback rollback) {
+            unsettle(requireTransaction(rollback).rollback());
+            reply(new Tx.RollbackOk());
+        } else if (method instanceof Access.Request) {
+            reply(new Access.RequestOk(1));
+        } else {
+            throw AmqpError.hard(AmqpConstants.COMMAND_INVALID, "method " + method.protocolMethodName()
+                    + " is not one a client sends", method);
+        }
+    }
+
+    private VirtualHost vhost() {
+        return connection.vhost();
+    }
+
+    private void reply(AmqpMethod method) {
+        connection.write(AmqpCommand.of(number, method));
+        connection.flush();
+    }
+
+    private void replyUnlessNowait(boolean nowait, AmqpMethod method) {
+        if (!nowait) {
+            reply(method);
+        }
+    }
+
+    /**
+     * Holds later commands back until the shard's answer is written, then lets them through in order. If the
+     * channel closed meanwhile, {@code onAbandoned} gives back whatever the answer holds.
+     */
+    private <T> void answerLater(CompletableFuture<T> answer, Consumer<T> onAnswer, Consumer<T> onAbandoned,
+                                 AmqpMethod method) {
+        busy = true;
+        answer.whenComplete((value, failure) -> connection.execute(() -> {
+            busy = false;
+            if (!open) {
+                if (failure == null) {
+                    onAbandoned.accept(value);
+                }
+            } else {
+                try {
+                    if (failure != null) {
+                        throw failure instanceof BrokerException e ? AmqpError.of(e, method)
+                                : AmqpError.hard(AmqpConstants.INTERNAL_ERROR, String.valueOf(failure), method);
+                    }
+                    onAnswer.accept(value);
+                } catch (BrokerException e) {
+                    fail(AmqpError.of(e, method));
+                } catch (AmqpError e) {
+                    fail(e);
+                }
+            }
+            while (!busy && open && !waiting.isEmpty()) {
+                AmqpCommand next = waiting.poll();
+                try {
+                    process(next);
+                } finally {
+                    next.release();
+                }
+            }
+            connection.flush();
+        }));
+    }
+
+    // ---- exchanges and queues ----
+
+    private void declareExchange(Exchange.Declare declare) {
+        if (declare.passive()) {
+            vhost().existingExchange(declare.exchange());
+        } else {
+            ExchangeType type = ExchangeType.fromWireName(declare.type());
+            if (type == null) {
+                throw AmqpError.hard(AmqpConstants.COMMAND_INVALID, "unknown exchange type '" + declare.type()
+                        + "'", declare);
+            }
+            Map<String, Object> arguments = MessageMapping.arguments(declare.arguments());
+            vhost().declareExchange(declare.exchange(), type, new ExchangeSettings(declare.durable(),
+                    declare.autoDelete(), declare.internal(), arguments));
+        }
+        replyUnlessNowait(declare.nowait(), new Exchange.DeclareOk());
+    }
+
+    private void declareQueue(Queue.Declare declare) {
+        String name = declare.queue();
+        if (declare.passive() && replyAddress != null && name.equals(replyAddress)) {
+            replyUnlessNowait(declare.nowait(), new Queue.DeclareOk(name, 0, 0));
+            return;
+        }
+        dev.junction.core.queue.Queue queue;
+        if (declare.passive()) {
+            queue = vhost().redeclaredQueue(queueName(name, declare), connection);
+        } else {
+            if (name.isEmpty()) {
+                name = "amq.gen-" + randomToken();
+            }
+            queue = vhost().declareQueue(name, new QueueSettings(declare.durable(),
+                    declare.exclusive() ? connection : null, declare.autoDelete(),
+                    MessageMapping.arguments(declare.arguments())));
+            if (declare.exclusive()) {
+                connection.exclusiveQueueDeclared(name);
+            }
+        }
+        lastDeclaredQueue = queue.name();
+        replyUnlessNowait(declare.nowait(), new Queue.DeclareOk(queue.name(), queue.readyCount(),
+                queue.consumerCount()));
+    }
+
+    private void deleteQueue(Queue.Delete delete) {
+        String name = queueName(delete.queue(), delete);
+        CompletableFuture<Integer> deleted = vhost().deleteQueue(name, connection, delete.ifUnused(),
+                delete.ifEmpty());
+        connection.exclusiveQueueDeleted(name);
+        answerLater(deleted, count -> replyUnlessNowait(delete.nowait(), new Queue.DeleteOk(count)), count -> { },
+                delete);
+    }
+
+    /** An empty queue name means the queue this channel declared last (RabbitMQ's shortcut). */
+    private String queueName(String name, AmqpMethod method) {
+        if (!name.isEmpty()) {
+            return name;
+        }
+        if (lastDeclaredQueue.isEmpty()) {
+            throw AmqpError.soft(AmqpConstants.NOT_FOUND, "no previously declared queue", method);
+        }
+        return lastDeclaredQueue;
+    }
+
+    /** A bind with empty queue and routing key uses the last declared queue's name as key too. */
+    private static String routingKeyOrQueue(String routingKey, String requestedQueue, String queue) {
+        return routingKey.isEmpty() && requestedQueue.isEmpty() ? queue : routingKey;
+    }
+
+    private static String randomToken() {
+        byte[] bytes = new byte[16];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    // ---- publishing ----
+
+    private void publish(Basic.Publish publish, AmqpCommand command) {
+        if (publish.immediate()) {
+            throw AmqpError.hard(AmqpConstants.NOT_IMPLEMENTED, "immediate=true", publish);
+        }
+        long maxSize = connection.service().settings().maxMessageSize();
+        int size = command.body().readableBytes();
+        if (size > maxSize) {
+            throw AmqpError.soft(AmqpConstants.PRECONDITION_FAILED, "message size " + size
+                    + " is larger than configured max size " + maxSize, publish);
+        }
+        MessageProperties properties = MessageMapping.toCore(command.properties());
+        properties.expirationMillis();
+        if (DirectReplyTo.PSEUDO_QUEUE.equals(properties.replyTo())) {
+            if (replyAddress == null) {
+                throw AmqpError.soft(AmqpConstants.PRECONDITION_FAILED, "fast reply consumer does not exist",
+                        publish);
+            }
+            properties = new MessageProperties(properties.contentType(), properties.contentEncoding(),
+                    properties.headers(), properties.deliveryMode(), properties.priority(),
+                    properties.correlationId(), replyAddress, properties.expiration(), properties.messageId(),
+                    properties.timestamp(), properties.type(), properties.userId(), properties.appId(),
+                    properties.clusterId());
+        }
+        // Checked before anything is kept, so that a transaction refuses the publish itself, as RabbitMQ does.
+        vhost().existingExchange(publish.exchange());
+        connection.publishing();
+        if (transaction != null) {
+            transaction.publish(publish, properties, command.body().retain());
+            return;
+        }
+        route(publish, properties, command.body().retain());
+    }
+
+    /** Routes a publish, taking over the body reference. */
+    void route(Basic.Publish publish, MessageProperties properties, ByteBuf body) {
+        long sequence = confirms == null ? 0 : confirms.next();
+        ByteBuf returnBody = publish.mandatory() ? body.retainedDuplicate() : null;
+        Message message = new Message(publish.exchange(), publish.routingKey(), properties, body);
+        boolean routed;
+        boolean confirmNow;
+        try {
+            if (publish.exchange().isEmpty() && DirectReplyTo.isAddress(publish.routingKey())) {
+                routed = connection.service().directReplyTo().deliver(publish.routingKey(), message);
+                if (!routed) {
+                    message.release();
+                }
+                confirmNow = true;
+            } else if (confirms != null) {
+                PendingConfirm pending = new PendingConfirm(sequence);
+                routed = pending.published(vhost().publish(publish.exchange(), message, pending).size());
+                confirmNow = !routed;
+            } else {
+                routed = !vhost().publish(publish.exchange(), message).isEmpty();
+                confirmNow = false;
+            }
+        } catch (BrokerException e) {
+            // The exchange went away or refuses publishes (internal); the message was released by the core.
+            if (returnBody != null) {
+                returnBody.release();
+            }
+            if (confirms != null) {
+                confirms.settled(sequence, false);
+            }
+            throw e;
+        }
+        if (returnBody != null) {
+            if (routed) {
+                returnBody.release();
+            } else {
+                connection.write(new AmqpCommand(number, new Basic.Return(AmqpConstants.NO_ROUTE, "NO_ROUTE",
+                        publish.exchange(), publish.routingKey()), MessageMapping.toAmqp(properties), returnBody));
+            }
+        }
+        if (confirms != null && confirmNow) {
+            // RabbitMQ confirms what no queue took (or a direct reply) at once, after any basic.return.
+            confirms.settled(sequence, true);
+        }
+        connection.flush();
+    }
+
+    /**
+     * Counts the queues' answers for one confirmed publish. Answers may come before the publisher knows how many
+     * queues there are, so the count starts far from zero and is corrected once the route is known.
+     */
+    private final class PendingConfirm implements Consumer<Boolean> {
+        private static final int UNKNOWN = 1 << 30;
+        private final long sequence;
+        private final AtomicInteger remaining = new AtomicInteger(UNKNOWN);
+        private volatile boolean rejected;
+
+        PendingConfirm(long sequence) {
+            this.sequence = sequence;
+        }
+
+        /** Returns whether the publish reached any queue. */
+        boolean published(int queues) {
+            if (queues > 0 && remaining.addAndGet(queues - UNKNOWN) == 0) {
+                settle();
+            }
+            return queues > 0;
+        }
+
+        @Override
+        public void accept(Boolean accepted) {
+            if (!accepted) {
+                rejected = true;
+            }
+            if (remaining.decrementAndGet() == 0) {
+                connection.execute(this::settle);
+            }
+        }
+
+        private void settle() {
+            if (open) {
+                confirms.settled(sequence, !rejected);
+                connection.flush();
+            }
+        }
+    }
+
+    private final class ConfirmWriter implements ConfirmTracker.Sink {
+        @Override
+        public void ack(long sequence, boolean multiple) {
+            connection.write(AmqpCommand.of(number, new Basic.Ack(sequence, multiple)));
+        }
+
+        @Override
+        public void nack(long sequence) {
+            connection.write(AmqpCommand.of(number, new Basic.Nack(sequence, false, false)));
+        }
+    }
+
+    private Transaction requireTransaction(AmqpMethod method) {
+        if (transaction == null) {
+            throw AmqpError.soft(AmqpConstants.PRECONDITION_FAILED, "channel is not transactional", method);
+        }
+        return transaction;
+    }
+
+    // ---- consuming ----
+
+    private void qos(Basic.Qos qos) {
+        if (qos.prefetchSize() != 0) {
+            throw AmqpError.hard(AmqpConstants.NOT_IMPLEMENTED, "prefetch_size!=0 (" + qos.prefetchSize() + ")",
+                    qos);
+        }
+        if (qos.global()) {
+            globalPrefetch = qos.prefetchCount();
+            resumeConsumers();
+        } else {
+            consumerPrefetch = qos.prefetchCount();
+        }
+        reply(new Basic.QosOk());
+    }
+
+    private void consume(Basic.Consume consume) {
+        String tag = consume.consumerTag().isEmpty() ? "amq.ctag-" + randomToken() : consume.consumerTag();
+        if (consumers.containsKey(tag) || tag.equals(replyConsumerTag)) {
+            throw AmqpError.hard(AmqpConstants.NOT_ALLOWED, "attempt to reuse consumer tag '" + tag + "'", consume);
+        }
+        String queueName = queueName(consume.queue(), consume);
+        if (queueName.equals(DirectReplyTo.PSEUDO_QUEUE)) {
+            consumeReplies(consume, tag);
+            return;
+        }
+        dev.junction.core.queue.Queue queue = vhost().existingQueue(queueName, connection);
+        int priority = consumerPriority(consume);
+        ChannelConsumer consumer = new ChannelConsumer(this, tag, consume.noAck());
+        consumers.put(tag, consumer);
+        ConsumerOptions options = new ConsumerOptions(consume.noAck() ? 0 : consumerPrefetch, consume.noAck(),
+                consume.exclusive(), priority);
+        CompletableFuture<dev.junction.core.queue.Subscription> subscribed = queue.subscribe(consumer, options);
+        subscribed.whenComplete((subscription, failure) -> {
+            if (failure != null) {
+                connection.execute(() -> consumers.remove(tag, consumer));
+            }
+        });
+        answerLater(subscribed, subscription -> {
+            consumer.subscription = subscription;
+            replyUnlessNowait(consume.nowait(), new Basic.ConsumeOk(tag));
+            consumer.announced();
+        }, dev.junction.core.queue.Subscription::cancel, consume);
+    }
+
+    private static int consumerPriority(Basic.Consume consume) {
+        Object priority = consume.arguments().get("x-priority");
+        if (priority == null) {
+            return 0;
+        }
+        if (priority instanceof Integer || priority instanceof Long || priority instanceof Short
+                || priority instanceof Byte) {
+            return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, ((Number) priority).longValue()));
+        }
+        throw AmqpError.soft(AmqpConstants.PRECONDITION_FAILED, "invalid arg 'x-priority' for consumer: "
+                + "{unacceptable_type," + priority.getClass().getSimpleName() + "}", consume);
+    }
+
+    private void consumeReplies(Basic.Consume consume, String tag) {
+        if (!consume.noAck()) {
+            throw AmqpError.soft(AmqpConstants.PRECONDITION_FAILED, "reply consumer cannot acknowledge", consume);
+        }
+        if (replyAddress != null) {
+            throw AmqpError.soft(AmqpConstants.PRECONDITION_FAILED, "reply consumer already set", consume);
+        }
+        replyAddress = connection.service().directReplyTo().register(this);
+        replyConsumerTag = tag;
+        replyUnlessNowait(consume.nowait(), new Basic.ConsumeOk(tag));
+    }
+
+    private void cancel(Basic.Cancel cancel) {
+        String tag = cancel.consumerTag();
+        if (tag.equals(replyConsumerTag)) {
+            stopReplies();
+        }
+        ChannelConsumer consumer = consumers.remove(tag);
+        if (consumer != null) {
+            consumer.cancelled = true;
+            if (consumer.subscription != null) {
+                consumer.subscription.cancel();
+            }
+        }
+        replyUnlessNowait(cancel.nowait(), new Basic.CancelOk(tag));
+    }
+
+    private void stopReplies() {
+        if (replyAddress != null) {
+            connection.service().directReplyTo().unregister(replyAddress);
+            replyAddress = null;
+            replyConsumerTag = null;
+        }
+    }
+
+    /** The queue of a consumer was deleted: the consumer is gone, and the client is told if it asked to be. */
+    void consumerQueueDeleted(ChannelConsumer consumer) {
+        if (!open || !consumers.remove(consumer.tag, consumer)) {
+            return;
+        }
+        consumer.cancelled = true;
+        if (connection.consumerCancelNotify()) {
+            reply(new Basic.Cancel(consumer.tag, true));
+        }
+    }
+
+    /** A delivery from a queue, on the event loop. */
+    void deliver(Delivery delivery) {
+        ChannelConsumer consumer = (ChannelConsumer) delivery.subscription().consumer();
+        if (!open || consumer.cancelled) {
+            if (!consumer.autoAck) {
+                inFlight.decrementAndGet();
+                delivery.subscription().requeue(delivery.entryId());
+            }
+            delivery.message().release();
+            return;
+        }
+        if (!consumer.readyFor(delivery)) {
+            return;
+        }
+        long tag = ++nextDeliveryTag;
+        if (!consumer.autoAck) {
+            unacked.put(tag, new Unacked(tag, delivery.subscription(), delivery.entryId(), true));
+        }
+        Message message = delivery.message();
+        connection.write(new AmqpCommand(number, new Basic.Deliver(consumer.tag, tag, delivery.redelivered(),
+                message.exchange(), message.routingKey()), MessageMapping.toAmqp(message.properties()),
+                message.body().retainedDuplicate()));
+        message.release();
+    }
+
+    /** A direct reply-to message for this channel's reply consumer; takes over the reference. */
+    void deliverReply(Message message) {
+        if (!open || replyConsumerTag == null) {
+            message.release();
+            return;
+        }
+        connection.write(new AmqpCommand(number, new Basic.Deliver(replyConsumerTag, ++nextDeliveryTag, false,
+                message.exchange(), message.routingKey()), MessageMapping.toAmqp(message.properties()),
+                message.body().retainedDuplicate()));
+        message.release();
+        connection.flush();
+    }
+
+    private void get(Basic.Get get) {
+        dev.junction.core.queue.Queue queue = vhost().existingQueue(queueName(get.queue(), get), connection);
+        answerLater(queue.get(get.noAck()), fetched -> {
+            if (fetched == null) {
+                reply(new Basic.GetEmpty(""));
+                return;
+            }
+            Delivery delivery = fetched.delivery();
+            long tag = ++nextDeliveryTag;
+            if (!get.noAck()) {
+                unacked.put(tag, new Unacked(tag, delivery.subscription(), delivery.entryId(), false));
+            }
+            Message message = delivery.message();
+            connection.write(new AmqpCommand(number, new Basic.GetOk(tag, delivery.redelivered(),
+                    message.exchange(), message.routingKey(), fetched.messageCount()),
+                    MessageMapping.toAmqp(message.properties()), message.body().retainedDuplicate()));
+            message.release();
+        }, fetched -> {
+            if (fetched != null) {
+                fetched.delivery().subscription().requeue(fetched.delivery().entryId());
+                fetched.delivery().message().release();
+            }
+        }, get);
+    }
+
+    private void settle(long deliveryTag, boolean multiple, Settlement settlement, AmqpMethod method) {
+        List<Unacked> settled = takeUnacked(deliveryTag, multiple, method);
+        if (transaction != null) {
+            transaction.settle(settled, settlement);
+        } else {
+            apply(settled, settlement);
+        }
+    }
+
+    private List<Unacked> takeUnacked(long deliveryTag, boolean multiple, AmqpMethod method) {
+        if (!multiple) {
+            Unacked one = unacked.remove(deliveryTag);
+            if (one == null) {
+                throw AmqpError.soft(AmqpConstants.PRECONDITION_FAILED, "unknown delivery tag " + deliveryTag,
+                        method);
+            }
+            return List.of(one);
+        }
+        // Multiple with tag 0 means every outstanding delivery.
+        Map<Long, Unacked> upTo = deliveryTag == 0 ? unacked : unacked.headMap(deliveryTag, true);
+        if (upTo.isEmpty() && deliveryTag != 0) {
+            throw AmqpError.soft(AmqpConstants.PRECONDITION_FAILED, "unknown delivery tag " + deliveryTag, method);
+        }
+        List<Unacked> taken = new ArrayList<>(upTo.values());
+        upTo.clear();
+        return taken;
+    }
+
+    void apply(List<Unacked> settled, Settlement settlement) {
+        for (Unacked entry : settled) {
+            switch (settlement) {
+                case ACK -> entry.subscription().settle(entry.entryId());
+                case REQUEUE -> entry.subscription().requeue(entry.entryId());
+                case DISCARD -> entry.subscription().discard(entry.entryId());
+            }
+            if (entry.inFlight()) {
+                inFlight.decrementAndGet();
+            }
+        }
+        if (globalPrefetch > 0) {
+            resumeConsumers();
+        }
+    }
+
+    /** Deliveries whose settlement a rollback undid are unacknowledged again, under their old tags. */
+    void unsettle(List<Unacked> deliveries) {
+        deliveries.forEach(entry -> unacked.put(entry.deliveryTag(), entry));
+    }
+
+    private void recover(boolean requeue, AmqpMethod method) {
+        if (!requeue) {
+            throw AmqpError.hard(AmqpConstants.NOT_IMPLEMENTED, "requeue=false", method);
+        }
+        List<Unacked> all = new ArrayList<>(unacked.values());
+        unacked.clear();
+        apply(all, Settlement.REQUEUE);
+    }
+
+    // ---- closing ----
+
+    /**
+     * Ends the channel's work: consumers cancelled, unacknowledged deliveries requeued, uncommitted publishes
+     * dropped, the reply-to address given up. Idempotent.
+     */
+    void release() {
+        if (!open) {
+            return;
+        }
+        open = false;
+        for (ChannelConsumer consumer : consumers.values()) {
+            consumer.cancelled = true;
+            if (consumer.subscription != null) {
+                consumer.subscription.cancel();
+            }
+            // Deliveries held back for consume-ok go through deliver(), which requeues them now.
+            consumer.announced();
+        }
+        consumers.clear();
+        if (transaction != null) {
+            unsettle(transaction.rollback());
+        }
+        List<Unacked> all = new ArrayList<>(unacked.values());
+        unacked.clear();
+        apply(all, Settlement.REQUEUE);
+        waiting.forEach(AmqpCommand::release);
+        waiting.clear();
+        stopReplies();
+    }
+}

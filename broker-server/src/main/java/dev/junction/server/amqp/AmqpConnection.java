@@ -1,0 +1,454 @@
+package dev.junction.server.amqp;
+
+import dev.junction.amqp.codec.AmqpCommand;
+import dev.junction.amqp.codec.AmqpConstants;
+import dev.junction.amqp.codec.AmqpDecodeError;
+import dev.junction.amqp.codec.AmqpFrameDecoder;
+import dev.junction.amqp.codec.AmqpFrameEncoder;
+import dev.junction.amqp.codec.AmqpHeartbeat;
+import dev.junction.amqp.codec.AmqpProtocolHeader;
+import dev.junction.amqp.codec.ProtocolHeaderMismatch;
+import dev.junction.amqp.codec.method.AmqpMethod;
+import dev.junction.amqp.codec.method.Channel;
+import dev.junction.amqp.codec.method.Connection;
+import dev.junction.amqp.codec.types.LongString;
+import dev.junction.core.queue.Delivery;
+import dev.junction.core.vhost.VirtualHost;
+import dev.junction.server.net.GracefulClose;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.collection.IntObjectHashMap;
+import io.netty.util.collection.IntObjectMap;
+import org.jctools.queues.MpscUnboundedXaddArrayQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One AMQP connection: the handshake (start, tune, open), heartbeats, the channels, and the connection-level
+ * errors. All its state is touched on the connection's event loop; queues hand deliveries over through a
+ * lock-free inbox drained by one task, so a busy consumer costs no task object per message.
+ */
+final class AmqpConnection extends ChannelInboundHandlerAdapter implements GracefulClose {
+    private static final Logger log = LoggerFactory.getLogger(AmqpConnection.class);
+    private static final long CLOSE_OK_TIMEOUT_SECONDS = 3;
+    private static final long DECODE_ERROR_GRACE_MILLIS = 500;
+
+    private enum State { AWAITING_HEADER, AWAITING_START_OK, AWAITING_TUNE_OK, AWAITING_OPEN, OPEN, CLOSING, CLOSED }
+
+    private final AmqpService service;
+    private final IntObjectMap<AmqpChannel> channels = new IntObjectHashMap<>();
+    private final Set<String> exclusiveQueues = new HashSet<>();
+    private final MpscUnboundedXaddArrayQueue<Delivery> deliveries = new MpscUnboundedXaddArrayQueue<>(256);
+    private final AtomicInteger deliveryWork = new AtomicInteger();
+    private final Runnable drainDeliveries = this::drainDeliveries;
+
+    private ChannelHandlerContext ctx;
+    private State state = State.AWAITING_HEADER;
+    private VirtualHost vhost;
+    private String user;
+    private int channelMax;
+    private boolean consumerCancelNotify;
+    private boolean blockedNotify;
+    private boolean published;
+    private boolean blocked;
+
+    AmqpConnection(AmqpService service) {
+        this.service = service;
+    }
+
+    // ---- what channels use ----
+
+    VirtualHost vhost() {
+        return vhost;
+    }
+
+    AmqpService service() {
+        return service;
+    }
+
+    boolean isWritable() {
+        return ctx.channel().isWritable();
+    }
+
+    void execute(Runnable task) {
+        ctx.channel().eventLoop().execute(task);
+    }
+
+    boolean inEventLoop() {
+        return ctx.channel().eventLoop().inEventLoop();
+    }
+
+    void write(AmqpCommand command) {
+        ctx.write(command, ctx.voidPromise());
+    }
+
+    void flush() {
+        ctx.flush();
+    }
+
+    boolean consumerCancelNotify() {
+        return consumerCancelNotify;
+    }
+
+    void exclusiveQueueDeclared(String queue) {
+        exclusiveQueues.add(queue);
+    }
+
+    void exclusiveQueueDeleted(String queue) {
+        exclusiveQueues.remove(queue);
+    }
+
+    void publishing() {
+        if (!published) {
+            published = true;
+            applyBlocking();
+        }
+    }
+
+    /** From a queue's shard thread: one delivery for a consumer on this connection. */
+    void offerDelivery(Delivery delivery) {
+        deliveries.offer(delivery);
+        if (deliveryWork.getAndIncrement() == 0) {
+            execute(drainDeliveries);
+        }
+    }
+
+    private void drainDeliveries() {
+        int work = deliveryWork.get();
+        while (work > 0) {
+            for (int i = 0; i < work; i++) {
+                Delivery delivery = deliveries.poll();
+                while (delivery == null) {
+                    // The producer has claimed its slot but not yet written it; it is a few instructions away.
+                    Thread.onSpinWait();
+                    delivery = deliveries.poll();
+                }
+                ((ChannelConsumer) delivery.subscription().consumer()).channel.deliver(delivery);
+            }
+            work = deliveryWork.addAndGet(-work);
+        }
+        flush();
+    }
+
+    // ---- Netty events ----
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof AmqpCommand command) {
+            try {
+                onCommand(command);
+            } catch (AmqpError e) {
+                closeWithError(e);
+            } finally {
+                command.release();
+            }
+        } else if (msg instanceof AmqpDecodeError error) {
+            Connection.Close close = error.toConnectionClose();
+            closeWithError(close.replyCode(), AmqpError.codeName(close.replyCode()) + " - " + close.replyText(),
+                    close.classId(), close.methodId());
+            // The decoder discards everything after an error, close-ok included, so only a short grace period
+            // for the client to read the close is left; closing at once could reset the socket before it does.
+            ctx.channel().eventLoop().schedule(() -> ctx.close(), DECODE_ERROR_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        } else if (msg instanceof ProtocolHeaderMismatch mismatch) {
+            log.debug("Refusing AMQP connection from {}: protocol header {}", ctx.channel().remoteAddress(),
+                    mismatch.received());
+            state = State.CLOSED;
+            ctx.writeAndFlush(AmqpProtocolHeader.newBuffer()).addListener(ChannelFutureListener.CLOSE);
+        }
+        // Heartbeats need no answer: any frame read already counts as a sign of life for the idle handler.
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event == ProtocolHeaderProbe.HEADER_RECEIVED && state == State.AWAITING_HEADER) {
+            sendStart();
+        } else if (event instanceof IdleStateEvent idle) {
+            if (idle.state() == IdleState.READER_IDLE) {
+                log.info("Closing AMQP connection from {}: missed heartbeats", ctx.channel().remoteAddress());
+                ctx.close();
+            } else if (idle.state() == IdleState.WRITER_IDLE) {
+                ctx.writeAndFlush(AmqpHeartbeat.INSTANCE, ctx.voidPromise());
+            }
+        } else {
+            ctx.fireUserEventTriggered(event);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            channels.values().forEach(AmqpChannel::resumeConsumers);
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        state = State.CLOSED;
+        releaseEverything();
+        service.closed(this);
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.warn("AMQP connection from {} failed", ctx.channel().remoteAddress(), cause);
+        if (state == State.OPEN || state == State.AWAITING_OPEN) {
+            closeWithError(AmqpConstants.INTERNAL_ERROR, "INTERNAL_ERROR - " + cause.getMessage(), 0, 0);
+        } else {
+            ctx.close();
+        }
+    }
+
+    /** Broker shutdown: RabbitMQ's 320 CONNECTION_FORCED, then the socket closes on close-ok or the timeout. */
+    @Override
+    public void closeGracefully(ChannelHandlerContext ctx) {
+        if (state == State.OPEN) {
+            closeWithError(AmqpConstants.CONNECTION_FORCED,
+                    "CONNECTION_FORCED - broker forced connection closure with reason 'shutdown'", 0, 0);
+        } else {
+            ctx.close();
+        }
+    }
+
+    // ---- the connection class ----
+
+    private void onCommand(AmqpCommand command) {
+        AmqpMethod method = command.method();
+        if (state == State.CLOSING) {
+            // Spec 2.2.4: after sending close, discard everything but close and close-ok.
+            if (method instanceof Connection.CloseOk) {
+                state = State.CLOSED;
+                ctx.close();
+            } else if (method instanceof Connection.Close) {
+                state = State.CLOSED;
+                ctx.writeAndFlush(AmqpCommand.of(0, new Connection.CloseOk())).addListener(ChannelFutureListener.CLOSE);
+            }
+            return;
+        }
+        if (command.channel() != 0) {
+            onChannelCommand(command);
+            return;
+        }
+        if (method instanceof Connection.StartOk startOk && state == State.AWAITING_START_OK) {
+            onStartOk(startOk);
+        } else if (method instanceof Connection.TuneOk tuneOk && state == State.AWAITING_TUNE_OK) {
+            onTuneOk(tuneOk);
+        } else if (method instanceof Connection.Open open && state == State.AWAITING_OPEN) {
+            onOpen(open);
+        } else if (method instanceof Connection.Close) {
+            state = State.CLOSED;
+            releaseEverything();
+            ctx.writeAndFlush(AmqpCommand.of(0, new Connection.CloseOk())).addListener(ChannelFutureListener.CLOSE);
+        } else if (method instanceof Connection.UpdateSecret && state == State.OPEN) {
+            ctx.writeAndFlush(AmqpCommand.of(0, new Connection.UpdateSecretOk()));
+        } else {
+            throw AmqpError.hard(AmqpConstants.COMMAND_INVALID, "unexpected method " + method.protocolMethodName()
+                    + " on channel 0 " + describeState(), method);
+        }
+    }
+
+    private String describeState() {
+        return switch (state) {
+            case AWAITING_START_OK -> "while awaiting connection.start-ok";
+            case AWAITING_TUNE_OK -> "while awaiting connection.tune-ok";
+            case AWAITING_OPEN -> "while awaiting connection.open";
+            default -> "on an open connection";
+        };
+    }
+
+    private void sendStart() {
+        state = State.AWAITING_START_OK;
+        Map<String, Object> capabilities = new LinkedHashMap<>();
+        for (String capability : List.of("publisher_confirms", "exchange_exchange_bindings", "basic.nack",
+                "consumer_cancel_notify", "connection.blocked", "consumer_priorities",
+                "authentication_failure_close", "per_consumer_qos", "direct_reply_to")) {
+            capabilities.put(capability, Boolean.TRUE);
+        }
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put("product", "Junction");
+        properties.put("version", versionText());
+        properties.put("platform", "Java " + Runtime.version().feature());
+        properties.put("copyright", "The Junction authors");
+        properties.put("information", "Junction message broker: MQTT 3.1.1 and AMQP 0-9-1");
+        properties.put("capabilities", capabilities);
+        ctx.writeAndFlush(AmqpCommand.of(0, new Connection.Start(AmqpConstants.VERSION_MAJOR,
+                AmqpConstants.VERSION_MINOR, properties, LongString.of(SaslCredentials.MECHANISMS),
+                LongString.of("en_US"))));
+    }
+
+    private static String versionText() {
+        String version = AmqpConnection.class.getPackage().getImplementationVersion();
+        return version == null ? "development" : version;
+    }
+
+    private void onStartOk(Connection.StartOk startOk) {
+        if (startOk.clientProperties().get("capabilities") instanceof Map<?, ?> clientCapabilities) {
+            consumerCancelNotify = Boolean.TRUE.equals(clientCapabilities.get("consumer_cancel_notify"));
+            blockedNotify = Boolean.TRUE.equals(clientCapabilities.get("connection.blocked"));
+        }
+        if (!List.of(SaslCredentials.MECHANISMS.split(" ")).contains(startOk.mechanism())) {
+            throw AmqpError.hard(AmqpConstants.COMMAND_INVALID, "unknown authentication mechanism '"
+                    + startOk.mechanism() + "'", startOk);
+        }
+        SaslCredentials credentials = SaslCredentials.parse(startOk.mechanism(), startOk.response());
+        InetAddress from = ctx.channel().remoteAddress() instanceof InetSocketAddress address
+                ? address.getAddress() : null;
+        String refusal = credentials == null ? "malformed " + startOk.mechanism() + " response"
+                : service.users().refusal(credentials.user(), credentials.password(), from);
+        if (refusal != null) {
+            log.info("AMQP login from {} refused: {}", ctx.channel().remoteAddress(), refusal);
+            throw AmqpError.hard(AmqpConstants.ACCESS_REFUSED, "Login was refused using authentication mechanism "
+                    + startOk.mechanism() + ". For details see the broker logfile.", null);
+        }
+        user = credentials.user();
+        state = State.AWAITING_TUNE_OK;
+        AmqpSettings settings = service.settings();
+        ctx.writeAndFlush(AmqpCommand.of(0, new Connection.Tune(settings.channelMax(), settings.frameMax(),
+                settings.heartbeatSeconds())));
+    }
+
+    private void onTuneOk(Connection.TuneOk tuneOk) {
+        AmqpSettings settings = service.settings();
+        long frameMax = tuneOk.frameMax() == 0 ? settings.frameMax() : tuneOk.frameMax();
+        if (frameMax > settings.frameMax()) {
+            throw AmqpError.hard(AmqpConstants.NOT_ALLOWED, "frame_max=" + frameMax + " > " + settings.frameMax()
+                    + " max size", tuneOk);
+        }
+        if (frameMax < AmqpConstants.FRAME_MIN_SIZE) {
+            throw AmqpError.hard(AmqpConstants.NOT_ALLOWED, "frame_max=" + frameMax + " < "
+                    + AmqpConstants.FRAME_MIN_SIZE + " min size", tuneOk);
+        }
+        int requestedChannelMax = tuneOk.channelMax() == 0 ? settings.channelMax() : tuneOk.channelMax();
+        if (requestedChannelMax > settings.channelMax()) {
+            throw AmqpError.hard(AmqpConstants.NOT_ALLOWED, "channel_max=" + requestedChannelMax + " > "
+                    + settings.channelMax() + " max", tuneOk);
+        }
+        channelMax = requestedChannelMax;
+        ctx.pipeline().get(AmqpFrameDecoder.class).setFrameMax(frameMax);
+        ctx.pipeline().get(AmqpFrameEncoder.class).setFrameMax(frameMax);
+        if (tuneOk.heartbeat() > 0) {
+            long intervalMillis = TimeUnit.SECONDS.toMillis(tuneOk.heartbeat());
+            // Silent for two intervals: gone. Heartbeats go out at half the interval, as RabbitMQ sends them.
+            ctx.pipeline().addFirst("amqp-heartbeat", new IdleStateHandler(intervalMillis * 2, intervalMillis / 2,
+                    0, TimeUnit.MILLISECONDS));
+        }
+        state = State.AWAITING_OPEN;
+    }
+
+    private void onOpen(Connection.Open open) {
+        VirtualHost host = service.broker().virtualHost(open.virtualHost());
+        if (host == null) {
+            throw AmqpError.hard(AmqpConstants.NOT_ALLOWED, "vhost " + open.virtualHost() + " not found", open);
+        }
+        vhost = host;
+        state = State.OPEN;
+        service.opened(this);
+        ctx.writeAndFlush(AmqpCommand.of(0, new Connection.OpenOk("")));
+        log.debug("AMQP connection from {} opened vhost '{}' as '{}'", ctx.channel().remoteAddress(),
+                host.name(), user);
+    }
+
+    // ---- channels ----
+
+    private void onChannelCommand(AmqpCommand command) {
+        AmqpMethod method = command.method();
+        if (state != State.OPEN) {
+            throw AmqpError.hard(AmqpConstants.CHANNEL_ERROR, "channel " + command.channel()
+                    + " used before connection.open", method);
+        }
+        int number = command.channel();
+        AmqpChannel channel = channels.get(number);
+        if (method instanceof Channel.Open) {
+            if (channel != null) {
+                throw AmqpError.hard(AmqpConstants.CHANNEL_ERROR, "second 'channel.open' seen", method);
+            }
+            if (number > channelMax) {
+                throw AmqpError.hard(AmqpConstants.NOT_ALLOWED, "channel " + number
+                        + " is above the negotiated channel_max " + channelMax, method);
+            }
+            channels.put(number, new AmqpChannel(this, number));
+            ctx.writeAndFlush(AmqpCommand.of(number, new Channel.OpenOk(LongString.EMPTY)));
+            return;
+        }
+        if (channel == null) {
+            throw AmqpError.hard(AmqpConstants.CHANNEL_ERROR, "expected 'channel.open' on channel " + number,
+                    method);
+        }
+        channel.receive(command);
+    }
+
+    void channelClosed(AmqpChannel channel) {
+        channels.remove(channel.number());
+    }
+
+    /** Closes the connection over a hard error raised on any channel. */
+    void closeWithError(AmqpError error) {
+        closeWithError(error.replyCode(), error.replyText(), error.classId(), error.methodId());
+    }
+
+    private void closeWithError(int replyCode, String replyText, int classId, int methodId) {
+        if (state == State.CLOSING || state == State.CLOSED) {
+            return;
+        }
+        log.info("Closing AMQP connection from {}: {}", ctx.channel().remoteAddress(), replyText);
+        boolean handshakeDone = state == State.OPEN || state == State.AWAITING_OPEN;
+        state = State.CLOSING;
+        releaseEverything();
+        String text = replyText.length() > 255 ? replyText.substring(0, 255) : replyText;
+        ctx.writeAndFlush(AmqpCommand.of(0, new Connection.Close(replyCode, text, classId, methodId)));
+        ctx.channel().eventLoop().schedule(() -> ctx.close(), handshakeDone ? CLOSE_OK_TIMEOUT_SECONDS : 1, TimeUnit.SECONDS);
+    }
+
+    /** Channels closed (their unacknowledged messages requeued), exclusive queues deleted. Idempotent. */
+    private void releaseEverything() {
+        for (AmqpChannel channel : new ArrayList<>(channels.values())) {
+            channel.release();
+        }
+        channels.clear();
+        if (vhost != null) {
+            for (String queue : exclusiveQueues) {
+                vhost.deleteQueue(queue, this, false, false);
+            }
+        }
+        exclusiveQueues.clear();
+        // Deliveries still in the inbox reach released channels when the drain task runs: they are requeued there.
+    }
+
+    /** Stops or restarts reading a publishing connection as the broker-wide alarm says. */
+    void applyBlocking() {
+        if (state != State.OPEN || !published) {
+            return;
+        }
+        boolean shouldBlock = service.blockedReason() != null;
+        if (shouldBlock == blocked) {
+            return;
+        }
+        blocked = shouldBlock;
+        ctx.channel().config().setAutoRead(!shouldBlock);
+        if (blockedNotify) {
+            ctx.writeAndFlush(AmqpCommand.of(0, shouldBlock
+                    ? new Connection.Blocked(service.blockedReason()) : new Connection.Unblocked()));
+        }
+    }
+}

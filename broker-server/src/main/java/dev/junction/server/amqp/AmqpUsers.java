@@ -1,0 +1,39 @@
+package dev.junction.server.amqp;
+
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Who may log in over AMQP: user names with their passwords, and the users allowed from loopback addresses only
+ * (guest, as in RabbitMQ, so that the well-known default account is useless from another machine).
+ */
+public final class AmqpUsers {
+    private final Map<String, String> passwords;
+    private final Set<String> loopbackOnly;
+
+    public AmqpUsers(Map<String, String> passwords, Set<String> loopbackOnly) {
+        this.passwords = Map.copyOf(passwords);
+        this.loopbackOnly = Set.copyOf(loopbackOnly);
+    }
+
+    /** guest/guest, from loopback only. */
+    public static AmqpUsers defaults() {
+        return new AmqpUsers(Map.of("guest", "guest"), Set.of("guest"));
+    }
+
+    /** Returns null if the login is accepted, otherwise why it is refused (for the log, never for the client). */
+    String refusal(String user, String password, InetAddress from) {
+        String expected = passwords.get(user);
+        if (expected == null || !MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
+                password.getBytes(StandardCharsets.UTF_8))) {
+            return "invalid credentials for user '" + user + "'";
+        }
+        if (loopbackOnly.contains(user) && (from == null || !from.isLoopbackAddress())) {
+            return "user '" + user + "' can only connect via localhost";
+        }
+        return null;
+    }
+}

@@ -1,0 +1,71 @@
+package dev.junction.server.amqp;
+
+import dev.junction.core.queue.Delivery;
+import dev.junction.core.queue.Queue;
+import dev.junction.core.queue.QueueConsumer;
+import dev.junction.core.queue.Subscription;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A basic.consume: the queue calls it on its shard thread and it hands everything to the connection's event loop.
+ * Fields other than the final ones are event-loop state. Deliveries that arrive before consume-ok has been written
+ * are held back, because a client must not see a delivery for a tag it does not know yet.
+ */
+final class ChannelConsumer implements QueueConsumer {
+    final AmqpChannel channel;
+    final String tag;
+    final boolean autoAck;
+
+    Subscription subscription;
+    boolean cancelled;
+    private boolean announced;
+    private List<Delivery> held;
+
+    ChannelConsumer(AmqpChannel channel, String tag, boolean autoAck) {
+        this.channel = channel;
+        this.tag = tag;
+        this.autoAck = autoAck;
+    }
+
+    @Override
+    public void deliver(Delivery delivery) {
+        if (!autoAck) {
+            channel.inFlight.incrementAndGet();
+        }
+        channel.connection().offerDelivery(delivery);
+    }
+
+    @Override
+    public void queueDeleted(Queue queue) {
+        channel.connection().execute(() -> channel.consumerQueueDeleted(this));
+    }
+
+    @Override
+    public boolean isWritable() {
+        return channel.canTakeDeliveries();
+    }
+
+    /** Returns false if the delivery has to wait for consume-ok; it is then kept until {@link #announced()}. */
+    boolean readyFor(Delivery delivery) {
+        if (announced) {
+            return true;
+        }
+        if (held == null) {
+            held = new ArrayList<>();
+        }
+        held.add(delivery);
+        return false;
+    }
+
+    /** consume-ok is written: the deliveries held back go out now, in order. */
+    void announced() {
+        announced = true;
+        if (held != null) {
+            List<Delivery> waiting = held;
+            held = null;
+            waiting.forEach(channel::deliver);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package dev.junction.server.amqp;
+
+import java.util.TreeSet;
+
+/**
+ * Publisher confirms of one channel (event loop only). Sequence numbers count publishes from 1 after
+ * confirm.select. A nack goes out at once; acks are held until every earlier publish is settled, so a run of them
+ * goes out as one basic.ack with multiple set.
+ */
+final class ConfirmTracker {
+    interface Sink {
+        void ack(long sequence, boolean multiple);
+
+        void nack(long sequence);
+    }
+
+    private final Sink sink;
+    private final TreeSet<Long> outstanding = new TreeSet<>();
+    private final TreeSet<Long> ackedUnsent = new TreeSet<>();
+    private long lastSequence;
+
+    ConfirmTracker(Sink sink) {
+        this.sink = sink;
+    }
+
+    long next() {
+        outstanding.add(++lastSequence);
+        return lastSequence;
+    }
+
+    void settled(long sequence, boolean accepted) {
+        if (!outstanding.remove(sequence)) {
+            return;
+        }
+        if (accepted) {
+            ackedUnsent.add(sequence);
+        } else {
+            sink.nack(sequence);
+        }
+        flushAcks();
+    }
+
+    private void flushAcks() {
+        if (ackedUnsent.isEmpty()) {
+            return;
+        }
+        Long firstOutstanding = outstanding.isEmpty() ? null : outstanding.first();
+        var sendable = firstOutstanding == null ? ackedUnsent : ackedUnsent.headSet(firstOutstanding, false);
+        if (sendable.isEmpty()) {
+            return;
+        }
+        long highest = sendable.last();
+        boolean multiple = sendable.size() > 1;
+        sendable.clear();
+        sink.ack(highest, multiple);
+    }
+}

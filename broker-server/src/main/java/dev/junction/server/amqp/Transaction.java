@@ -1,0 +1,65 @@
+package dev.junction.server.amqp;
+
+import dev.junction.amqp.codec.method.Basic;
+import dev.junction.core.message.MessageProperties;
+import io.netty.buffer.ByteBuf;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The uncommitted work of a transactional channel (tx.select): publishes and settlements, applied in order by
+ * tx.commit and dropped by tx.rollback, after which the settled deliveries are unacknowledged again.
+ */
+final class Transaction {
+    private record Publish(Basic.Publish method, MessageProperties properties, ByteBuf body) {
+    }
+
+    private record Settle(List<Unacked> deliveries, Settlement settlement) {
+    }
+
+    private final List<Object> work = new ArrayList<>();
+
+    /** Keeps the body reference until commit or rollback. */
+    void publish(Basic.Publish method, MessageProperties properties, ByteBuf body) {
+        work.add(new Publish(method, properties, body));
+    }
+
+    void settle(List<Unacked> deliveries, Settlement settlement) {
+        work.add(new Settle(deliveries, settlement));
+    }
+
+    /** Applies the work in order; if a publish is refused, the rest is dropped and the refusal passed on. */
+    void commit(AmqpChannel channel) {
+        List<Object> steps = List.copyOf(work);
+        work.clear();
+        for (int i = 0; i < steps.size(); i++) {
+            try {
+                if (steps.get(i) instanceof Publish publish) {
+                    channel.route(publish.method(), publish.properties(), publish.body());
+                } else {
+                    Settle settle = (Settle) steps.get(i);
+                    channel.apply(settle.deliveries(), settle.settlement());
+                }
+            } catch (RuntimeException e) {
+                work.addAll(steps.subList(i + 1, steps.size()));
+                channel.unsettle(rollback());
+                throw e;
+            }
+        }
+    }
+
+    /** Drops the publishes and returns the deliveries whose settlement is undone. */
+    List<Unacked> rollback() {
+        List<Unacked> unsettled = new ArrayList<>();
+        for (Object step : work) {
+            if (step instanceof Publish publish) {
+                publish.body().release();
+            } else {
+                unsettled.addAll(((Settle) step).deliveries());
+            }
+        }
+        work.clear();
+        return unsettled;
+    }
+}

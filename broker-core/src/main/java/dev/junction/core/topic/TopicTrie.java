@@ -23,6 +23,7 @@ public final class TopicTrie<S> {
     public static final int MAX_FILTER_LEVELS = 1024;
 
     private final TopicSyntax syntax;
+    // Package-private so tests can check that unsubscribing prunes every node it emptied.
     final TrieNode root = new TrieNode(null);
     private final ReentrantLock writeLock = new ReentrantLock();
     private volatile int subscriptionCount;

@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * repeated words are common), checked against {@link ReferenceMatcher}. Seeds are fixed and named on failure.
  */
 class TopicTrieDifferentialTest {
-    private static final int STEPS = 2_000;
+    private static final int STEPS = 1_500;
     private static final int TOPICS_PER_CHECK = 20;
     private static final String[] WORDS = {"a", "b", ""};
 

@@ -6,6 +6,9 @@ import java.util.regex.Pattern;
 
 /** Obviously correct, slow matcher straight from the rules: split both strings and recurse level by level. */
 final class ReferenceMatcher {
+    private static final Pattern AMQP_SEPARATOR = Pattern.compile(Pattern.quote("."));
+    private static final Pattern MQTT_SEPARATOR = Pattern.compile(Pattern.quote("/"));
+
     private ReferenceMatcher() {
     }
 
@@ -41,10 +44,9 @@ final class ReferenceMatcher {
 
     /** AMQP: the empty string is zero words. MQTT: always at least one level. */
     static List<String> levels(TopicSyntax syntax, String text) {
-        String separator = syntax == TopicSyntax.AMQP ? "." : "/";
         if (syntax == TopicSyntax.AMQP && text.isEmpty()) {
             return List.of();
         }
-        return Arrays.asList(text.split(Pattern.quote(separator), -1));
+        return Arrays.asList((syntax == TopicSyntax.AMQP ? AMQP_SEPARATOR : MQTT_SEPARATOR).split(text, -1));
     }
 }

@@ -41,13 +41,8 @@ final class ChildTable {
     }
 
     TrieNode find(String text, int from, int end) {
-        // Same polynomial as String.hashCode, so the stored words' cached hash codes place them.
-        int hash = 0;
-        for (int i = from; i < end; i++) {
-            hash = 31 * hash + text.charAt(i);
-        }
         int mask = slots.length - 1;
-        for (int i = indexFor(hash); ; i = (i + 1) & mask) {
+        for (int i = indexFor(Words.hash(text, from, end)); ; i = (i + 1) & mask) {
             TrieNode node = (TrieNode) SLOTS.getAcquire(slots, i);
             if (node == null) {
                 return null;
@@ -71,14 +66,14 @@ final class ChildTable {
 
     void remove(TrieNode child) {
         int mask = slots.length - 1;
-        for (int i = indexFor(child.word.hashCode()); ; i = (i + 1) & mask) {
+        for (int i = indexFor(Words.hash(child.word)); ; i = (i + 1) & mask) {
             if (slots[i] == child) {
                 SLOTS.setRelease(slots, i, REMOVED);
                 size--;
                 return;
             }
             if (slots[i] == null) {
-                throw new IllegalStateException("child '" + child.word + "' is not in this table");
+                throw new IllegalStateException("removing a child that is not in this table");
             }
         }
     }
@@ -96,7 +91,7 @@ final class ChildTable {
 
     private void insert(TrieNode child) {
         int mask = slots.length - 1;
-        int i = indexFor(child.word.hashCode());
+        int i = indexFor(Words.hash(child.word));
         while (slots[i] != null && slots[i] != REMOVED) {
             i = (i + 1) & mask;
         }

@@ -130,7 +130,7 @@ public final class TopicTrie<S> {
             child = new TrieNode(null);
             parent.multiLevel = child;
         } else {
-            child = new TrieNode(filter.substring(from, end));
+            child = new TrieNode(Words.of(filter, from, end));
             parent.children = ChildNodes.with(parent.children, child);
         }
         return child;

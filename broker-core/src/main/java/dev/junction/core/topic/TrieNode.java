@@ -6,8 +6,8 @@ package dev.junction.core.topic;
  * Deliberately small (32 bytes with compressed references): a million subscriptions means about a million nodes.
  */
 final class TrieNode {
-    /** The literal word leading here from the parent; null for the root and for wildcard nodes. */
-    final String word;
+    /** The literal word leading here from the parent, as kept by {@link Words}; null for the root and wildcards. */
+    final Object word;
     /** Literal children, encoded as described in {@link ChildNodes}. */
     volatile Object children;
     volatile TrieNode singleLevel;
@@ -15,7 +15,7 @@ final class TrieNode {
     /** Subscribers of the filter ending here, encoded as described in {@link Subscribers}. */
     volatile Object subscribers;
 
-    TrieNode(String word) {
+    TrieNode(Object word) {
         this.word = word;
     }
 
@@ -29,6 +29,6 @@ final class TrieNode {
     }
 
     boolean hasWord(String text, int from, int end) {
-        return word.length() == end - from && word.regionMatches(0, text, from, end - from);
+        return Words.matches(word, text, from, end);
     }
 }

@@ -119,6 +119,29 @@ class TopicTrieTest {
     }
 
     @Test
+    void wordsBeyondAsciiAndLatin1MatchExactly() {
+        List<String> words = List.of("caf\u00e9", "\u00ff", "\u65e5\u672c", "a\u0100", "\ud83d\ude00", "e");
+        for (int i = 0; i < 4 * ChildNodes.MAX_SMALL; i++) {
+            for (String word : words) {
+                assertTrue(mqtt.subscribe("t/" + word + i, word + i));
+            }
+        }
+        for (int i = 0; i < 4 * ChildNodes.MAX_SMALL; i++) {
+            for (String word : words) {
+                assertEquals(List.of(word + i), matches(mqtt, "t/" + word + i));
+            }
+        }
+        assertEquals(List.of(), matches(mqtt, "t/cafe0"));
+        assertEquals(List.of(), matches(mqtt, "t/\u00e90"));
+        for (int i = 0; i < 4 * ChildNodes.MAX_SMALL; i++) {
+            for (String word : words) {
+                assertTrue(mqtt.unsubscribe("t/" + word + i, word + i));
+            }
+        }
+        assertTrue(mqtt.root.isEmpty());
+    }
+
+    @Test
     void nullArgumentsAreRejected() {
         assertThrows(NullPointerException.class, () -> mqtt.subscribe(null, "s"));
         assertThrows(NullPointerException.class, () -> mqtt.subscribe("a", null));

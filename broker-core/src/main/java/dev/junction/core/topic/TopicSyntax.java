@@ -25,6 +25,7 @@ public enum TopicSyntax {
 
     /** Why {@code filter} breaks this syntax's rules, or null when it is valid. */
     String invalidFilterReason(String filter) {
+        java.util.Objects.requireNonNull(filter, "filter");
         // Any string is an AMQP binding key: '*' and '#' are wildcards only as whole words, literal otherwise.
         return this == MQTT ? mqttFilterProblem(filter) : null;
     }

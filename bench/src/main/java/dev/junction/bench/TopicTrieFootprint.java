@@ -2,6 +2,7 @@ package dev.junction.bench;
 
 import dev.junction.bench.DeviceFleet.Client;
 import dev.junction.core.topic.TopicTrie;
+import java.util.Arrays;
 import org.openjdk.jol.info.GraphLayout;
 import org.openjdk.jol.vm.VM;
 
@@ -18,7 +19,7 @@ public final class TopicTrieFootprint {
 
     public static void main(String[] args) {
         int[] sizes = args.length == 0 ? new int[] {1_000, 100_000, 1_000_000}
-                : java.util.Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
+                : Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
         System.out.println(VM.current().details());
         System.out.printf("%13s %16s %16s %10s %16s%n",
                 "subscriptions", "trie bytes", "clients bytes", "bytes/sub", "visits/publish");

@@ -1,5 +1,7 @@
 package dev.junction.core.topic;
 
+import java.util.Arrays;
+
 /**
  * Operations on a node's literal children, kept in one field as: null (none), a {@code TrieNode[]} replaced on every
  * change (few children), or a {@link ChildTable} (many children). No wrapper object around the small array: most
@@ -32,7 +34,7 @@ final class ChildNodes {
         }
         if (children instanceof TrieNode[] small) {
             if (small.length < MAX_SMALL) {
-                TrieNode[] grown = java.util.Arrays.copyOf(small, small.length + 1);
+                TrieNode[] grown = Arrays.copyOf(small, small.length + 1);
                 grown[small.length] = child;
                 return grown;
             }

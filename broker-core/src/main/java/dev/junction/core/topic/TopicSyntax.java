@@ -1,5 +1,7 @@
 package dev.junction.core.topic;
 
+import java.util.Objects;
+
 /**
  * How topic filters and topic names are written in one protocol: the level separator and the two wildcards.
  */
@@ -25,7 +27,7 @@ public enum TopicSyntax {
 
     /** Why {@code filter} breaks this syntax's rules, or null when it is valid. */
     String invalidFilterReason(String filter) {
-        java.util.Objects.requireNonNull(filter, "filter");
+        Objects.requireNonNull(filter, "filter");
         // Any string is an AMQP binding key: '*' and '#' are wildcards only as whole words, literal otherwise.
         return this == MQTT ? mqttFilterProblem(filter) : null;
     }

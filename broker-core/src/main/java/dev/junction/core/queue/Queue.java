@@ -9,6 +9,7 @@ import org.jctools.queues.MpscUnboundedXaddArrayQueue;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
@@ -41,14 +42,18 @@ public final class Queue implements Destination {
     private long nextEntryId;
     private boolean deleted;
 
+    private final QueueLimit limit;
+
     private volatile int readyCount;
     private volatile int unsettledCount;
     private volatile int consumerCount;
+    private volatile long droppedCount;
 
     public Queue(String name, QueueSettings settings, Shard shard) {
         this.name = name;
         this.settings = settings;
         this.shard = shard;
+        this.limit = QueueLimit.from(settings.arguments());
     }
 
     @Override
@@ -72,6 +77,11 @@ public final class Queue implements Destination {
 
     public int consumerCount() {
         return consumerCount;
+    }
+
+    /** Messages dropped because the queue was at its length limit ({@code x-max-length}). */
+    public long droppedCount() {
+        return droppedCount;
     }
 
     @Override
@@ -110,6 +120,32 @@ public final class Queue implements Destination {
             return;
         }
         ready.add(new QueueEntry(nextEntryId++, message));
+        if (ready.size() + requeued.size() > limit.maxLength()) {
+            dropOne();
+        }
+    }
+
+    /**
+     * Makes room at the length limit. Requeued messages were delivered once and are kept; of the never-delivered
+     * ones the oldest goes, or with {@code drop-transient-first} the oldest non-persistent one if there is one.
+     */
+    private void dropOne() {
+        QueueEntry victim = null;
+        if (limit.dropTransientFirst()) {
+            for (Iterator<QueueEntry> it = ready.iterator(); it.hasNext(); ) {
+                QueueEntry entry = it.next();
+                if (!entry.message().properties().persistent()) {
+                    it.remove();
+                    victim = entry;
+                    break;
+                }
+            }
+        }
+        if (victim == null) {
+            victim = ready.isEmpty() ? requeued.poll() : ready.poll();
+        }
+        victim.message().release();
+        droppedCount++;
     }
 
     /** Starts delivering to a consumer; completes with the subscription once it is in place. */

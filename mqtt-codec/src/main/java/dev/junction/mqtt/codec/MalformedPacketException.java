@@ -1,0 +1,11 @@
+package dev.junction.mqtt.codec;
+
+/** Signals a protocol violation inside the decoder; it becomes a {@link MalformedPacket}. */
+final class MalformedPacketException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    MalformedPacketException(String reason) {
+        // No stack trace: a client can trigger this at will, and the reason says everything.
+        super(reason, null, false, false);
+    }
+}

@@ -1,0 +1,329 @@
+package dev.junction.mqtt.codec;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Decodes the bytes a client sends into {@link MqttInbound} messages, to the letter of MQTT 3.1.1.
+ *
+ * <p>A state machine: it reads a fixed header, then waits until the whole body is buffered and decodes it. The
+ * declared size is checked against {@code maxPacketSize} as soon as the fixed header is complete, so an oversized
+ * packet is rejected before any of its body is buffered. The first protocol violation produces one
+ * {@link MalformedPacket}; a CONNECT with an unsupported level produces one {@link UnacceptableProtocolLevel}.
+ * After either, all further input is discarded so that the handler can answer and close the connection.
+ *
+ * <p>A decoded {@link Publish} holds a retained slice of the received bytes, not a copy.
+ */
+public final class MqttDecoder extends ByteToMessageDecoder {
+    /**
+     * Default for {@code mqtt.max_packet_size}: 1 MiB, counting the fixed header. The protocol allows 256 MiB, but
+     * a whole packet is buffered before it is decoded, so the limit bounds the memory any single connection, even
+     * one not yet authenticated, can pin; telemetry and command payloads are typically far below it.
+     */
+    public static final int DEFAULT_MAX_PACKET_SIZE = 1024 * 1024;
+
+    /** The largest packet the protocol can express: type byte, four length bytes, 268,435,455 bytes of body. */
+    public static final int PROTOCOL_MAX_PACKET_SIZE = 1 + 4 + 268_435_455;
+
+    private static final int MAX_REMAINING_LENGTH_BYTES = 4;
+
+    private enum State { FIXED_HEADER, BODY, DISCARD }
+
+    private final int maxPacketSize;
+    private final PacketBodyReader body = new PacketBodyReader();
+    private State state = State.FIXED_HEADER;
+    private MqttPacketType type;
+    private int flags;
+    private int remainingLength;
+
+    public MqttDecoder() {
+        this(DEFAULT_MAX_PACKET_SIZE);
+    }
+
+    /** @param maxPacketSize the largest whole packet accepted, fixed header included, in bytes */
+    public MqttDecoder(int maxPacketSize) {
+        if (maxPacketSize < 2 || maxPacketSize > PROTOCOL_MAX_PACKET_SIZE) {
+            throw new IllegalArgumentException(
+                    "maxPacketSize must be in 2.." + PROTOCOL_MAX_PACKET_SIZE + ", got " + maxPacketSize);
+        }
+        this.maxPacketSize = maxPacketSize;
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (state == State.DISCARD) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
+        try {
+            if (state == State.FIXED_HEADER) {
+                if (!readFixedHeader(in)) {
+                    return;
+                }
+                state = State.BODY;
+            }
+            if (in.readableBytes() < remainingLength) {
+                return;
+            }
+            state = State.FIXED_HEADER;
+            MqttInbound decoded = decodeBody(in);
+            out.add(decoded);
+            if (decoded instanceof UnacceptableProtocolLevel) {
+                discardFromNowOn(in);
+            }
+        } catch (MalformedPacketException e) {
+            out.add(new MalformedPacket(e.getMessage()));
+            discardFromNowOn(in);
+        } finally {
+            body.finish();
+        }
+    }
+
+    /** The stream ended: a partly received packet is reported, since its sender broke off mid-packet. */
+    @Override
+    protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        boolean midPacket = state == State.BODY || (state == State.FIXED_HEADER && in.isReadable());
+        if (midPacket) {
+            String what = state == State.BODY ? type + " packet" : "fixed header";
+            out.add(new MalformedPacket("connection ended in the middle of a " + what));
+            discardFromNowOn(in);
+        }
+    }
+
+    private void discardFromNowOn(ByteBuf in) {
+        state = State.DISCARD;
+        in.skipBytes(in.readableBytes());
+    }
+
+    /** @return whether the whole fixed header was available; if so it has been consumed */
+    private boolean readFixedHeader(ByteBuf in) throws MalformedPacketException {
+        int start = in.readerIndex();
+        int first = in.getUnsignedByte(start);
+        type = MqttPacketType.ofCode(first >>> 4);
+        if (type == null) {
+            throw new MalformedPacketException("reserved packet type " + (first >>> 4) + " (section 2.2.1)");
+        }
+        flags = first & 0x0F;
+        checkFlags();
+
+        int length = 0;
+        int headerLength = 0;
+        for (int i = 0; i < MAX_REMAINING_LENGTH_BYTES && headerLength == 0; i++) {
+            if (in.readableBytes() < i + 2) {
+                return false;
+            }
+            int encoded = in.getUnsignedByte(start + 1 + i);
+            length |= (encoded & 0x7F) << (7 * i);
+            if ((encoded & 0x80) == 0) {
+                headerLength = i + 2;
+            }
+        }
+        if (headerLength == 0) {
+            throw new MalformedPacketException(type + " remaining length continues past four bytes (section 2.2.3)");
+        }
+        long packetSize = (long) headerLength + length;
+        if (packetSize > maxPacketSize) {
+            throw new MalformedPacketException(type + " packet of " + packetSize
+                    + " bytes exceeds the maximum packet size of " + maxPacketSize + " bytes");
+        }
+        checkFixedRemainingLength(length);
+        remainingLength = length;
+        in.skipBytes(headerLength);
+        return true;
+    }
+
+    private void checkFlags() throws MalformedPacketException {
+        if (type == MqttPacketType.PUBLISH) {
+            int qos = (flags >>> 1) & 0b11;
+            if (qos == 3) {
+                throw new MalformedPacketException("PUBLISH has QoS 3, which is reserved [MQTT-3.3.1-4]");
+            }
+            if (qos == 0 && (flags & 0b1000) != 0) {
+                throw new MalformedPacketException("PUBLISH has DUP set with QoS 0 [MQTT-3.3.1-2]");
+            }
+        } else if (flags != type.requiredFlags()) {
+            throw new MalformedPacketException(type + " fixed header flags must be 0b"
+                    + binary(type.requiredFlags()) + " but are 0b" + binary(flags) + " [MQTT-2.2.2-2]");
+        }
+    }
+
+    private static String binary(int flags) {
+        return String.format("%4s", Integer.toBinaryString(flags)).replace(' ', '0');
+    }
+
+    /** Packets with no payload have one legal remaining length; checking it here avoids buffering garbage. */
+    private void checkFixedRemainingLength(int length) throws MalformedPacketException {
+        int required = switch (type) {
+            case CONNACK, PUBACK, PUBREC, PUBREL, PUBCOMP, UNSUBACK -> 2;
+            case PINGREQ, PINGRESP, DISCONNECT -> 0;
+            default -> length;
+        };
+        if (length != required) {
+            throw new MalformedPacketException(
+                    type + " remaining length must be " + required + " but is " + length);
+        }
+    }
+
+    private MqttInbound decodeBody(ByteBuf in) throws MalformedPacketException {
+        body.start(in, remainingLength, type);
+        MqttInbound decoded = switch (type) {
+            case CONNECT -> decodeConnect();
+            case CONNACK -> decodeConnAck();
+            case PUBLISH -> decodePublish();
+            case PUBACK -> new PubAck(body.readPacketId());
+            case PUBREC -> new PubRec(body.readPacketId());
+            case PUBREL -> new PubRel(body.readPacketId());
+            case PUBCOMP -> new PubComp(body.readPacketId());
+            case SUBSCRIBE -> decodeSubscribe();
+            case SUBACK -> decodeSubAck();
+            case UNSUBSCRIBE -> decodeUnsubscribe();
+            case UNSUBACK -> new UnsubAck(body.readPacketId());
+            case PINGREQ -> PingReq.INSTANCE;
+            case PINGRESP -> PingResp.INSTANCE;
+            case DISCONNECT -> Disconnect.INSTANCE;
+        };
+        if (!(decoded instanceof UnacceptableProtocolLevel)) {
+            body.requireEnd();
+        }
+        return decoded;
+    }
+
+    private MqttInbound decodeConnect() throws MalformedPacketException {
+        String protocolName = body.readString("protocol name");
+        MqttProtocolVersion version = MqttProtocolVersion.ofName(protocolName);
+        if (version == null) {
+            throw body.malformed("protocol name is neither MQTT nor MQIsdp [MQTT-3.1.2-1]");
+        }
+        int level = body.readUnsignedByte("protocol level");
+        if (level != version.protocolLevel()) {
+            return new UnacceptableProtocolLevel(protocolName, level);
+        }
+        int connectFlags = body.readUnsignedByte("connect flags");
+        boolean hasUsername = (connectFlags & 0x80) != 0;
+        boolean hasPassword = (connectFlags & 0x40) != 0;
+        boolean willRetain = (connectFlags & 0x20) != 0;
+        int willQos = (connectFlags >>> 3) & 0b11;
+        boolean hasWill = (connectFlags & 0x04) != 0;
+        boolean cleanSession = (connectFlags & 0x02) != 0;
+        if ((connectFlags & 0x01) != 0) {
+            throw body.malformed("reserved connect flag is not 0 [MQTT-3.1.2-3]");
+        }
+        if (hasWill && willQos == 3) {
+            throw body.malformed("will QoS is 3 [MQTT-3.1.2-14]");
+        }
+        if (!hasWill && willQos != 0) {
+            throw body.malformed("will QoS is not 0 without the will flag [MQTT-3.1.2-13]");
+        }
+        if (!hasWill && willRetain) {
+            throw body.malformed("will retain is set without the will flag [MQTT-3.1.2-15]");
+        }
+        if (hasPassword && !hasUsername) {
+            throw body.malformed("password flag is set without the user name flag [MQTT-3.1.2-22]");
+        }
+        int keepAlive = body.readUnsignedShort("keep alive");
+        String clientId = body.readString("client identifier");
+        Connect.Will will = null;
+        if (hasWill) {
+            String topic = body.readString("will topic");
+            String violation = MqttTopics.nameViolation(topic);
+            if (violation != null) {
+                throw body.malformed("will topic " + violation);
+            }
+            will = new Connect.Will(topic, body.readBinary("will message"), MqttQos.of(willQos), willRetain);
+        }
+        String username = hasUsername ? body.readString("user name") : null;
+        byte[] password = hasPassword ? body.readBinary("password") : null;
+        return new Connect(version, cleanSession, keepAlive, clientId, will, username, password);
+    }
+
+    private ConnAck decodeConnAck() throws MalformedPacketException {
+        int ackFlags = body.readUnsignedByte("acknowledge flags");
+        if ((ackFlags & 0xFE) != 0) {
+            throw body.malformed("reserved acknowledge flags are not 0 (section 3.2.2.1)");
+        }
+        int value = body.readUnsignedByte("return code");
+        ConnectReturnCode returnCode = ConnectReturnCode.ofValue(value);
+        if (returnCode == null) {
+            throw body.malformed("return code " + value + " is reserved (section 3.2.2.3)");
+        }
+        boolean sessionPresent = ackFlags == 1;
+        if (sessionPresent && returnCode != ConnectReturnCode.ACCEPTED) {
+            throw body.malformed("session present is set with a non-zero return code [MQTT-3.2.2-4]");
+        }
+        return new ConnAck(sessionPresent, returnCode);
+    }
+
+    private Publish decodePublish() throws MalformedPacketException {
+        MqttQos qos = MqttQos.of((flags >>> 1) & 0b11);
+        String topic = body.readString("topic name");
+        String violation = MqttTopics.nameViolation(topic);
+        if (violation != null) {
+            throw body.malformed("topic name " + violation);
+        }
+        int packetId = qos == MqttQos.AT_MOST_ONCE ? 0 : body.readPacketId();
+        boolean dup = (flags & 0b1000) != 0;
+        boolean retain = (flags & 0b0001) != 0;
+        return new Publish(topic, qos, dup, retain, packetId, body.readRetainedRest());
+    }
+
+    private Subscribe decodeSubscribe() throws MalformedPacketException {
+        int packetId = body.readPacketId();
+        List<Subscribe.Subscription> subscriptions = new ArrayList<>();
+        while (body.hasRemaining()) {
+            String filter = readTopicFilter();
+            int requested = body.readUnsignedByte("requested QoS");
+            if ((requested & 0xFC) != 0) {
+                throw body.malformed("requested QoS reserved bits are not 0 [MQTT-3.8.3-4]");
+            }
+            if (requested == 3) {
+                throw body.malformed("requested QoS is 3 [MQTT-3.8.3-4]");
+            }
+            subscriptions.add(new Subscribe.Subscription(filter, MqttQos.of(requested)));
+        }
+        if (subscriptions.isEmpty()) {
+            throw body.malformed("has no topic filter [MQTT-3.8.3-3]");
+        }
+        return new Subscribe(packetId, subscriptions);
+    }
+
+    private SubAck decodeSubAck() throws MalformedPacketException {
+        int packetId = body.readPacketId();
+        List<SubAckReturnCode> returnCodes = new ArrayList<>();
+        while (body.hasRemaining()) {
+            int value = body.readUnsignedByte("return code");
+            SubAckReturnCode returnCode = SubAckReturnCode.ofValue(value);
+            if (returnCode == null) {
+                throw body.malformed("return code 0x" + Integer.toHexString(value) + " is reserved [MQTT-3.9.3-2]");
+            }
+            returnCodes.add(returnCode);
+        }
+        if (returnCodes.isEmpty()) {
+            throw body.malformed("has no return code");
+        }
+        return new SubAck(packetId, returnCodes);
+    }
+
+    private Unsubscribe decodeUnsubscribe() throws MalformedPacketException {
+        int packetId = body.readPacketId();
+        List<String> filters = new ArrayList<>();
+        while (body.hasRemaining()) {
+            filters.add(readTopicFilter());
+        }
+        if (filters.isEmpty()) {
+            throw body.malformed("has no topic filter [MQTT-3.10.3-2]");
+        }
+        return new Unsubscribe(packetId, filters);
+    }
+
+    private String readTopicFilter() throws MalformedPacketException {
+        String filter = body.readString("topic filter");
+        String violation = MqttTopics.filterViolation(filter);
+        if (violation != null) {
+            throw body.malformed("topic filter " + violation);
+        }
+        return filter;
+    }
+}

@@ -1,0 +1,177 @@
+package dev.junction.server;
+
+import dev.junction.server.config.Config;
+import dev.junction.server.config.ConfigKeys;
+import dev.junction.server.config.ListenPort;
+import dev.junction.server.http.HttpManagement;
+import dev.junction.server.net.AmqpHeaderRefusal;
+import dev.junction.server.net.Listener;
+import dev.junction.server.net.MqttConnectRefusal;
+import dev.junction.server.net.Protocol;
+import dev.junction.server.net.ProtocolListener;
+import dev.junction.server.net.Transport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A running broker: the data directory lock, one listener per enabled protocol plus HTTP management, and the ordered
+ * shutdown. Tests start one in-process with {@code ephemeral} ports and read the bound ports back.
+ */
+public final class JunctionServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(JunctionServer.class);
+
+    private final Config config;
+    private final DataDirLock lock;
+    private final Transport transport;
+    private final List<AutoCloseable> shutdownOrder;
+    private final List<Listener> listeners = new ArrayList<>();
+    private final Map<Protocol, InetSocketAddress> addresses = new EnumMap<>(Protocol.class);
+    private final AtomicBoolean ready = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private JunctionServer(Config config, DataDirLock lock, Transport transport, List<AutoCloseable> shutdownOrder) {
+        this.config = config;
+        this.lock = lock;
+        this.transport = transport;
+        this.shutdownOrder = List.copyOf(shutdownOrder);
+    }
+
+    /** Starts with the placeholder protocol pipelines that refuse clients the protocol's way (server unavailable). */
+    public static JunctionServer start(Config config) throws StartupException {
+        return start(config, List.of(
+                new ProtocolListener(Protocol.MQTT, pipeline -> pipeline.addLast(new MqttConnectRefusal(
+                        config.get(ConfigKeys.MQTT_MAX_PACKET_SIZE), config.get(ConfigKeys.MQTT_CONNECT_TIMEOUT)))),
+                new ProtocolListener(Protocol.AMQP, pipeline -> pipeline.addLast(new AmqpHeaderRefusal()))),
+                List.of());
+    }
+
+    /**
+     * @param protocols     the messaging protocols to serve, each on the port its key configures; HTTP management
+     *                      is added by the server
+     * @param shutdownOrder closed in this order after client connections are closed and before the data directory
+     *                      is unlocked (routing core, then storage)
+     */
+    public static JunctionServer start(Config config, List<ProtocolListener> protocols,
+                                       List<AutoCloseable> shutdownOrder) throws StartupException {
+        DataDirLock lock = DataDirLock.acquire(config.get(ConfigKeys.DATA_DIR));
+        JunctionServer server = new JunctionServer(config, lock, Transport.create(), shutdownOrder);
+        List<ProtocolListener> all = new ArrayList<>();
+        // Management first, so a readiness probe during start-up sees 503 rather than a refused connection.
+        all.add(HttpManagement.listener(server.ready::get));
+        all.addAll(protocols);
+        try {
+            for (ProtocolListener protocol : all) {
+                server.listen(protocol);
+            }
+        } catch (StartupException e) {
+            server.stop(false);
+            throw e;
+        }
+        server.ready.set(true);
+        return server;
+    }
+
+    private void listen(ProtocolListener protocolListener) throws StartupException {
+        Protocol protocol = protocolListener.protocol();
+        ListenPort port = config.get(protocol.portKey());
+        if (!port.enabled()) {
+            log.info("{} listener disabled ({} = 0)", protocol.displayName(), protocol.portKey().name());
+            return;
+        }
+        InetSocketAddress requested = new InetSocketAddress(config.get(ConfigKeys.BIND), port.bindPort());
+        Listener listener;
+        try {
+            listener = Listener.bind(transport, protocolListener, requested);
+        } catch (IOException e) {
+            throw StartupException.failure("cannot listen for " + protocol.displayName() + " on "
+                    + hostAndPort(requested) + ": " + bindProblem(e), e);
+        }
+        listeners.add(listener);
+        addresses.put(protocol, listener.address());
+        log.info("Listening for {} on {} ({})", protocol.displayName(), hostAndPort(listener.address()),
+                transport.name());
+    }
+
+    /** Epoll says "bind(..) failed with error(-98): Address already in use", NIO just the last part. */
+    private static String bindProblem(IOException e) {
+        String message = String.valueOf(e.getMessage());
+        int detail = message.lastIndexOf(": ");
+        return message.startsWith("bind(") && detail >= 0 ? message.substring(detail + 2) : message;
+    }
+
+    private static String hostAndPort(InetSocketAddress address) {
+        String host = address.getAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
+    }
+
+    /** The address a protocol listens on; throws if that listener is disabled. */
+    public InetSocketAddress address(Protocol protocol) {
+        InetSocketAddress address = addresses.get(protocol);
+        if (address == null) {
+            throw new IllegalStateException(protocol.displayName() + " listener is not running");
+        }
+        return address;
+    }
+
+    public int port(Protocol protocol) {
+        return address(protocol).getPort();
+    }
+
+    /** True once every configured listener is bound, until shutdown begins. */
+    public boolean isReady() {
+        return ready.get();
+    }
+
+    /**
+     * Stops accepting, closes client connections the protocol's way, closes {@code shutdownOrder}, stops the event
+     * loops and unlocks the data directory. Connections still open when {@code shutdown.timeout} runs out are closed
+     * abruptly. Idempotent.
+     */
+    @Override
+    public void close() {
+        stop(true);
+    }
+
+    private void stop(boolean logSummary) {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        long started = System.nanoTime();
+        long deadline = started + TimeUnit.SECONDS.toNanos(config.get(ConfigKeys.SHUTDOWN_TIMEOUT));
+        ready.set(false);
+        listeners.forEach(Listener::stopAccepting);
+        int connections = listeners.stream().mapToInt(Listener::closeConnectionsGracefully).sum();
+        int forced = 0;
+        for (Listener listener : listeners) {
+            if (!listener.awaitConnectionsClosed(deadline)) {
+                forced += listener.forceCloseConnections();
+            }
+        }
+        shutdownOrder.forEach(JunctionServer::closeLogged);
+        transport.shutdown(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        closeLogged(lock);
+        if (logSummary) {
+            log.info("Junction stopped in {} ms: {} connection(s) closed{}",
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), connections,
+                    forced == 0 ? "" : ", " + forced + " of them forcibly after shutdown.timeout");
+        }
+    }
+
+    private static void closeLogged(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            log.warn("Error while closing {} at shutdown", closeable, e);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package dev.junction.server.config;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/** Every configuration key the broker knows. A new key is added here, in config/junction.conf and in the docs. */
+public final class ConfigKeys {
+    /** The largest MQTT control packet: a 5-byte fixed header plus the largest Remaining Length (MQTT 3.1.1, 2.2.3). */
+    static final int MQTT_PACKET_SIZE_LIMIT = 5 + 268_435_455;
+
+    public static final ConfigKey<ListenPort> MQTT_PORT = new ConfigKey<>("mqtt.port", "1883", ListenPort.parser(),
+            "TCP port of the MQTT 3.1.1 listener; 0 disables it");
+    public static final ConfigKey<ListenPort> AMQP_PORT = new ConfigKey<>("amqp.port", "5672", ListenPort.parser(),
+            "TCP port of the AMQP 0-9-1 listener; 0 disables it");
+    public static final ConfigKey<ListenPort> HTTP_PORT = new ConfigKey<>("http.port", "15672", ListenPort.parser(),
+            "TCP port of the HTTP management listener (health checks); 0 disables it");
+    public static final ConfigKey<InetAddress> BIND = new ConfigKey<>("bind", "0.0.0.0", ValueParsers.ipAddress(),
+            "IP address literal every listener binds to; 0.0.0.0 means all interfaces");
+    public static final ConfigKey<Path> DATA_DIR = new ConfigKey<>("data.dir", "./data", ValueParsers.path(),
+            "directory for persistent state and the lock file, relative to the working directory; created if missing");
+    public static final ConfigKey<Integer> MQTT_MAX_PACKET_SIZE = new ConfigKey<>("mqtt.max_packet_size", "16777216",
+            ValueParsers.integer(16, MQTT_PACKET_SIZE_LIMIT),
+            "largest MQTT control packet accepted, in bytes, fixed header included; a larger one closes the connection");
+    public static final ConfigKey<Integer> MQTT_CONNECT_TIMEOUT = new ConfigKey<>("mqtt.connect_timeout", "10",
+            ValueParsers.integer(1, 3600),
+            "seconds a new MQTT connection may take to send its CONNECT packet before it is closed");
+    public static final ConfigKey<String> LOG_LEVEL = new ConfigKey<>("log.level", "INFO",
+            ValueParsers.oneOf(List.of("ERROR", "WARN", "INFO", "DEBUG", "TRACE")),
+            "level of the root logger, applied after logback.xml: ERROR, WARN, INFO, DEBUG or TRACE");
+    public static final ConfigKey<Integer> SHUTDOWN_TIMEOUT = new ConfigKey<>("shutdown.timeout", "30",
+            ValueParsers.integer(1, 3600),
+            "seconds a shutdown may take to close connections and flush storage before the process halts anyway");
+
+    /** In the order config/junction.conf and docs/configuration.md present them. */
+    public static final List<ConfigKey<?>> ALL = List.of(MQTT_PORT, AMQP_PORT, HTTP_PORT, BIND, DATA_DIR,
+            MQTT_MAX_PACKET_SIZE, MQTT_CONNECT_TIMEOUT, LOG_LEVEL, SHUTDOWN_TIMEOUT);
+
+    private ConfigKeys() {
+    }
+
+    public static Optional<ConfigKey<?>> byName(String name) {
+        return ALL.stream().<ConfigKey<?>>map(k -> k).filter(k -> k.name().equals(name)).findFirst();
+    }
+}

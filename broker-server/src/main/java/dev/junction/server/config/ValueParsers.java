@@ -1,0 +1,61 @@
+package dev.junction.server.config;
+
+import io.netty.util.NetUtil;
+
+import java.net.InetAddress;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/** The parsers the key registry is built from. */
+final class ValueParsers {
+    private ValueParsers() {
+    }
+
+    static ValueParser<Integer> integer(int min, int max) {
+        return text -> {
+            int value;
+            try {
+                value = Integer.parseInt(text);
+            } catch (NumberFormatException e) {
+                throw new InvalidValueException("'" + text + "' is not an integer (expected " + min + ".." + max + ")");
+            }
+            if (value < min || value > max) {
+                throw new InvalidValueException(value + " is out of range (expected " + min + ".." + max + ")");
+            }
+            return value;
+        };
+    }
+
+    /** An IP address literal only: resolving a host name here would make start-up depend on DNS. */
+    static ValueParser<InetAddress> ipAddress() {
+        return text -> {
+            if (!NetUtil.isValidIpV4Address(text) && !NetUtil.isValidIpV6Address(text)) {
+                throw new InvalidValueException("'" + text + "' is not an IPv4 or IPv6 address literal");
+            }
+            return NetUtil.createInetAddressFromIpAddressString(text);
+        };
+    }
+
+    static ValueParser<Path> path() {
+        return text -> {
+            try {
+                return Path.of(text);
+            } catch (InvalidPathException e) {
+                throw new InvalidValueException("'" + text + "' is not a valid path: " + e.getReason());
+            }
+        };
+    }
+
+    /** One of a few upper-case words, matched without regard to case. */
+    static ValueParser<String> oneOf(List<String> allowed) {
+        return text -> {
+            String upper = text.toUpperCase(Locale.ROOT);
+            if (!allowed.contains(upper)) {
+                throw new InvalidValueException("'" + text + "' is not one of " + String.join(", ", allowed));
+            }
+            return upper;
+        };
+    }
+}

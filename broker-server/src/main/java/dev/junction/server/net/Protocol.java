@@ -1,0 +1,28 @@
+package dev.junction.server.net;
+
+import dev.junction.server.config.ConfigKey;
+import dev.junction.server.config.ConfigKeys;
+import dev.junction.server.config.ListenPort;
+
+/** What a listener speaks, and the key that says where it listens. */
+public enum Protocol {
+    MQTT("MQTT 3.1.1", ConfigKeys.MQTT_PORT),
+    AMQP("AMQP 0-9-1", ConfigKeys.AMQP_PORT),
+    HTTP("HTTP management", ConfigKeys.HTTP_PORT);
+
+    private final String displayName;
+    private final ConfigKey<ListenPort> portKey;
+
+    Protocol(String displayName, ConfigKey<ListenPort> portKey) {
+        this.displayName = displayName;
+        this.portKey = portKey;
+    }
+
+    public String displayName() {
+        return displayName;
+    }
+
+    public ConfigKey<ListenPort> portKey() {
+        return portKey;
+    }
+}

@@ -42,9 +42,4 @@ public final class ConfigKey<T> {
     public T parse(String text) throws InvalidValueException {
         return parser.parse(text);
     }
-
-    @Override
-    public String toString() {
-        return name;
-    }
 }

@@ -15,12 +15,10 @@ import java.util.concurrent.TimeUnit;
 
 /** One bound server socket and the connections it accepted, which it can close gracefully at shutdown. */
 public final class Listener {
-    private final Protocol protocol;
     private final Channel serverChannel;
     private final ChannelGroup connections;
 
-    private Listener(Protocol protocol, Channel serverChannel, ChannelGroup connections) {
-        this.protocol = protocol;
+    private Listener(Channel serverChannel, ChannelGroup connections) {
         this.serverChannel = serverChannel;
         this.connections = connections;
     }
@@ -50,11 +48,7 @@ public final class Listener {
             }
             throw new IOException(cause.getMessage(), cause);
         }
-        return new Listener(protocolListener.protocol(), bound.channel(), connections);
-    }
-
-    public Protocol protocol() {
-        return protocol;
+        return new Listener(bound.channel(), connections);
     }
 
     public InetSocketAddress address() {

@@ -4,10 +4,18 @@ import dev.junction.core.Broker;
 import dev.junction.core.vhost.VirtualHost;
 import dev.junction.mqtt.codec.MqttDecoder;
 import dev.junction.mqtt.codec.MqttEncoder;
+import dev.junction.server.net.Protocol;
+import dev.junction.server.net.ProtocolListener;
 import io.netty.channel.ChannelPipeline;
-import io.netty.util.concurrent.EventExecutor;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.util.concurrent.DefaultEventExecutor;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ScheduledFuture;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -22,7 +30,14 @@ public final class MqttBroker implements AutoCloseable {
     private final MqttPublisher publisher;
     private final MqttAuthenticator authenticator;
     private final SessionRegistry sessions = new SessionRegistry(this);
-    private ScheduledFuture<?> sysTask;
+    private static final String WEBSOCKET_PATH = "/mqtt";
+    /** "mqttv3.1" is what MQTT 3.1 era clients (and some browsers' libraries) still ask for. */
+    private static final String WEBSOCKET_SUBPROTOCOLS = "mqtt,mqttv3.1";
+    private static final int WEBSOCKET_HANDSHAKE_LIMIT = 8192;
+
+    private final DefaultEventExecutor sysExecutor = new DefaultEventExecutor(
+            new DefaultThreadFactory("junction-mqtt-sys", true));
+    private final ScheduledFuture<?> sysTask;
 
     public MqttBroker(Broker core, MqttSettings settings) {
         this.settings = settings;
@@ -33,6 +48,9 @@ public final class MqttBroker implements AutoCloseable {
         }
         this.publisher = new MqttPublisher(vhost, settings.exchange(), retained, stats);
         this.authenticator = new MqttAuthenticator(settings.users(), settings.allowAnonymous());
+        SysTopics sysTopics = new SysTopics(this);
+        long period = settings.sysInterval().toMillis();
+        sysTask = sysExecutor.scheduleAtFixedRate(sysTopics::publish, 0, period, TimeUnit.MILLISECONDS);
     }
 
     /** Sets up an accepted connection's pipeline (TCP, or the frames of a WebSocket). */
@@ -42,11 +60,21 @@ public final class MqttBroker implements AutoCloseable {
         pipeline.addLast("mqtt-connection", new MqttConnection(this));
     }
 
-    /** Starts publishing {@code $SYS/broker/...} every {@code mqtt.sys_interval}, at once and then periodically. */
-    public void startSysTopics(EventExecutor executor) {
-        SysTopics sysTopics = new SysTopics(this);
-        long period = settings.sysInterval().toMillis();
-        sysTask = executor.scheduleAtFixedRate(sysTopics::publish, 0, period, TimeUnit.MILLISECONDS);
+    /** The MQTT listeners to hand to the daemon: plain TCP on {@code mqtt.port}, WebSocket on {@code mqtt.ws.port}. */
+    public List<ProtocolListener> listeners() {
+        return List.of(new ProtocolListener(Protocol.MQTT, this::initPipeline),
+                new ProtocolListener(Protocol.MQTT_WEBSOCKET, this::initWebSocketPipeline));
+    }
+
+    /** MQTT in binary WebSocket frames on path {@code /mqtt}, subprotocol {@code mqtt} [MQTT-6.0.0-3]. */
+    public void initWebSocketPipeline(ChannelPipeline pipeline) {
+        pipeline.addLast("http", new HttpServerCodec());
+        pipeline.addLast("http-aggregator", new HttpObjectAggregator(WEBSOCKET_HANDSHAKE_LIMIT));
+        pipeline.addLast("websocket", new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
+                .websocketPath(WEBSOCKET_PATH).subprotocols(WEBSOCKET_SUBPROTOCOLS)
+                .maxFramePayloadLength(settings.maxPacketSize()).build()));
+        pipeline.addLast("websocket-frames", new WebSocketFrames());
+        initPipeline(pipeline);
     }
 
     /** Clients connected now. */
@@ -61,9 +89,8 @@ public final class MqttBroker implements AutoCloseable {
 
     @Override
     public void close() {
-        if (sysTask != null) {
-            sysTask.cancel(false);
-        }
+        sysTask.cancel(false);
+        sysExecutor.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         retained.clear();
     }
 

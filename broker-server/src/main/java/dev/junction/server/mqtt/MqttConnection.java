@@ -1,6 +1,7 @@
 package dev.junction.server.mqtt;
 
 import dev.junction.core.BrokerException;
+import dev.junction.server.net.GracefulClose;
 import dev.junction.mqtt.codec.ConnAck;
 import dev.junction.mqtt.codec.Connect;
 import dev.junction.mqtt.codec.ConnectReturnCode;
@@ -42,7 +43,7 @@ import java.util.concurrent.TimeUnit;
  * client, handed to its {@link MqttSession}. Runs on the channel's event loop, which owns the session while the
  * connection has it.
  */
-final class MqttConnection extends ChannelInboundHandlerAdapter {
+final class MqttConnection extends ChannelInboundHandlerAdapter implements GracefulClose {
     private static final Logger log = LoggerFactory.getLogger(MqttConnection.class);
     private static final String SYS_PREFIX = "$SYS";
 
@@ -313,6 +314,12 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
     private void closeMalformed(MalformedPacket malformed) {
         log.info("Client '{}' at {}: malformed packet ({}); closing", clientId, remote(), malformed.reason());
         ctx.close();
+    }
+
+    /** Broker shutdown: MQTT 3.1.1 has no server-side goodbye, so the connection just closes (will included). */
+    @Override
+    public void closeGracefully(ChannelHandlerContext context) {
+        closeBecause("broker shutting down");
     }
 
     /** Closes the connection for a reason other than DISCONNECT: the will is published. */

@@ -26,12 +26,12 @@ class HiveMqClientTest {
     private final List<Mqtt3BlockingClient> clients = new ArrayList<>();
 
     @BeforeEach
-    void start() throws InterruptedException {
+    void start() throws Exception {
         broker = new MqttTestBroker();
     }
 
     @AfterEach
-    void stop() throws InterruptedException {
+    void stop() throws Exception {
         for (Mqtt3BlockingClient client : clients) {
             if (client.getState().isConnected()) {
                 client.disconnect();

@@ -31,7 +31,7 @@ class MqttConnectRulesTest {
     private final List<RawMqttClient> clients = new ArrayList<>();
 
     @BeforeEach
-    void start() throws InterruptedException {
+    void start() throws Exception {
         broker = new MqttTestBroker(MqttSettings.DEFAULTS.withTimeouts(Duration.ofMillis(300), Duration.ofSeconds(10)));
     }
 

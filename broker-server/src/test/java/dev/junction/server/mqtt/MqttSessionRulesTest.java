@@ -43,7 +43,7 @@ class MqttSessionRulesTest {
         }
     }
 
-    private void start(MqttSettings settings) throws InterruptedException {
+    private void start(MqttSettings settings) throws Exception {
         broker = new MqttTestBroker(settings);
     }
 

@@ -1,43 +1,49 @@
 package dev.junction.server.mqtt;
 
 import dev.junction.core.Broker;
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
+import dev.junction.server.JunctionServer;
+import dev.junction.server.config.Config;
+import dev.junction.server.config.ConfigKeys;
+import dev.junction.server.config.ListenPort;
+import dev.junction.server.net.Protocol;
 
-import java.net.InetSocketAddress;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 
-/** A core broker with the MQTT front end on an ephemeral loopback port, for tests over real sockets. */
+/**
+ * The daemon with the MQTT front end on ephemeral loopback ports (TCP and WebSocket), over a fresh core, for
+ * tests over real sockets.
+ */
 final class MqttTestBroker implements AutoCloseable {
     final Broker core = new Broker(2);
     final MqttBroker mqtt;
-    private final EventLoopGroup loops = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
-    private final Channel server;
+    private final JunctionServer server;
 
-    MqttTestBroker(MqttSettings settings) throws InterruptedException {
+    MqttTestBroker(MqttSettings settings) throws Exception {
         mqtt = new MqttBroker(core, settings);
-        server = new ServerBootstrap().group(loops).channel(NioServerSocketChannel.class)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel channel) {
-                        mqtt.initPipeline(channel.pipeline());
-                    }
-                })
-                .bind("127.0.0.1", 0).sync().channel();
-        mqtt.startSysTopics(loops.next());
+        Path dataDir = Files.createTempDirectory("junction-mqtt-test");
+        Config config = Config.defaults()
+                .with(ConfigKeys.BIND, java.net.InetAddress.getLoopbackAddress())
+                .with(ConfigKeys.DATA_DIR, dataDir)
+                .with(ConfigKeys.MQTT_PORT, ListenPort.EPHEMERAL)
+                .with(ConfigKeys.MQTT_WS_PORT, ListenPort.EPHEMERAL)
+                .with(ConfigKeys.AMQP_PORT, ListenPort.DISABLED)
+                .with(ConfigKeys.HTTP_PORT, ListenPort.DISABLED);
+        server = JunctionServer.start(config, mqtt.listeners(), List.of(mqtt, core));
     }
 
-    MqttTestBroker() throws InterruptedException {
+    MqttTestBroker() throws Exception {
         this(MqttSettings.DEFAULTS);
     }
 
     int port() {
-        return ((InetSocketAddress) server.localAddress()).getPort();
+        return server.port(Protocol.MQTT);
+    }
+
+    int webSocketPort() {
+        return server.port(Protocol.MQTT_WEBSOCKET);
     }
 
     String uri() {
@@ -45,10 +51,7 @@ final class MqttTestBroker implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
-        server.close().sync();
-        loops.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).sync();
-        mqtt.close();
-        core.close();
+    public void close() throws IOException {
+        server.close();
     }
 }

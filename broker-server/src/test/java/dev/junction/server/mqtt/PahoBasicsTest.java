@@ -28,7 +28,7 @@ class PahoBasicsTest {
     private final List<MqttClient> clients = new ArrayList<>();
 
     @BeforeEach
-    void start() throws InterruptedException {
+    void start() throws Exception {
         broker = new MqttTestBroker();
     }
 

@@ -78,10 +78,13 @@ final class RawMqttClient implements AutoCloseable {
         out.flush();
     }
 
+    /** One write: the server may close as soon as it has seen the first bytes of a malformed packet. */
     void sendBytes(int... bytes) throws IOException {
-        for (int b : bytes) {
-            out.write(b);
+        byte[] raw = new byte[bytes.length];
+        for (int i = 0; i < bytes.length; i++) {
+            raw[i] = (byte) bytes[i];
         }
+        out.write(raw);
         out.flush();
     }
 

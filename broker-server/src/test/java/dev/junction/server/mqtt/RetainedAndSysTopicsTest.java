@@ -25,7 +25,7 @@ class RetainedAndSysTopicsTest {
     private final List<RawMqttClient> clients = new ArrayList<>();
 
     @BeforeEach
-    void start() throws InterruptedException {
+    void start() throws Exception {
         broker = new MqttTestBroker(MqttSettings.DEFAULTS.withTimeouts(Duration.ofSeconds(10), Duration.ofMillis(200)));
     }
 

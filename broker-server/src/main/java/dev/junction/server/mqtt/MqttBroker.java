@@ -15,7 +15,9 @@ import io.netty.util.concurrent.DefaultEventExecutor;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ScheduledFuture;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -34,6 +36,7 @@ public final class MqttBroker implements AutoCloseable {
     /** "mqttv3.1" is what MQTT 3.1 era clients (and some browsers' libraries) still ask for. */
     private static final String WEBSOCKET_SUBPROTOCOLS = "mqtt,mqttv3.1";
     private static final int WEBSOCKET_HANDSHAKE_LIMIT = 8192;
+    private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(5);
 
     private final DefaultEventExecutor sysExecutor = new DefaultEventExecutor(
             new DefaultThreadFactory("junction-mqtt-sys", true));
@@ -87,10 +90,13 @@ public final class MqttBroker implements AutoCloseable {
         return sessions.size();
     }
 
+    /** Ends every session (the daemon closes connections first) and releases the retained messages. */
     @Override
     public void close() {
         sysTask.cancel(false);
         sysExecutor.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        CompletableFuture.allOf(sessions.all().stream().map(MqttSession::close).toArray(CompletableFuture[]::new))
+                .orTimeout(SHUTDOWN_WAIT.toMillis(), TimeUnit.MILLISECONDS).join();
         retained.clear();
     }
 

@@ -23,6 +23,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -200,8 +201,22 @@ final class MqttSession implements QueueConsumer {
         }
     }
 
+    /** Broker shutdown: ends the session and completes when its queue is gone, its messages released. */
+    CompletableFuture<Void> close() {
+        CompletableFuture<Void> closed = new CompletableFuture<>();
+        execute(() -> {
+            if (discarded) {
+                closed.complete(null);
+                return;
+            }
+            closeConnectionForTakeover();
+            discard().whenComplete((count, failure) -> closed.complete(null));
+        });
+        return closed;
+    }
+
     /** Ends the session for good: subscriptions, queue and in-flight state go. */
-    void discard() {
+    CompletableFuture<Integer> discard() {
         discarded = true;
         writable = false;
         if (expiry != null) {
@@ -215,9 +230,8 @@ final class MqttSession implements QueueConsumer {
         if (queueSubscription != null) {
             queueSubscription.cancel();
         }
-        if (queue != null) {
-            broker.vhost().deleteQueue(queue.name(), this, false, false);
-        }
+        return queue == null ? CompletableFuture.completedFuture(0)
+                : broker.vhost().deleteQueue(queue.name(), this, false, false);
     }
 
     private void reportDrops() {

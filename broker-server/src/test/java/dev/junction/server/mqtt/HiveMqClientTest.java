@@ -1,6 +1,7 @@
 package dev.junction.server.mqtt;
 
 import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
 import com.hivemq.client.mqtt.mqtt3.message.connect.connack.Mqtt3ConnAck;
@@ -54,8 +55,7 @@ class HiveMqClientTest {
         subscriber.connectWith().simpleAuth().username("guest").password("guest".getBytes(StandardCharsets.UTF_8))
                 .applySimpleAuth().send();
         subscriber.subscribeWith().topicFilter("plant/#").qos(qos).send();
-        try (Mqtt3BlockingClient.Mqtt3Publishes publishes = subscriber.publishes(
-                com.hivemq.client.mqtt.MqttGlobalPublishFilter.ALL)) {
+        try (Mqtt3BlockingClient.Mqtt3Publishes publishes = subscriber.publishes(MqttGlobalPublishFilter.ALL)) {
             Mqtt3BlockingClient publisher = client("hive-pub");
             publisher.connect();
             for (int i = 0; i < 5; i++) {

@@ -1,7 +1,9 @@
 package dev.junction.server.mqtt;
 
+import dev.junction.core.queue.Queue;
 import dev.junction.mqtt.codec.ConnAck;
 import dev.junction.mqtt.codec.Connect;
+import dev.junction.mqtt.codec.Disconnect;
 import dev.junction.mqtt.codec.MqttQos;
 import dev.junction.mqtt.codec.PubAck;
 import dev.junction.mqtt.codec.PubComp;
@@ -126,7 +128,7 @@ class MqttSessionRulesTest {
         await().atMost(5, TimeUnit.SECONDS).until(() -> sessionQueue("persistent").unsettledCount() == 0);
     }
 
-    private dev.junction.core.queue.Queue sessionQueue(String clientId) {
+    private Queue sessionQueue(String clientId) {
         return broker.core.virtualHost("/").queue("mqtt-subscription-" + clientId);
     }
 
@@ -206,7 +208,7 @@ class MqttSessionRulesTest {
         polite.send(RawMqttClient.connectPacket("polite", true, 0,
                 new Connect.Will("wills/polite", "x".getBytes(StandardCharsets.UTF_8), MqttQos.AT_MOST_ONCE, false)));
         polite.read(ConnAck.class);
-        polite.send(new dev.junction.mqtt.codec.Disconnect());
+        polite.send(Disconnect.INSTANCE);
         polite.assertClosedByServer();
 
         RawMqttClient abrupt = client();

@@ -8,6 +8,7 @@ import dev.junction.server.config.ListenPort;
 import dev.junction.server.net.Protocol;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,7 +26,7 @@ final class MqttTestBroker implements AutoCloseable {
         mqtt = new MqttBroker(core, settings);
         Path dataDir = Files.createTempDirectory("junction-mqtt-test");
         Config config = Config.defaults()
-                .with(ConfigKeys.BIND, java.net.InetAddress.getLoopbackAddress())
+                .with(ConfigKeys.BIND, InetAddress.getLoopbackAddress())
                 .with(ConfigKeys.DATA_DIR, dataDir)
                 .with(ConfigKeys.MQTT_PORT, ListenPort.EPHEMERAL)
                 .with(ConfigKeys.MQTT_WS_PORT, ListenPort.EPHEMERAL)

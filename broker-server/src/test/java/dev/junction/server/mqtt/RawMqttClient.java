@@ -11,6 +11,7 @@ import dev.junction.mqtt.codec.Publish;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.util.ReferenceCountUtil;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -140,7 +141,7 @@ final class RawMqttClient implements AutoCloseable {
     void assertClosedByServer() throws IOException {
         Object packet = readOrEnd();
         if (packet != null) {
-            io.netty.util.ReferenceCountUtil.release(packet);
+            ReferenceCountUtil.release(packet);
             fail("expected the connection to close, got " + packet);
         }
     }

@@ -2,6 +2,7 @@ package dev.junction.server.mqtt;
 
 import dev.junction.mqtt.codec.MqttQos;
 import dev.junction.mqtt.codec.PubAck;
+import dev.junction.mqtt.codec.PubRec;
 import dev.junction.mqtt.codec.Publish;
 import dev.junction.mqtt.codec.SubAck;
 import dev.junction.mqtt.codec.Subscribe;
@@ -87,7 +88,7 @@ class RetainedAndSysTopicsTest {
     void retainedMessagesAreSentAtTheLowerOfTheirQosAndTheGrantedQos() throws Exception {
         RawMqttClient publisher = connected("pub");
         publisher.send(retained("q/two", 2, 1, "two"));
-        publisher.read(dev.junction.mqtt.codec.PubRec.class);
+        publisher.read(PubRec.class);
         RawMqttClient subscriber = connected("sub");
         subscribe(subscriber, "q/two", 1);
         assertEquals(1, subscriber.readPublish().qos());

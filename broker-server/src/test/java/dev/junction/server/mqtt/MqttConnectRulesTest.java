@@ -7,6 +7,7 @@ import dev.junction.mqtt.codec.MqttProtocolVersion;
 import dev.junction.mqtt.codec.MqttQos;
 import dev.junction.mqtt.codec.PingReq;
 import dev.junction.mqtt.codec.PingResp;
+import dev.junction.mqtt.codec.Publish;
 import dev.junction.mqtt.codec.SubAck;
 import dev.junction.mqtt.codec.Subscribe;
 import org.junit.jupiter.api.AfterEach;
@@ -164,5 +165,22 @@ class MqttConnectRulesTest {
         client.read(ConnAck.class);
         assertEquals(4, client.read(SubAck.class).packetId());
         assertEquals("self", client.readPublish().payload());
+    }
+
+    @Test
+    void nothingSentAfterARefusedConnectIsProcessed() throws IOException {
+        RawMqttClient client = client();
+        client.send(connect("intruder", true, "guest", "wrong"), new Publish("planted", MqttQos.AT_MOST_ONCE, false, true, 0,
+                RawMqttClient.payload("should not be retained")));
+        assertEquals(ConnectReturnCode.BAD_USERNAME_OR_PASSWORD, client.read(ConnAck.class).returnCode());
+        client.assertClosedByServer();
+        RawMqttClient reader = client();
+        reader.connect("reader", true);
+        reader.send(new Subscribe(1, List.of(new Subscribe.Subscription("#", MqttQos.AT_MOST_ONCE))));
+        reader.read(SubAck.class);
+        RawMqttClient writer = client();
+        writer.connect("writer", true);
+        writer.send(publish("marker", 0, 0, false, "marker"));
+        assertEquals("marker", reader.readPublish().topic(), "[MQTT-3.1.4-5] no retained 'planted'");
     }
 }

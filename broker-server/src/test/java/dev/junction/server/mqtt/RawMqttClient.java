@@ -13,6 +13,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.ReferenceCountUtil;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -67,15 +68,20 @@ final class RawMqttClient implements AutoCloseable {
         return Unpooled.copiedBuffer(text, StandardCharsets.UTF_8);
     }
 
-    void send(MqttPacket packet) throws IOException {
-        encoder.writeOutbound(packet);
-        for (ByteBuf bytes; (bytes = encoder.readOutbound()) != null; ) {
-            try {
-                bytes.readBytes(out, bytes.readableBytes());
-            } finally {
-                bytes.release();
+    /** Sends the packets in one write, so that the server sees them together. */
+    void send(MqttPacket... packets) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        for (MqttPacket packet : packets) {
+            encoder.writeOutbound(packet);
+            for (ByteBuf encoded; (encoded = encoder.readOutbound()) != null; ) {
+                try {
+                    encoded.readBytes(bytes, encoded.readableBytes());
+                } finally {
+                    encoded.release();
+                }
             }
         }
+        out.write(bytes.toByteArray());
         out.flush();
     }
 

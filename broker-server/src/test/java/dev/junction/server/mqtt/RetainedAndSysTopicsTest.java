@@ -127,4 +127,37 @@ class RetainedAndSysTopicsTest {
         RawMqttClient.Received version = reader.readPublish();
         assertTrue(version.payload().startsWith("Junction"), version.payload());
     }
+
+    @Test
+    void resubscribingReplacesTheQosAndResendsRetainedMessages() throws Exception {
+        RawMqttClient publisher = connected("pub");
+        publisher.send(retained("s/state", 2, 1, "kept"));
+        publisher.read(PubRec.class);
+        RawMqttClient subscriber = connected("sub");
+        subscribe(subscriber, "s/#", 0);
+        assertEquals(0, subscriber.readPublish().qos());
+        subscribe(subscriber, "s/#", 1);
+        RawMqttClient.Received again = subscriber.readPublish();
+        assertEquals(new RawMqttClient.Received("s/state", 1, false, true, again.packetId(), "kept"), again);
+        subscriber.send(new PubAck(again.packetId()));
+        publisher.send(publish("s/live", 2, 2, false, "one copy"));
+        publisher.read(PubRec.class);
+        RawMqttClient.Received live = subscriber.readPublish();
+        assertEquals("one copy", live.payload());
+        assertEquals(1, live.qos(), "[MQTT-3.8.4-3] the new subscription replaced the old one");
+    }
+
+    @Test
+    void aNonRetainedPublishLeavesTheRetainedMessageAlone() throws Exception {
+        RawMqttClient publisher = connected("pub");
+        publisher.send(retained("k", 1, 1, "retained"));
+        publisher.read(PubAck.class);
+        publisher.send(publish("k", 1, 2, false, "not retained"));
+        publisher.read(PubAck.class);
+        publisher.close();
+        RawMqttClient subscriber = connected("sub");
+        subscribe(subscriber, "k", 0);
+        assertEquals("retained", subscriber.readPublish().payload(),
+                "[MQTT-3.3.1-12], and [MQTT-3.1.2-7]: it outlived the publisher's session");
+    }
 }

@@ -13,9 +13,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -84,5 +89,23 @@ class WebSocketTest {
         assertTrue(client.isConnected());
         client.disconnect();
         client.close();
+    }
+
+    @Test
+    void theServerSelectsTheMqttSubprotocolAndClosesOnATextFrame() throws Exception {
+        CompletableFuture<Integer> closeStatus = new CompletableFuture<>();
+        WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder().subprotocols("mqtt")
+                .buildAsync(URI.create("ws://127.0.0.1:" + broker.webSocketPort() + "/mqtt"),
+                        new WebSocket.Listener() {
+                            @Override
+                            public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+                                closeStatus.complete(statusCode);
+                                return null;
+                            }
+                        })
+                .get(5, TimeUnit.SECONDS);
+        assertEquals("mqtt", socket.getSubprotocol(), "[MQTT-6.0.0-4]");
+        socket.sendText("CONNECT", true).get(5, TimeUnit.SECONDS);
+        assertEquals(1003, closeStatus.get(5, TimeUnit.SECONDS), "[MQTT-6.0.0-1] text frames are refused");
     }
 }

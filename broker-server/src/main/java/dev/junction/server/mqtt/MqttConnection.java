@@ -59,6 +59,11 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
     private Connect.Will will;
     private String clientId;
     private boolean counted;
+    private boolean flushScheduled;
+    private final Runnable scheduledFlush = () -> {
+        flushScheduled = false;
+        ctx.flush();
+    };
 
     MqttConnection(MqttBroker broker) {
         this.broker = broker;
@@ -102,6 +107,11 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
     public void channelWritabilityChanged(ChannelHandlerContext context) {
         if (session != null) {
             session.writabilityChanged();
+        }
+        if (state == State.CONNECTED) {
+            // A client that does not read what we send (acknowledgements included) is not read from either, so
+            // its unread replies cannot pile up in our outbound buffer.
+            context.channel().config().setAutoRead(context.channel().isWritable());
         }
         context.fireChannelWritabilityChanged();
     }
@@ -368,6 +378,17 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
 
     void flush() {
         ctx.flush();
+    }
+
+    /**
+     * Flushes after the tasks already queued on the event loop, so that a burst of deliveries handed over one by
+     * one from the queue's shard goes out in one write.
+     */
+    void flushSoon() {
+        if (!flushScheduled) {
+            flushScheduled = true;
+            ctx.executor().execute(scheduledFlush);
+        }
     }
 
     private Object remote() {

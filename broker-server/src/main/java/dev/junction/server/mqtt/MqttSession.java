@@ -297,7 +297,7 @@ final class MqttSession implements QueueConsumer {
         if (qos == 0) {
             if (connection != null) {
                 writePublish(topicName, 0, false, 0, false, message);
-                connection.flush();
+                connection.flushSoon();
             }
             delivery.subscription().settle(delivery.entryId());
             message.release();
@@ -328,7 +328,7 @@ final class MqttSession implements QueueConsumer {
         inFlight.put(packetId, publish);
         if (connection != null) {
             writePublish(packetId, publish);
-            connection.flush();
+            connection.flushSoon();
         }
     }
 
@@ -448,7 +448,7 @@ final class MqttSession implements QueueConsumer {
     void deliverSys(String topicName, Message message) {
         if (connection != null && subscriptions.maxGrantedQos(topicName) != SessionSubscriptions.NO_MATCH) {
             writePublish(topicName, 0, false, 0, false, message);
-            connection.flush();
+            connection.flushSoon();
         }
         message.release();
     }

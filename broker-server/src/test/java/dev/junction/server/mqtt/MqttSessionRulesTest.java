@@ -83,7 +83,9 @@ class MqttSessionRulesTest {
         publisher.send(publish("t", 2, 7, false, "marker"));
         assertEquals(7, publisher.read(PubRec.class).packetId());
 
-        assertEquals("once", subscriber.readPublish().payload());
+        RawMqttClient.Received once = subscriber.readPublish();
+        assertEquals("once", once.payload());
+        assertFalse(once.dup(), "[MQTT-3.3.1-3] the incoming DUP is not propagated");
         assertEquals("marker", subscriber.readPublish().payload());
     }
 
@@ -331,5 +333,21 @@ class MqttSessionRulesTest {
             }
         }
         assertEquals(List.of("q1a", "q1b", "q0c"), received);
+    }
+
+    @Test
+    void unsubscribingLetsAStartedDeliveryComplete() throws Exception {
+        start(MqttSettings.DEFAULTS);
+        RawMqttClient subscriber = connected("leaving", true);
+        subscribe(subscriber, "u", 1);
+        RawMqttClient publisher = connected("pub", true);
+        publisher.send(publish("u", 1, 1, false, "started"));
+        RawMqttClient.Received started = subscriber.readPublish();
+        subscriber.send(new Unsubscribe(2, List.of("u")));
+        subscriber.read(UnsubAck.class);
+        subscriber.send(new PubAck(started.packetId()));
+        // [MQTT-3.10.4-3] the PUBACK still settles the delivery in the session's queue.
+        await().atMost(5, TimeUnit.SECONDS).until(() -> sessionQueue("leaving").unsettledCount() == 0);
+        assertEquals(0, sessionQueue("leaving").readyCount());
     }
 }

@@ -23,6 +23,13 @@ public record Connect(MqttProtocolVersion version, boolean cleanSession, int kee
         if (password != null && username == null) {
             throw new IllegalArgumentException("a password requires a user name [MQTT-3.1.2-22]");
         }
+        password = password == null ? null : password.clone();
+    }
+
+    /** A copy: the packet stays immutable. */
+    @Override
+    public byte[] password() {
+        return password == null ? null : password.clone();
     }
 
     public String protocolName() {
@@ -76,6 +83,13 @@ public record Connect(MqttProtocolVersion version, boolean cleanSession, int kee
             if (payload.length > 0xFFFF) {
                 throw new IllegalArgumentException("will payload longer than 65535 bytes");
             }
+            payload = payload.clone();
+        }
+
+        /** A copy: the packet stays immutable. */
+        @Override
+        public byte[] payload() {
+            return payload.clone();
         }
 
         @Override

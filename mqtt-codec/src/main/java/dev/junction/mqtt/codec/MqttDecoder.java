@@ -146,8 +146,17 @@ public final class MqttDecoder extends ByteToMessageDecoder {
             }
         } else if (flags != type.requiredFlags()) {
             throw new MalformedPacketException(type + " fixed header flags must be 0b"
-                    + binary(type.requiredFlags()) + " but are 0b" + binary(flags) + " [MQTT-2.2.2-2]");
+                    + binary(type.requiredFlags()) + " but are 0b" + binary(flags) + " [" + flagsRule() + "]");
         }
+    }
+
+    private String flagsRule() {
+        return switch (type) {
+            case PUBREL -> "MQTT-3.6.1-1";
+            case SUBSCRIBE -> "MQTT-3.8.1-1";
+            case UNSUBSCRIBE -> "MQTT-3.10.1-1";
+            default -> "MQTT-2.2.2-1";
+        };
     }
 
     private static String binary(int flags) {

@@ -81,19 +81,21 @@ public final class MqttEncoder extends MessageToMessageEncoder<MqttPacket> {
         int clientIdLength = stringLength(connect.clientId(), "CONNECT client identifier");
         int willTopicLength = will == null ? 0 : stringLength(will.topic(), "CONNECT will topic");
         int usernameLength = connect.username() == null ? 0 : stringLength(connect.username(), "CONNECT user name");
-        int passwordLength = connect.password() == null ? 0 : binaryLength(connect.password(), "CONNECT password");
+        byte[] password = connect.password();
+        int passwordLength = password == null ? 0 : binaryLength(password, "CONNECT password");
 
         long remainingLength = 2 + nameLength + 1 + 1 + 2 + 2 + clientIdLength;
         int connectFlags = connect.cleanSession() ? 0x02 : 0;
+        byte[] willPayload = will == null ? null : will.payload();
         if (will != null) {
-            remainingLength += 2 + willTopicLength + 2 + will.payload().length;
+            remainingLength += 2 + willTopicLength + 2 + willPayload.length;
             connectFlags |= 0x04 | will.qos().value() << 3 | (will.retain() ? 0x20 : 0);
         }
         if (connect.username() != null) {
             remainingLength += 2 + usernameLength;
             connectFlags |= 0x80;
         }
-        if (connect.password() != null) {
+        if (password != null) {
             remainingLength += 2 + passwordLength;
             connectFlags |= 0x40;
         }
@@ -105,15 +107,15 @@ public final class MqttEncoder extends MessageToMessageEncoder<MqttPacket> {
         writeString(buf, connect.clientId(), clientIdLength);
         if (will != null) {
             writeString(buf, will.topic(), willTopicLength);
-            buf.writeShort(will.payload().length);
-            buf.writeBytes(will.payload());
+            buf.writeShort(willPayload.length);
+            buf.writeBytes(willPayload);
         }
         if (connect.username() != null) {
             writeString(buf, connect.username(), usernameLength);
         }
-        if (connect.password() != null) {
+        if (password != null) {
             buf.writeShort(passwordLength);
-            buf.writeBytes(connect.password());
+            buf.writeBytes(password);
         }
         return buf;
     }

@@ -7,6 +7,7 @@ import io.netty.buffer.ByteBuf;
  * overrun it makes the packet malformed. One instance is reused for every packet of a connection.
  */
 final class PacketBodyReader {
+    private final Utf8Validator utf8 = new Utf8Validator();
     private ByteBuf in;
     private int end;
     private MqttPacketType type;
@@ -51,7 +52,7 @@ final class PacketBodyReader {
     String readString(String field) throws MalformedPacketException {
         int length = readUnsignedShort(field + " length");
         require(length, field);
-        String value = MqttUtf8.decode(in, in.readerIndex(), length, type + " " + field);
+        String value = utf8.decode(in, in.readerIndex(), length, type + " " + field);
         in.skipBytes(length);
         return value;
     }

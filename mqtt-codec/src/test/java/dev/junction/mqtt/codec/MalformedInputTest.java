@@ -11,8 +11,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.netty.buffer.Unpooled;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Every rule the decoder enforces: one MalformedPacket naming it, then silence whatever follows. */
+@ExtendWith(LeakGuard.class)
 class MalformedInputTest {
     private static final byte[] PINGREQ = bytes(0xC0, 0x00);
     private static final byte[] CONNECT_HEADER_311 = concat(str("MQTT"), bytes(4));
@@ -25,12 +27,13 @@ class MalformedInputTest {
 
     @Test
     void fixedHeaderFlags() {
-        assertMalformed("PUBREL fixed header flags must be 0b0010 but are 0b0000", bytes(0x60, 0x02, 0, 1));
-        assertMalformed("SUBSCRIBE fixed header flags must be 0b0010 but are 0b0000",
+        assertMalformed("PUBREL fixed header flags must be 0b0010 but are 0b0000 [MQTT-3.6.1-1]",
+                bytes(0x60, 0x02, 0, 1));
+        assertMalformed("SUBSCRIBE fixed header flags must be 0b0010 but are 0b0000 [MQTT-3.8.1-1]",
                 packet(0x80, bytes(0, 1), str("a"), bytes(0)));
-        assertMalformed("UNSUBSCRIBE fixed header flags must be 0b0010 but are 0b0011",
+        assertMalformed("UNSUBSCRIBE fixed header flags must be 0b0010 but are 0b0011 [MQTT-3.10.1-1]",
                 packet(0xA3, bytes(0, 1), str("a")));
-        assertMalformed("CONNECT fixed header flags must be 0b0000 but are 0b0001", bytes(0x11, 0x00));
+        assertMalformed("CONNECT fixed header flags must be 0b0000 but are 0b0001 [MQTT-2.2.2-1]", bytes(0x11, 0x00));
         assertMalformed("PINGREQ fixed header flags must be 0b0000 but are 0b1000", bytes(0xC8, 0x00));
         assertMalformed("PUBACK fixed header flags must be 0b0000 but are 0b0010", bytes(0x42, 0x02, 0, 1));
     }
@@ -231,14 +234,25 @@ class MalformedInputTest {
         assertMalformedWithLimit(MqttDecoder.DEFAULT_MAX_PACKET_SIZE, reasonFragment, input);
     }
 
-    /** Also feeds valid packets afterwards, in the same read and in a later one: the decoder must stay silent. */
+    /**
+     * Feeds the input in one read and then one byte per read, each time followed by valid packets in the same read
+     * and in a later one: the decoder must report the same violation and then stay silent.
+     */
     private static void assertMalformedWithLimit(int maxPacketSize, String reasonFragment, byte[] input) {
-        try (Wire.Decoding decoding = decode(maxPacketSize, concat(input, PINGREQ), PINGREQ)) {
-            List<MqttInbound> messages = decoding.messages();
-            assertEquals(1, messages.size(), () -> "expected only one MalformedPacket but got " + messages);
-            MalformedPacket malformed = assertInstanceOf(MalformedPacket.class, messages.get(0));
-            assertTrue(malformed.reason().contains(reasonFragment),
-                    () -> "reason \"" + malformed.reason() + "\" should contain \"" + reasonFragment + "\"");
+        byte[] followedByValid = concat(input, PINGREQ);
+        byte[][] oneBytePerRead = new byte[followedByValid.length + 1][];
+        for (int i = 0; i < followedByValid.length; i++) {
+            oneBytePerRead[i] = new byte[] {followedByValid[i]};
+        }
+        oneBytePerRead[followedByValid.length] = PINGREQ;
+        for (byte[][] reads : List.of(new byte[][] {followedByValid, PINGREQ}, oneBytePerRead)) {
+            try (Wire.Decoding decoding = decode(maxPacketSize, reads)) {
+                List<MqttInbound> messages = decoding.messages();
+                assertEquals(1, messages.size(), () -> "expected only one MalformedPacket but got " + messages);
+                MalformedPacket malformed = assertInstanceOf(MalformedPacket.class, messages.get(0));
+                assertTrue(malformed.reason().contains(reasonFragment),
+                        () -> "reason \"" + malformed.reason() + "\" should contain \"" + reasonFragment + "\"");
+            }
         }
     }
 

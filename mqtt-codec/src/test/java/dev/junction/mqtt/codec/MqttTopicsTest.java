@@ -8,10 +8,12 @@ import org.junit.jupiter.api.Test;
 class MqttTopicsTest {
     @Test
     void topicNames() {
-        for (String valid : new String[] {"a", "/", "//", "a/b/c", "/a", "a/", "$SYS/broker", " ", "ü/€", "a".repeat(65535)}) {
+        for (String valid : new String[] {"a", "/", "//", "a/b/c", "/a", "a/", "$SYS/broker", " ", "ü/€",
+                "a".repeat(65535)}) {
             assertTrue(MqttTopics.isValidTopicName(valid), valid);
         }
-        for (String invalid : new String[] {"", "a/+", "#", "a/#", "a+b", "a\u0000b", "x\uDC00", "a".repeat(65536), null}) {
+        for (String invalid : new String[] {"", "a/+", "#", "a/#", "a+b", "a\u0000b", "x\uDC00", "a".repeat(65536),
+                null}) {
             assertFalse(MqttTopics.isValidTopicName(invalid), String.valueOf(invalid));
         }
     }

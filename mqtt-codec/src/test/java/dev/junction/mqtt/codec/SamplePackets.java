@@ -25,7 +25,7 @@ final class SamplePackets {
                 new ConnAck(false, ConnectReturnCode.NOT_AUTHORIZED),
                 new Publish("a", MqttQos.AT_MOST_ONCE, false, false, 0, Unpooled.EMPTY_BUFFER),
                 new Publish("a/b/ü€\uD834\uDD1E", MqttQos.AT_LEAST_ONCE, true, true, 0xFFFF, Wire.payload("hello")),
-                new Publish("/", MqttQos.EXACTLY_ONCE, false, true, 1, Unpooled.wrappedBuffer(new byte[] {0, 0})),
+                new Publish("/", MqttQos.EXACTLY_ONCE, false, true, 1, Wire.tracked(new byte[] {0, 0})),
                 new PubAck(1),
                 new PubRec(0xFFFF),
                 new PubRel(2),
@@ -41,4 +41,24 @@ final class SamplePackets {
                 PingResp.INSTANCE,
                 Disconnect.INSTANCE);
     }
+
+    /** Strings of the maximum 65535 bytes, and a PUBLISH needing all four remaining-length bytes. */
+    static List<MqttPacket> edgeCases() {
+        String ascii = "c".repeat(0xFFFF);
+        String threeByteChars = "€".repeat(0xFFFF / 3);
+        byte[] twoMebibytes = new byte[2_097_152];
+        java.util.Arrays.fill(twoMebibytes, (byte) 7);
+        return List.of(
+                new Connect(MqttProtocolVersion.MQTT_3_1_1, true, 1, ascii,
+                        new Connect.Will(threeByteChars, new byte[0xFFFF], MqttQos.AT_MOST_ONCE, false), ascii,
+                        new byte[0xFFFF]),
+                new Subscribe(1, List.of(new Subscription(threeByteChars, MqttQos.AT_LEAST_ONCE),
+                        new Subscription(ascii, MqttQos.EXACTLY_ONCE))),
+                new Unsubscribe(2, List.of(ascii, threeByteChars)),
+                new Publish(threeByteChars, MqttQos.EXACTLY_ONCE, false, false, 0xFFFF, Wire.payload("x")),
+                new Publish("big", MqttQos.AT_MOST_ONCE, false, false, 0, Wire.tracked(twoMebibytes)));
+    }
+
+    /** Large enough for {@link #edgeCases()}. */
+    static final int EDGE_CASE_MAX_PACKET_SIZE = 4 * 1024 * 1024;
 }

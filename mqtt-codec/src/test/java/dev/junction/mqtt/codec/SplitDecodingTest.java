@@ -8,8 +8,10 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The decoder yields the same packets however the stream is cut into reads. */
+@ExtendWith(LeakGuard.class)
 class SplitDecodingTest {
     private final List<MqttPacket> samples = SamplePackets.all();
 

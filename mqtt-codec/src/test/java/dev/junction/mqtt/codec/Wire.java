@@ -3,6 +3,7 @@ package dev.junction.mqtt.codec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -66,7 +67,7 @@ final class Wire {
         EmbeddedChannel channel = new EmbeddedChannel(new MqttDecoder(maxPacketSize));
         List<ByteBuf> inputs = new ArrayList<>();
         for (byte[] chunk : chunks) {
-            ByteBuf in = Unpooled.buffer(chunk.length).writeBytes(chunk);
+            ByteBuf in = tracked(chunk);
             inputs.add(in);
             channel.writeInbound(in);
         }
@@ -97,7 +98,15 @@ final class Wire {
         }
     }
 
+    /**
+     * A buffer from the allocator whose buffers Netty's leak detector tracks ({@code Unpooled} ones it does not), so
+     * that a leak in the codec's handling of it is reported.
+     */
+    static ByteBuf tracked(byte[] bytes) {
+        return ByteBufAllocator.DEFAULT.heapBuffer(bytes.length).writeBytes(bytes);
+    }
+
     static ByteBuf payload(String text) {
-        return Unpooled.copiedBuffer(text, java.nio.charset.StandardCharsets.UTF_8);
+        return tracked(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 }

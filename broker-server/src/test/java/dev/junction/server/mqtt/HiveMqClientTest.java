@@ -54,8 +54,9 @@ class HiveMqClientTest {
         Mqtt3BlockingClient subscriber = client("hive-sub");
         subscriber.connectWith().simpleAuth().username("guest").password("guest".getBytes(StandardCharsets.UTF_8))
                 .applySimpleAuth().send();
-        subscriber.subscribeWith().topicFilter("plant/#").qos(qos).send();
+        // The publish flow is registered before subscribing: the client drops messages that arrive without one.
         try (Mqtt3BlockingClient.Mqtt3Publishes publishes = subscriber.publishes(MqttGlobalPublishFilter.ALL)) {
+            subscriber.subscribeWith().topicFilter("plant/#").qos(qos).send();
             Mqtt3BlockingClient publisher = client("hive-pub");
             publisher.connect();
             for (int i = 0; i < 5; i++) {

@@ -47,11 +47,12 @@ class WebSocketTest {
                 .identifier("dashboard").serverHost("127.0.0.1").serverPort(broker.webSocketPort())
                 .webSocketConfig().serverPath("mqtt").applyWebSocketConfig().buildBlocking();
         browser.connect();
-        browser.subscribeWith().topicFilter("plant/+/state").qos(MqttQos.AT_LEAST_ONCE).send();
         MqttClient device = new MqttClient(broker.uri(), "device", new MemoryPersistence());
         device.connect();
         device.subscribe("plant/cmd", 2);
+        // The publish flow is registered before subscribing: the client drops messages that arrive without one.
         try (Mqtt3BlockingClient.Mqtt3Publishes publishes = browser.publishes(MqttGlobalPublishFilter.ALL)) {
+            browser.subscribeWith().topicFilter("plant/+/state").qos(MqttQos.AT_LEAST_ONCE).send();
             device.publish("plant/pump/state", new MqttMessage("on".getBytes(StandardCharsets.UTF_8)));
             Optional<Mqtt3Publish> received = publishes.receive(5, TimeUnit.SECONDS);
             assertTrue(received.isPresent());

@@ -57,6 +57,7 @@ public final class Queue implements Destination {
     private volatile int readyCount;
     private volatile int unsettledCount;
     private volatile int consumerCount;
+    private volatile long droppedCount;
 
     /** A queue outside any virtual host: nothing to dead-letter to, never deleted for disuse. */
     public Queue(String name, QueueSettings settings, Shard shard) {
@@ -100,6 +101,11 @@ public final class Queue implements Destination {
 
     public int consumerCount() {
         return consumerCount;
+    }
+
+    /** Messages dropped from the head to respect a length or size limit (dead-lettered where configured). */
+    public long droppedCount() {
+        return droppedCount;
     }
 
     @Override
@@ -159,7 +165,7 @@ public final class Queue implements Destination {
             return false;
         }
         QueueEntry entry = newEntry(message, now);
-        if (arguments.overflow() != Overflow.DROP_HEAD && isFull(entry)) {
+        if (arguments.overflow().rejectsNew() && isFull(entry)) {
             if (arguments.overflow() == Overflow.REJECT_PUBLISH_DLX) {
                 deadLetter(entry, DeadLetterReason.MAXLEN);
             } else {
@@ -168,8 +174,8 @@ public final class Queue implements Destination {
             return false;
         }
         ready.addNew(entry);
-        if (arguments.overflow() == Overflow.DROP_HEAD) {
-            dropHeadWhileOverLimit();
+        if (!arguments.overflow().rejectsNew()) {
+            dropWhileOverLimit();
         }
         return true;
     }
@@ -201,10 +207,13 @@ public final class Queue implements Destination {
                 && ready.bytes() + incoming.message().bodySize() > arguments.maxLengthBytes();
     }
 
-    private void dropHeadWhileOverLimit() {
+    private void dropWhileOverLimit() {
         while (!ready.isEmpty() && (arguments.maxLength() != null && ready.size() > arguments.maxLength()
                 || arguments.maxLengthBytes() != null && ready.bytes() > arguments.maxLengthBytes())) {
-            deadLetter(ready.poll(), DeadLetterReason.MAXLEN);
+            QueueEntry victim = arguments.overflow() == Overflow.DROP_TRANSIENT_FIRST
+                    ? ready.pollOldestTransient() : null;
+            deadLetter(victim != null ? victim : ready.poll(), DeadLetterReason.MAXLEN);
+            droppedCount++;
         }
     }
 

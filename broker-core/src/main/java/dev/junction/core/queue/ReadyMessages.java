@@ -62,6 +62,22 @@ final class ReadyMessages {
         return null;
     }
 
+    /** Removes the oldest never-delivered message that is not persistent, or returns null if there is none. */
+    QueueEntry pollOldestTransient() {
+        for (int level = 0; level < fresh.length; level++) {
+            for (var it = fresh[level].iterator(); it.hasNext(); ) {
+                QueueEntry entry = it.next();
+                if (!entry.message().properties().persistent()) {
+                    it.remove();
+                    size--;
+                    bytes -= entry.message().bodySize();
+                    return entry;
+                }
+            }
+        }
+        return null;
+    }
+
     private QueueEntry pollLevel(int level) {
         QueueEntry entry = requeued[level].isEmpty() ? fresh[level].poll() : requeued[level].poll();
         if (entry != null) {

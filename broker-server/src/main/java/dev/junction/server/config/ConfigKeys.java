@@ -33,9 +33,34 @@ public final class ConfigKeys {
             ValueParsers.integer(1, 3600),
             "seconds a shutdown may take to close connections and flush storage before the process halts anyway");
 
+    public static final ConfigKey<ListenPort> MQTT_WS_PORT = new ConfigKey<>("mqtt.ws.port", "0",
+            ListenPort.parser(),
+            "TCP port of the MQTT-over-WebSocket listener (path /mqtt, subprotocol mqtt); 0 disables it");
+    public static final ConfigKey<String> MQTT_VHOST = new ConfigKey<>("mqtt.vhost", "/",
+            ValueParsers.name(),
+            "virtual host in which MQTT publishes are routed and MQTT sessions keep their queues");
+    public static final ConfigKey<String> MQTT_EXCHANGE = new ConfigKey<>("mqtt.exchange", "amq.topic",
+            ValueParsers.name(),
+            "topic exchange of mqtt.vhost through which MQTT publishes and subscriptions go");
+    public static final ConfigKey<Integer> MQTT_MAX_INFLIGHT = new ConfigKey<>("mqtt.max_inflight", "32",
+            ValueParsers.integer(1, 65535),
+            "QoS 1 and 2 messages sent to an MQTT session and not yet acknowledged, at most");
+    public static final ConfigKey<Integer> MQTT_MAX_QUEUED_MESSAGES = new ConfigKey<>("mqtt.max_queued_messages", "1000",
+            ValueParsers.integer(0, Integer.MAX_VALUE),
+            "messages an MQTT session's queue holds undelivered; beyond it the oldest QoS 0, else the oldest, is dropped");
+    public static final ConfigKey<Integer> MQTT_SESSION_EXPIRY = new ConfigKey<>("mqtt.session_expiry", "86400",
+            ValueParsers.integer(1, Integer.MAX_VALUE),
+            "seconds a persistent MQTT session (clean session 0) is kept after its client disconnects");
+    public static final ConfigKey<Integer> MQTT_SYS_INTERVAL = new ConfigKey<>("mqtt.sys_interval", "10",
+            ValueParsers.integer(1, 86400),
+            "seconds between updates of the $SYS/broker/... topics");
+    public static final ConfigKey<Boolean> MQTT_ALLOW_ANONYMOUS = new ConfigKey<>("mqtt.allow_anonymous", "false",
+            ValueParsers.bool(),
+            "whether MQTT clients without a user name are accepted from other hosts than this one");
+
     /** In the order config/junction.conf and docs/configuration.md present them. */
     public static final List<ConfigKey<?>> ALL = List.of(MQTT_PORT, AMQP_PORT, HTTP_PORT, BIND, DATA_DIR,
-            MQTT_MAX_PACKET_SIZE, MQTT_CONNECT_TIMEOUT, LOG_LEVEL, SHUTDOWN_TIMEOUT);
+            MQTT_MAX_PACKET_SIZE, MQTT_CONNECT_TIMEOUT, LOG_LEVEL, SHUTDOWN_TIMEOUT, MQTT_WS_PORT, MQTT_VHOST, MQTT_EXCHANGE, MQTT_MAX_INFLIGHT, MQTT_MAX_QUEUED_MESSAGES, MQTT_SESSION_EXPIRY, MQTT_SYS_INTERVAL, MQTT_ALLOW_ANONYMOUS);
 
     private ConfigKeys() {
     }

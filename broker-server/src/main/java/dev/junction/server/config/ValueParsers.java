@@ -58,4 +58,22 @@ final class ValueParsers {
             return upper;
         };
     }
+
+    /** A vhost or exchange name: non-empty, at most 255 characters (AMQP's short string). */
+    static ValueParser<String> name() {
+        return text -> {
+            if (text.isEmpty() || text.length() > 255) {
+                throw new InvalidValueException("'" + text + "' is not a name of 1..255 characters");
+            }
+            return text;
+        };
+    }
+
+    static ValueParser<Boolean> bool() {
+        return text -> switch (text.toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new InvalidValueException("'" + text + "' is not true or false");
+        };
+    }
 }

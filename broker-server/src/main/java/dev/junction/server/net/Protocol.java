@@ -7,6 +7,7 @@ import dev.junction.server.config.ListenPort;
 /** What a listener speaks, and the key that says where it listens. */
 public enum Protocol {
     MQTT("MQTT 3.1.1", ConfigKeys.MQTT_PORT),
+    MQTT_WEBSOCKET("MQTT 3.1.1 over WebSocket", ConfigKeys.MQTT_WS_PORT),
     AMQP("AMQP 0-9-1", ConfigKeys.AMQP_PORT),
     HTTP("HTTP management", ConfigKeys.HTTP_PORT);
 

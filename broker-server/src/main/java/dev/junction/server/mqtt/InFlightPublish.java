@@ -1,0 +1,58 @@
+package dev.junction.server.mqtt;
+
+import dev.junction.core.message.Message;
+import dev.junction.core.queue.Delivery;
+
+/**
+ * An outbound QoS 1 or 2 PUBLISH not yet fully acknowledged. It holds the message (one reference) until PUBACK or
+ * PUBREC; after PUBREC only the packet identifier is remembered, until PUBCOMP [MQTT-4.3.3-1].
+ */
+final class InFlightPublish {
+    final String topicName;
+    final int qos;
+    final boolean retain;
+    /** Null for a retained message sent to a new subscription: there is no queue entry to settle. */
+    private final Delivery delivery;
+    private Message message;
+    private boolean sent;
+
+    InFlightPublish(String topicName, int qos, boolean retain, Delivery delivery, Message message) {
+        this.topicName = topicName;
+        this.qos = qos;
+        this.retain = retain;
+        this.delivery = delivery;
+        this.message = message;
+    }
+
+    Message message() {
+        return message;
+    }
+
+    boolean awaitingPubComp() {
+        return message == null;
+    }
+
+    /** Whether the PUBLISH went out before: a resend then carries DUP [MQTT-3.3.1-1]. */
+    boolean markSent() {
+        boolean before = sent;
+        sent = true;
+        return before;
+    }
+
+    /** The receiver has the message (PUBACK, PUBREC): settle it in its queue and let go of it. */
+    void settle() {
+        if (delivery != null) {
+            delivery.subscription().settle(delivery.entryId());
+        }
+        message.release();
+        message = null;
+    }
+
+    /** The session ends: the queue takes its unsettled entries back or is deleted, so only our reference goes. */
+    void abandon() {
+        if (message != null) {
+            message.release();
+            message = null;
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package dev.junction.server.mqtt;
+
+import dev.junction.mqtt.codec.Connect;
+import dev.junction.mqtt.codec.ConnectReturnCode;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Map;
+
+/**
+ * Checks a CONNECT's user name and password against the configured users. A client without a user name is
+ * anonymous: accepted from a loopback address, elsewhere only when the configuration allows anonymous clients.
+ */
+final class MqttAuthenticator {
+    private final Map<String, String> users;
+    private final boolean allowAnonymous;
+
+    MqttAuthenticator(Map<String, String> users, boolean allowAnonymous) {
+        this.users = users;
+        this.allowAnonymous = allowAnonymous;
+    }
+
+    ConnectReturnCode check(Connect connect, SocketAddress remote) {
+        if (connect.username() == null) {
+            return allowAnonymous || isLoopback(remote)
+                    ? ConnectReturnCode.ACCEPTED : ConnectReturnCode.NOT_AUTHORIZED;
+        }
+        String expected = users.get(connect.username());
+        if (expected == null || connect.password() == null) {
+            return ConnectReturnCode.BAD_USERNAME_OR_PASSWORD;
+        }
+        // Constant time, so the reply's timing tells nothing about how much of the password matched.
+        boolean matches = MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), connect.password());
+        return matches ? ConnectReturnCode.ACCEPTED : ConnectReturnCode.BAD_USERNAME_OR_PASSWORD;
+    }
+
+    private static boolean isLoopback(SocketAddress remote) {
+        if (remote instanceof InetSocketAddress socket) {
+            InetAddress address = socket.getAddress();
+            return address != null && address.isLoopbackAddress();
+        }
+        // Embedded and local channels (tests, in-process bridges) have no network peer.
+        return true;
+    }
+}

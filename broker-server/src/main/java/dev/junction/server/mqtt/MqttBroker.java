@@ -1,0 +1,130 @@
+package dev.junction.server.mqtt;
+
+import dev.junction.core.Broker;
+import dev.junction.core.vhost.VirtualHost;
+import dev.junction.mqtt.codec.MqttDecoder;
+import dev.junction.mqtt.codec.MqttEncoder;
+import dev.junction.server.net.Protocol;
+import dev.junction.server.net.ProtocolListener;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.util.concurrent.DefaultEventExecutor;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.ScheduledFuture;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The MQTT side of the broker: what every MQTT connection shares (settings, sessions, retained messages,
+ * statistics) and the pipeline each new connection gets.
+ */
+public final class MqttBroker implements AutoCloseable {
+    private final MqttSettings settings;
+    private final VirtualHost vhost;
+    private final RetainedMessages retained = new RetainedMessages();
+    private final MqttStats stats = new MqttStats();
+    private final MqttPublisher publisher;
+    private final MqttAuthenticator authenticator;
+    private final SessionRegistry sessions = new SessionRegistry(this);
+    private static final String WEBSOCKET_PATH = "/mqtt";
+    /** "mqttv3.1" is what MQTT 3.1 era clients (and some browsers' libraries) still ask for. */
+    private static final String WEBSOCKET_SUBPROTOCOLS = "mqtt,mqttv3.1";
+    private static final int WEBSOCKET_HANDSHAKE_LIMIT = 8192;
+    private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(5);
+
+    private final DefaultEventExecutor sysExecutor = new DefaultEventExecutor(
+            new DefaultThreadFactory("junction-mqtt-sys", true));
+    private final ScheduledFuture<?> sysTask;
+
+    public MqttBroker(Broker core, MqttSettings settings) {
+        this.settings = settings;
+        this.vhost = core.addVirtualHost(settings.vhost());
+        if (vhost.exchange(settings.exchange()) == null) {
+            throw new IllegalArgumentException("mqtt.exchange '" + settings.exchange() + "' does not exist in vhost '"
+                    + settings.vhost() + "'");
+        }
+        this.publisher = new MqttPublisher(vhost, settings.exchange(), retained, stats);
+        this.authenticator = new MqttAuthenticator(settings.users(), settings.allowAnonymous());
+        SysTopics sysTopics = new SysTopics(this);
+        long period = settings.sysInterval().toMillis();
+        sysTask = sysExecutor.scheduleAtFixedRate(sysTopics::publish, 0, period, TimeUnit.MILLISECONDS);
+    }
+
+    /** Sets up an accepted connection's pipeline (TCP, or the frames of a WebSocket). */
+    public void initPipeline(ChannelPipeline pipeline) {
+        pipeline.addLast("mqtt-decoder", new MqttDecoder(settings.maxPacketSize()));
+        pipeline.addLast("mqtt-encoder", MqttEncoder.INSTANCE);
+        pipeline.addLast("mqtt-connection", new MqttConnection(this));
+    }
+
+    /** The MQTT listeners to hand to the daemon: plain TCP on {@code mqtt.port}, WebSocket on {@code mqtt.ws.port}. */
+    public List<ProtocolListener> listeners() {
+        return List.of(new ProtocolListener(Protocol.MQTT, this::initPipeline),
+                new ProtocolListener(Protocol.MQTT_WEBSOCKET, this::initWebSocketPipeline));
+    }
+
+    /** MQTT in binary WebSocket frames on path {@code /mqtt}, subprotocol {@code mqtt} [MQTT-6.0.0-3]. */
+    public void initWebSocketPipeline(ChannelPipeline pipeline) {
+        pipeline.addLast("http", new HttpServerCodec());
+        pipeline.addLast("http-aggregator", new HttpObjectAggregator(WEBSOCKET_HANDSHAKE_LIMIT));
+        pipeline.addLast("websocket", new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
+                .websocketPath(WEBSOCKET_PATH).subprotocols(WEBSOCKET_SUBPROTOCOLS)
+                .maxFramePayloadLength(settings.maxPacketSize()).build()));
+        pipeline.addLast("websocket-frames", new WebSocketFrames());
+        initPipeline(pipeline);
+    }
+
+    /** Clients connected now. */
+    public int clientsConnected() {
+        return stats.clientsConnected.get();
+    }
+
+    /** Sessions known now, connected or not. */
+    public int sessionCount() {
+        return sessions.size();
+    }
+
+    /** Ends every session (the daemon closes connections first) and releases the retained messages. */
+    @Override
+    public void close() {
+        sysTask.cancel(false);
+        sysExecutor.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        CompletableFuture.allOf(sessions.all().stream().map(MqttSession::close).toArray(CompletableFuture[]::new))
+                .orTimeout(SHUTDOWN_WAIT.toMillis(), TimeUnit.MILLISECONDS).join();
+        retained.clear();
+    }
+
+    MqttSettings settings() {
+        return settings;
+    }
+
+    VirtualHost vhost() {
+        return vhost;
+    }
+
+    RetainedMessages retained() {
+        return retained;
+    }
+
+    MqttStats stats() {
+        return stats;
+    }
+
+    MqttPublisher publisher() {
+        return publisher;
+    }
+
+    MqttAuthenticator authenticator() {
+        return authenticator;
+    }
+
+    SessionRegistry sessions() {
+        return sessions;
+    }
+}

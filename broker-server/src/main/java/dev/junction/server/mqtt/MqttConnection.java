@@ -1,0 +1,397 @@
+package dev.junction.server.mqtt;
+
+import dev.junction.core.BrokerException;
+import dev.junction.server.net.GracefulClose;
+import dev.junction.mqtt.codec.ConnAck;
+import dev.junction.mqtt.codec.Connect;
+import dev.junction.mqtt.codec.ConnectReturnCode;
+import dev.junction.mqtt.codec.Disconnect;
+import dev.junction.mqtt.codec.MalformedPacket;
+import dev.junction.mqtt.codec.MqttPacket;
+import dev.junction.mqtt.codec.PingReq;
+import dev.junction.mqtt.codec.PingResp;
+import dev.junction.mqtt.codec.PubAck;
+import dev.junction.mqtt.codec.PubComp;
+import dev.junction.mqtt.codec.PubRec;
+import dev.junction.mqtt.codec.PubRel;
+import dev.junction.mqtt.codec.Publish;
+import dev.junction.mqtt.codec.SubAck;
+import dev.junction.mqtt.codec.SubAckReturnCode;
+import dev.junction.mqtt.codec.Subscribe;
+import dev.junction.mqtt.codec.UnacceptableProtocolLevel;
+import dev.junction.mqtt.codec.UnsubAck;
+import dev.junction.mqtt.codec.Unsubscribe;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The broker side of one MQTT network connection: CONNECT and authentication, then the packets of a connected
+ * client, handed to its {@link MqttSession}. Runs on the channel's event loop, which owns the session while the
+ * connection has it.
+ */
+final class MqttConnection extends ChannelInboundHandlerAdapter implements GracefulClose {
+    private static final Logger log = LoggerFactory.getLogger(MqttConnection.class);
+    private static final String SYS_PREFIX = "$SYS";
+
+    private enum State { AWAITING_CONNECT, CONNECTING, CONNECTED, DISCONNECTED }
+
+    private final MqttBroker broker;
+    private ChannelHandlerContext ctx;
+    private State state = State.AWAITING_CONNECT;
+    private ScheduledFuture<?> connectTimeout;
+    /** Packets a client sent right behind its CONNECT, held until the session is ready. */
+    private final List<Object> early = new ArrayList<>();
+    private MqttSession session;
+    private Connect.Will will;
+    private String clientId;
+    private boolean counted;
+    private boolean flushScheduled;
+    private final Runnable scheduledFlush = () -> {
+        flushScheduled = false;
+        ctx.flush();
+    };
+
+    MqttConnection(MqttBroker broker) {
+        this.broker = broker;
+    }
+
+    // ---- Netty events ----
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext context) {
+        ctx = context;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext context) {
+        long timeout = broker.settings().connectTimeout().toMillis();
+        connectTimeout = context.executor().schedule(() -> {
+            if (state == State.AWAITING_CONNECT) {
+                log.info("Connection from {} sent no CONNECT within {} ms; closing", remote(), timeout);
+                context.close();
+            }
+        }, timeout, TimeUnit.MILLISECONDS);
+        context.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext context, Object msg) {
+        switch (state) {
+            case AWAITING_CONNECT -> awaitingConnect(msg);
+            case CONNECTING -> early.add(msg);
+            case CONNECTED -> connected(msg);
+            case DISCONNECTED -> ReferenceCountUtil.release(msg);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext context) {
+        context.flush();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext context) {
+        if (session != null) {
+            session.writabilityChanged();
+        }
+        if (state == State.CONNECTED) {
+            // A client that does not read what we send (acknowledgements included) is not read from either, so
+            // its unread replies cannot pile up in our outbound buffer.
+            context.channel().config().setAutoRead(context.channel().isWritable());
+        }
+        context.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext context, Object event) {
+        if (event instanceof IdleStateEvent) {
+            // [MQTT-3.1.2-24] nothing within one and a half keep alive periods.
+            closeBecause("keep alive timed out");
+            return;
+        }
+        context.fireUserEventTriggered(event);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
+        log.warn("Client '{}' at {}: closing after an error", clientId, remote(), cause);
+        context.close();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext context) {
+        if (connectTimeout != null) {
+            connectTimeout.cancel(false);
+        }
+        early.forEach(ReferenceCountUtil::release);
+        early.clear();
+        if (state == State.CONNECTED) {
+            publishWill();
+        }
+        state = State.DISCONNECTED;
+        if (counted) {
+            counted = false;
+            broker.stats().clientsConnected.decrementAndGet();
+        }
+        if (session != null) {
+            MqttSession lost = session;
+            session = null;
+            lost.connectionLost(this);
+        }
+        context.fireChannelInactive();
+    }
+
+    // ---- before CONNECT ----
+
+    private void awaitingConnect(Object msg) {
+        if (msg instanceof Connect connect) {
+            connect(connect);
+        } else if (msg instanceof UnacceptableProtocolLevel level) {
+            log.info("Connection from {}: protocol level {} refused", remote(), level.protocolLevel());
+            refuse(ConnectReturnCode.UNACCEPTABLE_PROTOCOL_VERSION);
+        } else if (msg instanceof MalformedPacket malformed) {
+            closeMalformed(malformed);
+        } else {
+            // [MQTT-3.1.0-1] the first packet must be CONNECT.
+            log.info("Connection from {}: first packet was not CONNECT; closing", remote());
+            ReferenceCountUtil.release(msg);
+            ctx.close();
+        }
+    }
+
+    private void connect(Connect connect) {
+        connectTimeout.cancel(false);
+        boolean generatedId = connect.clientId().isEmpty();
+        if (generatedId && !connect.cleanSession()) {
+            // [MQTT-3.1.3-8] a persistent session needs an identifier to be found again.
+            refuse(ConnectReturnCode.IDENTIFIER_REJECTED);
+            return;
+        }
+        clientId = generatedId ? "junction-" + UUID.randomUUID() : connect.clientId();
+        ConnectReturnCode authentication = broker.authenticator().check(connect, ctx.channel().remoteAddress());
+        if (authentication != ConnectReturnCode.ACCEPTED) {
+            log.info("Client '{}' at {} (user '{}') refused: {}", clientId, remote(), connect.username(),
+                    authentication);
+            refuse(authentication);
+            return;
+        }
+        if (connect.keepAliveSeconds() > 0) {
+            long idleMillis = connect.keepAliveSeconds() * 1500L;
+            ctx.pipeline().addBefore(ctx.name(), "mqtt-keep-alive",
+                    new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS));
+        }
+        will = connect.will();
+        state = State.CONNECTING;
+        ctx.channel().config().setAutoRead(false);
+        broker.sessions().connect(clientId, connect.cleanSession(), this);
+    }
+
+    private void refuse(ConnectReturnCode code) {
+        state = State.DISCONNECTED;
+        ctx.writeAndFlush(new ConnAck(false, code)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** The session could not be set up: CONNACK 3 (server unavailable), and the connection ends. */
+    void refuseUnavailable() {
+        if (ctx.channel().isActive()) {
+            refuse(ConnectReturnCode.SERVER_UNAVAILABLE);
+        }
+    }
+
+    /** The session is ready: CONNACK, then whatever the client sent behind its CONNECT. */
+    void accepted(MqttSession attached, boolean sessionPresent) {
+        session = attached;
+        state = State.CONNECTED;
+        counted = true;
+        broker.stats().clientsConnected.incrementAndGet();
+        ctx.write(new ConnAck(sessionPresent, ConnectReturnCode.ACCEPTED));
+        log.debug("Client '{}' connected from {} (session present: {})", clientId, remote(), sessionPresent);
+        // After the session has resent its in-flight messages, which it does right after this returns.
+        ctx.executor().execute(() -> {
+            List<Object> held = List.copyOf(early);
+            early.clear();
+            for (Object msg : held) {
+                channelRead(ctx, msg);
+            }
+            ctx.flush();
+            ctx.channel().config().setAutoRead(true);
+        });
+    }
+
+    // ---- connected ----
+
+    private void connected(Object msg) {
+        if (msg instanceof Publish publish) {
+            publish(publish);
+        } else if (msg instanceof PubAck ack) {
+            session.pubAck(ack.packetId());
+        } else if (msg instanceof PubRec rec) {
+            session.pubRec(rec.packetId());
+        } else if (msg instanceof PubRel rel) {
+            session.pubRel(rel.packetId());
+            ctx.write(new PubComp(rel.packetId()));
+        } else if (msg instanceof PubComp comp) {
+            session.pubComp(comp.packetId());
+        } else if (msg instanceof Subscribe subscribe) {
+            subscribe(subscribe);
+        } else if (msg instanceof Unsubscribe unsubscribe) {
+            unsubscribe.topicFilters().forEach(session::unsubscribe);
+            ctx.write(new UnsubAck(unsubscribe.packetId()));
+        } else if (msg instanceof PingReq) {
+            ctx.write(PingResp.INSTANCE);
+        } else if (msg instanceof Disconnect) {
+            // [MQTT-3.14.4-3] a clean disconnect discards the will.
+            will = null;
+            state = State.DISCONNECTED;
+            ctx.close();
+        } else if (msg instanceof MalformedPacket malformed) {
+            closeMalformed(malformed);
+        } else {
+            // [MQTT-3.1.0-2] a second CONNECT, or a packet only a server sends.
+            ReferenceCountUtil.release(msg);
+            closeBecause("protocol violation: unexpected " + msg);
+        }
+    }
+
+    private void publish(Publish publish) {
+        int qos = publish.qos().value();
+        if (publish.topic().startsWith(SYS_PREFIX)) {
+            log.warn("Client '{}': publish to '{}' refused: $SYS topics are the broker's", clientId, publish.topic());
+            publish.release();
+            acknowledge(publish);
+            return;
+        }
+        if (qos == 2 && !session.firstReceipt(publish.packetId())) {
+            // [MQTT-4.3.3-2] a resend of a message already routed: acknowledge again, do not route again.
+            publish.release();
+            ctx.write(new PubRec(publish.packetId()));
+            return;
+        }
+        try {
+            broker.publisher().publish(publish.topic(), qos, publish.retainFlag(), publish.payload());
+        } catch (BrokerException e) {
+            log.warn("Client '{}': publish to '{}' failed: {}", clientId, publish.topic(), e.getMessage());
+            ctx.close();
+            return;
+        }
+        acknowledge(publish);
+    }
+
+    /**
+     * PUBACK or PUBREC once the core has the message in every queue it routes to, which the publisher has done
+     * by the time it returns. This is the one place where the acknowledgement will also wait for the store's
+     * completion for durable targets (issue 6), once the core reports it.
+     */
+    private void acknowledge(Publish publish) {
+        switch (publish.qos()) {
+            case AT_MOST_ONCE -> {
+            }
+            case AT_LEAST_ONCE -> ctx.write(new PubAck(publish.packetId()));
+            case EXACTLY_ONCE -> ctx.write(new PubRec(publish.packetId()));
+        }
+    }
+
+    private void subscribe(Subscribe subscribe) {
+        List<SubAckReturnCode> codes = new ArrayList<>(subscribe.subscriptions().size());
+        for (Subscribe.Subscription subscription : subscribe.subscriptions()) {
+            codes.add(session.subscribe(subscription.topicFilter(), subscription.requestedQos()));
+        }
+        ctx.write(new SubAck(subscribe.packetId(), codes));
+        for (int i = 0; i < codes.size(); i++) {
+            if (codes.get(i) != SubAckReturnCode.FAILURE) {
+                Subscribe.Subscription subscription = subscribe.subscriptions().get(i);
+                session.sendRetained(subscription.topicFilter(), subscription.requestedQos());
+            }
+        }
+    }
+
+    // ---- ending ----
+
+    private void closeMalformed(MalformedPacket malformed) {
+        log.info("Client '{}' at {}: malformed packet ({}); closing", clientId, remote(), malformed.reason());
+        ctx.close();
+    }
+
+    /** Broker shutdown: MQTT 3.1.1 has no server-side goodbye, so the connection just closes (will included). */
+    @Override
+    public void closeGracefully(ChannelHandlerContext context) {
+        closeBecause("broker shutting down");
+    }
+
+    /** Closes the connection for a reason other than DISCONNECT: the will is published. */
+    void closeBecause(String reason) {
+        log.info("Client '{}' at {}: {}; closing", clientId, remote(), reason);
+        ctx.close();
+    }
+
+    /** Another connection took the session over [MQTT-3.1.4-2]: this one ends, publishing its will. */
+    void closeForTakeover() {
+        session = null;
+        ctx.close();
+    }
+
+    private void publishWill() {
+        Connect.Will lastWill = will;
+        will = null;
+        if (lastWill == null || lastWill.topic().startsWith(SYS_PREFIX)) {
+            return;
+        }
+        try {
+            broker.publisher().publish(lastWill.topic(), lastWill.qos().value(), lastWill.retain(),
+                    Unpooled.wrappedBuffer(lastWill.payload()));
+        } catch (BrokerException e) {
+            log.warn("Client '{}': will on '{}' not published: {}", clientId, lastWill.topic(), e.getMessage());
+        }
+    }
+
+    // ---- for the session ----
+
+    EventLoop eventLoop() {
+        return ctx.channel().eventLoop();
+    }
+
+    boolean isActive() {
+        return ctx.channel().isActive();
+    }
+
+    boolean isWritable() {
+        return ctx.channel().isWritable();
+    }
+
+    void write(MqttPacket packet) {
+        ctx.write(packet, ctx.voidPromise());
+    }
+
+    void flush() {
+        ctx.flush();
+    }
+
+    /**
+     * Flushes after the tasks already queued on the event loop, so that a burst of deliveries handed over one by
+     * one from the queue's shard goes out in one write.
+     */
+    void flushSoon() {
+        if (!flushScheduled) {
+            flushScheduled = true;
+            ctx.executor().execute(scheduledFlush);
+        }
+    }
+
+    private Object remote() {
+        return ctx.channel().remoteAddress();
+    }
+}

@@ -1,0 +1,58 @@
+package dev.junction.server.mqtt;
+
+import dev.junction.core.message.Message;
+import dev.junction.core.message.MessageProperties;
+import dev.junction.core.queue.Queue;
+import dev.junction.core.vhost.VirtualHost;
+import io.netty.buffer.ByteBuf;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns an MQTT publish (from a client or a will) into a core message on the MQTT exchange, as RabbitMQ's MQTT
+ * plugin does: QoS 1 and 2 become persistent messages, and the publish QoS travels in {@code x-mqtt-publish-qos}
+ * so that a subscriber is served at the lower of it and its granted QoS.
+ */
+final class MqttPublisher {
+    static final String QOS_HEADER = "x-mqtt-publish-qos";
+
+    private static final MessageProperties[] PROPERTIES_BY_QOS = {
+            MessageProperties.EMPTY.withHeaders(Map.of(QOS_HEADER, 0)),
+            MessageProperties.EMPTY.withHeaders(Map.of(QOS_HEADER, 1)).withDeliveryMode(MessageProperties.PERSISTENT),
+            MessageProperties.EMPTY.withHeaders(Map.of(QOS_HEADER, 2)).withDeliveryMode(MessageProperties.PERSISTENT),
+    };
+
+    private final VirtualHost vhost;
+    private final String exchange;
+    private final RetainedMessages retained;
+    private final MqttStats stats;
+
+    MqttPublisher(VirtualHost vhost, String exchange, RetainedMessages retained, MqttStats stats) {
+        this.vhost = vhost;
+        this.exchange = exchange;
+        this.retained = retained;
+        this.stats = stats;
+    }
+
+    /** Takes over {@code payload}; returns the queues the message reached. */
+    List<Queue> publish(String topicName, int qos, boolean retain, ByteBuf payload) {
+        stats.messagesReceived.increment();
+        stats.bytesReceived.add(payload.readableBytes());
+        Message message = new Message(exchange, TopicMapping.routingKey(topicName), PROPERTIES_BY_QOS[qos], payload);
+        if (retain) {
+            retained.store(topicName, message.retain());
+        }
+        return vhost.publish(exchange, message);
+    }
+
+    /** A message for the retained store alone, never routed: {@code $SYS} topics. */
+    Message internalMessage(String topicName, ByteBuf payload) {
+        return new Message(exchange, TopicMapping.routingKey(topicName), PROPERTIES_BY_QOS[0], payload);
+    }
+
+    /** The QoS the message was published at; an AMQP message without the header counts as QoS 2. */
+    static int publishQos(Message message) {
+        return message.properties().header(QOS_HEADER) instanceof Number qos ? qos.intValue() : 2;
+    }
+}

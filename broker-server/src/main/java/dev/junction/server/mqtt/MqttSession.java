@@ -1,0 +1,455 @@
+package dev.junction.server.mqtt;
+
+import dev.junction.core.BrokerException;
+import dev.junction.core.message.Message;
+import dev.junction.core.queue.ConsumerOptions;
+import dev.junction.core.queue.Delivery;
+import dev.junction.core.queue.Queue;
+import dev.junction.core.queue.QueueConsumer;
+import dev.junction.core.queue.QueueSettings;
+import dev.junction.core.queue.Subscription;
+import dev.junction.mqtt.codec.MqttQos;
+import dev.junction.mqtt.codec.MqttTopics;
+import dev.junction.mqtt.codec.Publish;
+import dev.junction.mqtt.codec.PubRel;
+import dev.junction.mqtt.codec.SubAckReturnCode;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One MQTT session: its subscriptions (bindings of its own core queue on the MQTT exchange), the QoS 1/2
+ * PUBLISHes it has sent and not had acknowledged, and the inbound QoS 2 packet identifiers awaiting PUBREL. A
+ * persistent session outlives its connections; its queue keeps collecting while it is offline.
+ *
+ * <p>Threads: all state belongs to the session's owner event loop, the loop of its connection while connected
+ * (and the last one while offline). Every entry from elsewhere goes through {@link #execute}, which follows the
+ * owner when a takeover moves the session to another loop.
+ */
+final class MqttSession implements QueueConsumer {
+    private static final Logger log = LoggerFactory.getLogger(MqttSession.class);
+    private static final String QUEUE_PREFIX = "mqtt-subscription-";
+    private static final String SYS_PREFIX = "$SYS";
+
+    private final String clientId;
+    private final boolean cleanSession;
+    private final MqttBroker broker;
+    private final SessionSubscriptions subscriptions = new SessionSubscriptions();
+    private final LinkedHashMap<Integer, InFlightPublish> inFlight = new LinkedHashMap<>();
+    private final Set<Integer> awaitingPubRel = new HashSet<>();
+
+    private volatile EventLoop owner;
+    private volatile boolean writable;
+    private MqttConnection connection;
+    private Queue queue;
+    private Subscription queueSubscription;
+    private int lastPacketId;
+    private long droppedReported;
+    private ScheduledFuture<?> expiry;
+    private boolean discarded;
+
+    MqttSession(String clientId, boolean cleanSession, MqttBroker broker, EventLoop owner) {
+        this.clientId = clientId;
+        this.cleanSession = cleanSession;
+        this.broker = broker;
+        this.owner = owner;
+    }
+
+    String clientId() {
+        return clientId;
+    }
+
+    boolean isPersistent() {
+        return !cleanSession;
+    }
+
+    String queueName() {
+        return QUEUE_PREFIX + clientId;
+    }
+
+    /** Runs the task on the session's owner loop, following the session if a takeover moved it meanwhile. */
+    void execute(Runnable task) {
+        EventLoop loop = owner;
+        loop.execute(() -> {
+            if (loop == owner) {
+                task.run();
+            } else {
+                execute(task);
+            }
+        });
+    }
+
+    // ---- life cycle (owner loop) ----
+
+    /** A new session: declares its queue and subscribes to it, then attaches the connection. */
+    void start(MqttConnection newConnection) {
+        QueueSettings queueSettings = new QueueSettings(!cleanSession, this, false, Map.of(
+                "x-max-length", broker.settings().maxQueuedMessages(),
+                "x-overflow", "drop-transient-first"));
+        try {
+            queue = broker.vhost().declareQueue(queueName(), queueSettings);
+        } catch (BrokerException e) {
+            log.warn("Client '{}': cannot declare its session queue: {}", clientId, e.getMessage());
+            broker.sessions().remove(this);
+            newConnection.refuseUnavailable();
+            return;
+        }
+        queue.subscribe(this, new ConsumerOptions(broker.settings().maxInflight(), false, true))
+                .whenComplete((subscription, failure) -> execute(() -> {
+                    if (failure != null) {
+                        log.warn("Client '{}': cannot subscribe to its session queue", clientId, failure);
+                        broker.sessions().remove(this);
+                        newConnection.refuseUnavailable();
+                        return;
+                    }
+                    queueSubscription = subscription;
+                    attach(newConnection, false);
+                }));
+    }
+
+    /**
+     * A CONNECT for this (persistent) session: closes the connection that has it, if any, and moves the session
+     * to the new connection's loop, where it resumes. Returns false if the session ended meanwhile.
+     */
+    boolean handOver(MqttConnection newConnection) {
+        if (discarded) {
+            return false;
+        }
+        closeConnectionForTakeover();
+        owner = newConnection.eventLoop();
+        execute(() -> attach(newConnection, true));
+        return true;
+    }
+
+    /** This session gives way to a new clean one with the same client id: closes its connection and ends. */
+    void replace(Runnable afterwards) {
+        closeConnectionForTakeover();
+        if (!discarded) {
+            discard();
+        }
+        afterwards.run();
+    }
+
+    private void closeConnectionForTakeover() {
+        if (connection != null) {
+            log.info("Client '{}' connected again: closing its previous connection", clientId);
+            MqttConnection previous = connection;
+            connection = null;
+            writable = false;
+            previous.closeForTakeover();
+        }
+    }
+
+    private void attach(MqttConnection newConnection, boolean sessionPresent) {
+        if (!newConnection.isActive()) {
+            connectionLost(newConnection);
+            return;
+        }
+        if (expiry != null) {
+            expiry.cancel(false);
+            expiry = null;
+        }
+        connection = newConnection;
+        newConnection.accepted(this, sessionPresent && !cleanSession);
+        reportDrops();
+        // [MQTT-4.4.0-1] unacknowledged PUBLISHes and PUBRELs first, with their identifiers, before anything new.
+        for (Map.Entry<Integer, InFlightPublish> entry : inFlight.entrySet()) {
+            InFlightPublish publish = entry.getValue();
+            if (publish.awaitingPubComp()) {
+                newConnection.write(new PubRel(entry.getKey()));
+            } else {
+                writePublish(entry.getKey(), publish);
+            }
+        }
+        newConnection.flush();
+        writabilityChanged();
+    }
+
+    /** The connection ended (any reason); a clean session ends with it, a persistent one waits to expire. */
+    void connectionLost(MqttConnection lost) {
+        if (connection == lost) {
+            connection = null;
+            writable = false;
+        }
+        if (connection != null || discarded) {
+            return;
+        }
+        if (cleanSession) {
+            if (broker.sessions().remove(this)) {
+                discard();
+            }
+        } else if (expiry == null) {
+            expiry = owner.schedule(this::expire, broker.settings().sessionExpiry().toMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void expire() {
+        expiry = null;
+        if (connection == null && !discarded && broker.sessions().remove(this)) {
+            log.info("Session of client '{}' expired", clientId);
+            discard();
+        }
+    }
+
+    /** Broker shutdown: ends the session and completes when its queue is gone, its messages released. */
+    CompletableFuture<Void> close() {
+        CompletableFuture<Void> closed = new CompletableFuture<>();
+        execute(() -> {
+            if (discarded) {
+                closed.complete(null);
+                return;
+            }
+            closeConnectionForTakeover();
+            discard().whenComplete((count, failure) -> closed.complete(null));
+        });
+        return closed;
+    }
+
+    /** Ends the session for good: subscriptions, queue and in-flight state go. */
+    CompletableFuture<Integer> discard() {
+        discarded = true;
+        writable = false;
+        if (expiry != null) {
+            expiry.cancel(false);
+            expiry = null;
+        }
+        inFlight.values().forEach(InFlightPublish::abandon);
+        inFlight.clear();
+        awaitingPubRel.clear();
+        broker.stats().subscriptions.addAndGet(-subscriptions.size());
+        if (queueSubscription != null) {
+            queueSubscription.cancel();
+        }
+        return queue == null ? CompletableFuture.completedFuture(0)
+                : broker.vhost().deleteQueue(queue.name(), this, false, false);
+    }
+
+    private void reportDrops() {
+        long dropped = queue.droppedCount();
+        if (dropped > droppedReported) {
+            log.warn("Client '{}': {} message(s) dropped because its queue held {} (QoS 0 first)", clientId,
+                    dropped - droppedReported, broker.settings().maxQueuedMessages());
+            broker.stats().messagesDropped.add(dropped - droppedReported);
+            droppedReported = dropped;
+        }
+    }
+
+    // ---- from the queue (shard thread) ----
+
+    @Override
+    public void deliver(Delivery delivery) {
+        execute(() -> onDelivery(delivery));
+    }
+
+    @Override
+    public void queueDeleted(Queue deleted) {
+        execute(() -> {
+            if (!discarded && connection != null) {
+                log.warn("Client '{}': its session queue was deleted; closing the connection", clientId);
+                connection.closeBecause("session queue deleted");
+            }
+        });
+    }
+
+    @Override
+    public boolean isWritable() {
+        return writable;
+    }
+
+    /** Follows the connection's writability; when it can take more, the queue resumes delivering. */
+    void writabilityChanged() {
+        boolean now = connection != null && connection.isWritable();
+        if (now && !writable) {
+            writable = true;
+            if (queueSubscription != null) {
+                queueSubscription.resume();
+            }
+        } else {
+            writable = now;
+        }
+    }
+
+    private void onDelivery(Delivery delivery) {
+        Message message = delivery.message();
+        if (discarded) {
+            message.release();
+            return;
+        }
+        String topicName = TopicMapping.topicName(message.routingKey());
+        int granted = topicName.startsWith(SYS_PREFIX) ? SessionSubscriptions.NO_MATCH
+                : subscriptions.maxGrantedQos(topicName);
+        if (granted == SessionSubscriptions.NO_MATCH || !fitsMqtt(topicName, message)) {
+            delivery.subscription().settle(delivery.entryId());
+            message.release();
+            return;
+        }
+        int qos = Math.min(granted, MqttPublisher.publishQos(message));
+        if (qos == 0) {
+            if (connection != null) {
+                writePublish(topicName, 0, false, 0, false, message);
+                connection.flushSoon();
+            }
+            delivery.subscription().settle(delivery.entryId());
+            message.release();
+            return;
+        }
+        sendInFlight(new InFlightPublish(topicName, qos, false, delivery, message));
+    }
+
+    /** A message from AMQP may not be expressible as an MQTT PUBLISH; it is dropped, not sent malformed. */
+    private boolean fitsMqtt(String topicName, Message message) {
+        if (!MqttTopics.isValidTopicName(topicName)) {
+            log.debug("Client '{}': routing key '{}' is no valid MQTT topic; message dropped", clientId,
+                    message.routingKey());
+            return false;
+        }
+        // Fixed header (at most 5), topic length prefix, topic, packet identifier, payload.
+        long packetSize = 5L + 2 + topicName.getBytes(StandardCharsets.UTF_8).length + 2 + message.bodySize();
+        if (packetSize > broker.settings().maxPacketSize()) {
+            log.warn("Client '{}': a {}-byte message on '{}' exceeds mqtt.max_packet_size; dropped", clientId,
+                    message.bodySize(), topicName);
+            return false;
+        }
+        return true;
+    }
+
+    private void sendInFlight(InFlightPublish publish) {
+        int packetId = nextPacketId();
+        inFlight.put(packetId, publish);
+        if (connection != null) {
+            writePublish(packetId, publish);
+            connection.flushSoon();
+        }
+    }
+
+    private int nextPacketId() {
+        do {
+            lastPacketId = lastPacketId == 0xFFFF ? 1 : lastPacketId + 1;
+        } while (inFlight.containsKey(lastPacketId));
+        return lastPacketId;
+    }
+
+    private void writePublish(int packetId, InFlightPublish publish) {
+        boolean dup = publish.markSent();
+        writePublish(publish.topicName, publish.qos, publish.retain, packetId, dup, publish.message());
+    }
+
+    private void writePublish(String topicName, int qos, boolean retain, int packetId, boolean dup,
+                              Message message) {
+        broker.stats().messagesSent.increment();
+        broker.stats().bytesSent.add(message.bodySize());
+        connection.write(new Publish(topicName, MqttQos.of(qos), dup, retain, packetId,
+                message.body().retainedDuplicate()));
+    }
+
+    // ---- from the connection (owner loop) ----
+
+    void pubAck(int packetId) {
+        InFlightPublish publish = inFlight.get(packetId);
+        if (publish != null && publish.qos == 1) {
+            inFlight.remove(packetId);
+            publish.settle();
+        }
+    }
+
+    void pubRec(int packetId) {
+        InFlightPublish publish = inFlight.get(packetId);
+        if (publish != null && publish.qos == 2 && !publish.awaitingPubComp()) {
+            publish.settle();
+        }
+        connection.write(new PubRel(packetId));
+        connection.flush();
+    }
+
+    void pubComp(int packetId) {
+        InFlightPublish publish = inFlight.get(packetId);
+        if (publish != null && publish.awaitingPubComp()) {
+            inFlight.remove(packetId);
+        }
+    }
+
+    /** Inbound QoS 2: true the first time a packet id is seen, false for a resend awaiting PUBREL. */
+    boolean firstReceipt(int packetId) {
+        return awaitingPubRel.add(packetId);
+    }
+
+    void pubRel(int packetId) {
+        awaitingPubRel.remove(packetId);
+    }
+
+    SubAckReturnCode subscribe(String filter, MqttQos requested) {
+        boolean added = subscriptions.put(filter, requested.value());
+        if (!filter.startsWith(SYS_PREFIX)) {
+            try {
+                broker.vhost().bindQueue(broker.settings().exchange(), queue.name(),
+                        TopicMapping.bindingKey(filter), Map.of(), this);
+            } catch (BrokerException e) {
+                log.warn("Client '{}': subscription to '{}' refused: {}", clientId, filter, e.getMessage());
+                if (added) {
+                    subscriptions.remove(filter);
+                }
+                return SubAckReturnCode.FAILURE;
+            }
+        }
+        if (added) {
+            broker.stats().subscriptions.incrementAndGet();
+        }
+        return SubAckReturnCode.granted(requested);
+    }
+
+    /** After the SUBACK: the retained messages matching a new subscription, with RETAIN set [MQTT-3.3.1-6]. */
+    void sendRetained(String filter, MqttQos granted) {
+        broker.retained().forEachMatching(filter, message -> {
+            String topicName = TopicMapping.topicName(message.routingKey());
+            int qos = Math.min(granted.value(), MqttPublisher.publishQos(message));
+            if (qos == 0) {
+                writePublish(topicName, 0, true, 0, false, message);
+                message.release();
+            } else {
+                sendInFlight(new InFlightPublish(topicName, qos, true, null, message));
+            }
+        });
+        connection.flush();
+    }
+
+    void unsubscribe(String filter) {
+        if (!subscriptions.remove(filter)) {
+            return;
+        }
+        broker.stats().subscriptions.decrementAndGet();
+        String bindingKey = TopicMapping.bindingKey(filter);
+        if (filter.startsWith(SYS_PREFIX) || bindingStillNeeded(bindingKey)) {
+            return;
+        }
+        broker.vhost().unbindQueue(broker.settings().exchange(), queue.name(), bindingKey, Map.of(), this);
+    }
+
+    /** Two filters can share one binding key (a literal '*' level and '+'); the binding stays for the other. */
+    private boolean bindingStillNeeded(String bindingKey) {
+        for (String remaining : subscriptions.filters()) {
+            if (TopicMapping.bindingKey(remaining).equals(bindingKey)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A {@code $SYS} update, sent at QoS 0 to a connected session that subscribed to its topic. */
+    void deliverSys(String topicName, Message message) {
+        if (connection != null && subscriptions.maxGrantedQos(topicName) != SessionSubscriptions.NO_MATCH) {
+            writePublish(topicName, 0, false, 0, false, message);
+            connection.flushSoon();
+        }
+        message.release();
+    }
+}

@@ -1,0 +1,68 @@
+package dev.junction.server.mqtt;
+
+import dev.junction.server.config.Config;
+import dev.junction.server.config.ConfigKeys;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * What the MQTT side is configured with.
+ *
+ * @param vhost             the virtual host MQTT publishes and subscriptions live in ({@code mqtt.vhost})
+ * @param exchange          the topic exchange of that vhost ({@code mqtt.exchange})
+ * @param maxInflight       unacknowledged QoS 1/2 PUBLISHes per session ({@code mqtt.max_inflight})
+ * @param maxQueuedMessages messages a session's queue holds before it drops, QoS 0 first
+ *                          ({@code mqtt.max_queued_messages})
+ * @param sessionExpiry     how long a persistent session outlives its last connection ({@code mqtt.session_expiry})
+ * @param connectTimeout    how long a new connection may take to send CONNECT ({@code mqtt.connect_timeout})
+ * @param maxPacketSize     the largest packet accepted or sent, fixed header included ({@code mqtt.max_packet_size})
+ * @param sysInterval       period of the {@code $SYS/broker/...} updates ({@code mqtt.sys_interval})
+ * @param allowAnonymous    whether clients without a user name are accepted from non-loopback addresses
+ *                          ({@code mqtt.allow_anonymous})
+ * @param users             user name to password
+ */
+public record MqttSettings(String vhost, String exchange, int maxInflight, int maxQueuedMessages,
+                           Duration sessionExpiry, Duration connectTimeout, int maxPacketSize, Duration sysInterval,
+                           boolean allowAnonymous, Map<String, String> users) {
+    public static final MqttSettings DEFAULTS = new MqttSettings("/", "amq.topic", 32, 1000, Duration.ofDays(1),
+            Duration.ofSeconds(10), 16 * 1024 * 1024, Duration.ofSeconds(10), false, Map.of("guest", "guest"));
+
+    /** From the daemon's configuration; the users are the built-in guest until the security issue lands. */
+    public static MqttSettings from(Config config) {
+        return new MqttSettings(config.get(ConfigKeys.MQTT_VHOST), config.get(ConfigKeys.MQTT_EXCHANGE),
+                config.get(ConfigKeys.MQTT_MAX_INFLIGHT), config.get(ConfigKeys.MQTT_MAX_QUEUED_MESSAGES),
+                Duration.ofSeconds(config.get(ConfigKeys.MQTT_SESSION_EXPIRY)),
+                Duration.ofSeconds(config.get(ConfigKeys.MQTT_CONNECT_TIMEOUT)),
+                config.get(ConfigKeys.MQTT_MAX_PACKET_SIZE),
+                Duration.ofSeconds(config.get(ConfigKeys.MQTT_SYS_INTERVAL)),
+                config.get(ConfigKeys.MQTT_ALLOW_ANONYMOUS), DEFAULTS.users());
+    }
+
+    public MqttSettings {
+        users = Map.copyOf(users);
+        if (maxInflight < 1 || maxInflight > 65535) {
+            throw new IllegalArgumentException("max in-flight must be in 1..65535, was " + maxInflight);
+        }
+    }
+
+    public MqttSettings withSessionExpiry(Duration expiry) {
+        return new MqttSettings(vhost, exchange, maxInflight, maxQueuedMessages, expiry, connectTimeout,
+                maxPacketSize, sysInterval, allowAnonymous, users);
+    }
+
+    public MqttSettings withLimits(int inflight, int queuedMessages) {
+        return new MqttSettings(vhost, exchange, inflight, queuedMessages, sessionExpiry, connectTimeout,
+                maxPacketSize, sysInterval, allowAnonymous, users);
+    }
+
+    public MqttSettings withTimeouts(Duration connect, Duration sys) {
+        return new MqttSettings(vhost, exchange, maxInflight, maxQueuedMessages, sessionExpiry, connect,
+                maxPacketSize, sys, allowAnonymous, users);
+    }
+
+    public MqttSettings withAllowAnonymous(boolean allow) {
+        return new MqttSettings(vhost, exchange, maxInflight, maxQueuedMessages, sessionExpiry, connectTimeout,
+                maxPacketSize, sysInterval, allow, users);
+    }
+}

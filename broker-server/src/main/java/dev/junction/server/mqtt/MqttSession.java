@@ -184,9 +184,7 @@ final class MqttSession implements QueueConsumer {
             return;
         }
         if (cleanSession) {
-            if (broker.sessions().remove(this)) {
-                discard();
-            }
+            end();
         } else if (expiry == null) {
             expiry = owner.schedule(this::expire, broker.settings().sessionExpiry().toMillis(),
                     TimeUnit.MILLISECONDS);
@@ -195,10 +193,20 @@ final class MqttSession implements QueueConsumer {
 
     private void expire() {
         expiry = null;
-        if (connection == null && !discarded && broker.sessions().remove(this)) {
+        if (connection == null && !discarded) {
             log.info("Session of client '{}' expired", clientId);
-            discard();
+            end();
         }
+    }
+
+    /**
+     * Discards the session, then leaves the registry: in this order, a CONNECT with the same client id either
+     * still finds this session (and waits on this loop until it is gone) or finds none and can declare the
+     * session queue's name afresh.
+     */
+    private void end() {
+        discard();
+        broker.sessions().remove(this);
     }
 
     /** Broker shutdown: ends the session and completes when its queue is gone, its messages released. */

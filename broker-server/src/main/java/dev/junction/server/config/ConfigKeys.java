@@ -3,6 +3,7 @@ package dev.junction.server.config;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Every configuration key the broker knows. A new key is added here, in config/junction.conf and in the docs. */
@@ -58,9 +59,13 @@ public final class ConfigKeys {
             ValueParsers.bool(),
             "whether MQTT clients without a user name are accepted from other hosts than this one");
 
+    public static final ConfigKey<Map<String, String>> USERS = new ConfigKey<>("users", "guest:guest",
+            ValueParsers.users(),
+            "users who may connect, as name:password pairs separated by commas");
+
     /** In the order config/junction.conf and docs/configuration.md present them. */
     public static final List<ConfigKey<?>> ALL = List.of(MQTT_PORT, AMQP_PORT, HTTP_PORT, BIND, DATA_DIR,
-            MQTT_MAX_PACKET_SIZE, MQTT_CONNECT_TIMEOUT, LOG_LEVEL, SHUTDOWN_TIMEOUT, MQTT_WS_PORT, MQTT_VHOST, MQTT_EXCHANGE, MQTT_MAX_INFLIGHT, MQTT_MAX_QUEUED_MESSAGES, MQTT_SESSION_EXPIRY, MQTT_SYS_INTERVAL, MQTT_ALLOW_ANONYMOUS);
+            MQTT_MAX_PACKET_SIZE, MQTT_CONNECT_TIMEOUT, LOG_LEVEL, SHUTDOWN_TIMEOUT, MQTT_WS_PORT, MQTT_VHOST, MQTT_EXCHANGE, MQTT_MAX_INFLIGHT, MQTT_MAX_QUEUED_MESSAGES, MQTT_SESSION_EXPIRY, MQTT_SYS_INTERVAL, MQTT_ALLOW_ANONYMOUS, USERS);
 
     private ConfigKeys() {
     }

@@ -39,6 +39,7 @@ final class MqttSession implements QueueConsumer {
     private static final Logger log = LoggerFactory.getLogger(MqttSession.class);
     private static final String QUEUE_PREFIX = "mqtt-subscription-";
     private static final String SYS_PREFIX = "$SYS";
+    private static final int MAX_PACKET_ID = 0xFFFF;
 
     private final String clientId;
     private final boolean cleanSession;
@@ -332,6 +333,14 @@ final class MqttSession implements QueueConsumer {
     }
 
     private void sendInFlight(InFlightPublish publish) {
+        if (inFlight.size() >= MAX_PACKET_ID) {
+            // Every identifier is taken, which only a client that never completes its QoS 2 flows achieves.
+            publish.giveBack();
+            if (connection != null) {
+                connection.closeBecause("all 65535 packet identifiers are awaiting acknowledgement");
+            }
+            return;
+        }
         int packetId = nextPacketId();
         inFlight.put(packetId, publish);
         if (connection != null) {
@@ -342,7 +351,7 @@ final class MqttSession implements QueueConsumer {
 
     private int nextPacketId() {
         do {
-            lastPacketId = lastPacketId == 0xFFFF ? 1 : lastPacketId + 1;
+            lastPacketId = lastPacketId == MAX_PACKET_ID ? 1 : lastPacketId + 1;
         } while (inFlight.containsKey(lastPacketId));
         return lastPacketId;
     }

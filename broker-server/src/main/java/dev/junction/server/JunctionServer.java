@@ -57,7 +57,7 @@ public final class JunctionServer implements AutoCloseable {
     public static JunctionServer start(Config config) throws StartupException {
         Broker core = new Broker();
         MqttBroker mqtt = new MqttBroker(core, MqttSettings.from(config));
-        AmqpService amqp = new AmqpService(core, AmqpSettings.from(config), AmqpUsers.defaults());
+        AmqpService amqp = new AmqpService(core, AmqpSettings.from(config), AmqpUsers.from(config));
         List<ProtocolListener> protocols = new ArrayList<>(mqtt.listeners());
         protocols.add(amqp.listener());
         try {

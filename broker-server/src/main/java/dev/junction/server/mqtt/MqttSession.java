@@ -39,6 +39,7 @@ final class MqttSession implements QueueConsumer {
     private static final Logger log = LoggerFactory.getLogger(MqttSession.class);
     private static final String QUEUE_PREFIX = "mqtt-subscription-";
     private static final String SYS_PREFIX = "$SYS";
+    private static final int MAX_PACKET_ID = 0xFFFF;
 
     private final String clientId;
     private final boolean cleanSession;
@@ -184,9 +185,7 @@ final class MqttSession implements QueueConsumer {
             return;
         }
         if (cleanSession) {
-            if (broker.sessions().remove(this)) {
-                discard();
-            }
+            end();
         } else if (expiry == null) {
             expiry = owner.schedule(this::expire, broker.settings().sessionExpiry().toMillis(),
                     TimeUnit.MILLISECONDS);
@@ -195,10 +194,20 @@ final class MqttSession implements QueueConsumer {
 
     private void expire() {
         expiry = null;
-        if (connection == null && !discarded && broker.sessions().remove(this)) {
+        if (connection == null && !discarded) {
             log.info("Session of client '{}' expired", clientId);
-            discard();
+            end();
         }
+    }
+
+    /**
+     * Discards the session, then leaves the registry: in this order, a CONNECT with the same client id either
+     * still finds this session (and waits on this loop until it is gone) or finds none and can declare the
+     * session queue's name afresh.
+     */
+    private void end() {
+        discard();
+        broker.sessions().remove(this);
     }
 
     /** Broker shutdown: ends the session and completes when its queue is gone, its messages released. */
@@ -324,6 +333,14 @@ final class MqttSession implements QueueConsumer {
     }
 
     private void sendInFlight(InFlightPublish publish) {
+        if (inFlight.size() >= MAX_PACKET_ID) {
+            // Every identifier is taken, which only a client that never completes its QoS 2 flows achieves.
+            publish.giveBack();
+            if (connection != null) {
+                connection.closeBecause("all 65535 packet identifiers are awaiting acknowledgement");
+            }
+            return;
+        }
         int packetId = nextPacketId();
         inFlight.put(packetId, publish);
         if (connection != null) {
@@ -334,7 +351,7 @@ final class MqttSession implements QueueConsumer {
 
     private int nextPacketId() {
         do {
-            lastPacketId = lastPacketId == 0xFFFF ? 1 : lastPacketId + 1;
+            lastPacketId = lastPacketId == MAX_PACKET_ID ? 1 : lastPacketId + 1;
         } while (inFlight.containsKey(lastPacketId));
         return lastPacketId;
     }

@@ -13,12 +13,13 @@ import dev.junction.mqtt.codec.MqttTopics;
 import dev.junction.mqtt.codec.Publish;
 import dev.junction.mqtt.codec.PubRel;
 import dev.junction.mqtt.codec.SubAckReturnCode;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
+
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -323,7 +324,7 @@ final class MqttSession implements QueueConsumer {
             return false;
         }
         // Fixed header (at most 5), topic length prefix, topic, packet identifier, payload.
-        long packetSize = 5L + 2 + topicName.getBytes(StandardCharsets.UTF_8).length + 2 + message.bodySize();
+        long packetSize = 5L + 2 + ByteBufUtil.utf8Bytes(topicName) + 2 + message.bodySize();
         if (packetSize > broker.settings().maxPacketSize()) {
             log.warn("Client '{}': a {}-byte message on '{}' exceeds mqtt.max_packet_size; dropped", clientId,
                     message.bodySize(), topicName);

@@ -1,12 +1,16 @@
 package dev.junction.server;
 
+import dev.junction.core.Broker;
+import dev.junction.server.amqp.AmqpService;
+import dev.junction.server.amqp.AmqpSettings;
+import dev.junction.server.amqp.AmqpUsers;
 import dev.junction.server.config.Config;
 import dev.junction.server.config.ConfigKeys;
 import dev.junction.server.config.ListenPort;
 import dev.junction.server.http.HttpManagement;
-import dev.junction.server.net.AmqpHeaderRefusal;
+import dev.junction.server.mqtt.MqttBroker;
+import dev.junction.server.mqtt.MqttSettings;
 import dev.junction.server.net.Listener;
-import dev.junction.server.net.MqttConnectRefusal;
 import dev.junction.server.net.Protocol;
 import dev.junction.server.net.ProtocolListener;
 import dev.junction.server.net.Transport;
@@ -46,13 +50,23 @@ public final class JunctionServer implements AutoCloseable {
         this.shutdownOrder = List.copyOf(shutdownOrder);
     }
 
-    /** Starts with the placeholder protocol pipelines that refuse clients the protocol's way (server unavailable). */
+    /**
+     * Starts the whole broker from its configuration: the routing core, MQTT (with WebSocket) and AMQP on the
+     * ports the configuration names, and the management endpoint.
+     */
     public static JunctionServer start(Config config) throws StartupException {
-        return start(config, List.of(
-                new ProtocolListener(Protocol.MQTT, pipeline -> pipeline.addLast(new MqttConnectRefusal(
-                        config.get(ConfigKeys.MQTT_MAX_PACKET_SIZE), config.get(ConfigKeys.MQTT_CONNECT_TIMEOUT)))),
-                new ProtocolListener(Protocol.AMQP, pipeline -> pipeline.addLast(new AmqpHeaderRefusal()))),
-                List.of());
+        Broker core = new Broker();
+        MqttBroker mqtt = new MqttBroker(core, MqttSettings.from(config));
+        AmqpService amqp = new AmqpService(core, AmqpSettings.from(config), AmqpUsers.from(config));
+        List<ProtocolListener> protocols = new ArrayList<>(mqtt.listeners());
+        protocols.add(amqp.listener());
+        try {
+            return start(config, protocols, List.of(mqtt, core));
+        } catch (StartupException e) {
+            closeLogged(mqtt);
+            closeLogged(core);
+            throw e;
+        }
     }
 
     /**

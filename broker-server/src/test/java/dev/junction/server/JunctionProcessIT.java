@@ -39,8 +39,9 @@ class JunctionProcessIT {
             assertTrue(broker.stdout().stream().anyMatch(l -> l.contains("Listening for MQTT 3.1.1 on 127.0.0.1:" + mqtt)));
             assertTrue(broker.stdout().stream().anyMatch(l -> l.contains("Listening for HTTP management on 127.0.0.1:" + http)));
 
-            assertArrayEquals(Wire.MQTT_CONNACK_SERVER_UNAVAILABLE, Wire.exchangeUntilClosed(mqtt, Wire.MQTT_CONNECT));
-            assertArrayEquals(Wire.AMQP_091_HEADER, Wire.exchangeUntilClosed(amqp, Wire.AMQP_091_HEADER));
+            assertArrayEquals(Wire.MQTT_CONNACK_ACCEPTED, Wire.exchangeUntilClosed(mqtt, Wire.mqttConnectThenDisconnect()));
+            RealClients.mqttRoundTrip(mqtt);
+            RealClients.amqpRoundTrip(amqp);
             HttpClient client = HttpClient.newHttpClient();
             HttpResponse<String> ready = client.send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + http + "/health/ready")).build(), HttpResponse.BodyHandlers.ofString());

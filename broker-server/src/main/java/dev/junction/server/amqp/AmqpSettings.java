@@ -1,5 +1,8 @@
 package dev.junction.server.amqp;
 
+import dev.junction.server.config.Config;
+import dev.junction.server.config.ConfigKeys;
+
 /**
  * The limits an AMQP connection negotiates and enforces, with RabbitMQ's defaults. The config keys are
  * {@code amqp.frame_max}, {@code amqp.channel_max}, {@code amqp.heartbeat} and {@code amqp.max_message_size}.
@@ -28,6 +31,12 @@ public record AmqpSettings(long frameMax, int channelMax, int heartbeatSeconds, 
         if (maxMessageSize < 1) {
             throw new IllegalArgumentException("amqp.max_message_size must be positive, was " + maxMessageSize);
         }
+    }
+
+    /** From the daemon's configuration. */
+    public static AmqpSettings from(Config config) {
+        return new AmqpSettings(config.get(ConfigKeys.AMQP_FRAME_MAX), config.get(ConfigKeys.AMQP_CHANNEL_MAX),
+                config.get(ConfigKeys.AMQP_HEARTBEAT), config.get(ConfigKeys.AMQP_MAX_MESSAGE_SIZE));
     }
 
     public static AmqpSettings defaults() {

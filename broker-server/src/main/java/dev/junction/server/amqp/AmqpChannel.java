@@ -218,8 +218,9 @@ final class AmqpChannel {
             }
             reply(new Tx.SelectOk());
         } else if (method instanceof Tx.Commit commit) {
-            requireTransaction(commit).commit(this);
-            reply(new Tx.CommitOk());
+            // commit-ok promises that the transaction's persistent messages are stored: it waits for the store.
+            answerLater(requireTransaction(commit).commit(this), stored -> reply(new Tx.CommitOk()), stored -> {
+            }, commit);
         } else if (method instanceof Tx.Rollback rollback) {
             unsettle(requireTransaction(rollback).rollback());
             reply(new Tx.RollbackOk());
@@ -390,11 +391,14 @@ final class AmqpChannel {
             transaction.publish(publish, properties, command.body().retain());
             return;
         }
-        route(publish, properties, command.body().retain());
+        route(publish, properties, command.body().retain(), StoreListener.NONE);
     }
 
-    /** Routes a publish, taking over the body reference. */
-    void route(Basic.Publish publish, MessageProperties properties, ByteBuf body) {
+    /**
+     * Routes a publish, taking over the body reference. Outside confirm mode {@code stored} learns when the
+     * message is stored for every durable queue it reached; unless this throws, it is told exactly once.
+     */
+    void route(Basic.Publish publish, MessageProperties properties, ByteBuf body, StoreListener stored) {
         long sequence = confirms == null ? 0 : confirms.next();
         ByteBuf returnBody = publish.mandatory() ? body.retainedDuplicate() : null;
         Message message = new Message(publish.exchange(), publish.routingKey(), properties, body);
@@ -406,13 +410,14 @@ final class AmqpChannel {
                 if (!routed) {
                     message.release();
                 }
+                stored.stored(null);
                 confirmNow = true;
             } else if (confirms != null) {
                 PendingConfirm pending = new PendingConfirm(sequence);
                 routed = pending.published(vhost().publish(publish.exchange(), message, pending, pending).size());
                 confirmNow = !routed;
             } else {
-                routed = !vhost().publish(publish.exchange(), message).isEmpty();
+                routed = !vhost().publish(publish.exchange(), message, null, stored).isEmpty();
                 confirmNow = false;
             }
         } catch (BrokerException e) {

@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBuf;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The uncommitted work of a transactional channel (tx.select): publishes and settlements, applied in order by
@@ -29,14 +30,19 @@ final class Transaction {
         work.add(new Settle(deliveries, settlement));
     }
 
-    /** Applies the work in order; if a publish is refused, the rest is dropped and the refusal passed on. */
-    void commit(AmqpChannel channel) {
+    /**
+     * Applies the work in order; if a publish is refused, the rest is dropped and the refusal passed on. Returns
+     * what completes once every published message is stored for the durable queues it reached, or fails with the
+     * store's error.
+     */
+    CompletableFuture<Void> commit(AmqpChannel channel) {
         List<Object> steps = List.copyOf(work);
         work.clear();
+        StoredTogether stored = new StoredTogether();
         for (int i = 0; i < steps.size(); i++) {
             try {
                 if (steps.get(i) instanceof Publish publish) {
-                    channel.route(publish.method(), publish.properties(), publish.body());
+                    channel.route(publish.method(), publish.properties(), publish.body(), stored.add());
                 } else {
                     Settle settle = (Settle) steps.get(i);
                     channel.apply(settle.deliveries(), settle.settlement());
@@ -47,6 +53,7 @@ final class Transaction {
                 throw e;
             }
         }
+        return stored.whenAllStored();
     }
 
     /** Drops the publishes and returns the deliveries whose settlement is undone. */

@@ -1,6 +1,7 @@
 package dev.junction.server.mqtt;
 
 import dev.junction.core.BrokerException;
+import dev.junction.core.store.StoreListener;
 import dev.junction.server.net.GracefulClose;
 import dev.junction.mqtt.codec.ConnAck;
 import dev.junction.mqtt.codec.Connect;
@@ -56,6 +57,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
     /** Packets a client sent right behind its CONNECT, held until the session is ready. */
     private final List<Object> early = new ArrayList<>();
     private MqttSession session;
+    private OrderedAcknowledgements acknowledgements;
     private Connect.Will will;
     private String clientId;
     private boolean counted;
@@ -74,6 +76,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
     @Override
     public void handlerAdded(ChannelHandlerContext context) {
         ctx = context;
+        acknowledgements = new OrderedAcknowledgements(context.channel().eventLoop(), new AcknowledgementWriter());
     }
 
     @Override
@@ -139,6 +142,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
         }
         early.forEach(ReferenceCountUtil::release);
         early.clear();
+        acknowledgements.clear();
         if (state == State.CONNECTED) {
             publishWill();
         }
@@ -272,36 +276,55 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
         if (publish.topic().startsWith(SYS_PREFIX)) {
             log.warn("Client '{}': publish to '{}' refused: $SYS topics are the broker's", clientId, publish.topic());
             publish.release();
-            acknowledge(publish);
+            acknowledgeNow(publish);
             return;
         }
         if (qos == 2 && !session.firstReceipt(publish.packetId())) {
             // [MQTT-4.3.3-2] a resend of a message already routed: acknowledge again, do not route again.
             publish.release();
-            ctx.write(new PubRec(publish.packetId()));
+            acknowledgements.send(new PubRec(publish.packetId()));
             return;
         }
         try {
-            broker.publisher().publish(publish.topic(), qos, publish.retainFlag(), publish.payload());
+            broker.publisher().publish(publish.topic(), qos, publish.retainFlag(), publish.payload(),
+                    switch (publish.qos()) {
+                        case AT_MOST_ONCE -> StoreListener.NONE;
+                        case AT_LEAST_ONCE -> acknowledgements.afterStore(new PubAck(publish.packetId()));
+                        case EXACTLY_ONCE -> acknowledgements.afterStore(new PubRec(publish.packetId()));
+                    });
         } catch (BrokerException e) {
             log.warn("Client '{}': publish to '{}' failed: {}", clientId, publish.topic(), e.getMessage());
             ctx.close();
-            return;
         }
-        acknowledge(publish);
     }
 
-    /**
-     * PUBACK or PUBREC once the core has the message in every queue it routes to, which the publisher has done
-     * by the time it returns. This is the one place where the acknowledgement will also wait for the store's
-     * completion for durable targets (issue 6), once the core reports it.
-     */
-    private void acknowledge(Publish publish) {
+    /** PUBACK or PUBREC for a publish not routed, still after the acknowledgements of earlier publishes. */
+    private void acknowledgeNow(Publish publish) {
         switch (publish.qos()) {
             case AT_MOST_ONCE -> {
             }
-            case AT_LEAST_ONCE -> ctx.write(new PubAck(publish.packetId()));
-            case EXACTLY_ONCE -> ctx.write(new PubRec(publish.packetId()));
+            case AT_LEAST_ONCE -> acknowledgements.send(new PubAck(publish.packetId()));
+            case EXACTLY_ONCE -> acknowledgements.send(new PubRec(publish.packetId()));
+        }
+    }
+
+    /** Where PUBACK and PUBREC go once their turn comes. */
+    private final class AcknowledgementWriter implements OrderedAcknowledgements.Sink {
+        @Override
+        public void send(MqttPacket acknowledgement) {
+            ctx.write(acknowledgement, ctx.voidPromise());
+            flushSoon();
+        }
+
+        @Override
+        public void storeFailed(MqttPacket acknowledgement, Throwable failure) {
+            if (session != null && acknowledgement instanceof PubRec rec) {
+                // Not acknowledged, so the client will send it again: that must not look like a duplicate.
+                session.pubRel(rec.packetId());
+            }
+            log.warn("Client '{}': the store failed a message ({}); closing without acknowledging it", clientId,
+                    String.valueOf(failure));
+            ctx.close();
         }
     }
 

@@ -3,6 +3,7 @@ package dev.junction.server.mqtt;
 import dev.junction.core.message.Message;
 import dev.junction.core.message.MessageProperties;
 import dev.junction.core.queue.Queue;
+import dev.junction.core.store.StoreListener;
 import dev.junction.core.vhost.VirtualHost;
 import io.netty.buffer.ByteBuf;
 
@@ -37,13 +38,21 @@ final class MqttPublisher {
 
     /** Takes over {@code payload}; returns the queues the message reached. */
     List<Queue> publish(String topicName, int qos, boolean retain, ByteBuf payload) {
+        return publish(topicName, qos, retain, payload, StoreListener.NONE);
+    }
+
+    /**
+     * Publishes as {@link #publish(String, int, boolean, ByteBuf)} does, and tells {@code stored} when the message
+     * is stored for every durable queue it reached (not called if this throws).
+     */
+    List<Queue> publish(String topicName, int qos, boolean retain, ByteBuf payload, StoreListener stored) {
         stats.messagesReceived.increment();
         stats.bytesReceived.add(payload.readableBytes());
         Message message = new Message(exchange, TopicMapping.routingKey(topicName), PROPERTIES_BY_QOS[qos], payload);
         if (retain) {
             retained.store(topicName, message.retain());
         }
-        return vhost.publish(exchange, message);
+        return vhost.publish(exchange, message, null, stored);
     }
 
     /** A message for the retained store alone, never routed: {@code $SYS} topics. */

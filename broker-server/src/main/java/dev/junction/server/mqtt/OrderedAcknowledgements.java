@@ -1,0 +1,96 @@
+package dev.junction.server.mqtt;
+
+import dev.junction.core.store.StoreListener;
+import dev.junction.mqtt.codec.MqttPacket;
+import io.netty.channel.EventLoop;
+
+import java.util.ArrayDeque;
+
+/**
+ * The PUBACKs and PUBRECs of one connection, sent in the order their PUBLISHes arrived [MQTT-4.6.0-2, MQTT-4.6.0-3]
+ * and each only once the store has the message for every durable queue it reached: a message acknowledged to its
+ * publisher survives a crash. Event loop only, except the store's callbacks, which are handed to the loop.
+ */
+final class OrderedAcknowledgements {
+    interface Sink {
+        void send(MqttPacket acknowledgement);
+
+        /** The store failed a message: the publisher must not be told it has it. */
+        void storeFailed(MqttPacket acknowledgement, Throwable failure);
+    }
+
+    private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+    private final EventLoop loop;
+    private final Sink sink;
+
+    OrderedAcknowledgements(EventLoop loop, Sink sink) {
+        this.loop = loop;
+        this.sink = sink;
+    }
+
+    /** An acknowledgement to send after every earlier one, once {@link Pending#stored} has been called. */
+    StoreListener afterStore(MqttPacket acknowledgement) {
+        Pending entry = new Pending(acknowledgement);
+        pending.add(entry);
+        return entry;
+    }
+
+    /** An acknowledgement with nothing to wait for but the ones before it. */
+    void send(MqttPacket acknowledgement) {
+        if (pending.isEmpty()) {
+            sink.send(acknowledgement);
+        } else {
+            Pending entry = new Pending(acknowledgement);
+            entry.done = true;
+            pending.add(entry);
+        }
+    }
+
+    /** The connection is gone: nothing more is sent, and late callbacks find nothing to do. */
+    void clear() {
+        pending.forEach(entry -> entry.abandoned = true);
+        pending.clear();
+    }
+
+    private void sendReady() {
+        while (!pending.isEmpty() && pending.peek().done) {
+            sink.send(pending.poll().acknowledgement);
+        }
+    }
+
+    private final class Pending implements StoreListener, Runnable {
+        private final MqttPacket acknowledgement;
+        private boolean done;
+        private boolean abandoned;
+        private Throwable failure;
+
+        Pending(MqttPacket acknowledgement) {
+            this.acknowledgement = acknowledgement;
+        }
+
+        @Override
+        public void stored(Throwable failure) {
+            this.failure = failure;
+            if (loop.inEventLoop()) {
+                run();
+            } else {
+                loop.execute(this);
+            }
+        }
+
+        /** On the event loop. */
+        @Override
+        public void run() {
+            if (abandoned) {
+                return;
+            }
+            if (failure != null) {
+                clear();
+                sink.storeFailed(acknowledgement, failure);
+                return;
+            }
+            done = true;
+            sendReady();
+        }
+    }
+}

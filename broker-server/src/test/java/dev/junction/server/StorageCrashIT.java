@@ -6,6 +6,11 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.MessageProperties;
+import org.eclipse.paho.client.mqttv3.IMqttActionListener;
+import org.eclipse.paho.client.mqttv3.IMqttToken;
+import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,6 +23,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.awaitility.Awaitility.await;
@@ -25,27 +31,32 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The real jar, killed while a publisher streams persistent messages with confirms, then restarted on the same
- * data directory: every confirmed message must be there, once, in publish order.
+ * The real jar, killed while a publisher streams persistent messages with confirms (AMQP) or QoS 1 (MQTT), then
+ * restarted on the same data directory: every confirmed or PUBACKed message must be there, once, in publish order.
  */
 class StorageCrashIT {
     private static final String QUEUE = "crash-test";
     private static final int CONFIRMED_BEFORE_KILL = 3000;
+    private static final int PUBACKED_BEFORE_KILL = 1000;
+    private static final int WINDOW = 90;
 
     @TempDir
     Path workDir;
     private int amqpPort;
+    private int mqttPort;
 
     @BeforeEach
-    void choosePort() throws Exception {
+    void choosePorts() throws Exception {
         amqpPort = Wire.freePort();
+        mqttPort = Wire.freePort();
     }
 
     private BrokerProcess startBroker() throws Exception {
-        BrokerProcess broker = BrokerProcess.start(workDir, "--set", "bind=127.0.0.1", "--set", "mqtt.port=0",
+        BrokerProcess broker = BrokerProcess.start(workDir, "--set", "bind=127.0.0.1", "--set", "mqtt.port=" + mqttPort,
                 "--set", "http.port=0", "--set", "amqp.port=" + amqpPort, "--set", "storage.fsync=always",
                 "--set", "storage.segment_size=1048576");
         broker.awaitLine("Listening for AMQP 0-9-1 on 127.0.0.1:" + amqpPort);
+        broker.awaitLine("Listening for MQTT 3.1.1 on 127.0.0.1:" + mqttPort);
         return broker;
     }
 
@@ -118,6 +129,59 @@ class StorageCrashIT {
         }
         List<Long> recovered = restartAndDrain();
         assertEquals(new ArrayList<>(confirmed), recovered);
+    }
+
+    @Test
+    void everyPubackedMqttMessageSurvivesKillMinus9InADurableAmqpQueue() throws Exception {
+        ConcurrentSkipListSet<Long> acknowledged = new ConcurrentSkipListSet<>();
+        try (BrokerProcess broker = startBroker()) {
+            try (Connection connection = connect()) {
+                Channel channel = connection.createChannel();
+                channel.queueDeclare(QUEUE, true, false, false, null);
+                channel.queueBind(QUEUE, "amq.topic", "crash.#");
+            }
+            MqttAsyncClient client = new MqttAsyncClient("tcp://127.0.0.1:" + mqttPort, "crash-publisher",
+                    new MemoryPersistence());
+            MqttConnectOptions options = new MqttConnectOptions();
+            options.setUserName("guest");
+            options.setPassword("guest".toCharArray());
+            options.setMaxInflight(WINDOW + 10);
+            client.connect(options).waitForCompletion(10_000);
+            Semaphore window = new Semaphore(WINDOW);
+            IMqttActionListener onPuback = new IMqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken token) {
+                    acknowledged.add((Long) token.getUserContext());
+                    window.release();
+                }
+
+                @Override
+                public void onFailure(IMqttToken token, Throwable failure) {
+                    window.release();
+                }
+            };
+            Thread publisher = new Thread(() -> {
+                try {
+                    for (long sequence = 1; ; sequence++) {
+                        window.acquire();
+                        client.publish("crash/mqtt", Long.toString(sequence).getBytes(StandardCharsets.UTF_8), 1,
+                                false, sequence, onPuback);
+                    }
+                } catch (Exception | Error stopped) {
+                    // The broker was killed under it.
+                }
+            }, "crash-mqtt-publisher");
+            publisher.start();
+            await().atMost(Duration.ofSeconds(60)).until(() -> acknowledged.size() >= PUBACKED_BEFORE_KILL);
+            ProcessHandle.of(broker.pid()).orElseThrow().destroyForcibly();
+            broker.awaitExit(Duration.ofSeconds(10));
+            publisher.interrupt();
+            publisher.join(10_000);
+            client.disconnectForcibly(0, 0, false);
+            client.close(true);
+        }
+        List<Long> recovered = restartAndDrain();
+        assertExactlyOnceInOrder(acknowledged, recovered);
     }
 
     /** Restarts on the same data directory and takes every message the queue holds. */

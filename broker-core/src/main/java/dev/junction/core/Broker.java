@@ -3,7 +3,9 @@ package dev.junction.core;
 import dev.junction.core.message.Message;
 import dev.junction.core.queue.Queue;
 import dev.junction.core.store.Definition;
+import dev.junction.core.store.Definition.StateRecord;
 import dev.junction.core.store.Definition.VirtualHostDefinition;
+import dev.junction.core.store.DefinitionStore;
 import dev.junction.core.store.MemoryStorage;
 import dev.junction.core.store.Recovered;
 import dev.junction.core.store.RecoveredMessage;
@@ -11,8 +13,10 @@ import dev.junction.core.store.Storage;
 import dev.junction.core.thread.ShardGroup;
 import dev.junction.core.vhost.VirtualHost;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -26,6 +30,7 @@ public final class Broker implements AutoCloseable {
     private final ShardGroup shards;
     private final Storage storage;
     private final ConcurrentHashMap<String, VirtualHost> vhosts = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, List<StateRecord>> recoveredState = new ConcurrentHashMap<>();
 
     /**
      * Builds the core over {@code storage} and restores what it kept: definitions first, then every unsettled
@@ -65,10 +70,23 @@ public final class Broker implements AutoCloseable {
         return vhosts.values();
     }
 
+    /** Where protocol handlers keep their own durable state ({@link StateRecord}s). */
+    public DefinitionStore definitions() {
+        return storage.definitions();
+    }
+
+    /** The state records of a namespace that survived the previous run, handed out once. */
+    public List<StateRecord> takeRecoveredState(String namespace) {
+        List<StateRecord> records = recoveredState.remove(namespace);
+        return records == null ? List.of() : records;
+    }
+
     private void restore(Recovered recovered) {
         for (Definition definition : recovered.definitions()) {
             if (definition instanceof VirtualHostDefinition vhost) {
                 vhosts.put(vhost.name(), new VirtualHost(vhost.name(), shards, storage));
+            } else if (definition instanceof StateRecord state) {
+                recoveredState.computeIfAbsent(state.namespace(), namespace -> new ArrayList<>()).add(state);
             }
         }
         Map<Long, Queue> queues = new HashMap<>();

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A storage engine whose message writes complete when the test says so, the way a slow disk (or a failing one)
+ * A storage engine whose message writes complete when the test says so (definitions complete at once), the way a slow disk (or a failing one)
  * would complete them: lets a test see what a protocol does while a write is outstanding. Keeps nothing.
  */
 public final class GatedStorage implements Storage, DefinitionStore, MessageStore {
@@ -69,12 +69,14 @@ public final class GatedStorage implements Storage, DefinitionStore, MessageStor
     }
 
     @Override
-    public long put(Definition definition) {
+    public long put(Definition definition, StoreListener listener) {
+        listener.stored(null);
         return ids.incrementAndGet();
     }
 
     @Override
-    public void remove(Definition definition) {
+    public void remove(Definition definition, StoreListener listener) {
+        listener.stored(null);
     }
 
     @Override

@@ -3,8 +3,10 @@ package dev.junction.core.store;
 import dev.junction.core.Arguments;
 import dev.junction.core.exchange.ExchangeType;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * A durable piece of topology, as the store keeps it. Each kind has an identity: a later definition with the same
@@ -57,6 +59,35 @@ public sealed interface Definition {
         @Override
         public Object identity() {
             return this;
+        }
+    }
+
+    /**
+     * A protocol handler's own durable state, opaque to the core: one value per key within a namespace the handler
+     * chooses (MQTT keeps its persistent sessions and retained messages this way). The value array is taken
+     * over, not copied (it may be a message payload): nobody changes it afterwards.
+     */
+    record StateRecord(String namespace, String key, byte[] value) implements Definition {
+
+        @Override
+        public Object identity() {
+            return List.of("state", namespace, key);
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof StateRecord record && namespace.equals(record.namespace)
+                    && key.equals(record.key) && Arrays.equals(value, record.value);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(namespace, key, Arrays.hashCode(value));
+        }
+
+        @Override
+        public String toString() {
+            return "StateRecord[" + namespace + ", " + key + ", " + value.length + " bytes]";
         }
     }
 }

@@ -12,8 +12,21 @@ public interface DefinitionStore {
      * messages name the queue by this id, so a queue deleted and declared again under the same name never sees the
      * old one's messages.
      */
-    long put(Definition definition);
+    default long put(Definition definition) {
+        return put(definition, StoreListener.NONE);
+    }
+
+    /** Puts as {@link #put(Definition)} does, and tells {@code listener} once the definition is durable. */
+    long put(Definition definition, StoreListener listener);
 
     /** Forgets the definition with this identity, if there is one. */
-    void remove(Definition definition);
+    default void remove(Definition definition) {
+        remove(definition, StoreListener.NONE);
+    }
+
+    /**
+     * Removes as {@link #remove(Definition)} does, and tells {@code listener} once the removal is durable (at once
+     * when there was nothing to remove).
+     */
+    void remove(Definition definition, StoreListener listener);
 }

@@ -24,12 +24,14 @@ public final class MemoryStorage implements Storage, DefinitionStore, MessageSto
     }
 
     @Override
-    public long put(Definition definition) {
+    public long put(Definition definition, StoreListener listener) {
+        listener.stored(null);
         return ids.incrementAndGet();
     }
 
     @Override
-    public void remove(Definition definition) {
+    public void remove(Definition definition, StoreListener listener) {
+        listener.stored(null);
     }
 
     /** Returns null: with nothing written there is nothing for the queues to settle. */

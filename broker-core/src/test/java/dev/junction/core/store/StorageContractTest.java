@@ -6,6 +6,7 @@ import dev.junction.core.message.MessageProperties;
 import dev.junction.core.store.Definition.BindingDefinition;
 import dev.junction.core.store.Definition.ExchangeDefinition;
 import dev.junction.core.store.Definition.QueueDefinition;
+import dev.junction.core.store.Definition.StateRecord;
 import dev.junction.core.store.Definition.VirtualHostDefinition;
 import dev.junction.core.store.log.FsyncPolicy;
 import io.netty.buffer.Unpooled;
@@ -92,6 +93,28 @@ abstract class StorageContractTest {
                 () -> StorageEngines.open("tape", new StorageSettings(directory,
                         FsyncPolicy.NEVER, 65536)));
         assertEquals("unknown storage engine 'tape': expected one of log, memory", refused.getMessage());
+    }
+
+    @Test
+    void stateRecordsAreReplacedByKeyRemovedDurablyAndSurviveAReopen() throws Exception {
+        open();
+        StateRecord first = new StateRecord("ns", "a", new byte[]{1, 2});
+        StateRecord replacement = new StateRecord("ns", "a", new byte[]{3});
+        StateRecord removed = new StateRecord("ns", "b", new byte[0]);
+        StateRecord other = new StateRecord("other", "a", new byte[0]);
+        CompletableFuture<Throwable> put = new CompletableFuture<>();
+        CompletableFuture<Throwable> removal = new CompletableFuture<>();
+        storage.definitions().put(first);
+        storage.definitions().put(removed);
+        storage.definitions().put(replacement, put::complete);
+        storage.definitions().put(other);
+        storage.definitions().remove(new StateRecord("ns", "b", new byte[]{9}), removal::complete);
+        assertNull(put.get(5, TimeUnit.SECONDS));
+        assertNull(removal.get(5, TimeUnit.SECONDS));
+
+        Recovered recovered = reopen();
+
+        assertEquals(keepsData() ? List.of(replacement, other) : List.of(), recovered.definitions());
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.junction.server.amqp;
 
 import dev.junction.amqp.codec.method.Basic;
 import dev.junction.core.message.MessageProperties;
+import dev.junction.core.store.StoreCountdown;
 import io.netty.buffer.ByteBuf;
 
 import java.util.ArrayList;
@@ -38,11 +39,19 @@ final class Transaction {
     CompletableFuture<Void> commit(AmqpChannel channel) {
         List<Object> steps = List.copyOf(work);
         work.clear();
-        StoredTogether stored = new StoredTogether();
+        CompletableFuture<Void> allStored = new CompletableFuture<>();
+        StoreCountdown stored = new StoreCountdown((int) steps.stream().filter(Publish.class::isInstance).count(),
+                failure -> {
+                    if (failure == null) {
+                        allStored.complete(null);
+                    } else {
+                        allStored.completeExceptionally(failure);
+                    }
+                });
         for (int i = 0; i < steps.size(); i++) {
             try {
                 if (steps.get(i) instanceof Publish publish) {
-                    channel.route(publish.method(), publish.properties(), publish.body(), stored.add());
+                    channel.route(publish.method(), publish.properties(), publish.body(), stored);
                 } else {
                     Settle settle = (Settle) steps.get(i);
                     channel.apply(settle.deliveries(), settle.settlement());
@@ -53,7 +62,7 @@ final class Transaction {
                 throw e;
             }
         }
-        return stored.whenAllStored();
+        return allStored;
     }
 
     /** Drops the publishes and returns the deliveries whose settlement is undone. */

@@ -31,7 +31,8 @@ public final class MqttBroker implements AutoCloseable {
     private final MqttStats stats = new MqttStats();
     private final MqttPublisher publisher;
     private final MqttAuthenticator authenticator;
-    private final SessionRegistry sessions = new SessionRegistry(this);
+    private final MqttDurableState durable;
+    private final SessionRegistry sessions;
     private static final String WEBSOCKET_PATH = "/mqtt";
     /** "mqttv3.1" is what MQTT 3.1 era clients (and some browsers' libraries) still ask for. */
     private static final String WEBSOCKET_SUBPROTOCOLS = "mqtt,mqttv3.1";
@@ -49,11 +50,17 @@ public final class MqttBroker implements AutoCloseable {
             throw new IllegalArgumentException("mqtt.exchange '" + settings.exchange() + "' does not exist in vhost '"
                     + settings.vhost() + "'");
         }
-        this.publisher = new MqttPublisher(vhost, settings.exchange(), retained, stats);
+        this.durable = new MqttDurableState(core.definitions());
+        this.publisher = new MqttPublisher(vhost, settings.exchange(), retained, stats, durable);
+        MqttDurableState.takeRetained(core).forEach(publisher::restoreRetained);
+        this.sessions = new SessionRegistry(this, MqttDurableState.takeSessions(core));
         this.authenticator = new MqttAuthenticator(settings.users(), settings.allowAnonymous());
         SysTopics sysTopics = new SysTopics(this);
         long period = settings.sysInterval().toMillis();
         sysTask = sysExecutor.scheduleAtFixedRate(sysTopics::publish, 0, period, TimeUnit.MILLISECONDS);
+        // A session recovered from the store whose client never comes back expires like any other, counted
+        // from the start of this run.
+        sysExecutor.schedule(sessions::expireRecovered, settings.sessionExpiry().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Sets up an accepted connection's pipeline (TCP, or the frames of a WebSocket). */
@@ -122,6 +129,10 @@ public final class MqttBroker implements AutoCloseable {
 
     MqttAuthenticator authenticator() {
         return authenticator;
+    }
+
+    MqttDurableState durable() {
+        return durable;
     }
 
     SessionRegistry sessions() {

@@ -1,6 +1,7 @@
 package dev.junction.server.mqtt;
 
 import dev.junction.core.BrokerException;
+import dev.junction.core.store.StoreCountdown;
 import dev.junction.core.store.StoreListener;
 import dev.junction.server.net.GracefulClose;
 import dev.junction.mqtt.codec.ConnAck;
@@ -246,8 +247,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
         } else if (msg instanceof PubRec rec) {
             session.pubRec(rec.packetId());
         } else if (msg instanceof PubRel rel) {
-            session.pubRel(rel.packetId());
-            ctx.write(new PubComp(rel.packetId()));
+            session.pubRel(rel.packetId(), acknowledgements.afterStore(new PubComp(rel.packetId())));
         } else if (msg instanceof PubComp comp) {
             session.pubComp(comp.packetId());
         } else if (msg instanceof Subscribe subscribe) {
@@ -279,21 +279,30 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
             acknowledgeNow(publish);
             return;
         }
-        if (qos == 2 && !session.firstReceipt(publish.packetId())) {
+        if (qos == 2 && session.awaitsPubRel(publish.packetId())) {
             // [MQTT-4.3.3-2] a resend of a message already routed: acknowledge again, do not route again.
             publish.release();
             acknowledgements.send(new PubRec(publish.packetId()));
             return;
         }
+        StoreListener stored = switch (publish.qos()) {
+            case AT_MOST_ONCE -> StoreListener.NONE;
+            case AT_LEAST_ONCE -> acknowledgements.afterStore(new PubAck(publish.packetId()));
+            case EXACTLY_ONCE -> {
+                // PUBREC once both the message and the record of its packet id are stored.
+                StoreCountdown both = new StoreCountdown(2,
+                        acknowledgements.afterStore(new PubRec(publish.packetId())));
+                session.receivedQos2(publish.packetId(), both);
+                yield both;
+            }
+        };
         try {
-            broker.publisher().publish(publish.topic(), qos, publish.retainFlag(), publish.payload(),
-                    switch (publish.qos()) {
-                        case AT_MOST_ONCE -> StoreListener.NONE;
-                        case AT_LEAST_ONCE -> acknowledgements.afterStore(new PubAck(publish.packetId()));
-                        case EXACTLY_ONCE -> acknowledgements.afterStore(new PubRec(publish.packetId()));
-                    });
+            broker.publisher().publish(publish.topic(), qos, publish.retainFlag(), publish.payload(), stored);
         } catch (BrokerException e) {
             log.warn("Client '{}': publish to '{}' failed: {}", clientId, publish.topic(), e.getMessage());
+            if (qos == 2) {
+                session.pubRel(publish.packetId(), StoreListener.NONE);
+            }
             ctx.close();
         }
     }
@@ -320,7 +329,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
         public void storeFailed(MqttPacket acknowledgement, Throwable failure) {
             if (session != null && acknowledgement instanceof PubRec rec) {
                 // Not acknowledged, so the client will send it again: that must not look like a duplicate.
-                session.pubRel(rec.packetId());
+                session.pubRel(rec.packetId(), StoreListener.NONE);
             }
             log.warn("Client '{}': the store failed a message ({}); closing without acknowledging it", clientId,
                     String.valueOf(failure));

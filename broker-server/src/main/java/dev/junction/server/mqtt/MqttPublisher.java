@@ -3,6 +3,7 @@ package dev.junction.server.mqtt;
 import dev.junction.core.message.Message;
 import dev.junction.core.message.MessageProperties;
 import dev.junction.core.queue.Queue;
+import dev.junction.core.store.StoreCountdown;
 import dev.junction.core.store.StoreListener;
 import dev.junction.core.vhost.VirtualHost;
 import io.netty.buffer.ByteBuf;
@@ -28,12 +29,15 @@ final class MqttPublisher {
     private final String exchange;
     private final RetainedMessages retained;
     private final MqttStats stats;
+    private final MqttDurableState durable;
 
-    MqttPublisher(VirtualHost vhost, String exchange, RetainedMessages retained, MqttStats stats) {
+    MqttPublisher(VirtualHost vhost, String exchange, RetainedMessages retained, MqttStats stats,
+                  MqttDurableState durable) {
         this.vhost = vhost;
         this.exchange = exchange;
         this.retained = retained;
         this.stats = stats;
+        this.durable = durable;
     }
 
     /** Takes over {@code payload}; returns the queues the message reached. */
@@ -43,16 +47,27 @@ final class MqttPublisher {
 
     /**
      * Publishes as {@link #publish(String, int, boolean, ByteBuf)} does, and tells {@code stored} when the message
-     * is stored for every durable queue it reached (not called if this throws).
+     * is stored for every durable queue it reached and, when it is to be retained, as the topic's retained message
+     * (not called if this throws).
      */
     List<Queue> publish(String topicName, int qos, boolean retain, ByteBuf payload, StoreListener stored) {
         stats.messagesReceived.increment();
         stats.bytesReceived.add(payload.readableBytes());
         Message message = new Message(exchange, TopicMapping.routingKey(topicName), PROPERTIES_BY_QOS[qos], payload);
+        StoreListener routedStored = stored;
         if (retain) {
+            StoreCountdown both = new StoreCountdown(2, stored);
+            durable.retain(topicName, qos, payload, both);
             retained.store(topicName, message.retain());
+            routedStored = both;
         }
-        return vhost.publish(exchange, message, null, stored);
+        return vhost.publish(exchange, message, null, routedStored);
+    }
+
+    /** A retained message read back at start-up. */
+    void restoreRetained(MqttDurableState.RecoveredRetained recovered) {
+        retained.store(recovered.topicName(), new Message(exchange, TopicMapping.routingKey(recovered.topicName()),
+                PROPERTIES_BY_QOS[recovered.qos()], recovered.payload()));
     }
 
     /** A message for the retained store alone, never routed: {@code $SYS} topics. */

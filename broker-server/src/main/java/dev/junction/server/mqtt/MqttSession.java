@@ -8,11 +8,13 @@ import dev.junction.core.queue.Queue;
 import dev.junction.core.queue.QueueConsumer;
 import dev.junction.core.queue.QueueSettings;
 import dev.junction.core.queue.Subscription;
+import dev.junction.core.store.StoreListener;
 import dev.junction.mqtt.codec.MqttQos;
 import dev.junction.mqtt.codec.MqttTopics;
 import dev.junction.mqtt.codec.Publish;
 import dev.junction.mqtt.codec.PubRel;
 import dev.junction.mqtt.codec.SubAckReturnCode;
+import dev.junction.server.mqtt.MqttDurableState.RecoveredSession;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -58,12 +60,20 @@ final class MqttSession implements QueueConsumer {
     private long droppedReported;
     private ScheduledFuture<?> expiry;
     private boolean discarded;
+    /** Recovered from the store: its first connection after the restart finds it present. */
+    private final boolean recovered;
 
-    MqttSession(String clientId, boolean cleanSession, MqttBroker broker, EventLoop owner) {
+    /** @param stored the persistent session as the previous run left it, or null for a new session */
+    MqttSession(String clientId, boolean cleanSession, MqttBroker broker, EventLoop owner, RecoveredSession stored) {
         this.clientId = clientId;
         this.cleanSession = cleanSession;
         this.broker = broker;
         this.owner = owner;
+        this.recovered = stored != null;
+        if (stored != null) {
+            stored.subscriptions().forEach(subscriptions::put);
+            awaitingPubRel.addAll(stored.awaitingPubRel());
+        }
     }
 
     String clientId() {
@@ -75,6 +85,10 @@ final class MqttSession implements QueueConsumer {
     }
 
     String queueName() {
+        return queueName(clientId);
+    }
+
+    static String queueName(String clientId) {
         return QUEUE_PREFIX + clientId;
     }
 
@@ -92,9 +106,13 @@ final class MqttSession implements QueueConsumer {
 
     // ---- life cycle (owner loop) ----
 
-    /** A new session: declares its queue and subscribes to it, then attaches the connection. */
+    /**
+     * A new or recovered session: declares its queue and subscribes to it, then attaches the connection. A
+     * persistent session's queue is durable and shared (an exclusive queue ends with its owner, so is never
+     * stored), and the session is recorded, so that it, its bindings and its queued messages survive a restart.
+     */
     void start(MqttConnection newConnection) {
-        QueueSettings queueSettings = new QueueSettings(!cleanSession, this, false, Map.of(
+        QueueSettings queueSettings = new QueueSettings(!cleanSession, cleanSession ? this : null, false, Map.of(
                 "x-max-length", broker.settings().maxQueuedMessages(),
                 "x-overflow", "drop-transient-first"));
         try {
@@ -105,6 +123,10 @@ final class MqttSession implements QueueConsumer {
             newConnection.refuseUnavailable();
             return;
         }
+        if (!cleanSession) {
+            broker.durable().saveSession(clientId, subscriptions);
+        }
+        broker.stats().subscriptions.addAndGet(subscriptions.size());
         queue.subscribe(this, new ConsumerOptions(broker.settings().maxInflight(), false, true))
                 .whenComplete((subscription, failure) -> execute(() -> {
                     if (failure != null) {
@@ -114,7 +136,7 @@ final class MqttSession implements QueueConsumer {
                         return;
                     }
                     queueSubscription = subscription;
-                    attach(newConnection, false);
+                    attach(newConnection, recovered);
                 }));
     }
 
@@ -211,7 +233,17 @@ final class MqttSession implements QueueConsumer {
         broker.sessions().remove(this);
     }
 
-    /** Broker shutdown: ends the session and completes when its queue is gone, its messages released. */
+    private void forgetIfPersistent() {
+        if (!cleanSession) {
+            broker.durable().forgetSession(clientId, awaitingPubRel);
+        }
+    }
+
+    /**
+     * Broker shutdown: a clean session ends and completes when its queue is gone, its messages released; a
+     * persistent one lets go of its messages (they stay queued, and stored) and keeps its queue and record for the
+     * next run.
+     */
     CompletableFuture<Void> close() {
         CompletableFuture<Void> closed = new CompletableFuture<>();
         execute(() -> {
@@ -220,13 +252,26 @@ final class MqttSession implements QueueConsumer {
                 return;
             }
             closeConnectionForTakeover();
-            discard().whenComplete((count, failure) -> closed.complete(null));
+            if (cleanSession) {
+                discard().whenComplete((count, failure) -> closed.complete(null));
+            } else {
+                stop();
+                closed.complete(null);
+            }
         });
         return closed;
     }
 
-    /** Ends the session for good: subscriptions, queue and in-flight state go. */
+    /** Ends the session for good: subscriptions, queue, in-flight state and stored record go. */
     CompletableFuture<Integer> discard() {
+        forgetIfPersistent();
+        stop();
+        return queue == null ? CompletableFuture.completedFuture(0)
+                : broker.vhost().deleteQueue(queue.name(), this, false, false);
+    }
+
+    /** No more deliveries: the queue takes back what was in flight. */
+    private void stop() {
         discarded = true;
         writable = false;
         if (expiry != null) {
@@ -240,8 +285,6 @@ final class MqttSession implements QueueConsumer {
         if (queueSubscription != null) {
             queueSubscription.cancel();
         }
-        return queue == null ? CompletableFuture.completedFuture(0)
-                : broker.vhost().deleteQueue(queue.name(), this, false, false);
     }
 
     private void reportDrops() {
@@ -396,13 +439,34 @@ final class MqttSession implements QueueConsumer {
         }
     }
 
-    /** Inbound QoS 2: true the first time a packet id is seen, false for a resend awaiting PUBREL. */
-    boolean firstReceipt(int packetId) {
-        return awaitingPubRel.add(packetId);
+    /** Inbound QoS 2: whether this packet id was already received and awaits PUBREL (a resend). */
+    boolean awaitsPubRel(int packetId) {
+        return awaitingPubRel.contains(packetId);
     }
 
-    void pubRel(int packetId) {
-        awaitingPubRel.remove(packetId);
+    /**
+     * Inbound QoS 2, first receipt: the id awaits PUBREL; a persistent session records it, so that a resend after
+     * a restart is still known as one; {@code stored} learns when that record is durable.
+     */
+    void receivedQos2(int packetId, StoreListener stored) {
+        awaitingPubRel.add(packetId);
+        if (cleanSession) {
+            stored.stored(null);
+        } else {
+            broker.durable().receivedQos2(clientId, packetId, stored);
+        }
+    }
+
+    /**
+     * PUBREL, or the PUBLISH was never acknowledged: the id is free again; {@code stored} learns when that is
+     * durable (PUBCOMP waits for it, since the client may reuse the id after PUBCOMP).
+     */
+    void pubRel(int packetId, StoreListener stored) {
+        if (awaitingPubRel.remove(packetId) && !cleanSession) {
+            broker.durable().releasedQos2(clientId, packetId, stored);
+        } else {
+            stored.stored(null);
+        }
     }
 
     SubAckReturnCode subscribe(String filter, MqttQos requested) {
@@ -421,6 +485,9 @@ final class MqttSession implements QueueConsumer {
         }
         if (added) {
             broker.stats().subscriptions.incrementAndGet();
+        }
+        if (!cleanSession) {
+            broker.durable().saveSession(clientId, subscriptions);
         }
         return SubAckReturnCode.granted(requested);
     }
@@ -445,6 +512,9 @@ final class MqttSession implements QueueConsumer {
             return;
         }
         broker.stats().subscriptions.decrementAndGet();
+        if (!cleanSession) {
+            broker.durable().saveSession(clientId, subscriptions);
+        }
         String bindingKey = TopicMapping.bindingKey(filter);
         if (filter.startsWith(SYS_PREFIX) || bindingStillNeeded(bindingKey)) {
             return;

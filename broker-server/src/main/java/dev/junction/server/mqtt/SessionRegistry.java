@@ -1,28 +1,48 @@
 package dev.junction.server.mqtt;
 
+import dev.junction.server.mqtt.MqttDurableState.RecoveredSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Client identifier to session, broker-wide. Choosing the session for a CONNECT is one atomic step per client id;
  * the work that follows (closing a previous connection, ending or moving the session) runs on the owner loop of
- * the session concerned.
+ * the session concerned. Persistent sessions recovered from the store wait here, as records, until their client
+ * connects again or they expire.
  */
 final class SessionRegistry {
+    private static final Logger log = LoggerFactory.getLogger(SessionRegistry.class);
+
     private final ConcurrentHashMap<String, MqttSession> sessions = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, RecoveredSession> recovered;
     private final MqttBroker broker;
 
-    SessionRegistry(MqttBroker broker) {
+    SessionRegistry(MqttBroker broker, Map<String, RecoveredSession> recovered) {
         this.broker = broker;
+        this.recovered = new ConcurrentHashMap<>(recovered);
+        if (!recovered.isEmpty()) {
+            log.info("{} persistent MQTT session(s) recovered; each resumes when its client connects",
+                    recovered.size());
+        }
     }
 
     /** Finds or creates the session for an accepted CONNECT and attaches the connection to it. */
     void connect(String clientId, boolean cleanSession, MqttConnection connection) {
         MqttSession[] previous = new MqttSession[1];
+        RecoveredSession[] stored = new RecoveredSession[1];
         MqttSession session = sessions.compute(clientId, (id, existing) -> {
             previous[0] = existing;
-            return existing != null && !cleanSession && existing.isPersistent()
-                    ? existing : new MqttSession(id, cleanSession, broker, connection.eventLoop());
+            if (existing != null && !cleanSession && existing.isPersistent()) {
+                return existing;
+            }
+            stored[0] = existing == null ? recovered.remove(id) : null;
+            return new MqttSession(id, cleanSession, broker, connection.eventLoop(),
+                    cleanSession ? null : stored[0]);
         });
         MqttSession old = previous[0];
         if (old == session) {
@@ -34,9 +54,27 @@ final class SessionRegistry {
             });
         } else if (old != null) {
             old.execute(() -> old.replace(() -> session.execute(() -> session.start(connection))));
+        } else if (stored[0] != null && cleanSession) {
+            // [MQTT-3.1.2-6] a clean session discards the stored one, whose durable queue has the same name.
+            forget(stored[0]).whenComplete((count, failure) -> session.execute(() -> session.start(connection)));
         } else {
             session.execute(() -> session.start(connection));
         }
+    }
+
+    /** Recovered sessions whose client did not come back within the expiry period end now. */
+    void expireRecovered() {
+        for (RecoveredSession session : recovered.values()) {
+            if (recovered.remove(session.clientId(), session)) {
+                log.info("Recovered session of client '{}' expired", session.clientId());
+                forget(session);
+            }
+        }
+    }
+
+    private CompletableFuture<Integer> forget(RecoveredSession session) {
+        broker.durable().forgetSession(session.clientId(), session.awaitingPubRel());
+        return broker.vhost().deleteQueue(MqttSession.queueName(session.clientId()), null, false, false);
     }
 
     /** Removes the session if it is still the one registered for its client id. */
@@ -49,6 +87,6 @@ final class SessionRegistry {
     }
 
     int size() {
-        return sessions.size();
+        return sessions.size() + recovered.size();
     }
 }

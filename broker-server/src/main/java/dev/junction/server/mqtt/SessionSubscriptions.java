@@ -33,6 +33,10 @@ final class SessionSubscriptions {
         return max;
     }
 
+    Iterable<Map.Entry<String, Integer>> entries() {
+        return grantedQos.entrySet();
+    }
+
     Iterable<String> filters() {
         return grantedQos.keySet();
     }

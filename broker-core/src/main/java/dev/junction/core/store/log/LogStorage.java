@@ -78,8 +78,9 @@ public final class LogStorage implements Storage, DefinitionStore, MessageStore,
     }
 
     @Override
-    public long put(Definition definition) {
-        long id = log.append(StorageRecords.typeOf(definition), StorageRecords.encode(definition), WARN_ON_FAILURE);
+    public long put(Definition definition, StoreListener listener) {
+        long id = log.append(StorageRecords.typeOf(definition), StorageRecords.encode(definition),
+                warnAndTell(listener));
         Long replaced = definitionRecords.put(definition.identity(), id);
         if (replaced != null) {
             log.release(replaced);
@@ -88,11 +89,20 @@ public final class LogStorage implements Storage, DefinitionStore, MessageStore,
     }
 
     @Override
-    public void remove(Definition definition) {
+    public void remove(Definition definition, StoreListener listener) {
         Long id = definitionRecords.remove(definition.identity());
-        if (id != null) {
-            log.release(id);
+        if (id == null) {
+            listener.stored(null);
+        } else {
+            log.release(id, warnAndTell(listener));
         }
+    }
+
+    private static WriteListener warnAndTell(StoreListener listener) {
+        return listener == StoreListener.NONE ? WARN_ON_FAILURE : (recordId, failure) -> {
+            WARN_ON_FAILURE.onComplete(recordId, failure);
+            listener.stored(failure);
+        };
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.junction.core.store.Definition;
 import dev.junction.core.store.Definition.BindingDefinition;
 import dev.junction.core.store.Definition.ExchangeDefinition;
 import dev.junction.core.store.Definition.QueueDefinition;
+import dev.junction.core.store.Definition.StateRecord;
 import dev.junction.core.store.Definition.VirtualHostDefinition;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -23,6 +24,7 @@ final class StorageRecords {
     static final byte EXCHANGE = 2;
     static final byte QUEUE = 3;
     static final byte BINDING = 4;
+    static final byte STATE = 5;
     static final byte MESSAGE = 16;
     static final byte SETTLE = 17;
 
@@ -35,6 +37,9 @@ final class StorageRecords {
         }
         if (definition instanceof ExchangeDefinition) {
             return EXCHANGE;
+        }
+        if (definition instanceof StateRecord) {
+            return STATE;
         }
         return definition instanceof QueueDefinition ? QUEUE : BINDING;
     }
@@ -61,6 +66,10 @@ final class StorageRecords {
             out.writeBoolean(binding.toExchange());
             writeString(out, binding.routingKey());
             writeTable(out, binding.arguments());
+        } else if (definition instanceof StateRecord state) {
+            writeString(out, state.namespace());
+            writeString(out, state.key());
+            out.writeInt(state.value().length).writeBytes(state.value());
         }
         return out;
     }
@@ -74,8 +83,19 @@ final class StorageRecords {
             case QUEUE -> new QueueDefinition(readString(in), readString(in), in.readBoolean(), readTable(in));
             case BINDING -> new BindingDefinition(readString(in), readString(in), readString(in), in.readBoolean(),
                     readString(in), readTable(in));
+            case STATE -> new StateRecord(readString(in), readString(in), readBytes(in));
             default -> null;
         };
+    }
+
+    private static byte[] readBytes(ByteBuf in) {
+        int length = in.readInt();
+        if (length < 0 || length > in.readableBytes()) {
+            throw new IllegalArgumentException("value of " + length + " bytes in a record of " + in.readableBytes());
+        }
+        byte[] value = new byte[length];
+        in.readBytes(value);
+        return value;
     }
 
     private static ExchangeType exchangeType(String wireName) {

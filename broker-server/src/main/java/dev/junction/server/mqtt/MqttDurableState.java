@@ -1,0 +1,134 @@
+package dev.junction.server.mqtt;
+
+import dev.junction.core.Broker;
+import dev.junction.core.store.Definition.StateRecord;
+import dev.junction.core.store.DefinitionStore;
+import dev.junction.core.store.StoreListener;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What of MQTT outlives the process, kept as the core's opaque state records: each persistent session's
+ * subscriptions (filter and granted QoS), the inbound QoS 2 packet identifiers it has acknowledged with PUBREC and
+ * not yet seen PUBREL for, and the retained message of each topic. A session's queued and in-flight messages are
+ * messages of its durable queue and need nothing here.
+ */
+final class MqttDurableState {
+    private static final String SESSIONS = "mqtt-session";
+    private static final String RECEIVED_QOS2 = "mqtt-qos2-received";
+    private static final String RETAINED = "mqtt-retained";
+    private static final byte[] NOTHING = new byte[0];
+
+    /** A persistent session found at start-up: its subscriptions and the QoS 2 ids still awaiting PUBREL. */
+    record RecoveredSession(String clientId, Map<String, Integer> subscriptions, Set<Integer> awaitingPubRel) {
+    }
+
+    /** A retained message found at start-up; the payload wraps the record's bytes. */
+    record RecoveredRetained(String topicName, int qos, ByteBuf payload) {
+    }
+
+    private final DefinitionStore store;
+
+    MqttDurableState(DefinitionStore store) {
+        this.store = store;
+    }
+
+    // ---- sessions ----
+
+    /** Records (or replaces) a persistent session with its current subscriptions. */
+    void saveSession(String clientId, SessionSubscriptions subscriptions) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeInt(subscriptions.size());
+            for (Map.Entry<String, Integer> subscription : subscriptions.entries()) {
+                out.writeUTF(subscription.getKey());
+                out.writeByte(subscription.getValue());
+            }
+        } catch (IOException impossible) {
+            throw new UncheckedIOException(impossible);
+        }
+        store.put(new StateRecord(SESSIONS, clientId, bytes.toByteArray()));
+    }
+
+    /** The session ended for good: its record and its QoS 2 identifiers go. */
+    void forgetSession(String clientId, Set<Integer> awaitingPubRel) {
+        store.remove(new StateRecord(SESSIONS, clientId, NOTHING));
+        for (int packetId : awaitingPubRel) {
+            store.remove(receivedQos2(clientId, packetId));
+        }
+    }
+
+    /** An inbound QoS 2 PUBLISH routed: its identifier must be known after a restart until PUBREL comes. */
+    void receivedQos2(String clientId, int packetId, StoreListener stored) {
+        store.put(receivedQos2(clientId, packetId), stored);
+    }
+
+    /** PUBREL came (or the PUBLISH was never acknowledged): the identifier is free again. */
+    void releasedQos2(String clientId, int packetId, StoreListener stored) {
+        store.remove(receivedQos2(clientId, packetId), stored);
+    }
+
+    private static StateRecord receivedQos2(String clientId, int packetId) {
+        return new StateRecord(RECEIVED_QOS2, packetId + ":" + clientId, NOTHING);
+    }
+
+    /** Takes the persistent sessions the previous run left. */
+    static Map<String, RecoveredSession> takeSessions(Broker core) {
+        Map<String, Set<Integer>> received = new HashMap<>();
+        for (StateRecord record : core.takeRecoveredState(RECEIVED_QOS2)) {
+            int colon = record.key().indexOf(':');
+            received.computeIfAbsent(record.key().substring(colon + 1), id -> new HashSet<>())
+                    .add(Integer.parseInt(record.key().substring(0, colon)));
+        }
+        Map<String, RecoveredSession> sessions = new HashMap<>();
+        for (StateRecord record : core.takeRecoveredState(SESSIONS)) {
+            sessions.put(record.key(), new RecoveredSession(record.key(), subscriptions(record.value()),
+                    received.getOrDefault(record.key(), Set.of())));
+        }
+        return sessions;
+    }
+
+    private static Map<String, Integer> subscriptions(byte[] value) {
+        Map<String, Integer> subscriptions = new LinkedHashMap<>();
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(value))) {
+            for (int count = in.readInt(); count > 0; count--) {
+                subscriptions.put(in.readUTF(), (int) in.readByte());
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("unreadable MQTT session record: " + e.getMessage(), e);
+        }
+        return subscriptions;
+    }
+
+    // ---- retained messages ----
+
+    /** Records the topic's retained message, or, with an empty payload, deletes it [MQTT-3.3.1-10, MQTT-3.3.1-11]. */
+    void retain(String topicName, int qos, ByteBuf payload, StoreListener stored) {
+        if (payload.readableBytes() == 0) {
+            store.remove(new StateRecord(RETAINED, topicName, NOTHING), stored);
+            return;
+        }
+        byte[] value = new byte[1 + payload.readableBytes()];
+        value[0] = (byte) qos;
+        payload.getBytes(payload.readerIndex(), value, 1, payload.readableBytes());
+        store.put(new StateRecord(RETAINED, topicName, value), stored);
+    }
+
+    static List<RecoveredRetained> takeRetained(Broker core) {
+        return core.takeRecoveredState(RETAINED).stream().map(record -> new RecoveredRetained(record.key(),
+                record.value()[0], Unpooled.wrappedBuffer(record.value(), 1, record.value().length - 1))).toList();
+    }
+}

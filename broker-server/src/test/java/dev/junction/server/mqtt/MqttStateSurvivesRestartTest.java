@@ -1,0 +1,190 @@
+package dev.junction.server.mqtt;
+
+import dev.junction.mqtt.codec.Disconnect;
+import dev.junction.mqtt.codec.MqttQos;
+import dev.junction.mqtt.codec.PingReq;
+import dev.junction.mqtt.codec.PingResp;
+import dev.junction.mqtt.codec.PubAck;
+import dev.junction.mqtt.codec.PubComp;
+import dev.junction.mqtt.codec.PubRec;
+import dev.junction.mqtt.codec.PubRel;
+import dev.junction.mqtt.codec.Publish;
+import dev.junction.mqtt.codec.SubAck;
+import dev.junction.mqtt.codec.Subscribe;
+import dev.junction.server.JunctionServer;
+import dev.junction.server.config.Config;
+import dev.junction.server.config.ConfigKeys;
+import dev.junction.server.config.ListenPort;
+import dev.junction.server.net.Protocol;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.List;
+
+import static dev.junction.server.mqtt.RawMqttClient.publish;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The daemon with the log engine, closed and started again on the same data directory: persistent sessions (their
+ * subscriptions with granted QoS, queued QoS 1/2 messages, inbound QoS 2 identifiers awaiting PUBREL) and retained
+ * messages are there again.
+ */
+class MqttStateSurvivesRestartTest {
+    @TempDir
+    Path dataDir;
+    private JunctionServer server;
+
+    private RawMqttClient client() throws Exception {
+        if (server == null) {
+            server = JunctionServer.start(Config.defaults()
+                    .with(ConfigKeys.BIND, InetAddress.getLoopbackAddress())
+                    .with(ConfigKeys.DATA_DIR, dataDir)
+                    .with(ConfigKeys.MQTT_PORT, ListenPort.EPHEMERAL)
+                    .with(ConfigKeys.AMQP_PORT, ListenPort.DISABLED)
+                    .with(ConfigKeys.HTTP_PORT, ListenPort.DISABLED));
+        }
+        return new RawMqttClient(server.port(Protocol.MQTT));
+    }
+
+    private void restart() {
+        server.close();
+        server = null;
+    }
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private static void subscribe(RawMqttClient client, String filter, int qos) throws IOException {
+        client.send(new Subscribe(1, List.of(new Subscribe.Subscription(filter, MqttQos.of(qos)))));
+        assertEquals(qos, client.read(SubAck.class).returnCodes().get(0).value());
+    }
+
+    @Test
+    void aPersistentSessionKeepsItsSubscriptionsAndQueuedMessages() throws Exception {
+        try (RawMqttClient subscriber = client()) {
+            subscriber.connect("keeper", false);
+            subscribe(subscriber, "one/#", 1);
+            subscribe(subscriber, "two/+", 2);
+            subscriber.send(Disconnect.INSTANCE);
+        }
+        try (RawMqttClient publisher = client()) {
+            publisher.connect("publisher", true);
+            publisher.send(publish("one/a", 1, 1, false, "queued-qos1"));
+            publisher.read(PubAck.class);
+            publisher.send(publish("two/b", 2, 2, false, "queued-qos2"));
+            publisher.read(PubRec.class);
+            publisher.send(new PubRel(2));
+            publisher.read(PubComp.class);
+        }
+        restart();
+        try (RawMqttClient subscriber = client()) {
+            assertTrue(subscriber.connect("keeper", false).sessionPresent(), "session present after restart");
+            RawMqttClient.Received first = subscriber.readPublish();
+            assertEquals(List.of("one/a", "queued-qos1", 1), List.of(first.topic(), first.payload(), first.qos()));
+            subscriber.send(new PubAck(first.packetId()));
+            RawMqttClient.Received second = subscriber.readPublish();
+            assertEquals(List.of("two/b", "queued-qos2", 2), List.of(second.topic(), second.payload(), second.qos()));
+            subscriber.send(new PubRec(second.packetId()));
+            subscriber.read(PubRel.class);
+            subscriber.send(new PubComp(second.packetId()));
+
+            try (RawMqttClient publisher = client()) {
+                publisher.connect("publisher", true);
+                publisher.send(publish("two/c", 1, 3, false, "after-restart"));
+                publisher.read(PubAck.class);
+            }
+            RawMqttClient.Received live = subscriber.readPublish();
+            assertEquals(List.of("two/c", "after-restart", 1), List.of(live.topic(), live.payload(), live.qos()));
+            subscriber.send(new PubAck(live.packetId()));
+        }
+    }
+
+    @Test
+    void aCleanSessionDiscardsTheRecoveredOne() throws Exception {
+        try (RawMqttClient subscriber = client()) {
+            subscriber.connect("forgetful", false);
+            subscribe(subscriber, "gone/#", 1);
+        }
+        restart();
+        try (RawMqttClient subscriber = client()) {
+            assertFalse(subscriber.connect("forgetful", true).sessionPresent());
+        }
+        try (RawMqttClient subscriber = client()) {
+            assertFalse(subscriber.connect("forgetful", false).sessionPresent());
+        }
+        restart();
+        try (RawMqttClient subscriber = client()) {
+            assertTrue(subscriber.connect("forgetful", false).sessionPresent(),
+                    "the new persistent session is stored in turn");
+        }
+    }
+
+    @Test
+    void retainedMessagesSurviveAndAnEmptyPayloadDeletesOne() throws Exception {
+        try (RawMqttClient publisher = client()) {
+            publisher.connect("retainer", true);
+            publisher.send(new Publish("kept/a", MqttQos.AT_LEAST_ONCE, false, true, 1,
+                    RawMqttClient.payload("kept")));
+            publisher.read(PubAck.class);
+            publisher.send(new Publish("kept/b", MqttQos.AT_LEAST_ONCE, false, true, 2,
+                    RawMqttClient.payload("deleted")));
+            publisher.read(PubAck.class);
+            publisher.send(new Publish("kept/b", MqttQos.AT_LEAST_ONCE, false, true, 3,
+                    RawMqttClient.payload("")));
+            publisher.read(PubAck.class);
+        }
+        restart();
+        try (RawMqttClient subscriber = client()) {
+            subscriber.connect("reader", true);
+            subscribe(subscriber, "kept/#", 1);
+            RawMqttClient.Received retained = subscriber.readPublish();
+            assertEquals(List.of("kept/a", "kept", 1, true),
+                    List.of(retained.topic(), retained.payload(), retained.qos(), retained.retain()));
+            subscriber.send(new PubAck(retained.packetId()));
+            // The next thing is the answer to a PINGREQ, not a retained message on kept/b.
+            subscriber.send(PingReq.INSTANCE);
+            subscriber.read(PingResp.class);
+        }
+    }
+
+    @Test
+    void anInboundQos2IdentifierAwaitingPubrelSurvivesSoTheResendIsNotRoutedTwice() throws Exception {
+        try (RawMqttClient watcher = client()) {
+            watcher.connect("watcher", false);
+            subscribe(watcher, "exactly/#", 2);
+        }
+        try (RawMqttClient publisher = client()) {
+            publisher.connect("exact-publisher", false);
+            publisher.send(publish("exactly/once", 2, 5, false, "once"));
+            publisher.read(PubRec.class);
+        }
+        restart();
+        try (RawMqttClient publisher = client()) {
+            assertTrue(publisher.connect("exact-publisher", false).sessionPresent());
+            publisher.send(publish("exactly/once", 2, 5, true, "once"));
+            assertEquals(5, publisher.read(PubRec.class).packetId());
+            publisher.send(new PubRel(5));
+            assertEquals(5, publisher.read(PubComp.class).packetId());
+            // With the flow complete the identifier is free: a new message with it is routed.
+            publisher.send(publish("exactly/end", 2, 5, false, "end"));
+            publisher.read(PubRec.class);
+            publisher.send(new PubRel(5));
+            publisher.read(PubComp.class);
+        }
+        try (RawMqttClient watcher = client()) {
+            assertTrue(watcher.connect("watcher", false).sessionPresent());
+            assertEquals("once", watcher.readPublish().payload());
+            assertEquals("end", watcher.readPublish().payload(), "the resend was routed a second time");
+        }
+    }
+}

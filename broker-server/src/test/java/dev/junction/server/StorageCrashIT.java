@@ -7,9 +7,13 @@ import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.MessageProperties;
 import org.eclipse.paho.client.mqttv3.IMqttActionListener;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttCallback;
+import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,8 +27,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -39,6 +45,7 @@ class StorageCrashIT {
     private static final int CONFIRMED_BEFORE_KILL = 3000;
     private static final int PUBACKED_BEFORE_KILL = 1000;
     private static final int WINDOW = 90;
+    private static final int OFFLINE_MESSAGES = 200;
 
     @TempDir
     Path workDir;
@@ -142,9 +149,7 @@ class StorageCrashIT {
             }
             MqttAsyncClient client = new MqttAsyncClient("tcp://127.0.0.1:" + mqttPort, "crash-publisher",
                     new MemoryPersistence());
-            MqttConnectOptions options = new MqttConnectOptions();
-            options.setUserName("guest");
-            options.setPassword("guest".toCharArray());
+            MqttConnectOptions options = mqttOptions(true);
             options.setMaxInflight(WINDOW + 10);
             client.connect(options).waitForCompletion(10_000);
             Semaphore window = new Semaphore(WINDOW);
@@ -182,6 +187,65 @@ class StorageCrashIT {
         }
         List<Long> recovered = restartAndDrain();
         assertExactlyOnceInOrder(acknowledged, recovered);
+    }
+
+    @Test
+    void aPersistentMqttSessionItsQueuedMessagesAndRetainedMessagesSurviveKillMinus9() throws Exception {
+        String uri = "tcp://127.0.0.1:" + mqttPort;
+        try (BrokerProcess broker = startBroker()) {
+            MqttClient subscriber = new MqttClient(uri, "crash-subscriber", new MemoryPersistence());
+            subscriber.connect(mqttOptions(false));
+            subscriber.subscribe("queued/#", 1);
+            subscriber.disconnect();
+            subscriber.close();
+            MqttClient publisher = new MqttClient(uri, "crash-session-publisher", new MemoryPersistence());
+            publisher.connect(mqttOptions(true));
+            for (int i = 1; i <= OFFLINE_MESSAGES; i++) {
+                publisher.publish("queued/" + i, Integer.toString(i).getBytes(StandardCharsets.UTF_8), 1, false);
+            }
+            publisher.publish("retained/last", "kept".getBytes(StandardCharsets.UTF_8), 1, true);
+            ProcessHandle.of(broker.pid()).orElseThrow().destroyForcibly();
+            broker.awaitExit(Duration.ofSeconds(10));
+            publisher.disconnectForcibly(0, 0, false);
+            publisher.close(true);
+        }
+        try (BrokerProcess broker = startBroker()) {
+            List<String> received = new CopyOnWriteArrayList<>();
+            MqttClient subscriber = new MqttClient(uri, "crash-subscriber", new MemoryPersistence());
+            subscriber.setCallback(new MqttCallback() {
+                @Override
+                public void connectionLost(Throwable cause) {
+                }
+
+                @Override
+                public void messageArrived(String topic, MqttMessage message) {
+                    received.add(topic + "=" + new String(message.getPayload(), StandardCharsets.UTF_8));
+                }
+
+                @Override
+                public void deliveryComplete(IMqttDeliveryToken token) {
+                }
+            });
+            assertTrue(subscriber.connectWithResult(mqttOptions(false)).getSessionPresent(), "session present");
+            List<String> expected = IntStream.rangeClosed(1, OFFLINE_MESSAGES).mapToObj(i -> "queued/" + i + "=" + i)
+                    .toList();
+            await().atMost(Duration.ofSeconds(30)).until(() -> received.size() >= OFFLINE_MESSAGES);
+            assertEquals(expected, received);
+            subscriber.subscribe("retained/#", 1);
+            await().atMost(Duration.ofSeconds(10)).until(() -> received.contains("retained/last=kept"));
+            subscriber.disconnect();
+            subscriber.close();
+            assertTrue(broker.stdout().stream().noneMatch(line -> line.contains("LEAK")),
+                    () -> "stdout: " + broker.stdout());
+        }
+    }
+
+    private static MqttConnectOptions mqttOptions(boolean cleanSession) {
+        MqttConnectOptions options = new MqttConnectOptions();
+        options.setUserName("guest");
+        options.setPassword("guest".toCharArray());
+        options.setCleanSession(cleanSession);
+        return options;
     }
 
     /** Restarts on the same data directory and takes every message the queue holds. */

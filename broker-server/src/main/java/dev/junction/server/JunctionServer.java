@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -36,6 +37,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class JunctionServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(JunctionServer.class);
+    private static final Duration DISK_CHECK_PERIOD = Duration.ofSeconds(1);
 
     private final Config config;
     private final DataDirLock lock;
@@ -62,14 +64,22 @@ public final class JunctionServer implements AutoCloseable {
         DataDirLock lock = DataDirLock.acquire(config.get(ConfigKeys.DATA_DIR));
         Storage storage = null;
         Broker core = null;
-        MqttBroker mqtt;
+        MqttBroker mqtt = null;
         AmqpService amqp;
+        List<AutoCloseable> shutdownOrder = new ArrayList<>();
         try {
             storage = openStorage(config);
             core = new Broker(Runtime.getRuntime().availableProcessors(), storage);
             mqtt = new MqttBroker(core, MqttSettings.from(config));
             amqp = new AmqpService(core, AmqpSettings.from(config), AmqpUsers.from(config));
+            long diskFreeLimit = config.get(ConfigKeys.STORAGE_DISK_FREE_LIMIT);
+            if (diskFreeLimit > 0) {
+                shutdownOrder.add(startDiskAlarm(config, diskFreeLimit, mqtt, amqp));
+            }
         } catch (StartupException | RuntimeException e) {
+            if (mqtt != null) {
+                closeLogged(mqtt);
+            }
             if (core != null) {
                 closeLogged(core);
             }
@@ -82,7 +92,31 @@ public final class JunctionServer implements AutoCloseable {
         }
         List<ProtocolListener> protocols = new ArrayList<>(mqtt.listeners());
         protocols.add(amqp.listener());
-        return start(config, lock, protocols, List.of(mqtt, core, storage));
+        shutdownOrder.addAll(List.of(mqtt, core, storage));
+        return start(config, lock, protocols, shutdownOrder);
+    }
+
+    /** Before any listener opens, so that a disk already too full holds the first publisher back. */
+    private static DiskAlarm startDiskAlarm(Config config, long limit, MqttBroker mqtt, AmqpService amqp)
+            throws StartupException {
+        Path directory = config.get(ConfigKeys.DATA_DIR);
+        try {
+            return DiskAlarm.start(directory, limit, new DiskAlarm.Publishers() {
+                @Override
+                public void block(String reason) {
+                    amqp.blockPublishers(reason);
+                    mqtt.blockPublishers(reason);
+                }
+
+                @Override
+                public void unblock() {
+                    amqp.unblockPublishers();
+                    mqtt.unblockPublishers();
+                }
+            }, DISK_CHECK_PERIOD);
+        } catch (IOException e) {
+            throw StartupException.failure("cannot watch the free space of " + directory + ": " + e.getMessage(), e);
+        }
     }
 
     /** The engine {@code storage.engine} names, under {@code data.dir}; the caller holds the directory's lock. */

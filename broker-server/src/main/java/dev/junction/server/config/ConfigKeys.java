@@ -87,13 +87,16 @@ public final class ConfigKeys {
     public static final ConfigKey<Integer> STORAGE_SEGMENT_SIZE = new ConfigKey<>("storage.segment_size", "67108864",
             ValueParsers.integer(65536, Integer.MAX_VALUE),
             "size in bytes of one log segment file; also the largest record, so the largest persistent message");
+    public static final ConfigKey<Long> STORAGE_DISK_FREE_LIMIT = new ConfigKey<>("storage.disk_free_limit",
+            "52428800", ValueParsers.longInteger(0, Long.MAX_VALUE),
+            "bytes that must stay free on the filesystem of data.dir; below it publishers are held back; 0 disables");
 
     /** In the order config/junction.conf and docs/configuration.md present them. */
     public static final List<ConfigKey<?>> ALL = List.of(MQTT_PORT, AMQP_PORT, HTTP_PORT, BIND, DATA_DIR,
             MQTT_MAX_PACKET_SIZE, MQTT_CONNECT_TIMEOUT, LOG_LEVEL, SHUTDOWN_TIMEOUT, MQTT_WS_PORT, MQTT_VHOST,
             MQTT_EXCHANGE, MQTT_MAX_INFLIGHT, MQTT_MAX_QUEUED_MESSAGES, MQTT_SESSION_EXPIRY, MQTT_SYS_INTERVAL, MQTT_ALLOW_ANONYMOUS,
             AMQP_FRAME_MAX, AMQP_CHANNEL_MAX, AMQP_HEARTBEAT, AMQP_MAX_MESSAGE_SIZE, USERS, STORAGE_ENGINE, STORAGE_FSYNC,
-            STORAGE_SEGMENT_SIZE);
+            STORAGE_SEGMENT_SIZE, STORAGE_DISK_FREE_LIMIT);
 
     private ConfigKeys() {
     }

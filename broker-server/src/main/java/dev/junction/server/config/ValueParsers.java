@@ -16,10 +16,15 @@ final class ValueParsers {
     }
 
     static ValueParser<Integer> integer(int min, int max) {
+        ValueParser<Long> parser = longInteger(min, max);
+        return text -> Math.toIntExact(parser.parse(text));
+    }
+
+    static ValueParser<Long> longInteger(long min, long max) {
         return text -> {
-            int value;
+            long value;
             try {
-                value = Integer.parseInt(text);
+                value = Long.parseLong(text);
             } catch (NumberFormatException e) {
                 throw new InvalidValueException("'" + text + "' is not an integer (expected " + min + ".." + max + ")");
             }

@@ -17,6 +17,8 @@ import io.netty.util.concurrent.ScheduledFuture;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -32,6 +34,8 @@ public final class MqttBroker implements AutoCloseable {
     private final MqttPublisher publisher;
     private final MqttAuthenticator authenticator;
     private final MqttDurableState durable;
+    private final Set<MqttConnection> connections = ConcurrentHashMap.newKeySet();
+    private volatile String blockedReason;
     private final SessionRegistry sessions;
     private static final String WEBSOCKET_PATH = "/mqtt";
     /** "mqttv3.1" is what MQTT 3.1 era clients (and some browsers' libraries) still ask for. */
@@ -85,6 +89,32 @@ public final class MqttBroker implements AutoCloseable {
                 .maxFramePayloadLength(settings.maxPacketSize()).build()));
         pipeline.addLast("websocket-frames", new WebSocketFrames());
         initPipeline(pipeline);
+    }
+
+    /**
+     * A broker-wide alarm (disk): connections that have published stop being read until {@link
+     * #unblockPublishers()}. MQTT 3.1.1 has no way to tell the client why; the reason is logged.
+     */
+    public void blockPublishers(String reason) {
+        blockedReason = reason;
+        connections.forEach(connection -> connection.eventLoop().execute(connection::updateAutoRead));
+    }
+
+    public void unblockPublishers() {
+        blockedReason = null;
+        connections.forEach(connection -> connection.eventLoop().execute(connection::updateAutoRead));
+    }
+
+    boolean publishersBlocked() {
+        return blockedReason != null;
+    }
+
+    void opened(MqttConnection connection) {
+        connections.add(connection);
+    }
+
+    void closed(MqttConnection connection) {
+        connections.remove(connection);
     }
 
     /** Clients connected now. */

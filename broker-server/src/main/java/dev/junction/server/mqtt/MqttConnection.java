@@ -63,6 +63,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
     private String clientId;
     private boolean counted;
     private boolean flushScheduled;
+    /** Whether the client has published on this connection: only publishers are held back by an alarm. */
+    private boolean publisher;
     private final Runnable scheduledFlush = () -> {
         flushScheduled = false;
         ctx.flush();
@@ -82,6 +84,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
 
     @Override
     public void channelActive(ChannelHandlerContext context) {
+        broker.opened(this);
         long timeout = broker.settings().connectTimeout().toMillis();
         connectTimeout = context.executor().schedule(() -> {
             if (state == State.AWAITING_CONNECT) {
@@ -113,9 +116,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
             session.writabilityChanged();
         }
         if (state == State.CONNECTED) {
-            // A client that does not read what we send (acknowledgements included) is not read from either, so
-            // its unread replies cannot pile up in our outbound buffer.
-            context.channel().config().setAutoRead(context.channel().isWritable());
+            updateAutoRead();
         }
         context.fireChannelWritabilityChanged();
     }
@@ -138,6 +139,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
 
     @Override
     public void channelInactive(ChannelHandlerContext context) {
+        broker.closed(this);
         if (connectTimeout != null) {
             connectTimeout.cancel(false);
         }
@@ -233,7 +235,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
                 channelRead(ctx, msg);
             }
             ctx.flush();
-            ctx.channel().config().setAutoRead(true);
+            updateAutoRead();
         });
     }
 
@@ -272,6 +274,10 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
     }
 
     private void publish(Publish publish) {
+        if (!publisher) {
+            publisher = true;
+            updateAutoRead();
+        }
         int qos = publish.qos().value();
         if (publish.topic().startsWith(SYS_PREFIX)) {
             log.warn("Client '{}': publish to '{}' refused: $SYS topics are the broker's", clientId, publish.topic());
@@ -387,6 +393,23 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
                     Unpooled.wrappedBuffer(lastWill.payload()));
         } catch (BrokerException e) {
             log.warn("Client '{}': will on '{}' not published: {}", clientId, lastWill.topic(), e.getMessage());
+        }
+    }
+
+    /**
+     * Reads only while the client reads what we send (acknowledgements included, so its unread replies cannot
+     * pile up in our outbound buffer) and, for a publisher, while no alarm holds publishers back.
+     */
+    void updateAutoRead() {
+        if (state != State.CONNECTED) {
+            return;
+        }
+        boolean read = ctx.channel().isWritable() && !(publisher && broker.publishersBlocked());
+        if (read != ctx.channel().config().isAutoRead()) {
+            if (!read && publisher && broker.publishersBlocked()) {
+                log.info("Client '{}' at {}: no longer read while publishers are held back", clientId, remote());
+            }
+            ctx.channel().config().setAutoRead(read);
         }
     }
 

@@ -2,8 +2,6 @@ package dev.junction.core.store.log;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.util.collection.LongObjectHashMap;
-import io.netty.util.collection.LongObjectMap;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -39,7 +37,7 @@ final class LogRecovery {
 
     private final SegmentDirectory directory;
     private final LogState state;
-    private final LongObjectHashMap<Location> found = new LongObjectHashMap<>();
+    private final RecordIdMap<Location> found = new RecordIdMap<>();
     private final List<FoundRelease> releases = new ArrayList<>();
     private final Map<Segment, ByteBuffer> images = new HashMap<>();
     private final Set<Segment> superseded = new LinkedHashSet<>();
@@ -64,8 +62,8 @@ final class LogRecovery {
         for (FoundRelease release : releases) {
             found.remove(release.id());
         }
-        for (LongObjectMap.PrimitiveEntry<Location> record : found.entries()) {
-            state.addLive(record.key(), record.value());
+        for (long id : found.ids()) {
+            state.addLive(id, found.get(id));
         }
         for (FoundRelease release : releases) {
             if (state.releaseNeeded(release.holder(), release.releasedFrom())) {
@@ -134,11 +132,7 @@ final class LogRecovery {
     }
 
     private long visitLive(RecoveryVisitor visitor) {
-        long[] ids = new long[found.size()];
-        int count = 0;
-        for (long id : found.keySet()) {
-            ids[count++] = id;
-        }
+        long[] ids = found.ids();
         Arrays.sort(ids);
         for (long id : ids) {
             Location location = found.get(id);

@@ -1,6 +1,5 @@
 package dev.junction.core.store.log;
 
-import io.netty.util.collection.LongObjectHashMap;
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.Map;
@@ -16,7 +15,7 @@ import java.util.TreeMap;
  */
 final class LogState {
 
-    private final LongObjectHashMap<Location> live = new LongObjectHashMap<>();
+    private final RecordIdMap<Location> live = new RecordIdMap<>();
     private final TreeMap<Long, Segment> segments = new TreeMap<>();
     private final ArrayDeque<Segment> compactionQueue = new ArrayDeque<>();
     private final SegmentDirectory directory;

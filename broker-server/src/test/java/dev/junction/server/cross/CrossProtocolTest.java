@@ -1,0 +1,218 @@
+package dev.junction.server.cross;
+
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
+import com.hivemq.client.mqtt.mqtt3.message.publish.Mqtt3Publish;
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.GetResponse;
+import com.rabbitmq.client.MessageProperties;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** MQTT devices and AMQP services through one routing core (issue 5): the mapping, both directions. */
+class CrossProtocolTest {
+    @RegisterExtension
+    static final CrossProtocolBroker broker = new CrossProtocolBroker(config -> config);
+
+    static GetResponse get(Channel channel, String queue) {
+        return await().atMost(5, TimeUnit.SECONDS).until(() -> channel.basicGet(queue, false), r -> r != null);
+    }
+
+    static byte[] everyByteValue() {
+        byte[] bytes = new byte[256];
+        for (int i = 0; i < bytes.length; i++) {
+            bytes[i] = (byte) i;
+        }
+        return bytes;
+    }
+
+    static AMQP.BasicProperties withHeaders(Map<String, Object> headers) {
+        return new AMQP.BasicProperties.Builder().headers(headers).build();
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 2})
+    void anMqttPublishReachesAmqpQueuesBoundWithPatterns(int qos) throws Exception {
+        Channel channel = broker.amqp();
+        String readings = channel.queueDeclare().getQueue();
+        channel.queueBind(readings, "amq.topic", "sensors.*.temperature");
+        String everything = channel.queueDeclare().getQueue();
+        channel.queueBind(everything, "amq.topic", "sensors.#");
+        MqttClient device = broker.paho("sensor-" + qos, true, new MqttInbox());
+        MqttMessage reading = new MqttMessage(everyByteValue());
+        reading.setQos(qos);
+        device.publish("sensors/kitchen/temperature", reading);
+
+        for (String queue : new String[]{readings, everything}) {
+            GetResponse got = get(channel, queue);
+            assertArrayEquals(everyByteValue(), got.getBody(), "payload bytes untouched");
+            assertEquals("amq.topic", got.getEnvelope().getExchange());
+            assertEquals("sensors.kitchen.temperature", got.getEnvelope().getRoutingKey());
+            assertEquals(qos, ((Number) got.getProps().getHeaders().get("x-mqtt-publish-qos")).intValue());
+            assertEquals(qos == 0 ? null : 2, got.getProps().getDeliveryMode(), "QoS 1 and 2 are persistent");
+            channel.basicAck(got.getEnvelope().getDeliveryTag(), false);
+        }
+    }
+
+    @Test
+    void anAmqpPublishReachesMqttSubscribersOfExactAndWildcardFiltersAtTheirQos() throws Exception {
+        MqttInbox exact = new MqttInbox();
+        broker.paho("cmd-exact", true, exact).subscribe("devices/42/cmd", 2);
+        MqttInbox single = new MqttInbox();
+        broker.paho("cmd-single", true, single).subscribe("devices/+/cmd", 1);
+        Mqtt3BlockingClient multi = broker.hive("cmd-multi");
+        multi.connect();
+        try (Mqtt3BlockingClient.Mqtt3Publishes multiInbox = multi.publishes(MqttGlobalPublishFilter.ALL)) {
+            multi.subscribeWith().topicFilter("devices/#").qos(MqttQos.AT_MOST_ONCE).send();
+            Channel service = broker.amqp();
+
+            service.basicPublish("amq.topic", "devices.42.cmd", null, "reboot".getBytes(StandardCharsets.UTF_8));
+            MqttInbox.Received atTwo = exact.next();
+            assertEquals("devices/42/cmd", atTwo.topic());
+            assertEquals("reboot", atTwo.text());
+            assertEquals(2, atTwo.message().getQos(), "no header: the subscription's QoS");
+            assertEquals(1, single.next().message().getQos());
+            Mqtt3Publish atZero = multiInbox.receive(5, TimeUnit.SECONDS).orElseThrow();
+            assertEquals("devices/42/cmd", atZero.getTopic().toString());
+            assertEquals(MqttQos.AT_MOST_ONCE, atZero.getQos());
+
+            service.basicPublish("amq.topic", "devices.42.cmd", withHeaders(Map.of("x-mqtt-publish-qos", 1)),
+                    "status".getBytes(StandardCharsets.UTF_8));
+            assertEquals(1, exact.next().message().getQos(), "the lower of the header and the subscription");
+            assertEquals(1, single.next().message().getQos());
+            assertEquals(MqttQos.AT_MOST_ONCE, multiInbox.receive(5, TimeUnit.SECONDS).orElseThrow().getQos());
+        }
+    }
+
+    @Test
+    void anAmqpTopicBindingAndAnMqttSubscriptionReceiveTheSameMqttPublish() throws Exception {
+        Channel channel = broker.amqp();
+        String queue = channel.queueDeclare().getQueue();
+        channel.queueBind(queue, "amq.topic", "*.lamp.#");
+        MqttInbox inbox = new MqttInbox();
+        broker.paho("lamp-watcher", true, inbox).subscribe("+/lamp/#", 2);
+        Mqtt3BlockingClient device = broker.hive("lamp-device");
+        device.connect();
+        device.publishWith().topic("hall/lamp/1/state").qos(MqttQos.EXACTLY_ONCE)
+                .payload("on".getBytes(StandardCharsets.UTF_8)).send();
+
+        MqttInbox.Received received = inbox.next();
+        assertEquals("hall/lamp/1/state", received.topic());
+        assertEquals(2, received.message().getQos());
+        GetResponse got = get(channel, queue);
+        assertEquals("hall.lamp.1.state", got.getEnvelope().getRoutingKey());
+        assertEquals("on", new String(got.getBody(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void anOfflinePersistentSessionCollectsAmqpPublishesAndGetsThemOnReconnect() throws Exception {
+        MqttInbox firstConnection = new MqttInbox();
+        MqttClient device = broker.paho("pump-7", false, firstConnection);
+        device.subscribe("alerts/pump-7/#", 1);
+        device.disconnect();
+
+        Channel service = broker.amqp();
+        service.confirmSelect();
+        for (int i = 0; i < 3; i++) {
+            service.basicPublish("amq.topic", "alerts.pump-7.pressure", MessageProperties.PERSISTENT_BASIC,
+                    ("alert " + i).getBytes(StandardCharsets.UTF_8));
+        }
+        service.waitForConfirmsOrDie(5_000);
+        // The session is a queue like any other: AMQP tooling sees it and what it holds.
+        assertEquals(3, service.queueDeclarePassive("mqtt-subscription-pump-7").getMessageCount(),
+                "confirmed only once in the offline session's queue");
+
+        MqttInbox reconnected = new MqttInbox();
+        broker.paho("pump-7", false, reconnected);
+        for (int i = 0; i < 3; i++) {
+            MqttInbox.Received received = reconnected.next();
+            assertEquals("alerts/pump-7/pressure", received.topic());
+            assertEquals("alert " + i, received.text());
+            assertEquals(1, received.message().getQos());
+        }
+        await().atMost(5, TimeUnit.SECONDS).until(
+                () -> service.queueDeclarePassive("mqtt-subscription-pump-7").getMessageCount() == 0);
+    }
+
+    @Test
+    void oneMessageRoutedToBothProtocolsIsSettledForEachQueueAlone() throws Exception {
+        Channel consumer = broker.amqp();
+        String queue = consumer.queueDeclare("valve-audit", false, false, false, null).getQueue();
+        consumer.queueBind(queue, "amq.topic", "valves.#");
+        MqttInbox inbox = new MqttInbox();
+        broker.paho("valve-panel", true, inbox).subscribe("valves/+", 1);
+        Channel publisher = broker.amqp();
+        publisher.confirmSelect();
+        publisher.basicPublish("amq.topic", "valves.v3", null, "open".getBytes(StandardCharsets.UTF_8));
+        publisher.waitForConfirmsOrDie(5_000);
+
+        // The MQTT subscriber has it and acknowledged it; the AMQP copy is still unsettled and comes back.
+        assertEquals("open", inbox.next().text());
+        GetResponse first = get(consumer, queue);
+        assertFalse(first.getEnvelope().isRedeliver());
+        consumer.basicNack(first.getEnvelope().getDeliveryTag(), false, true);
+        GetResponse again = get(consumer, queue);
+        assertTrue(again.getEnvelope().isRedeliver());
+        consumer.basicAck(again.getEnvelope().getDeliveryTag(), false);
+        assertNull(consumer.basicGet(queue, true));
+
+        // Nothing was redelivered to MQTT: the next message there is the next one published.
+        publisher.basicPublish("amq.topic", "valves.v4", null, "closed".getBytes(StandardCharsets.UTF_8));
+        assertEquals("valves/v4", inbox.next().topic());
+        consumer.queueDelete(queue);
+    }
+
+    @Test
+    void aPersistentSessionIsAQueueAmqpToolingCanInspectButNotConsume() throws Exception {
+        broker.paho("visible-device", false, new MqttInbox()).subscribe("visible/#", 1);
+        Channel channel = broker.amqp();
+        assertEquals(0, channel.queueDeclarePassive("mqtt-subscription-visible-device").getMessageCount());
+        IOException consume = assertThrows(IOException.class, () -> channel.basicConsume(
+                "mqtt-subscription-visible-device", true, (tag, delivery) -> { }, tag -> { }));
+        assertTrue(consume.getCause().getMessage().contains("ACCESS_REFUSED"), consume.getCause().getMessage());
+    }
+
+    @Test
+    void aCleanSessionsQueueIsExclusiveToItsSession() throws Exception {
+        broker.paho("private-device", true, new MqttInbox()).subscribe("private/#", 1);
+        Channel channel = broker.amqp();
+        IOException passive = assertThrows(IOException.class,
+                () -> channel.queueDeclarePassive("mqtt-subscription-private-device"));
+        assertTrue(passive.getCause().getMessage().contains("RESOURCE_LOCKED"), passive.getCause().getMessage());
+    }
+
+    @Test
+    void deletingAnOfflineSessionsQueueFromAmqpEndsTheSession() throws Exception {
+        Mqtt3BlockingClient device = broker.hive("deleted-device");
+        device.connectWith().cleanSession(false).send();
+        device.subscribeWith().topicFilter("deleted/#").qos(MqttQos.AT_LEAST_ONCE).send();
+        device.disconnect();
+        broker.amqp().queueDelete("mqtt-subscription-deleted-device");
+
+        // The session learns of the deletion asynchronously; a reconnect racing it may still find it once.
+        await().atMost(5, TimeUnit.SECONDS).until(() -> {
+            boolean present = device.connectWith().cleanSession(false).send().isSessionPresent();
+            device.disconnect();
+            return !present;
+        });
+    }
+}

@@ -33,8 +33,13 @@ class CrossProtocolTest {
     @RegisterExtension
     static final CrossProtocolBroker broker = new CrossProtocolBroker(config -> config);
 
+    /** The next message of an AMQP queue, acknowledged as it is taken. */
     static GetResponse get(Channel channel, String queue) {
-        return await().atMost(5, TimeUnit.SECONDS).until(() -> channel.basicGet(queue, false), r -> r != null);
+        return getUnsettled(channel, queue, true);
+    }
+
+    static GetResponse getUnsettled(Channel channel, String queue, boolean autoAck) {
+        return await().atMost(5, TimeUnit.SECONDS).until(() -> channel.basicGet(queue, autoAck), r -> r != null);
     }
 
     static byte[] everyByteValue() {
@@ -69,7 +74,6 @@ class CrossProtocolTest {
             assertEquals("sensors.kitchen.temperature", got.getEnvelope().getRoutingKey());
             assertEquals(qos, ((Number) got.getProps().getHeaders().get("x-mqtt-publish-qos")).intValue());
             assertEquals(qos == 0 ? null : 2, got.getProps().getDeliveryMode(), "QoS 1 and 2 are persistent");
-            channel.basicAck(got.getEnvelope().getDeliveryTag(), false);
         }
     }
 
@@ -167,10 +171,10 @@ class CrossProtocolTest {
 
         // The MQTT subscriber has it and acknowledged it; the AMQP copy is still unsettled and comes back.
         assertEquals("open", inbox.next().text());
-        GetResponse first = get(consumer, queue);
+        GetResponse first = getUnsettled(consumer, queue, false);
         assertFalse(first.getEnvelope().isRedeliver());
         consumer.basicNack(first.getEnvelope().getDeliveryTag(), false, true);
-        GetResponse again = get(consumer, queue);
+        GetResponse again = getUnsettled(consumer, queue, false);
         assertTrue(again.getEnvelope().isRedeliver());
         consumer.basicAck(again.getEnvelope().getDeliveryTag(), false);
         assertNull(consumer.basicGet(queue, true));

@@ -66,6 +66,11 @@ class CrossProtocolTest {
         MqttMessage reading = new MqttMessage(everyByteValue());
         reading.setQos(qos);
         device.publish("sensors/kitchen/temperature", reading);
+        if (qos > 0) {
+            // PUBACK/PUBCOMP came after the message was handed to both queues: a get queued behind it finds it.
+            assertArrayEquals(everyByteValue(), channel.basicGet(readings, false).getBody());
+            channel.basicRecover(true);
+        }
 
         for (String queue : new String[]{readings, everything}) {
             GetResponse got = get(channel, queue);
@@ -141,9 +146,9 @@ class CrossProtocolTest {
                     ("alert " + i).getBytes(StandardCharsets.UTF_8));
         }
         service.waitForConfirmsOrDie(5_000);
-        // The session is a queue like any other: AMQP tooling sees it and what it holds.
-        assertEquals(3, service.queueDeclarePassive("mqtt-subscription-pump-7").getMessageCount(),
-                "confirmed only once in the offline session's queue");
+        // The session is a queue like any other: AMQP tooling sees it and what it holds (counts lag a little).
+        await().atMost(5, TimeUnit.SECONDS).until(
+                () -> service.queueDeclarePassive("mqtt-subscription-pump-7").getMessageCount() == 3);
 
         MqttInbox reconnected = new MqttInbox();
         broker.paho("pump-7", false, reconnected);

@@ -92,13 +92,14 @@ class CrossProtocolEdgeCasesTest {
     void amqpCannotForgeSysTopicsForMqttSubscribers() throws Exception {
         MqttInbox inbox = new MqttInbox();
         MqttClient watcher = broker.paho("sys-watcher", true, inbox);
-        watcher.subscribe(new String[]{"$SYS/broker/version", "#"}, new int[]{0, 0});
+        watcher.subscribe(new String[]{"$SYS/broker/version", "#", "$app/x"}, new int[]{0, 0, 0});
         assertTrue(inbox.next().text().startsWith("Junction "), "the retained $SYS value");
         Channel channel = broker.amqp();
         String amqpSide = channel.queueDeclare().getQueue();
         channel.queueBind(amqpSide, "amq.topic", "$SYS.#");
 
         channel.basicPublish("amq.topic", "$SYS.broker.version", null, bytes("forged"));
+        channel.basicPublish("amq.topic", "$app.x", null, bytes("other $ topics route"));
         channel.basicPublish("amq.topic", "marker", null, bytes("after the forgery"));
         // Same session queue, in order: once the marker is here, the forged message was dropped, not delayed.
         List<String> seen = new ArrayList<>();
@@ -108,6 +109,7 @@ class CrossProtocolEdgeCasesTest {
             seen.add(next.topic() + "=" + next.text());
         } while (!next.topic().equals("marker"));
         assertFalse(seen.contains("$SYS/broker/version=forged"), seen.toString());
+        assertTrue(seen.contains("$app/x=other $ topics route"), seen.toString());
         // AMQP queues bound to such keys are AMQP's own business: they get it.
         assertEquals("forged", new String(get(channel, amqpSide).getBody(), StandardCharsets.UTF_8));
     }
@@ -237,6 +239,9 @@ class CrossProtocolEdgeCasesTest {
         String bounded = consumer.queueDeclare("bounded-readings", false, false, true,
                 Map.of("x-max-length", 3)).getQueue();
         consumer.queueBind(bounded, "amq.topic", "gauges.#");
+        String refusing = consumer.queueDeclare("refusing-readings", false, false, true,
+                Map.of("x-max-length", 3, "x-overflow", "reject-publish")).getQueue();
+        consumer.queueBind(refusing, "amq.topic", "gauges.#");
         String unbounded = consumer.queueDeclare().getQueue();
         consumer.queueBind(unbounded, "amq.topic", "gauges.#");
         MqttClient device = broker.paho("gauge", true, new MqttInbox());
@@ -244,10 +249,14 @@ class CrossProtocolEdgeCasesTest {
         for (int i = 0; i < 10; i++) {
             device.publish("gauges/g1", mqttMessage(String.valueOf(i), 1, false));
         }
-        // Every QoS 1 publish was acknowledged: the full queue dropped its oldest, the other kept all.
+        // Every QoS 1 publish was acknowledged (MQTT 3.1.1 has no negative acknowledgement): the drop-head queue
+        // kept the newest three, the reject-publish queue the oldest three, the unlimited one all ten.
         await().atMost(5, TimeUnit.SECONDS).until(() -> consumer.messageCount(unbounded) == 10);
         assertEquals(3, consumer.messageCount(bounded));
+        assertEquals(3, consumer.messageCount(refusing));
         assertEquals("7", new String(get(consumer, bounded).getBody(), StandardCharsets.UTF_8));
+        assertEquals("0", new String(get(consumer, refusing).getBody(), StandardCharsets.UTF_8));
         consumer.queueDelete(bounded);
+        consumer.queueDelete(refusing);
     }
 }

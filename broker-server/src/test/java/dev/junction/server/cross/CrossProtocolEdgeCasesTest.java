@@ -89,6 +89,24 @@ class CrossProtocolEdgeCasesTest {
     }
 
     @Test
+    void routingKeysThatAreNoMqttTopicNameAreDroppedForMqttOnly() throws Exception {
+        MqttInbox inbox = new MqttInbox();
+        broker.paho("strict-topics", true, inbox).subscribe("inv/#", 1);
+        Channel channel = broker.amqp();
+        String amqpSide = channel.queueDeclare().getQueue();
+        channel.queueBind(amqpSide, "amq.topic", "inv.#");
+
+        channel.basicPublish("amq.topic", "inv.#", null, bytes("literal hash"));
+        channel.basicPublish("amq.topic", "inv.a+b", null, bytes("plus inside a level"));
+        channel.basicPublish("amq.topic", "inv.ok", null, bytes("marker"));
+        MqttInbox.Received received = inbox.next();
+        assertEquals("inv/ok", received.topic(), "the two before were dropped, in queue order");
+        assertNull(inbox.connectionLostCause());
+        assertEquals("inv.#", get(channel, amqpSide).getEnvelope().getRoutingKey());
+        assertEquals("inv.a+b", get(channel, amqpSide).getEnvelope().getRoutingKey());
+    }
+
+    @Test
     void amqpCannotForgeSysTopicsForMqttSubscribers() throws Exception {
         MqttInbox inbox = new MqttInbox();
         MqttClient watcher = broker.paho("sys-watcher", true, inbox);

@@ -1,6 +1,9 @@
 package dev.junction.server;
 
 import dev.junction.core.Broker;
+import dev.junction.core.store.Storage;
+import dev.junction.core.store.StorageEngines;
+import dev.junction.core.store.StorageSettings;
 import dev.junction.server.amqp.AmqpService;
 import dev.junction.server.amqp.AmqpSettings;
 import dev.junction.server.amqp.AmqpUsers;
@@ -51,21 +54,47 @@ public final class JunctionServer implements AutoCloseable {
     }
 
     /**
-     * Starts the whole broker from its configuration: the routing core, MQTT (with WebSocket) and AMQP on the
-     * ports the configuration names, and the management endpoint.
+     * Starts the whole broker from its configuration: takes the data directory lock, opens the storage under it,
+     * builds the routing core over the storage (restoring what it kept before any listener opens), then MQTT (with
+     * WebSocket) and AMQP on the ports the configuration names, and the management endpoint.
      */
     public static JunctionServer start(Config config) throws StartupException {
-        Broker core = new Broker();
-        MqttBroker mqtt = new MqttBroker(core, MqttSettings.from(config));
-        AmqpService amqp = new AmqpService(core, AmqpSettings.from(config), AmqpUsers.from(config));
+        DataDirLock lock = DataDirLock.acquire(config.get(ConfigKeys.DATA_DIR));
+        Storage storage = null;
+        Broker core = null;
+        MqttBroker mqtt;
+        AmqpService amqp;
+        try {
+            storage = openStorage(config);
+            core = new Broker(Runtime.getRuntime().availableProcessors(), storage);
+            mqtt = new MqttBroker(core, MqttSettings.from(config));
+            amqp = new AmqpService(core, AmqpSettings.from(config), AmqpUsers.from(config));
+        } catch (StartupException | RuntimeException e) {
+            if (core != null) {
+                closeLogged(core);
+            }
+            if (storage != null) {
+                closeLogged(storage);
+            }
+            closeLogged(lock);
+            throw e instanceof StartupException startup ? startup
+                    : StartupException.failure("cannot restore the broker's state: " + e.getMessage(), e);
+        }
         List<ProtocolListener> protocols = new ArrayList<>(mqtt.listeners());
         protocols.add(amqp.listener());
+        return start(config, lock, protocols, List.of(mqtt, core, storage));
+    }
+
+    /** The engine {@code storage.engine} names, under {@code data.dir}; the caller holds the directory's lock. */
+    private static Storage openStorage(Config config) throws StartupException {
+        String engine = config.get(ConfigKeys.STORAGE_ENGINE);
+        StorageSettings settings = new StorageSettings(config.get(ConfigKeys.DATA_DIR),
+                config.get(ConfigKeys.STORAGE_FSYNC), config.get(ConfigKeys.STORAGE_SEGMENT_SIZE));
         try {
-            return start(config, protocols, List.of(mqtt, core));
-        } catch (StartupException e) {
-            closeLogged(mqtt);
-            closeLogged(core);
-            throw e;
+            return StorageEngines.open(engine, settings);
+        } catch (IOException | RuntimeException e) {
+            throw StartupException.failure("cannot open " + engine + " storage in " + settings.directory() + ": "
+                    + e.getMessage(), e);
         }
     }
 
@@ -77,7 +106,11 @@ public final class JunctionServer implements AutoCloseable {
      */
     public static JunctionServer start(Config config, List<ProtocolListener> protocols,
                                        List<AutoCloseable> shutdownOrder) throws StartupException {
-        DataDirLock lock = DataDirLock.acquire(config.get(ConfigKeys.DATA_DIR));
+        return start(config, DataDirLock.acquire(config.get(ConfigKeys.DATA_DIR)), protocols, shutdownOrder);
+    }
+
+    private static JunctionServer start(Config config, DataDirLock lock, List<ProtocolListener> protocols,
+                                        List<AutoCloseable> shutdownOrder) throws StartupException {
         JunctionServer server = new JunctionServer(config, lock, Transport.create(), shutdownOrder);
         List<ProtocolListener> all = new ArrayList<>();
         // Management first, so a readiness probe during start-up sees 503 rather than a refused connection.

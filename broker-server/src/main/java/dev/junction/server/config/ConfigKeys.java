@@ -1,5 +1,8 @@
 package dev.junction.server.config;
 
+import dev.junction.core.store.StorageEngines;
+import dev.junction.core.store.log.FsyncPolicy;
+
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.List;
@@ -75,13 +78,45 @@ public final class ConfigKeys {
             ValueParsers.users(),
             "users who may connect, as name:password pairs separated by commas");
 
+    public static final ConfigKey<String> STORAGE_ENGINE = new ConfigKey<>("storage.engine", "log",
+            storageEngine(),
+            "persistence engine: log (an append-only log under data.dir) or memory (nothing survives a restart)");
+    public static final ConfigKey<FsyncPolicy> STORAGE_FSYNC = new ConfigKey<>("storage.fsync", "always",
+            fsyncPolicy(),
+            "when the log engine forces writes to disk before acknowledging them: always, interval:<ms> or never");
+    public static final ConfigKey<Integer> STORAGE_SEGMENT_SIZE = new ConfigKey<>("storage.segment_size", "67108864",
+            ValueParsers.integer(65536, Integer.MAX_VALUE),
+            "size in bytes of one log segment file; also the largest record, so the largest persistent message");
+
     /** In the order config/junction.conf and docs/configuration.md present them. */
     public static final List<ConfigKey<?>> ALL = List.of(MQTT_PORT, AMQP_PORT, HTTP_PORT, BIND, DATA_DIR,
             MQTT_MAX_PACKET_SIZE, MQTT_CONNECT_TIMEOUT, LOG_LEVEL, SHUTDOWN_TIMEOUT, MQTT_WS_PORT, MQTT_VHOST,
             MQTT_EXCHANGE, MQTT_MAX_INFLIGHT, MQTT_MAX_QUEUED_MESSAGES, MQTT_SESSION_EXPIRY, MQTT_SYS_INTERVAL, MQTT_ALLOW_ANONYMOUS,
-            AMQP_FRAME_MAX, AMQP_CHANNEL_MAX, AMQP_HEARTBEAT, AMQP_MAX_MESSAGE_SIZE, USERS);
+            AMQP_FRAME_MAX, AMQP_CHANNEL_MAX, AMQP_HEARTBEAT, AMQP_MAX_MESSAGE_SIZE, USERS, STORAGE_ENGINE, STORAGE_FSYNC,
+            STORAGE_SEGMENT_SIZE);
 
     private ConfigKeys() {
+    }
+
+    /** The names the core's engine registry knows, so a new engine needs no change here. */
+    private static ValueParser<String> storageEngine() {
+        return text -> {
+            if (!StorageEngines.names().contains(text)) {
+                throw new InvalidValueException("'" + text + "' is not a storage engine: expected one of "
+                        + String.join(", ", StorageEngines.names()));
+            }
+            return text;
+        };
+    }
+
+    private static ValueParser<FsyncPolicy> fsyncPolicy() {
+        return text -> {
+            try {
+                return FsyncPolicy.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidValueException(e.getMessage());
+            }
+        };
     }
 
     public static Optional<ConfigKey<?>> byName(String name) {

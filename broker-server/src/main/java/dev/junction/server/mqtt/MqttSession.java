@@ -93,9 +93,7 @@ final class MqttSession implements QueueConsumer {
 
     /** A new session: declares its queue and subscribes to it, then attaches the connection. */
     void start(MqttConnection newConnection) {
-        // A persistent session's queue is durable and not exclusive, as in RabbitMQ's MQTT plugin, so AMQP tooling
-        // can inspect it (its exclusive consumer keeps AMQP consumers off); a clean session's queue is its own.
-        QueueSettings queueSettings = new QueueSettings(!cleanSession, cleanSession ? this : null, false, Map.of(
+        QueueSettings queueSettings = new QueueSettings(!cleanSession, this, false, Map.of(
                 "x-max-length", broker.settings().maxQueuedMessages(),
                 "x-overflow", "drop-transient-first"));
         try {
@@ -265,15 +263,9 @@ final class MqttSession implements QueueConsumer {
     @Override
     public void queueDeleted(Queue deleted) {
         execute(() -> {
-            if (discarded) {
-                return;
-            }
-            // Deleted by someone else (an AMQP client may delete a persistent session's queue): the session ends.
-            log.warn("Client '{}': its session queue was deleted; the session ends", clientId);
-            MqttConnection current = connection;
-            end();
-            if (current != null) {
-                current.closeBecause("session queue deleted");
+            if (!discarded && connection != null) {
+                log.warn("Client '{}': its session queue was deleted; closing the connection", clientId);
+                connection.closeBecause("session queue deleted");
             }
         });
     }

@@ -64,7 +64,7 @@ public final class JunctionServer implements AutoCloseable {
     public static JunctionServer start(Config config) throws StartupException {
         Broker core = new Broker();
         MqttBroker mqtt = new MqttBroker(core, MqttSettings.from(config));
-        AmqpUsers users = AmqpUsers.defaults();
+        AmqpUsers users = AmqpUsers.from(config);
         AmqpService amqp = new AmqpService(core, AmqpSettings.from(config), users);
         List<ProtocolListener> protocols = new ArrayList<>(mqtt.listeners());
         protocols.add(amqp.listener());

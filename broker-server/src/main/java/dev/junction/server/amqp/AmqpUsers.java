@@ -1,5 +1,8 @@
 package dev.junction.server.amqp;
 
+import dev.junction.server.config.Config;
+import dev.junction.server.config.ConfigKeys;
+
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -17,6 +20,11 @@ public final class AmqpUsers {
     public AmqpUsers(Map<String, String> passwords, Set<String> loopbackOnly) {
         this.passwords = Map.copyOf(passwords);
         this.loopbackOnly = Set.copyOf(loopbackOnly);
+    }
+
+    /** The configured {@code users}; guest, if among them, may connect from loopback only. */
+    public static AmqpUsers from(Config config) {
+        return new AmqpUsers(config.get(ConfigKeys.USERS), Set.of("guest"));
     }
 
     /** guest/guest, from loopback only. */

@@ -3,6 +3,7 @@ package dev.junction.server.config;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Every configuration key the broker knows. A new key is added here, in config/junction.conf and in the docs. */
@@ -70,11 +71,15 @@ public final class ConfigKeys {
             "16777216", ValueParsers.integer(1, 536_870_912),
             "largest AMQP message body accepted by basic.publish, in bytes; a larger one closes the channel (406)");
 
+    public static final ConfigKey<Map<String, String>> USERS = new ConfigKey<>("users", "guest:guest",
+            ValueParsers.users(),
+            "users who may connect, as name:password pairs separated by commas");
+
     /** In the order config/junction.conf and docs/configuration.md present them. */
     public static final List<ConfigKey<?>> ALL = List.of(MQTT_PORT, AMQP_PORT, HTTP_PORT, BIND, DATA_DIR,
             MQTT_MAX_PACKET_SIZE, MQTT_CONNECT_TIMEOUT, LOG_LEVEL, SHUTDOWN_TIMEOUT, MQTT_WS_PORT, MQTT_VHOST,
             MQTT_EXCHANGE, MQTT_MAX_INFLIGHT, MQTT_MAX_QUEUED_MESSAGES, MQTT_SESSION_EXPIRY, MQTT_SYS_INTERVAL, MQTT_ALLOW_ANONYMOUS,
-            AMQP_FRAME_MAX, AMQP_CHANNEL_MAX, AMQP_HEARTBEAT, AMQP_MAX_MESSAGE_SIZE);
+            AMQP_FRAME_MAX, AMQP_CHANNEL_MAX, AMQP_HEARTBEAT, AMQP_MAX_MESSAGE_SIZE, USERS);
 
     private ConfigKeys() {
     }

@@ -37,7 +37,8 @@ import java.util.function.Supplier;
  * Every request on the management port. {@code GET /health/live} answers 200 while the process serves HTTP at all,
  * {@code GET /health/ready} 200 only while every configured listener is bound (503 during start-up and shutdown);
  * both without authentication, for load balancers. {@code /metrics} is the Prometheus scrape target, also without
- * authentication as scrapers expect; {@code /api/...} is the authenticated JSON API. Everything else is a JSON 404.
+ * authentication as scrapers expect; {@code /api/...} is the authenticated JSON API; {@code /} is the web dashboard.
+ * Everything else is a JSON 404.
  */
 final class ManagementHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger log = LoggerFactory.getLogger(ManagementHandler.class);
@@ -67,6 +68,8 @@ final class ManagementHandler extends SimpleChannelInboundHandler<FullHttpReques
             respond(ctx, metrics(ctx, request), keepAlive);
         } else if ((path.equals(API_PREFIX) || path.startsWith(API_PREFIX + "/")) && management != null) {
             api(ctx, request, uri, keepAlive);
+        } else if (DashboardFiles.at(path) != null && management != null) {
+            respond(ctx, onlyGet(request, () -> dashboardFile(DashboardFiles.at(path))), keepAlive);
         } else {
             respond(ctx, error(ApiError.notFound("Not Found")), keepAlive);
         }
@@ -93,6 +96,16 @@ final class ManagementHandler extends SimpleChannelInboundHandler<FullHttpReques
             }
             return response(HttpResponseStatus.OK, body, management.metrics().contentType());
         });
+    }
+
+    /** Static files, so no credentials: the page asks for them and sends them with each API request itself. */
+    private static FullHttpResponse dashboardFile(DashboardFiles.StaticFile file) {
+        FullHttpResponse response = response(HttpResponseStatus.OK, Unpooled.wrappedBuffer(file.bytes()),
+                file.contentType());
+        response.headers()
+                .set("Content-Security-Policy", "default-src 'self'")
+                .set("X-Content-Type-Options", "nosniff");
+        return response;
     }
 
     private void api(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri, boolean keepAlive) {

@@ -212,6 +212,15 @@ class ManagementApiTest {
         assertTrue(named(broker.get("/api/queues/%2F"), name).path("exclusive").asBoolean());
         HttpResponse<String> refused = broker.send("PUT", "/api/queues/%2F/mine", "{\"exclusive\":true}");
         assertEquals(400, refused.statusCode());
+
+        // The administrator may still purge and delete a queue that some connection owns.
+        channel.basicPublish("", name, null, "x".getBytes(StandardCharsets.UTF_8));
+        await().atMost(5, TimeUnit.SECONDS).until(() ->
+                broker.get("/api/queues/%2F/" + name).path("messages").asInt() == 1);
+        assertEquals(204, broker.send("DELETE", "/api/queues/%2F/" + name + "/contents", null).statusCode());
+        assertEquals(0, broker.get("/api/queues/%2F/" + name).path("messages").asInt());
+        assertEquals(204, broker.send("DELETE", "/api/queues/%2F/" + name, null).statusCode());
+        assertNull(named(broker.get("/api/queues/%2F"), name));
     }
 
     @Test

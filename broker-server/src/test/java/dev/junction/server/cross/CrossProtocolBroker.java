@@ -1,5 +1,7 @@
 package dev.junction.server.cross;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
 import com.rabbitmq.client.Channel;
@@ -18,12 +20,21 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.UnaryOperator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * The whole daemon for a test class, MQTT and AMQP on ephemeral loopback ports, with Paho, HiveMQ and RabbitMQ
@@ -98,6 +109,19 @@ final class CrossProtocolBroker implements BeforeAllCallback, AfterAllCallback, 
             }
         });
         return client;
+    }
+
+    /** A GET of the management API as guest, expecting 200. */
+    JsonNode management(String path) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + server.port(Protocol.HTTP) + path))
+                .timeout(Duration.ofSeconds(5))
+                .header("Authorization", "Basic " + Base64.getEncoder()
+                        .encodeToString("guest:guest".getBytes(StandardCharsets.UTF_8)))
+                .build();
+        HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), () -> "GET " + path + ": " + response.body());
+        return new ObjectMapper().readTree(response.body());
     }
 
     /** A channel of a new RabbitMQ client connection. */

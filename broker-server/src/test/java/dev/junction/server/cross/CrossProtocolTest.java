@@ -1,5 +1,6 @@
 package dev.junction.server.cross;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
@@ -18,6 +19,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -25,6 +28,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -147,6 +151,9 @@ class CrossProtocolTest {
                     ("alert " + i).getBytes(StandardCharsets.UTF_8));
         }
         service.waitForConfirmsOrDie(5_000);
+        // The offline session is a queue the management API lists, holding what waits for the device.
+        await().atMost(5, TimeUnit.SECONDS).until(() -> broker.management(
+                "/api/queues/%2F/mqtt-subscription-pump-7").path("messages_ready").asInt() == 3);
 
         MqttInbox reconnected = new MqttInbox();
         broker.paho("pump-7", false, reconnected);
@@ -198,5 +205,18 @@ class CrossProtocolTest {
         assertEquals("RESOURCE_LOCKED - cannot obtain exclusive access to locked queue 'mqtt-subscription-"
                 + clientId + "' in vhost '/'", ((AMQP.Channel.Close) ((ShutdownSignalException) passive.getCause())
                 .getReason()).getReplyText());
+        JsonNode listed = null;
+        for (JsonNode queue : broker.management("/api/queues/%2F")) {
+            if (queue.path("name").asText().equals("mqtt-subscription-" + clientId)) {
+                listed = queue;
+            }
+        }
+        assertNotNull(listed, "listed like any other queue");
+        assertEquals(!cleanSession, listed.path("durable").asBoolean());
+        assertTrue(listed.path("exclusive").asBoolean());
+        List<String> keys = new ArrayList<>();
+        broker.management("/api/queues/%2F/mqtt-subscription-" + clientId + "/bindings")
+                .forEach(b -> keys.add(b.path("source").asText() + " " + b.path("routing_key").asText()));
+        assertTrue(keys.contains("amq.topic visible.#"), keys.toString());
     }
 }

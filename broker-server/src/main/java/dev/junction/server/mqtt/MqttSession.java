@@ -263,9 +263,16 @@ final class MqttSession implements QueueConsumer {
     @Override
     public void queueDeleted(Queue deleted) {
         execute(() -> {
-            if (!discarded && connection != null) {
-                log.warn("Client '{}': its session queue was deleted; closing the connection", clientId);
-                connection.closeBecause("session queue deleted");
+            if (discarded) {
+                return;
+            }
+            // Deleted by someone else (the management API may): the session ends, online or offline, so that the
+            // client's next CONNECT starts afresh rather than resuming a session without a queue.
+            log.warn("Client '{}': its session queue was deleted; the session ends", clientId);
+            MqttConnection current = connection;
+            end();
+            if (current != null) {
+                current.closeBecause("session queue deleted");
             }
         });
     }

@@ -113,15 +113,21 @@ final class CrossProtocolBroker implements BeforeAllCallback, AfterAllCallback, 
 
     /** A GET of the management API as guest, expecting 200. */
     JsonNode management(String path) throws Exception {
+        return new ObjectMapper().readTree(management("GET", path, 200));
+    }
+
+    /** A management API request as guest, expecting {@code status}; returns the body. */
+    String management(String method, String path, int status) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + server.port(Protocol.HTTP) + path))
                 .timeout(Duration.ofSeconds(5))
                 .header("Authorization", "Basic " + Base64.getEncoder()
                         .encodeToString("guest:guest".getBytes(StandardCharsets.UTF_8)))
+                .method(method, HttpRequest.BodyPublishers.noBody())
                 .build();
         HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, response.statusCode(), () -> "GET " + path + ": " + response.body());
-        return new ObjectMapper().readTree(response.body());
+        assertEquals(status, response.statusCode(), () -> method + " " + path + ": " + response.body());
+        return response.body();
     }
 
     /** A channel of a new RabbitMQ client connection. */

@@ -219,4 +219,26 @@ class CrossProtocolTest {
                 .forEach(b -> keys.add(b.path("source").asText() + " " + b.path("routing_key").asText()));
         assertTrue(keys.contains("amq.topic visible.#"), keys.toString());
     }
+
+    @Test
+    void deletingAnOfflineSessionsQueueThroughTheManagementApiEndsTheSession() throws Exception {
+        Mqtt3BlockingClient device = broker.hive("deleted-device");
+        device.connectWith().cleanSession(false).send();
+        device.subscribeWith().topicFilter("deleted/#").qos(MqttQos.AT_LEAST_ONCE).send();
+        device.disconnect();
+        broker.management("DELETE", "/api/queues/%2F/mqtt-subscription-deleted-device", 204);
+
+        // The session learns of the deletion asynchronously; a reconnect racing it may still find it once.
+        await().atMost(5, TimeUnit.SECONDS).until(() -> {
+            boolean present = device.connectWith().cleanSession(false).send().isSessionPresent();
+            device.disconnect();
+            return !present;
+        });
+        try (Mqtt3BlockingClient.Mqtt3Publishes publishes = device.publishes(MqttGlobalPublishFilter.ALL)) {
+            device.connectWith().cleanSession(false).send();
+            device.subscribeWith().topicFilter("deleted/#").qos(MqttQos.AT_LEAST_ONCE).send();
+            broker.amqp().basicPublish("amq.topic", "deleted.again", null, "fresh".getBytes(StandardCharsets.UTF_8));
+            assertEquals("deleted/again", publishes.receive(5, TimeUnit.SECONDS).orElseThrow().getTopic().toString());
+        }
+    }
 }

@@ -10,7 +10,11 @@ import dev.junction.server.amqp.AmqpUsers;
 import dev.junction.server.config.Config;
 import dev.junction.server.config.ConfigKeys;
 import dev.junction.server.config.ListenPort;
+import dev.junction.server.http.BrokerMetrics;
+import dev.junction.server.http.ConnectionDirectory;
 import dev.junction.server.http.HttpManagement;
+import dev.junction.server.http.Management;
+import dev.junction.server.http.ManagementApi;
 import dev.junction.server.mqtt.MqttBroker;
 import dev.junction.server.mqtt.MqttSettings;
 import dev.junction.server.net.Listener;
@@ -25,11 +29,14 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 
 /**
  * A running broker: the data directory lock, one listener per enabled protocol plus HTTP management, and the ordered
@@ -43,8 +50,8 @@ public final class JunctionServer implements AutoCloseable {
     private final DataDirLock lock;
     private final Transport transport;
     private final List<AutoCloseable> shutdownOrder;
-    private final List<Listener> listeners = new ArrayList<>();
-    private final Map<Protocol, InetSocketAddress> addresses = new EnumMap<>(Protocol.class);
+    /** Written only while starting; read by the management endpoint, which starts serving before they all exist. */
+    private final Map<Protocol, Listener> listeners = new ConcurrentHashMap<>();
     private final AtomicBoolean ready = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -65,13 +72,14 @@ public final class JunctionServer implements AutoCloseable {
         Storage storage = null;
         Broker core = null;
         MqttBroker mqtt = null;
+        AmqpUsers users = AmqpUsers.from(config);
         AmqpService amqp;
         List<AutoCloseable> shutdownOrder = new ArrayList<>();
         try {
             storage = openStorage(config);
             core = new Broker(Runtime.getRuntime().availableProcessors(), storage);
             mqtt = new MqttBroker(core, MqttSettings.from(config));
-            amqp = new AmqpService(core, AmqpSettings.from(config), AmqpUsers.from(config));
+            amqp = new AmqpService(core, AmqpSettings.from(config), users);
             long diskFreeLimit = config.get(ConfigKeys.STORAGE_DISK_FREE_LIMIT);
             if (diskFreeLimit > 0) {
                 shutdownOrder.add(startDiskAlarm(config, diskFreeLimit, mqtt, amqp));
@@ -93,7 +101,13 @@ public final class JunctionServer implements AutoCloseable {
         List<ProtocolListener> protocols = new ArrayList<>(mqtt.listeners());
         protocols.add(amqp.listener());
         shutdownOrder.addAll(List.of(mqtt, core, storage));
-        return start(config, lock, protocols, shutdownOrder);
+        Broker routing = core;
+        MqttBroker mqttBroker = mqtt;
+        return start(config, lock, protocols, shutdownOrder, server -> {
+            ConnectionDirectory connections = new ConnectionDirectory(server::listeners);
+            return new Management(new ManagementApi(routing, mqttBroker, users, connections),
+                    new BrokerMetrics(routing, mqttBroker, connections));
+        });
     }
 
     /** Before any listener opens, so that a disk already too full holds the first publisher back. */
@@ -140,15 +154,18 @@ public final class JunctionServer implements AutoCloseable {
      */
     public static JunctionServer start(Config config, List<ProtocolListener> protocols,
                                        List<AutoCloseable> shutdownOrder) throws StartupException {
-        return start(config, DataDirLock.acquire(config.get(ConfigKeys.DATA_DIR)), protocols, shutdownOrder);
+        return start(config, DataDirLock.acquire(config.get(ConfigKeys.DATA_DIR)), protocols, shutdownOrder,
+                server -> null);
     }
 
+    /** @param management what the HTTP listener serves besides health checks; null: health checks only */
     private static JunctionServer start(Config config, DataDirLock lock, List<ProtocolListener> protocols,
-                                        List<AutoCloseable> shutdownOrder) throws StartupException {
+                                        List<AutoCloseable> shutdownOrder,
+                                        Function<JunctionServer, Management> management) throws StartupException {
         JunctionServer server = new JunctionServer(config, lock, Transport.create(), shutdownOrder);
         List<ProtocolListener> all = new ArrayList<>();
         // Management first, so a readiness probe during start-up sees 503 rather than a refused connection.
-        all.add(HttpManagement.listener(server.ready::get));
+        all.add(HttpManagement.listener(server.ready::get, management.apply(server)));
         all.addAll(protocols);
         try {
             for (ProtocolListener protocol : all) {
@@ -177,8 +194,7 @@ public final class JunctionServer implements AutoCloseable {
             throw StartupException.failure("cannot listen for " + protocol.displayName() + " on "
                     + hostAndPort(requested) + ": " + bindProblem(e), e);
         }
-        listeners.add(listener);
-        addresses.put(protocol, listener.address());
+        listeners.put(protocol, listener);
         log.info("Listening for {} on {} ({})", protocol.displayName(), hostAndPort(listener.address()),
                 transport.name());
     }
@@ -197,11 +213,17 @@ public final class JunctionServer implements AutoCloseable {
 
     /** The address a protocol listens on; throws if that listener is disabled. */
     public InetSocketAddress address(Protocol protocol) {
-        InetSocketAddress address = addresses.get(protocol);
-        if (address == null) {
+        Listener listener = listeners.get(protocol);
+        if (listener == null) {
             throw new IllegalStateException(protocol.displayName() + " listener is not running");
         }
-        return address;
+        return listener.address();
+    }
+
+    private Map<Protocol, Listener> listeners() {
+        Map<Protocol, Listener> inOrder = new EnumMap<>(Protocol.class);
+        inOrder.putAll(listeners);
+        return Collections.unmodifiableMap(inOrder);
     }
 
     public int port(Protocol protocol) {
@@ -230,10 +252,10 @@ public final class JunctionServer implements AutoCloseable {
         long started = System.nanoTime();
         long deadline = started + TimeUnit.SECONDS.toNanos(config.get(ConfigKeys.SHUTDOWN_TIMEOUT));
         ready.set(false);
-        listeners.forEach(Listener::stopAccepting);
-        int connections = listeners.stream().mapToInt(Listener::closeConnectionsGracefully).sum();
+        listeners.values().forEach(Listener::stopAccepting);
+        int connections = listeners.values().stream().mapToInt(Listener::closeConnectionsGracefully).sum();
         int forced = 0;
-        for (Listener listener : listeners) {
+        for (Listener listener : listeners.values()) {
             if (!listener.awaitConnectionsClosed(deadline)) {
                 forced += listener.forceCloseConnections();
             }

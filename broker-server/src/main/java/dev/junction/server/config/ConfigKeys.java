@@ -19,7 +19,7 @@ public final class ConfigKeys {
     public static final ConfigKey<ListenPort> AMQP_PORT = new ConfigKey<>("amqp.port", "5672", ListenPort.parser(),
             "TCP port of the AMQP 0-9-1 listener; 0 disables it");
     public static final ConfigKey<ListenPort> HTTP_PORT = new ConfigKey<>("http.port", "15672", ListenPort.parser(),
-            "TCP port of the HTTP management listener (health checks); 0 disables it");
+            "TCP port of the HTTP management listener (health checks, JSON API, metrics); 0 disables it");
     public static final ConfigKey<InetAddress> BIND = new ConfigKey<>("bind", "0.0.0.0", ValueParsers.ipAddress(),
             "IP address literal every listener binds to; 0.0.0.0 means all interfaces");
     public static final ConfigKey<Path> DATA_DIR = new ConfigKey<>("data.dir", "./data", ValueParsers.path(),

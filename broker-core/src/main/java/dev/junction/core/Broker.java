@@ -18,7 +18,9 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The routing core: virtual hosts and the shard threads that own their queues. Protocol handlers hold one Broker
@@ -26,6 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Broker implements AutoCloseable {
     public static final String DEFAULT_VHOST = "/";
+    private static final long SHUTDOWN_WAIT_SECONDS = 5;
 
     private final ShardGroup shards;
     private final Storage storage;
@@ -114,6 +117,10 @@ public final class Broker implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        // Queues that outlive the process (durable ones, persistent MQTT sessions') still hold messages in memory.
+        CompletableFuture.allOf(vhosts.values().stream().flatMap(vhost -> vhost.queues().stream())
+                .map(Queue::releaseForShutdown).toArray(CompletableFuture[]::new))
+                .orTimeout(SHUTDOWN_WAIT_SECONDS, TimeUnit.SECONDS).exceptionally(timedOut -> null).join();
         shards.close();
     }
 }

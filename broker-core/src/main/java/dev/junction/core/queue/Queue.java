@@ -404,6 +404,26 @@ public final class Queue implements Destination {
     }
 
     /**
+     * The broker is shutting down: lets go of every message held in memory without settling it, so that the store
+     * keeps what is durable for the next run. Consumers are not told; nothing is delivered afterwards.
+     */
+    public CompletableFuture<Void> releaseForShutdown() {
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        shard.execute(() -> {
+            if (!deleted) {
+                deleted = true;
+                ready.releaseAll(Message::release);
+                delivered.values().forEach(entry -> entry.message().release());
+                delivered.clear();
+                subscriptions.clear();
+                consumerCount = 0;
+            }
+            result.complete(null);
+        });
+        return result;
+    }
+
+    /**
      * Deletes the queue: consumers are told, waiting and unsettled messages released. Completes with the number
      * of messages that were waiting.
      */

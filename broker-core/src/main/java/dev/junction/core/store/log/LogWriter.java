@@ -290,8 +290,8 @@ final class LogWriter implements Runnable {
         // Before the listeners run, so that whoever they wake sees counters that include their write.
         publishMetrics();
         for (LogRequest request : batch) {
-            complete(request, null);
             request.discard();
+            complete(request, null);
         }
         // Deleting segments takes a directory fsync; acknowledgements need not wait for it.
         for (LogRequest request : batch) {
@@ -304,8 +304,8 @@ final class LogWriter implements Runnable {
 
     private void failBatch(IOException cause) {
         for (LogRequest request : batch) {
-            complete(request, cause);
             request.discard();
+            complete(request, cause);
         }
         batch.clear();
     }
@@ -493,9 +493,10 @@ final class LogWriter implements Runnable {
         }
     }
 
+    /** The body goes before the listener hears, so that whoever it wakes finds the log done with it. */
     private void reject(LogRequest request, Throwable cause) {
-        complete(request, cause);
         request.discard();
+        complete(request, cause);
     }
 
     private static void complete(LogRequest request, Throwable failure) {

@@ -14,7 +14,8 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A storage engine whose message writes complete when the test says so (definitions complete at once), the way a slow disk (or a failing one)
+ * A storage engine whose message writes and protocol state records complete when the test says so (topology
+ * definitions complete at once), the way a slow disk (or a failing one)
  * would complete them: lets a test see what a protocol does while a write is outstanding. Keeps nothing.
  */
 public final class GatedStorage implements Storage, DefinitionStore, MessageStore {
@@ -54,14 +55,18 @@ public final class GatedStorage implements Storage, DefinitionStore, MessageStor
 
     @Override
     public StoredMessage write(Message message, long[] queueIds, StoreListener listener) {
+        completeOrHold(listener);
+        return null;
+    }
+
+    private void completeOrHold(StoreListener listener) {
         synchronized (this) {
             if (holding) {
                 waiting.add(listener);
-                return null;
+                return;
             }
         }
         listener.stored(null);
-        return null;
     }
 
     @Override
@@ -70,13 +75,21 @@ public final class GatedStorage implements Storage, DefinitionStore, MessageStor
 
     @Override
     public long put(Definition definition, StoreListener listener) {
-        listener.stored(null);
+        completeOrHoldState(definition, listener);
         return ids.incrementAndGet();
     }
 
     @Override
     public void remove(Definition definition, StoreListener listener) {
-        listener.stored(null);
+        completeOrHoldState(definition, listener);
+    }
+
+    private void completeOrHoldState(Definition definition, StoreListener listener) {
+        if (definition instanceof Definition.StateRecord) {
+            completeOrHold(listener);
+        } else {
+            listener.stored(null);
+        }
     }
 
     @Override

@@ -256,7 +256,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
             subscribe(subscribe);
         } else if (msg instanceof Unsubscribe unsubscribe) {
             unsubscribe.topicFilters().forEach(session::unsubscribe);
-            ctx.write(new UnsubAck(unsubscribe.packetId()));
+            session.recordSubscriptions(acknowledgements.afterStore(new UnsubAck(unsubscribe.packetId())));
         } else if (msg instanceof PingReq) {
             ctx.write(PingResp.INSTANCE);
         } else if (msg instanceof Disconnect) {
@@ -348,7 +348,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
         for (Subscribe.Subscription subscription : subscribe.subscriptions()) {
             codes.add(session.subscribe(subscription.topicFilter(), subscription.requestedQos()));
         }
-        ctx.write(new SubAck(subscribe.packetId(), codes));
+        session.recordSubscriptions(acknowledgements.afterStore(new SubAck(subscribe.packetId(), codes)));
         for (int i = 0; i < codes.size(); i++) {
             if (codes.get(i) != SubAckReturnCode.FAILURE) {
                 Subscribe.Subscription subscription = subscribe.subscriptions().get(i);

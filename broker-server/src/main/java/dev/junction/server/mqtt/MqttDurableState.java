@@ -49,7 +49,7 @@ final class MqttDurableState {
     // ---- sessions ----
 
     /** Records (or replaces) a persistent session with its current subscriptions. */
-    void saveSession(String clientId, SessionSubscriptions subscriptions) {
+    void saveSession(String clientId, SessionSubscriptions subscriptions, StoreListener stored) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeInt(subscriptions.size());
@@ -60,7 +60,7 @@ final class MqttDurableState {
         } catch (IOException impossible) {
             throw new UncheckedIOException(impossible);
         }
-        store.put(new StateRecord(SESSIONS, clientId, bytes.toByteArray()));
+        store.put(new StateRecord(SESSIONS, clientId, bytes.toByteArray()), stored);
     }
 
     /** The session ended for good: its record and its QoS 2 identifiers go. */

@@ -123,7 +123,7 @@ final class MqttSession implements QueueConsumer {
             return;
         }
         if (!cleanSession) {
-            broker.durable().saveSession(clientId, subscriptions);
+            broker.durable().saveSession(clientId, subscriptions, StoreListener.NONE);
         }
         broker.stats().subscriptions.addAndGet(subscriptions.size());
         queue.subscribe(this, new ConsumerOptions(broker.settings().maxInflight(), false, true))
@@ -503,13 +503,25 @@ final class MqttSession implements QueueConsumer {
         if (added) {
             broker.stats().subscriptions.incrementAndGet();
         }
-        if (!cleanSession) {
-            broker.durable().saveSession(clientId, subscriptions);
-        }
         return SubAckReturnCode.granted(requested);
     }
 
-    /** After the SUBACK: the retained messages matching a new subscription, with RETAIN set [MQTT-3.3.1-6]. */
+    /**
+     * After SUBSCRIBE or UNSUBSCRIBE: a persistent session records its subscriptions, and {@code stored} learns
+     * when the record (and so the binding changes written before it) is durable; SUBACK and UNSUBACK wait for it.
+     */
+    void recordSubscriptions(StoreListener stored) {
+        if (cleanSession) {
+            stored.stored(null);
+        } else {
+            broker.durable().saveSession(clientId, subscriptions, stored);
+        }
+    }
+
+    /**
+     * The retained messages matching a new subscription, with RETAIN set [MQTT-3.3.1-6]; they may precede a SUBACK
+     * that waits for the store, as MQTT 3.1.1 section 3.8.4 permits.
+     */
     void sendRetained(String filter, MqttQos granted) {
         broker.retained().forEachMatching(filter, message -> {
             String topicName = TopicMapping.topicName(message.routingKey());
@@ -529,9 +541,6 @@ final class MqttSession implements QueueConsumer {
             return;
         }
         broker.stats().subscriptions.decrementAndGet();
-        if (!cleanSession) {
-            broker.durable().saveSession(clientId, subscriptions);
-        }
         String bindingKey = TopicMapping.bindingKey(filter);
         if (filter.startsWith(SYS_PREFIX) || bindingStillNeeded(bindingKey)) {
             return;

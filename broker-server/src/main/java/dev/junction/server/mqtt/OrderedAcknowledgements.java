@@ -7,9 +7,10 @@ import io.netty.channel.EventLoop;
 import java.util.ArrayDeque;
 
 /**
- * The PUBACKs and PUBRECs of one connection, sent in the order their PUBLISHes arrived [MQTT-4.6.0-2, MQTT-4.6.0-3]
- * and each only once the store has the message for every durable queue it reached: a message acknowledged to its
- * publisher survives a crash. Event loop only, except the store's callbacks, which are handed to the loop.
+ * The acknowledgements of one connection that promise something durable (PUBACK, PUBREC, PUBCOMP, SUBACK,
+ * UNSUBACK), sent in the order their packets arrived [MQTT-4.6.0-2, MQTT-4.6.0-3] and each only once the store has
+ * what it acknowledges: what a client was told the broker has survives a crash. Event loop only, except the
+ * store's callbacks, which are handed to the loop.
  */
 final class OrderedAcknowledgements {
     interface Sink {

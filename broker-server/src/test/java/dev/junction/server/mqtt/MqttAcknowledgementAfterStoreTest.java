@@ -4,10 +4,13 @@ import dev.junction.core.Broker;
 import dev.junction.core.queue.Queue;
 import dev.junction.core.queue.QueueSettings;
 import dev.junction.core.vhost.VirtualHost;
+import dev.junction.mqtt.codec.MqttQos;
 import dev.junction.mqtt.codec.PingReq;
 import dev.junction.mqtt.codec.PingResp;
 import dev.junction.mqtt.codec.PubAck;
 import dev.junction.mqtt.codec.PubRec;
+import dev.junction.mqtt.codec.SubAck;
+import dev.junction.mqtt.codec.Subscribe;
 import dev.junction.server.GatedStorage;
 import dev.junction.server.JunctionServer;
 import dev.junction.server.config.Config;
@@ -84,12 +87,27 @@ class MqttAcknowledgementAfterStoreTest {
     }
 
     @Test
+    void aPersistentSessionsSubackWaitsForItsSubscriptionsToBeStored() throws Exception {
+        try (RawMqttClient client = new RawMqttClient(server.port(Protocol.MQTT))) {
+            client.connect("subscriber", false);
+            storage.hold();
+            client.send(new Subscribe(3, List.of(new Subscribe.Subscription("a/#", MqttQos.AT_LEAST_ONCE))),
+                    PingReq.INSTANCE);
+            client.read(PingResp.class);
+            assertEquals(1, storage.waitingWrites());
+            storage.complete();
+            assertEquals(3, client.read(SubAck.class).packetId());
+        }
+    }
+
+    @Test
     void aStoreFailureClosesTheConnectionUnacknowledgedAndTheResendIsRoutedAgain() throws Exception {
         try (RawMqttClient client = new RawMqttClient(server.port(Protocol.MQTT))) {
             client.connect("failing", false);
             storage.hold();
             client.send(publish("stored/qos2", 2, 7, false, "lost?"));
-            await().atMost(Duration.ofSeconds(5)).until(() -> storage.waitingWrites() == 1);
+            // The message and, for a persistent session, the record of its packet identifier.
+            await().atMost(Duration.ofSeconds(5)).until(() -> storage.waitingWrites() == 2);
             await().atMost(Duration.ofSeconds(5)).until(() -> durableQueue.readyCount() == 1);
             storage.fail(new IOException("No space left on device"));
             client.assertClosedByServer();

@@ -14,6 +14,7 @@ import dev.junction.server.net.Listener;
 import dev.junction.server.net.Protocol;
 import dev.junction.server.net.ProtocolListener;
 import dev.junction.server.net.Transport;
+import dev.junction.server.tls.TlsListeners;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,7 +53,8 @@ public final class JunctionServer implements AutoCloseable {
 
     /**
      * Starts the whole broker from its configuration: the routing core, MQTT (with WebSocket) and AMQP on the
-     * ports the configuration names, and the management endpoint.
+     * ports the configuration names, their TLS variants when a certificate is configured, and the management
+     * endpoint.
      */
     public static JunctionServer start(Config config) throws StartupException {
         Broker core = new Broker();
@@ -61,7 +63,14 @@ public final class JunctionServer implements AutoCloseable {
         List<ProtocolListener> protocols = new ArrayList<>(mqtt.listeners());
         protocols.add(amqp.listener());
         try {
-            return start(config, protocols, List.of(mqtt, core));
+            TlsListeners tls = TlsListeners.start(config, protocols);
+            protocols.addAll(tls.listeners());
+            try {
+                return start(config, protocols, List.of(tls, mqtt, core));
+            } catch (StartupException e) {
+                closeLogged(tls);
+                throw e;
+            }
         } catch (StartupException e) {
             closeLogged(mqtt);
             closeLogged(core);

@@ -9,10 +9,11 @@ import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * Checks a CONNECT's user name and password against the configured users. A client without a user name is
- * anonymous: accepted from a loopback address, elsewhere only when the configuration allows anonymous clients.
+ * Checks a CONNECT's user name and password against the configured users. A client without a user name logs in
+ * as the CN of its verified TLS client certificate, if it has one; otherwise it is anonymous: accepted from a loopback address, elsewhere only when the configuration allows anonymous clients.
  */
 final class MqttAuthenticator {
     private final Map<String, String> users;
@@ -23,7 +24,15 @@ final class MqttAuthenticator {
         this.allowAnonymous = allowAnonymous;
     }
 
-    ConnectReturnCode check(Connect connect, SocketAddress remote) {
+    /**
+     * @param certificateUser the CN of the client's verified TLS certificate, if any: without a user name in the
+     *                        CONNECT, it logs in as that configured user
+     */
+    ConnectReturnCode check(Connect connect, SocketAddress remote, Optional<String> certificateUser) {
+        if (connect.username() == null && certificateUser.isPresent()) {
+            return users.containsKey(certificateUser.get())
+                    ? ConnectReturnCode.ACCEPTED : ConnectReturnCode.NOT_AUTHORIZED;
+        }
         if (connect.username() == null) {
             return allowAnonymous || isLoopback(remote)
                     ? ConnectReturnCode.ACCEPTED : ConnectReturnCode.NOT_AUTHORIZED;

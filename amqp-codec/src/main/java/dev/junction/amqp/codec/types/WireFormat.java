@@ -102,9 +102,17 @@ public final class WireFormat {
         value.writeTo(out);
     }
 
-    /** A POSIX time in seconds; sub-second precision is not representable and is dropped on write. */
+    /**
+     * A POSIX time in seconds; sub-second precision is not representable and is dropped on write. The wire's 64 bits
+     * reach further than {@link Instant} (about ±10^16 seconds), so a value beyond it is a syntax error.
+     */
     public static Instant readTimestamp(ByteBuf in) {
-        return Instant.ofEpochSecond(in.readLong());
+        long seconds = in.readLong();
+        if (seconds < Instant.MIN.getEpochSecond() || seconds > Instant.MAX.getEpochSecond()) {
+            throw new AmqpCodecException(AmqpConstants.SYNTAX_ERROR, "timestamp " + seconds
+                    + " is beyond the representable range of seconds since 1970");
+        }
+        return Instant.ofEpochSecond(seconds);
     }
 
     public static void writeTimestamp(ByteBuf out, Instant value) {

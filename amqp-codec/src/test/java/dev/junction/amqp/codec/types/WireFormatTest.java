@@ -55,6 +55,20 @@ class WireFormatTest {
         }
     }
 
+    /** Found by AmqpFrameDecoderFuzzTest (corpus entry crash-timestamp-beyond-instant-range). */
+    @Test
+    void aTimestampBeyondInstantsRangeIsASyntaxError() {
+        ByteBuf in = Unpooled.buffer().writeLong(0x8000_0800_6553_F100L);
+        AmqpCodecException e = assertThrows(AmqpCodecException.class, () -> WireFormat.readTimestamp(in));
+        assertEquals(AmqpConstants.SYNTAX_ERROR, e.replyCode());
+        assertEquals("timestamp -9223363239061753600 is beyond the representable range of seconds since 1970",
+                e.getMessage());
+        ByteBuf latest = Unpooled.buffer().writeLong(Instant.MAX.getEpochSecond());
+        assertEquals(Instant.MAX.getEpochSecond(), WireFormat.readTimestamp(latest).getEpochSecond());
+        in.release();
+        latest.release();
+    }
+
     @Test
     void everyFieldValueTypeDecodesAndEncodesBackByteExactly() throws IOException {
         Bytes nested = new Bytes();

@@ -16,14 +16,20 @@ import javax.net.ssl.SSLException;
 final class HandshakeFailureLogger extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(HandshakeFailureLogger.class);
 
+    /** A plain-text client's bytes come back hex-dumped in the message; the log gets their start only. */
+    private static final int MAX_REASON_LENGTH = 160;
+
+    private boolean failed;
+
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
         if (event instanceof SslHandshakeCompletionEvent completion) {
             if (completion.isSuccess()) {
                 ctx.pipeline().remove(this);
             } else {
+                failed = true;
                 log.info("TLS handshake with {} failed: {}", ctx.channel().remoteAddress(),
-                        completion.cause().getMessage());
+                        abbreviated(String.valueOf(completion.cause().getMessage())));
                 ctx.close();
             }
         }
@@ -32,11 +38,16 @@ final class HandshakeFailureLogger extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        // A failed handshake also arrives as this exception; the completion event has reported it.
-        if (cause instanceof SSLException || cause.getCause() instanceof SSLException) {
+        // A failed handshake also arrives as an exception (a plain-text client's as NotSslRecordException, which is
+        // no SSLException), usually after the completion event has reported it.
+        if (failed || cause instanceof SSLException || cause.getCause() instanceof SSLException) {
             ctx.close();
         } else {
             ctx.fireExceptionCaught(cause);
         }
+    }
+
+    private static String abbreviated(String reason) {
+        return reason.length() <= MAX_REASON_LENGTH ? reason : reason.substring(0, MAX_REASON_LENGTH) + "...";
     }
 }

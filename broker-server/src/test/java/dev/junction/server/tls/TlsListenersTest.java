@@ -25,8 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
+import java.io.InputStream;
 import java.math.BigInteger;
 import java.net.InetAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -177,6 +179,20 @@ class TlsListenersTest {
         ConnectionFactory noCertificate = amqpFactory(TestPki.trustingOnly(ca));
         noCertificate.setSaslConfig(DefaultSaslConfig.EXTERNAL);
         assertThrows(Exception.class, () -> noCertificate.newConnection().close());
+    }
+
+    @Test
+    void aPlainTextClientOnATlsPortIsDisconnected() throws Exception {
+        broker = JunctionServer.start(tlsOnly(serverCertificate, "NONE"));
+        try (Socket socket = new Socket("127.0.0.1", broker.port(Protocol.MQTT_TLS))) {
+            socket.setSoTimeout(5_000);
+            // An MQTT 3.1.1 CONNECT, as a client configured for the wrong port would send it.
+            socket.getOutputStream().write(new byte[]{0x10, 12, 0, 4, 'M', 'Q', 'T', 'T', 4, 2, 0, 60, 0, 0});
+            InputStream in = socket.getInputStream();
+            while (in.read() >= 0) {
+                // Whatever alert the TLS layer answers with, the connection must end.
+            }
+        }
     }
 
     @Test

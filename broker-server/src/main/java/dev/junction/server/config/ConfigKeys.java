@@ -96,6 +96,9 @@ public final class ConfigKeys {
     public static final ConfigKey<String> TLS_VERIFY_PEER = new ConfigKey<>("tls.verify_peer", "none",
             ValueParsers.oneOf(List.of("NONE", "OPTIONAL", "REQUIRED")),
             "client certificates: none (not asked for), optional (checked if sent) or required");
+    public static final ConfigKey<String> TLS_PROVIDER = new ConfigKey<>("tls.provider", "auto",
+            ValueParsers.oneOf(List.of("AUTO", "OPENSSL", "JDK")),
+            "TLS implementation: openssl (BoringSSL, bundled for Linux), jdk, or auto (openssl where it loads)");
     public static final ConfigKey<Integer> TLS_RELOAD_INTERVAL = new ConfigKey<>("tls.reload_interval", "5",
             ValueParsers.integer(1, 3600),
             "seconds between checks of the TLS files for changes; new connections get the replaced certificate");
@@ -106,7 +109,7 @@ public final class ConfigKeys {
             MQTT_EXCHANGE, MQTT_MAX_INFLIGHT, MQTT_MAX_QUEUED_MESSAGES, MQTT_SESSION_EXPIRY, MQTT_SYS_INTERVAL, MQTT_ALLOW_ANONYMOUS,
             AMQP_FRAME_MAX, AMQP_CHANNEL_MAX, AMQP_HEARTBEAT, AMQP_MAX_MESSAGE_SIZE, USERS,
             MQTT_TLS_PORT, AMQP_TLS_PORT, MQTT_WSS_PORT, TLS_CERT_FILE, TLS_KEY_FILE, TLS_CA_FILE, TLS_VERIFY_PEER,
-            TLS_RELOAD_INTERVAL);
+            TLS_PROVIDER, TLS_RELOAD_INTERVAL);
 
     private ConfigKeys() {
     }

@@ -3,7 +3,6 @@ package dev.junction.server.tls;
 import dev.junction.server.config.ConfigKeys;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.SslProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +16,7 @@ import java.security.cert.X509Certificate;
 import java.util.Date;
 import java.util.List;
 
-/** Builds the server side TLS context from the configured PEM files: TLS 1.2 and 1.3 only, JDK provider. */
+/** Builds the server side TLS context from the configured PEM files: TLS 1.2 and 1.3 only. */
 final class ServerSslContexts {
     private static final Logger log = LoggerFactory.getLogger(ServerSslContexts.class);
     private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
@@ -32,7 +31,7 @@ final class ServerSslContexts {
         checkKeyMatches(settings, leaf.getPublicKey(), key);
         warnIfOutsideValidity(settings, leaf);
         SslContextBuilder builder = SslContextBuilder.forServer(key, chain.toArray(X509Certificate[]::new))
-                .sslProvider(SslProvider.JDK)
+                .sslProvider(settings.provider())
                 .protocols(PROTOCOLS)
                 .clientAuth(settings.clientAuth());
         if (settings.caFile().isPresent()) {

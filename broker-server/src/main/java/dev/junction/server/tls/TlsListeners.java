@@ -3,14 +3,18 @@ package dev.junction.server.tls;
 import dev.junction.server.StartupException;
 import dev.junction.server.config.Config;
 import dev.junction.server.config.ConfigKey;
+import dev.junction.server.config.ConfigKeys;
 import dev.junction.server.config.ListenPort;
 import dev.junction.server.net.Protocol;
 import dev.junction.server.net.ProtocolListener;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -52,6 +56,9 @@ public final class TlsListeners implements AutoCloseable {
         } catch (TlsFileException e) {
             throw StartupException.setup(e.getMessage());
         }
+        log.info("TLS with {} (TLS 1.3 and 1.2), certificate from {}, client certificates: {}",
+                settings.get().provider() == SslProvider.OPENSSL ? OpenSsl.versionString() : "the JDK provider",
+                settings.get().certFile(), config.get(ConfigKeys.TLS_VERIFY_PEER).toLowerCase(Locale.ROOT));
         List<ProtocolListener> secured = plain.stream()
                 .filter(listener -> SECURE_VARIANT.containsKey(listener.protocol()))
                 .map(listener -> new ProtocolListener(SECURE_VARIANT.get(listener.protocol()),

@@ -4,13 +4,17 @@ import dev.junction.server.StartupException;
 import dev.junction.server.config.Config;
 import dev.junction.server.config.ConfigKeys;
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslProvider;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 
 /** The {@code tls.*} keys, checked for consistency: where the server's certificate and key are, whom it trusts. */
-record TlsSettings(Path certFile, Path keyFile, Optional<Path> caFile, ClientAuth clientAuth, Duration reloadInterval) {
+record TlsSettings(Path certFile, Path keyFile, Optional<Path> caFile, ClientAuth clientAuth, SslProvider provider,
+                   Duration reloadInterval) {
 
     /** Empty when neither {@code tls.cert_file} nor {@code tls.key_file} is set: TLS is not configured. */
     static Optional<TlsSettings> from(Config config) throws StartupException {
@@ -32,10 +36,24 @@ record TlsSettings(Path certFile, Path keyFile, Optional<Path> caFile, ClientAut
         Optional<Path> ca = config.get(ConfigKeys.TLS_CA_FILE);
         if (clientAuth != ClientAuth.NONE && ca.isEmpty()) {
             throw StartupException.setup(ConfigKeys.TLS_VERIFY_PEER.name() + " = "
-                    + config.get(ConfigKeys.TLS_VERIFY_PEER).toLowerCase() + " needs "
+                    + config.get(ConfigKeys.TLS_VERIFY_PEER).toLowerCase(Locale.ROOT) + " needs "
                     + ConfigKeys.TLS_CA_FILE.name() + " to check client certificates against");
         }
-        return Optional.of(new TlsSettings(cert.get(), key.get(), ca, clientAuth,
+        return Optional.of(new TlsSettings(cert.get(), key.get(), ca, clientAuth, provider(config),
                 Duration.ofSeconds(config.get(ConfigKeys.TLS_RELOAD_INTERVAL))));
+    }
+
+    private static SslProvider provider(Config config) throws StartupException {
+        return switch (config.get(ConfigKeys.TLS_PROVIDER)) {
+            case "JDK" -> SslProvider.JDK;
+            case "OPENSSL" -> {
+                if (!OpenSsl.isAvailable()) {
+                    throw StartupException.setup(ConfigKeys.TLS_PROVIDER.name() + " = openssl, but its native"
+                            + " library does not load here: " + OpenSsl.unavailabilityCause().getMessage());
+                }
+                yield SslProvider.OPENSSL;
+            }
+            default -> OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
+        };
     }
 }

@@ -43,7 +43,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The TLS listeners with the reference clients: certificates are checked both ways and replaced while running. */
+/**
+ * The TLS listeners with the reference clients: certificates are checked both ways and replaced while running. Runs
+ * with {@code tls.provider = openssl}; {@link JdkProviderTlsListenersTest} runs it all again with the JDK's.
+ */
 class TlsListenersTest {
     private static Issued ca;
     private static Issued otherCa;
@@ -68,6 +71,10 @@ class TlsListenersTest {
         }
     }
 
+    String provider() {
+        return "OPENSSL";
+    }
+
     /** Only the TLS listeners, on ephemeral ports, serving {@code served}, trusting client certificates from ca. */
     private Config tlsOnly(Issued served, String verifyPeer) throws Exception {
         served.writeCertificate(dir.resolve("server.pem"));
@@ -81,6 +88,7 @@ class TlsListenersTest {
                 .with(ConfigKeys.TLS_KEY_FILE, Optional.of(dir.resolve("server.key")))
                 .with(ConfigKeys.TLS_CA_FILE, Optional.of(dir.resolve("ca.pem")))
                 .with(ConfigKeys.TLS_VERIFY_PEER, verifyPeer)
+                .with(ConfigKeys.TLS_PROVIDER, provider())
                 .with(ConfigKeys.USERS, Map.of("guest", "guest", "alice", "alice-secret"));
     }
 

@@ -69,6 +69,23 @@ class WireFormatTest {
         latest.release();
     }
 
+    /** Found by AmqpFrameDecoderFuzzTest (corpus entry crash-invalid-utf8-short-string-grows-past-255-bytes). */
+    @Test
+    void aShortStringThatIsNotUtf8IsASyntaxErrorRatherThanALossyString() {
+        byte[] invalid = new byte[255];
+        java.util.Arrays.fill(invalid, (byte) 0xFF);
+        ByteBuf in = Unpooled.buffer().writeByte(255).writeBytes(invalid);
+        AmqpCodecException e = assertThrows(AmqpCodecException.class, () -> WireFormat.readShortstr(in));
+        assertEquals(AmqpConstants.SYNTAX_ERROR, e.replyCode());
+        assertEquals("short string is not valid UTF-8", e.getMessage());
+        byte[] accented = "héllo".getBytes(StandardCharsets.UTF_8);
+        ByteBuf valid = Unpooled.buffer().writeByte(accented.length).writeBytes(accented);
+        assertEquals("héllo", WireFormat.readShortstr(valid));
+        assertFalse(valid.isReadable());
+        in.release();
+        valid.release();
+    }
+
     @Test
     void everyFieldValueTypeDecodesAndEncodesBackByteExactly() throws IOException {
         Bytes nested = new Bytes();

@@ -2,6 +2,7 @@ package dev.junction.server.amqp;
 
 import dev.junction.amqp.codec.AmqpCommand;
 import dev.junction.amqp.codec.AmqpConstants;
+import dev.junction.amqp.codec.OversizedContent;
 import dev.junction.amqp.codec.method.Access;
 import dev.junction.amqp.codec.method.AmqpMethod;
 import dev.junction.amqp.codec.method.Basic;
@@ -18,6 +19,7 @@ import dev.junction.core.message.MessageProperties;
 import dev.junction.core.queue.ConsumerOptions;
 import dev.junction.core.queue.Delivery;
 import dev.junction.core.queue.QueueSettings;
+import dev.junction.core.store.StoreListener;
 import dev.junction.core.vhost.VirtualHost;
 import io.netty.buffer.ByteBuf;
 
@@ -109,6 +111,15 @@ final class AmqpChannel {
             fail(AmqpError.of(e, command.method()));
         } catch (AmqpError e) {
             fail(e);
+        }
+    }
+
+    /** The decoder refused a body over amqp.max_message_size at its header; RabbitMQ closes the channel. */
+    void refuseOversized(OversizedContent oversized) {
+        if (open) {
+            fail(AmqpError.soft(AmqpConstants.PRECONDITION_FAILED, "message size " + oversized.bodySize()
+                    + " is larger than configured max size " + connection.service().settings().maxMessageSize(),
+                    oversized.method()));
         }
     }
 
@@ -363,12 +374,6 @@ final class AmqpChannel {
         if (publish.immediate()) {
             throw AmqpError.hard(AmqpConstants.NOT_IMPLEMENTED, "immediate=true", publish);
         }
-        long maxSize = connection.service().settings().maxMessageSize();
-        int size = command.body().readableBytes();
-        if (size > maxSize) {
-            throw AmqpError.soft(AmqpConstants.PRECONDITION_FAILED, "message size " + size
-                    + " is larger than configured max size " + maxSize, publish);
-        }
         MessageProperties properties = MessageMapping.toCore(command.properties());
         properties.expirationMillis();
         if (DirectReplyTo.PSEUDO_QUEUE.equals(properties.replyTo())) {
@@ -408,7 +413,7 @@ final class AmqpChannel {
                 confirmNow = true;
             } else if (confirms != null) {
                 PendingConfirm pending = new PendingConfirm(sequence);
-                routed = pending.published(vhost().publish(publish.exchange(), message, pending).size());
+                routed = pending.published(vhost().publish(publish.exchange(), message, pending, pending).size());
                 confirmNow = !routed;
             } else {
                 routed = !vhost().publish(publish.exchange(), message).isEmpty();
@@ -440,10 +445,11 @@ final class AmqpChannel {
     }
 
     /**
-     * Counts the queues' answers for one confirmed publish. Answers may come before the publisher knows how many
-     * queues there are, so the count starts far from zero and is corrected once the route is known.
+     * Counts the answers for one confirmed publish: each queue's, and the store's once the message is durable in
+     * every durable queue. Answers may come before the publisher knows how many queues there are, so the count
+     * starts far from zero and is corrected once the route is known.
      */
-    private final class PendingConfirm implements Consumer<Boolean> {
+    private final class PendingConfirm implements Consumer<Boolean>, StoreListener {
         private static final int UNKNOWN = 1 << 30;
         private final long sequence;
         private final AtomicInteger remaining = new AtomicInteger(UNKNOWN);
@@ -455,7 +461,7 @@ final class AmqpChannel {
 
         /** Returns whether the publish reached any queue. */
         boolean published(int queues) {
-            if (queues > 0 && remaining.addAndGet(queues - UNKNOWN) == 0) {
+            if (queues > 0 && remaining.addAndGet(queues + 1 - UNKNOWN) == 0) {
                 settle();
             }
             return queues > 0;
@@ -469,6 +475,11 @@ final class AmqpChannel {
             if (remaining.decrementAndGet() == 0) {
                 connection.execute(this::settle);
             }
+        }
+
+        @Override
+        public void stored(Throwable failure) {
+            accept(failure == null);
         }
 
         private void settle() {

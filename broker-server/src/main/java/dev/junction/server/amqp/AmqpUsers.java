@@ -32,8 +32,16 @@ public final class AmqpUsers {
         return new AmqpUsers(Map.of("guest", "guest"), Set.of("guest"));
     }
 
-    /** Returns null if the login is accepted, otherwise why it is refused (for the log, never for the client). */
-    String refusal(String user, String password, InetAddress from) {
+    /** The user names, for the management API. */
+    public Set<String> names() {
+        return passwords.keySet();
+    }
+
+    /**
+     * Returns null if the login is accepted, otherwise why it is refused (for the log, never for the client). The
+     * management endpoint checks its HTTP logins with it too.
+     */
+    public String refusal(String user, String password, InetAddress from) {
         String expected = passwords.get(user);
         if (expected == null || !MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
                 password.getBytes(StandardCharsets.UTF_8))) {

@@ -1,5 +1,8 @@
 package dev.junction.server.config;
 
+import dev.junction.core.store.StorageEngines;
+import dev.junction.core.store.log.FsyncPolicy;
+
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,7 +19,7 @@ public final class ConfigKeys {
     public static final ConfigKey<ListenPort> AMQP_PORT = new ConfigKey<>("amqp.port", "5672", ListenPort.parser(),
             "TCP port of the AMQP 0-9-1 listener; 0 disables it");
     public static final ConfigKey<ListenPort> HTTP_PORT = new ConfigKey<>("http.port", "15672", ListenPort.parser(),
-            "TCP port of the HTTP management listener (health checks); 0 disables it");
+            "TCP port of the HTTP management listener (health checks, JSON API, metrics); 0 disables it");
     public static final ConfigKey<InetAddress> BIND = new ConfigKey<>("bind", "0.0.0.0", ValueParsers.ipAddress(),
             "IP address literal every listener binds to; 0.0.0.0 means all interfaces");
     public static final ConfigKey<Path> DATA_DIR = new ConfigKey<>("data.dir", "./data", ValueParsers.path(),
@@ -75,6 +78,15 @@ public final class ConfigKeys {
             ValueParsers.users(),
             "users who may connect, as name:password pairs separated by commas");
 
+    public static final ConfigKey<String> STORAGE_ENGINE = new ConfigKey<>("storage.engine", "log",
+            storageEngine(),
+            "persistence engine: log (an append-only log under data.dir) or memory (nothing survives a restart)");
+    public static final ConfigKey<FsyncPolicy> STORAGE_FSYNC = new ConfigKey<>("storage.fsync", "always",
+            fsyncPolicy(),
+            "when the log engine forces writes to disk before acknowledging them: always, interval:<ms> or never");
+    public static final ConfigKey<Integer> STORAGE_SEGMENT_SIZE = new ConfigKey<>("storage.segment_size", "67108864",
+            ValueParsers.integer(65536, Integer.MAX_VALUE),
+            "size in bytes of one log segment file; also the largest record, so the largest persistent message");
     public static final ConfigKey<ListenPort> MQTT_TLS_PORT = new ConfigKey<>("mqtt.tls.port", "8883",
             ListenPort.parser(),
             "TCP port of the MQTT-over-TLS listener; 0 disables it; off while tls.cert_file is none");
@@ -98,7 +110,7 @@ public final class ConfigKeys {
             "client certificates: none (not asked for), optional (checked if sent) or required");
     public static final ConfigKey<String> TLS_PROVIDER = new ConfigKey<>("tls.provider", "auto",
             ValueParsers.oneOf(List.of("AUTO", "OPENSSL", "JDK")),
-            "TLS implementation: openssl (BoringSSL, bundled for Linux), jdk, or auto (openssl where it loads)");
+            "TLS implementation: openssl (BoringSSL, bundled), jdk, or auto (openssl where its native library loads)");
     public static final ConfigKey<Integer> TLS_RELOAD_INTERVAL = new ConfigKey<>("tls.reload_interval", "5",
             ValueParsers.integer(1, 3600),
             "seconds between checks of the TLS files for changes; new connections get the replaced certificate");
@@ -107,11 +119,32 @@ public final class ConfigKeys {
     public static final List<ConfigKey<?>> ALL = List.of(MQTT_PORT, AMQP_PORT, HTTP_PORT, BIND, DATA_DIR,
             MQTT_MAX_PACKET_SIZE, MQTT_CONNECT_TIMEOUT, LOG_LEVEL, SHUTDOWN_TIMEOUT, MQTT_WS_PORT, MQTT_VHOST,
             MQTT_EXCHANGE, MQTT_MAX_INFLIGHT, MQTT_MAX_QUEUED_MESSAGES, MQTT_SESSION_EXPIRY, MQTT_SYS_INTERVAL, MQTT_ALLOW_ANONYMOUS,
-            AMQP_FRAME_MAX, AMQP_CHANNEL_MAX, AMQP_HEARTBEAT, AMQP_MAX_MESSAGE_SIZE, USERS,
-            MQTT_TLS_PORT, AMQP_TLS_PORT, MQTT_WSS_PORT, TLS_CERT_FILE, TLS_KEY_FILE, TLS_CA_FILE, TLS_VERIFY_PEER,
-            TLS_PROVIDER, TLS_RELOAD_INTERVAL);
+            AMQP_FRAME_MAX, AMQP_CHANNEL_MAX, AMQP_HEARTBEAT, AMQP_MAX_MESSAGE_SIZE, USERS, STORAGE_ENGINE, STORAGE_FSYNC,
+            STORAGE_SEGMENT_SIZE, MQTT_TLS_PORT, AMQP_TLS_PORT, MQTT_WSS_PORT, TLS_CERT_FILE, TLS_KEY_FILE, TLS_CA_FILE,
+            TLS_VERIFY_PEER, TLS_PROVIDER, TLS_RELOAD_INTERVAL);
 
     private ConfigKeys() {
+    }
+
+    /** The names the core's engine registry knows, so a new engine needs no change here. */
+    private static ValueParser<String> storageEngine() {
+        return text -> {
+            if (!StorageEngines.names().contains(text)) {
+                throw new InvalidValueException("'" + text + "' is not a storage engine: expected one of "
+                        + String.join(", ", StorageEngines.names()));
+            }
+            return text;
+        };
+    }
+
+    private static ValueParser<FsyncPolicy> fsyncPolicy() {
+        return text -> {
+            try {
+                return FsyncPolicy.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidValueException(e.getMessage());
+            }
+        };
     }
 
     public static Optional<ConfigKey<?>> byName(String name) {

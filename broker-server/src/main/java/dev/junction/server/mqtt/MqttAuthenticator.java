@@ -13,9 +13,13 @@ import java.util.Optional;
 
 /**
  * Checks a CONNECT's user name and password against the configured users. A client without a user name logs in
- * as the CN of its verified TLS client certificate, if it has one; otherwise it is anonymous: accepted from a loopback address, elsewhere only when the configuration allows anonymous clients.
+ * as the CN of its verified TLS client certificate, if it has one; otherwise it is anonymous: accepted from a
+ * loopback address, elsewhere only when the configuration allows anonymous clients. The well-known guest account
+ * is accepted from loopback addresses only, as in RabbitMQ and over AMQP here.
  */
 final class MqttAuthenticator {
+    private static final String GUEST = "guest";
+
     private final Map<String, String> users;
     private final boolean allowAnonymous;
 
@@ -31,7 +35,7 @@ final class MqttAuthenticator {
     ConnectReturnCode check(Connect connect, SocketAddress remote, Optional<String> certificateUser) {
         if (connect.username() == null && certificateUser.isPresent()) {
             return users.containsKey(certificateUser.get())
-                    ? ConnectReturnCode.ACCEPTED : ConnectReturnCode.NOT_AUTHORIZED;
+                    ? guestFromLoopbackOnly(certificateUser.get(), remote) : ConnectReturnCode.NOT_AUTHORIZED;
         }
         if (connect.username() == null) {
             return allowAnonymous || isLoopback(remote)
@@ -43,7 +47,15 @@ final class MqttAuthenticator {
         }
         // Constant time, so the reply's timing tells nothing about how much of the password matched.
         boolean matches = MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), connect.password());
-        return matches ? ConnectReturnCode.ACCEPTED : ConnectReturnCode.BAD_USERNAME_OR_PASSWORD;
+        if (!matches) {
+            return ConnectReturnCode.BAD_USERNAME_OR_PASSWORD;
+        }
+        return guestFromLoopbackOnly(connect.username(), remote);
+    }
+
+    private static ConnectReturnCode guestFromLoopbackOnly(String user, SocketAddress remote) {
+        return GUEST.equals(user) && !isLoopback(remote)
+                ? ConnectReturnCode.NOT_AUTHORIZED : ConnectReturnCode.ACCEPTED;
     }
 
     private static boolean isLoopback(SocketAddress remote) {

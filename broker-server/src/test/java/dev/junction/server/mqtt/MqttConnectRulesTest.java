@@ -137,6 +137,22 @@ class MqttConnectRulesTest {
     }
 
     @Test
+    void guestIsAcceptedFromLoopbackOnly() {
+        MqttAuthenticator authenticator = new MqttAuthenticator(Map.of("guest", "guest", "alice", "pw"), true);
+        Connect guest = connect("g", true, "guest", "guest");
+        InetSocketAddress local = new InetSocketAddress("127.0.0.1", 1);
+        InetSocketAddress remote = new InetSocketAddress("10.1.2.3", 1);
+        assertEquals(ConnectReturnCode.ACCEPTED, authenticator.check(guest, local, Optional.empty()));
+        assertEquals(ConnectReturnCode.NOT_AUTHORIZED, authenticator.check(guest, remote, Optional.empty()));
+        assertEquals(ConnectReturnCode.ACCEPTED,
+                authenticator.check(connect("a", true, "alice", "pw"), remote, Optional.empty()));
+        // A client certificate naming guest does not open the door from elsewhere either.
+        Connect anonymous = connect("c", true, null, null);
+        assertEquals(ConnectReturnCode.ACCEPTED, authenticator.check(anonymous, local, Optional.of("guest")));
+        assertEquals(ConnectReturnCode.NOT_AUTHORIZED, authenticator.check(anonymous, remote, Optional.of("guest")));
+    }
+
+    @Test
     void aSocketThatNeverSendsConnectIsClosed() throws IOException {
         client().assertClosedByServer();
     }

@@ -4,6 +4,7 @@ import dev.junction.core.BrokerException;
 import dev.junction.core.store.StoreCountdown;
 import dev.junction.core.store.StoreListener;
 import dev.junction.server.net.GracefulClose;
+import dev.junction.server.tls.ClientCertificates;
 import dev.junction.mqtt.codec.ConnAck;
 import dev.junction.mqtt.codec.Connect;
 import dev.junction.mqtt.codec.ConnectReturnCode;
@@ -189,7 +190,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
             return;
         }
         clientId = generatedId ? "junction-" + UUID.randomUUID() : connect.clientId();
-        ConnectReturnCode authentication = broker.authenticator().check(connect, ctx.channel().remoteAddress());
+        ConnectReturnCode authentication = broker.authenticator().check(connect, ctx.channel().remoteAddress(),
+                ClientCertificates.verifiedCommonName(ctx.channel()));
         if (authentication != ConnectReturnCode.ACCEPTED) {
             log.info("Client '{}' at {} (user '{}') refused: {}", clientId, remote(), connect.username(),
                     authentication);

@@ -304,8 +304,7 @@ final class LogWriter implements Runnable {
 
     private void failBatch(IOException cause) {
         for (LogRequest request : batch) {
-            request.discard();
-            complete(request, cause);
+            reject(request, cause);
         }
         batch.clear();
     }
@@ -493,7 +492,7 @@ final class LogWriter implements Runnable {
         }
     }
 
-    /** The body goes before the listener hears, so that whoever it wakes finds the log done with it. */
+    /** Releases the request's body before telling its listener, so a failure is only seen once it is clean. */
     private void reject(LogRequest request, Throwable cause) {
         request.discard();
         complete(request, cause);

@@ -1,6 +1,7 @@
 package dev.junction.server.mqtt;
 
 import dev.junction.core.Broker;
+import dev.junction.core.queue.Queue;
 import dev.junction.core.vhost.VirtualHost;
 import dev.junction.mqtt.codec.MqttDecoder;
 import dev.junction.mqtt.codec.MqttEncoder;
@@ -15,8 +16,13 @@ import io.netty.util.concurrent.DefaultEventExecutor;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ScheduledFuture;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
@@ -27,6 +33,7 @@ import java.util.concurrent.TimeUnit;
  * statistics) and the pipeline each new connection gets.
  */
 public final class MqttBroker implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(MqttBroker.class);
     private final MqttSettings settings;
     private final VirtualHost vhost;
     private final RetainedMessages retained = new RetainedMessages();
@@ -57,7 +64,9 @@ public final class MqttBroker implements AutoCloseable {
         this.durable = new MqttDurableState(core.definitions());
         this.publisher = new MqttPublisher(vhost, settings.exchange(), retained, stats, durable);
         MqttDurableState.takeRetained(core).forEach(publisher::restoreRetained);
-        this.sessions = new SessionRegistry(this, MqttDurableState.takeSessions(core));
+        Map<String, MqttDurableState.RecoveredSession> recovered = durable.takeSessions(core);
+        deleteOrphanSessionQueues(recovered.keySet());
+        this.sessions = new SessionRegistry(this, recovered);
         this.authenticator = new MqttAuthenticator(settings.users(), settings.allowAnonymous());
         SysTopics sysTopics = new SysTopics(this);
         long period = settings.sysInterval().toMillis();
@@ -65,6 +74,22 @@ public final class MqttBroker implements AutoCloseable {
         // A session recovered from the store whose client never comes back expires like any other, counted
         // from the start of this run.
         sysExecutor.schedule(sessions::expireRecovered, settings.sessionExpiry().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * A durable session queue without its session record is what a crash leaves between declaring a persistent
+     * session's queue and recording the session, or between forgetting a session and deleting its queue. Kept, it
+     * would refuse its client's next clean-session CONNECT (a queue of that name with other settings).
+     */
+    private void deleteOrphanSessionQueues(Set<String> sessionClientIds) {
+        Set<String> sessionQueues = new HashSet<>();
+        sessionClientIds.forEach(clientId -> sessionQueues.add(MqttSession.queueName(clientId)));
+        for (Queue queue : List.copyOf(vhost.queues())) {
+            if (MqttSession.isSessionQueue(queue.name()) && !sessionQueues.contains(queue.name())) {
+                log.info("Deleting '{}': a session queue whose session was not recorded", queue.name());
+                vhost.deleteQueue(queue.name(), null, false, false);
+            }
+        }
     }
 
     /** Sets up an accepted connection's pipeline (TCP, or the frames of a WebSocket). */

@@ -85,8 +85,11 @@ final class MqttDurableState {
         return new StateRecord(RECEIVED_QOS2, packetId + ":" + clientId, NOTHING);
     }
 
-    /** Takes the persistent sessions the previous run left. */
-    static Map<String, RecoveredSession> takeSessions(Broker core) {
+    /**
+     * Takes the persistent sessions the previous run left. Packet identifier records of a session that is gone (a
+     * crash between forgetting the session and releasing them) are released.
+     */
+    Map<String, RecoveredSession> takeSessions(Broker core) {
         Map<String, Set<Integer>> received = new HashMap<>();
         for (StateRecord record : core.takeRecoveredState(RECEIVED_QOS2)) {
             int colon = record.key().indexOf(':');
@@ -98,6 +101,11 @@ final class MqttDurableState {
             sessions.put(record.key(), new RecoveredSession(record.key(), subscriptions(record.value()),
                     received.getOrDefault(record.key(), Set.of())));
         }
+        received.forEach((clientId, packetIds) -> {
+            if (!sessions.containsKey(clientId)) {
+                packetIds.forEach(packetId -> store.remove(receivedQos2(clientId, packetId)));
+            }
+        });
         return sessions;
     }
 

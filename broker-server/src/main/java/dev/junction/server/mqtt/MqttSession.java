@@ -91,6 +91,10 @@ final class MqttSession implements QueueConsumer {
         return QUEUE_PREFIX + clientId;
     }
 
+    static boolean isSessionQueue(String queueName) {
+        return queueName.startsWith(QUEUE_PREFIX);
+    }
+
     /** Runs the task on the session's owner loop, following the session if a takeover moved it meanwhile. */
     void execute(Runnable task) {
         EventLoop loop = owner;

@@ -1,5 +1,7 @@
 package dev.junction.server.mqtt;
 
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
 import dev.junction.mqtt.codec.Disconnect;
 import dev.junction.mqtt.codec.MqttQos;
 import dev.junction.mqtt.codec.PingReq;
@@ -24,6 +26,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import static dev.junction.server.mqtt.RawMqttClient.publish;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -46,7 +49,7 @@ class MqttStateSurvivesRestartTest {
                     .with(ConfigKeys.BIND, InetAddress.getLoopbackAddress())
                     .with(ConfigKeys.DATA_DIR, dataDir)
                     .with(ConfigKeys.MQTT_PORT, ListenPort.EPHEMERAL)
-                    .with(ConfigKeys.AMQP_PORT, ListenPort.DISABLED)
+                    .with(ConfigKeys.AMQP_PORT, ListenPort.EPHEMERAL)
                     .with(ConfigKeys.HTTP_PORT, ListenPort.DISABLED));
         }
         return new RawMqttClient(server.port(Protocol.MQTT));
@@ -126,6 +129,22 @@ class MqttStateSurvivesRestartTest {
         try (RawMqttClient subscriber = client()) {
             assertTrue(subscriber.connect("forgetful", false).sessionPresent(),
                     "the new persistent session is stored in turn");
+        }
+    }
+
+    @Test
+    void aSessionQueueLeftWithoutItsSessionRecordIsDeletedAtStartSoACleanSessionCanStart() throws Exception {
+        client().close();
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setPort(server.port(Protocol.AMQP));
+        try (Connection amqp = factory.newConnection()) {
+            // What a crash between declaring a persistent session's queue and recording the session leaves.
+            amqp.createChannel().queueDeclare("mqtt-subscription-orphan", true, false, false, Map.of(
+                    "x-max-length", 1000, "x-overflow", "drop-transient-first"));
+        }
+        restart();
+        try (RawMqttClient orphan = client()) {
+            assertFalse(orphan.connect("orphan", true).sessionPresent());
         }
     }
 

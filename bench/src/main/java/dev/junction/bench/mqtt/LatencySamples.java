@@ -34,7 +34,8 @@ final class LatencySamples {
         Arrays.sort(sorted);
         long[] values = new long[percentiles.length];
         for (int i = 0; i < percentiles.length && count > 0; i++) {
-            int rank = (int) Math.ceil(percentiles[i] / 100 * count);
+            // The epsilon keeps 99.9 % of 1000 at rank 999 despite binary floating point.
+            int rank = (int) Math.ceil(percentiles[i] * count / 100 - 1e-9);
             values[i] = sorted[Math.max(rank, 1) - 1];
         }
         return values;

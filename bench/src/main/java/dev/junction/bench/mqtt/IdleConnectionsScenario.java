@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Opens connections that then stay idle (keep alive 0, no subscriptions), at most {@code concurrency} handshakes at
  * a time, and reports the connect rate and the broker's resident memory growth per connection. Stops opening at the
- * first failure (typically the file descriptor limit of one side) and reports how many it held.
+ * first failure (typically the file descriptor limit of one side) or at the phase deadline, and reports how many it
+ * held.
  */
 record IdleConnectionsScenario(int connections, int concurrency) {
     /** Lets the broker finish the work the last handshakes started before its memory is read. */
@@ -25,7 +26,12 @@ record IdleConnectionsScenario(int connections, int concurrency) {
         try (LoadClients clients = new LoadClients(settings.broker(), settings.threads())) {
             Measurement measurement = new Measurement(settings.brokerPid());
             long start = System.nanoTime();
+            long deadline = start + settings.phase().deadline().toNanos();
             for (int i = 0; i < connections && firstFailure.get() == null; i++) {
+                if (System.nanoTime() > deadline) {
+                    firstFailure.compareAndSet(null, new IllegalStateException("phase deadline reached"));
+                    break;
+                }
                 if (!handshakes.tryAcquire(settings.phase().stallLimit().toMillis(), TimeUnit.MILLISECONDS)) {
                     firstFailure.compareAndSet(null, new IllegalStateException("no CONNACK within the stall limit"));
                     break;

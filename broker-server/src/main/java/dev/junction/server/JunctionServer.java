@@ -1,13 +1,20 @@
 package dev.junction.server;
 
 import dev.junction.core.Broker;
+import dev.junction.core.store.Storage;
+import dev.junction.core.store.StorageEngines;
+import dev.junction.core.store.StorageSettings;
 import dev.junction.server.amqp.AmqpService;
 import dev.junction.server.amqp.AmqpSettings;
 import dev.junction.server.amqp.AmqpUsers;
 import dev.junction.server.config.Config;
 import dev.junction.server.config.ConfigKeys;
 import dev.junction.server.config.ListenPort;
+import dev.junction.server.http.BrokerMetrics;
+import dev.junction.server.http.ConnectionDirectory;
 import dev.junction.server.http.HttpManagement;
+import dev.junction.server.http.Management;
+import dev.junction.server.http.ManagementApi;
 import dev.junction.server.mqtt.MqttBroker;
 import dev.junction.server.mqtt.MqttSettings;
 import dev.junction.server.net.Listener;
@@ -21,11 +28,14 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 
 /**
  * A running broker: the data directory lock, one listener per enabled protocol plus HTTP management, and the ordered
@@ -38,8 +48,8 @@ public final class JunctionServer implements AutoCloseable {
     private final DataDirLock lock;
     private final Transport transport;
     private final List<AutoCloseable> shutdownOrder;
-    private final List<Listener> listeners = new ArrayList<>();
-    private final Map<Protocol, InetSocketAddress> addresses = new EnumMap<>(Protocol.class);
+    /** Written only while starting; read by the management endpoint, which starts serving before they all exist. */
+    private final Map<Protocol, Listener> listeners = new ConcurrentHashMap<>();
     private final AtomicBoolean ready = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -51,21 +61,53 @@ public final class JunctionServer implements AutoCloseable {
     }
 
     /**
-     * Starts the whole broker from its configuration: the routing core, MQTT (with WebSocket) and AMQP on the
-     * ports the configuration names, and the management endpoint.
+     * Starts the whole broker from its configuration: takes the data directory lock, opens the storage under it,
+     * builds the routing core over the storage (restoring what it kept before any listener opens), then MQTT (with
+     * WebSocket) and AMQP on the ports the configuration names, and the management endpoint.
      */
     public static JunctionServer start(Config config) throws StartupException {
-        Broker core = new Broker();
-        MqttBroker mqtt = new MqttBroker(core, MqttSettings.from(config));
-        AmqpService amqp = new AmqpService(core, AmqpSettings.from(config), AmqpUsers.defaults());
+        DataDirLock lock = DataDirLock.acquire(config.get(ConfigKeys.DATA_DIR));
+        Storage storage = null;
+        Broker core = null;
+        MqttBroker mqtt;
+        AmqpUsers users = AmqpUsers.from(config);
+        AmqpService amqp;
+        try {
+            storage = openStorage(config);
+            core = new Broker(Runtime.getRuntime().availableProcessors(), storage);
+            mqtt = new MqttBroker(core, MqttSettings.from(config));
+            amqp = new AmqpService(core, AmqpSettings.from(config), users);
+        } catch (StartupException | RuntimeException e) {
+            if (core != null) {
+                closeLogged(core);
+            }
+            if (storage != null) {
+                closeLogged(storage);
+            }
+            closeLogged(lock);
+            throw e instanceof StartupException startup ? startup
+                    : StartupException.failure("cannot restore the broker's state: " + e.getMessage(), e);
+        }
         List<ProtocolListener> protocols = new ArrayList<>(mqtt.listeners());
         protocols.add(amqp.listener());
+        Broker routing = core;
+        return start(config, lock, protocols, List.of(mqtt, core, storage), server -> {
+            ConnectionDirectory connections = new ConnectionDirectory(server::listeners);
+            return new Management(new ManagementApi(routing, mqtt, users, connections),
+                    new BrokerMetrics(routing, mqtt, connections));
+        });
+    }
+
+    /** The engine {@code storage.engine} names, under {@code data.dir}; the caller holds the directory's lock. */
+    private static Storage openStorage(Config config) throws StartupException {
+        String engine = config.get(ConfigKeys.STORAGE_ENGINE);
+        StorageSettings settings = new StorageSettings(config.get(ConfigKeys.DATA_DIR),
+                config.get(ConfigKeys.STORAGE_FSYNC), config.get(ConfigKeys.STORAGE_SEGMENT_SIZE));
         try {
-            return start(config, protocols, List.of(mqtt, core));
-        } catch (StartupException e) {
-            closeLogged(mqtt);
-            closeLogged(core);
-            throw e;
+            return StorageEngines.open(engine, settings);
+        } catch (IOException | RuntimeException e) {
+            throw StartupException.failure("cannot open " + engine + " storage in " + settings.directory() + ": "
+                    + e.getMessage(), e);
         }
     }
 
@@ -77,11 +119,18 @@ public final class JunctionServer implements AutoCloseable {
      */
     public static JunctionServer start(Config config, List<ProtocolListener> protocols,
                                        List<AutoCloseable> shutdownOrder) throws StartupException {
-        DataDirLock lock = DataDirLock.acquire(config.get(ConfigKeys.DATA_DIR));
+        return start(config, DataDirLock.acquire(config.get(ConfigKeys.DATA_DIR)), protocols, shutdownOrder,
+                server -> null);
+    }
+
+    /** @param management what the HTTP listener serves besides health checks; null: health checks only */
+    private static JunctionServer start(Config config, DataDirLock lock, List<ProtocolListener> protocols,
+                                        List<AutoCloseable> shutdownOrder,
+                                        Function<JunctionServer, Management> management) throws StartupException {
         JunctionServer server = new JunctionServer(config, lock, Transport.create(), shutdownOrder);
         List<ProtocolListener> all = new ArrayList<>();
         // Management first, so a readiness probe during start-up sees 503 rather than a refused connection.
-        all.add(HttpManagement.listener(server.ready::get));
+        all.add(HttpManagement.listener(server.ready::get, management.apply(server)));
         all.addAll(protocols);
         try {
             for (ProtocolListener protocol : all) {
@@ -110,8 +159,7 @@ public final class JunctionServer implements AutoCloseable {
             throw StartupException.failure("cannot listen for " + protocol.displayName() + " on "
                     + hostAndPort(requested) + ": " + bindProblem(e), e);
         }
-        listeners.add(listener);
-        addresses.put(protocol, listener.address());
+        listeners.put(protocol, listener);
         log.info("Listening for {} on {} ({})", protocol.displayName(), hostAndPort(listener.address()),
                 transport.name());
     }
@@ -130,11 +178,17 @@ public final class JunctionServer implements AutoCloseable {
 
     /** The address a protocol listens on; throws if that listener is disabled. */
     public InetSocketAddress address(Protocol protocol) {
-        InetSocketAddress address = addresses.get(protocol);
-        if (address == null) {
+        Listener listener = listeners.get(protocol);
+        if (listener == null) {
             throw new IllegalStateException(protocol.displayName() + " listener is not running");
         }
-        return address;
+        return listener.address();
+    }
+
+    private Map<Protocol, Listener> listeners() {
+        Map<Protocol, Listener> inOrder = new EnumMap<>(Protocol.class);
+        inOrder.putAll(listeners);
+        return Collections.unmodifiableMap(inOrder);
     }
 
     public int port(Protocol protocol) {
@@ -163,10 +217,10 @@ public final class JunctionServer implements AutoCloseable {
         long started = System.nanoTime();
         long deadline = started + TimeUnit.SECONDS.toNanos(config.get(ConfigKeys.SHUTDOWN_TIMEOUT));
         ready.set(false);
-        listeners.forEach(Listener::stopAccepting);
-        int connections = listeners.stream().mapToInt(Listener::closeConnectionsGracefully).sum();
+        listeners.values().forEach(Listener::stopAccepting);
+        int connections = listeners.values().stream().mapToInt(Listener::closeConnectionsGracefully).sum();
         int forced = 0;
-        for (Listener listener : listeners) {
+        for (Listener listener : listeners.values()) {
             if (!listener.awaitConnectionsClosed(deadline)) {
                 forced += listener.forceCloseConnections();
             }

@@ -1,5 +1,6 @@
 package dev.junction.core.message;
 
+import dev.junction.core.store.StoredMessage;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.AbstractReferenceCounted;
 import io.netty.util.ReferenceCounted;
@@ -20,6 +21,8 @@ public final class Message extends AbstractReferenceCounted {
     private final MessageProperties properties;
     private final ByteBuf body;
     private final long publishedAtNanos;
+    /** Set once, before the message is handed to any queue (the hand-over publishes it). */
+    private StoredMessage stored;
 
     /** Takes ownership of {@code body}: the caller must not release it afterwards. */
     public Message(String exchange, String routingKey, MessageProperties properties, ByteBuf body) {
@@ -59,6 +62,16 @@ public final class Message extends AbstractReferenceCounted {
 
     public long publishedAtNanos() {
         return publishedAtNanos;
+    }
+
+    /** The store's copy, which durable queues settle; null if the message was not written to a store. */
+    public StoredMessage stored() {
+        return stored;
+    }
+
+    /** Called by the publishing virtual host (or recovery) before the message reaches any queue. */
+    public void stored(StoredMessage storedCopy) {
+        this.stored = storedCopy;
     }
 
     @Override

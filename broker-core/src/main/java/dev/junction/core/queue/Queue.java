@@ -130,6 +130,21 @@ public final class Queue implements Destination {
     private record ConfirmedMessage(Message message, Consumer<Boolean> outcome) {
     }
 
+    /**
+     * Puts back a message recovered from the store at start-up, marked redelivered, after those restored before it.
+     * Takes over one reference; limits are not applied again (the message was within them when it was stored).
+     */
+    public void restore(Message message) {
+        shard.execute(() -> {
+            if (deleted) {
+                finish(message);
+                return;
+            }
+            ready.addNew(newEntry(message, System.nanoTime()).redelivered());
+            publishCounts();
+        });
+    }
+
     private void offer(Object item) {
         inbox.offer(item);
         if (inboxWork.getAndIncrement() == 0) {
@@ -161,7 +176,7 @@ public final class Queue implements Destination {
 
     private boolean accept(Message message, long now) {
         if (deleted) {
-            message.release();
+            finish(message);
             return false;
         }
         QueueEntry entry = newEntry(message, now);
@@ -169,7 +184,7 @@ public final class Queue implements Destination {
             if (arguments.overflow() == Overflow.REJECT_PUBLISH_DLX) {
                 deadLetter(entry, DeadLetterReason.MAXLEN);
             } else {
-                message.release();
+                finish(message);
             }
             return false;
         }
@@ -225,6 +240,12 @@ public final class Queue implements Destination {
             host.deadLetter(exchange, DeadLetters.deadLettered(message, name, reason, exchange,
                     arguments.deadLetterRoutingKey()));
         }
+        finish(message);
+    }
+
+    /** Lets go of the queue's reference to a message it is done with, after the host has recorded the settle. */
+    private void finish(Message message) {
+        host.settled(this, message);
         message.release();
     }
 
@@ -296,7 +317,7 @@ public final class Queue implements Destination {
     void settle(Subscription subscription, long entryId) {
         shard.execute(() -> {
             if (subscription.unsettled.remove(entryId)) {
-                delivered.remove(entryId).message().release();
+                finish(delivered.remove(entryId).message());
                 publishCounts();
                 dispatch();
             }
@@ -354,7 +375,7 @@ public final class Queue implements Destination {
 
     private void returnToQueue(QueueEntry entry) {
         if (deleted) {
-            entry.message().release();
+            finish(entry.message());
         } else {
             ready.addRequeued(entry.redelivered());
         }
@@ -364,7 +385,7 @@ public final class Queue implements Destination {
     public CompletableFuture<Integer> purge() {
         CompletableFuture<Integer> result = new CompletableFuture<>();
         shard.execute(() -> {
-            int purged = ready.releaseAll();
+            int purged = ready.releaseAll(this::finish);
             publishCounts();
             result.complete(purged);
         });
@@ -383,8 +404,8 @@ public final class Queue implements Destination {
                 return;
             }
             deleted = true;
-            int dropped = ready.releaseAll();
-            delivered.values().forEach(entry -> entry.message().release());
+            int dropped = ready.releaseAll(this::finish);
+            delivered.values().forEach(entry -> finish(entry.message()));
             delivered.clear();
             List<Subscription> gone = new ArrayList<>(subscriptions);
             subscriptions.clear();
@@ -474,6 +495,7 @@ public final class Queue implements Destination {
         Message message = entry.message();
         if (subscription.options().autoAck()) {
             // The queue's reference passes to the delivery: nothing is left to settle.
+            host.settled(this, message);
             return new Delivery(subscription, entry.id(), message, entry.isRedelivered());
         }
         delivered.put(entry.id(), entry);

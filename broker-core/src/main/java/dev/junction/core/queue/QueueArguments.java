@@ -28,14 +28,6 @@ public record QueueArguments(
     /** The largest x-max-priority RabbitMQ accepts. */
     public static final int PRIORITY_LIMIT = 255;
 
-    public boolean isPriorityQueue() {
-        return maxPriority > 0;
-    }
-
-    public boolean hasLengthLimit() {
-        return maxLength != null || maxLengthBytes != null;
-    }
-
     /** Parses declaration arguments, refusing bad values with PRECONDITION_FAILED worded as RabbitMQ words it. */
     public static QueueArguments parse(String queue, String vhost, Map<String, Object> arguments) {
         if (arguments.isEmpty()) {

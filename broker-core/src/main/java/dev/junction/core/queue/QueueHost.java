@@ -10,6 +10,9 @@ public interface QueueHost {
     /** The queue is to be deleted: auto-delete after its last consumer, or x-expires after disuse. */
     void deleteUnused(Queue queue);
 
+    /** The queue is done with a message (settled, dropped, expired, dead-lettered or deleted); called before it lets go. */
+    void settled(Queue queue, Message message);
+
     /** For queues outside any virtual host (tests): dead letters are dropped and nothing is deleted. */
     QueueHost DETACHED = new QueueHost() {
         @Override
@@ -19,6 +22,10 @@ public interface QueueHost {
 
         @Override
         public void deleteUnused(Queue queue) {
+        }
+
+        @Override
+        public void settled(Queue queue, Message message) {
         }
     };
 }

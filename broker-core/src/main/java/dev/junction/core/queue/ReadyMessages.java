@@ -1,7 +1,10 @@
 package dev.junction.core.queue;
 
+import dev.junction.core.message.Message;
+
 import java.util.ArrayDeque;
 import java.util.PriorityQueue;
+import java.util.function.Consumer;
 
 /**
  * The messages of a queue waiting for delivery, one level per priority (a single level unless the queue has
@@ -118,11 +121,11 @@ final class ReadyMessages {
         return earliest;
     }
 
-    /** Releases every waiting message; returns how many there were. */
-    int releaseAll() {
+    /** Hands every waiting message to {@code release}; returns how many there were. */
+    int releaseAll(Consumer<Message> release) {
         int count = size;
         for (QueueEntry entry; (entry = poll()) != null; ) {
-            entry.message().release();
+            release.accept(entry.message());
         }
         return count;
     }

@@ -14,9 +14,21 @@ import dev.junction.core.queue.Queue;
 import dev.junction.core.queue.QueueArguments;
 import dev.junction.core.queue.QueueHost;
 import dev.junction.core.queue.QueueSettings;
+import dev.junction.core.store.Definition;
+import dev.junction.core.store.Definition.BindingDefinition;
+import dev.junction.core.store.Definition.ExchangeDefinition;
+import dev.junction.core.store.Definition.QueueDefinition;
+import dev.junction.core.store.MemoryStorage;
+import dev.junction.core.store.Storage;
+import dev.junction.core.store.StoreListener;
+import dev.junction.core.store.StoredMessage;
 import dev.junction.core.thread.ShardGroup;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -30,10 +42,14 @@ import java.util.function.Consumer;
  * so that each change is applied whole, in order, by one writer at a time.
  */
 public final class VirtualHost {
+    private static final Logger LOG = LoggerFactory.getLogger(VirtualHost.class);
     private static final String RESERVED_PREFIX = "amq.";
 
     private final String name;
     private final ShardGroup shards;
+    private final Storage storage;
+    /** Durable queues and the ids the store knows them by; a queue leaves once its deletion has settled everything. */
+    private final ConcurrentHashMap<Queue, Long> durableQueueIds = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Exchange> exchanges = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Queue> queues = new ConcurrentHashMap<>();
     private final Object topologyLock = new Object();
@@ -42,7 +58,7 @@ public final class VirtualHost {
         public void deadLetter(String exchange, Message message) {
             Exchange target = exchanges.get(exchange);
             if (target != null) {
-                routeAndEnqueue(target, message, null);
+                routeAndEnqueue(target, message, null, StoreListener.NONE);
             }
             message.release();
         }
@@ -51,11 +67,28 @@ public final class VirtualHost {
         public void deleteUnused(Queue queue) {
             VirtualHost.this.deleteUnused(queue);
         }
+
+        @Override
+        public void settled(Queue queue, Message message) {
+            StoredMessage stored = message.stored();
+            if (stored != null) {
+                Long queueId = durableQueueIds.get(queue);
+                if (queueId != null) {
+                    storage.messages().settle(stored, queueId);
+                }
+            }
+        }
     };
 
+    /** A virtual host whose durable entities and persistent messages are not stored anywhere. */
     public VirtualHost(String name, ShardGroup shards) {
+        this(name, shards, new MemoryStorage());
+    }
+
+    public VirtualHost(String name, ShardGroup shards, Storage storage) {
         this.name = name;
         this.shards = shards;
+        this.storage = storage;
         exchanges.put("", new DefaultExchange(queues::get));
         for (ExchangeType type : ExchangeType.values()) {
             String exchangeName = RESERVED_PREFIX + type.wireName();
@@ -100,6 +133,17 @@ public final class VirtualHost {
      * its own shard thread, whether it took the message (see {@link Queue#enqueue(Message, Consumer)}).
      */
     public List<Queue> publish(String exchangeName, Message message, Consumer<Boolean> outcome) {
+        return publish(exchangeName, message, outcome, StoreListener.NONE);
+    }
+
+    /**
+     * Publishes as {@link #publish(String, Message, Consumer)} does, and tells {@code stored} once the message is
+     * safely stored for every durable queue it reached: at once (on this thread) when it is not persistent or
+     * reached no durable queue, otherwise on the store's writer thread. Publisher confirms, transaction commits
+     * and MQTT acknowledgements wait for both. Not called if this throws (unknown or internal exchange).
+     */
+    public List<Queue> publish(String exchangeName, Message message, Consumer<Boolean> outcome,
+                               StoreListener stored) {
         try {
             Exchange exchange = exchanges.get(exchangeName);
             if (exchange == null) {
@@ -109,17 +153,19 @@ public final class VirtualHost {
                 throw BrokerException.accessRefused(
                         "cannot publish to internal exchange '" + exchangeName + "' in vhost '" + name + "'");
             }
-            return routeAndEnqueue(exchange, message, outcome);
+            return routeAndEnqueue(exchange, message, outcome, stored);
         } finally {
             message.release();
         }
     }
 
-    private List<Queue> routeAndEnqueue(Exchange exchange, Message message, Consumer<Boolean> outcome) {
+    private List<Queue> routeAndEnqueue(Exchange exchange, Message message, Consumer<Boolean> outcome,
+                                        StoreListener stored) {
         RouteCollector collector = new RouteCollector();
         exchange.route(message, collector);
         routeToAlternates(exchange, message, collector);
         List<Queue> targets = collector.queues();
+        store(message, targets, stored);
         for (Queue queue : targets) {
             if (outcome == null) {
                 queue.enqueue(message.retain());
@@ -128,6 +174,28 @@ public final class VirtualHost {
             }
         }
         return targets;
+    }
+
+    /** Writes a persistent message once for all the durable queues it reaches, before any of them can settle it. */
+    private void store(Message message, List<Queue> targets, StoreListener listener) {
+        long[] queueIds = message.properties().persistent() ? durableQueueIds(targets) : null;
+        if (queueIds == null) {
+            listener.stored(null);
+        } else {
+            message.stored(storage.messages().write(message, queueIds, listener));
+        }
+    }
+
+    private long[] durableQueueIds(List<Queue> targets) {
+        long[] ids = new long[targets.size()];
+        int count = 0;
+        for (Queue queue : targets) {
+            Long id = durableQueueIds.get(queue);
+            if (id != null) {
+                ids[count++] = id;
+            }
+        }
+        return count == 0 ? null : count == ids.length ? ids : Arrays.copyOf(ids, count);
     }
 
     /**
@@ -168,6 +236,9 @@ public final class VirtualHost {
             }
             Exchange created = ExchangeFactory.create(exchangeName, type, settings);
             exchanges.put(exchangeName, created);
+            if (settings.durable()) {
+                storage.definitions().put(definitionOf(created));
+            }
             return created;
         }
     }
@@ -196,12 +267,25 @@ public final class VirtualHost {
                 throw BrokerException.preconditionFailed("exchange '" + exchangeName + "' in vhost '" + name
                         + "' in use");
             }
-            exchanges.remove(exchangeName);
-            for (Binding binding : List.copyOf(exchange.bindings())) {
-                exchange.removeBinding(binding);
-            }
-            removeBindingsTo(exchange);
+            removeExchange(exchange);
         }
+    }
+
+    private void removeExchange(Exchange exchange) {
+        exchanges.remove(exchange.name(), exchange);
+        if (exchange.settings().durable()) {
+            storage.definitions().remove(definitionOf(exchange));
+        }
+        for (Binding binding : List.copyOf(exchange.bindings())) {
+            removeBinding(binding);
+        }
+        removeBindingsTo(exchange);
+    }
+
+    private ExchangeDefinition definitionOf(Exchange exchange) {
+        ExchangeSettings settings = exchange.settings();
+        return new ExchangeDefinition(name, exchange.name(), exchange.type(), settings.autoDelete(),
+                settings.internal(), settings.arguments());
     }
 
     // ---- queues ----
@@ -221,12 +305,44 @@ public final class VirtualHost {
             if (queueName.isEmpty() || queueName.startsWith(RESERVED_PREFIX) && !queueName.startsWith("amq.gen-")) {
                 throw BrokerException.accessRefused("queue name '" + queueName + "' contains reserved prefix 'amq.'");
             }
-            QueueArguments arguments = QueueArguments.parse(queueName, name, settings.arguments());
-            Queue created = new Queue(queueName, settings, arguments, shards.shardFor(name + '/' + queueName),
-                    queueHost);
-            queues.put(queueName, created);
+            Queue created = createQueue(queueName, settings);
+            if (isDurable(settings)) {
+                durableQueueIds.put(created, storage.definitions().put(definitionOf(created)));
+            }
             return created;
         }
+    }
+
+    private Queue createQueue(String queueName, QueueSettings settings) {
+        QueueArguments arguments = QueueArguments.parse(queueName, name, settings.arguments());
+        Queue created = new Queue(queueName, settings, arguments, shards.shardFor(name + '/' + queueName),
+                queueHost);
+        queues.put(queueName, created);
+        return created;
+    }
+
+    /** An exclusive queue ends with its connection, so it never outlives the process, durable or not. */
+    private static boolean isDurable(QueueSettings settings) {
+        return settings.durable() && !settings.exclusive();
+    }
+
+    private QueueDefinition definitionOf(Queue queue) {
+        return new QueueDefinition(name, queue.name(), queue.settings().autoDelete(), queue.settings().arguments());
+    }
+
+    /** Deletes a queue that was taken out of the map: its definition, its bindings, then its messages. */
+    private CompletableFuture<Integer> removeQueue(Queue queue) {
+        removeBindingsTo(queue);
+        boolean durable = durableQueueIds.containsKey(queue);
+        if (durable) {
+            storage.definitions().remove(definitionOf(queue));
+        }
+        CompletableFuture<Integer> deleted = queue.delete();
+        if (durable) {
+            // Only now: deleting the queue settled its stored messages, which needed its id.
+            deleted.thenRun(() -> durableQueueIds.remove(queue));
+        }
+        return deleted;
     }
 
     /** Queue.declare with passive set, or any operation on a named queue by a connection. */
@@ -250,8 +366,7 @@ public final class VirtualHost {
     private void deleteUnused(Queue queue) {
         synchronized (topologyLock) {
             if (queues.remove(queue.name(), queue)) {
-                removeBindingsTo(queue);
-                queue.delete();
+                removeQueue(queue);
             }
         }
     }
@@ -277,8 +392,7 @@ public final class VirtualHost {
                         + "' is not empty");
             }
             queues.remove(queueName);
-            removeBindingsTo(queue);
-            return queue.delete();
+            return removeQueue(queue);
         }
     }
 
@@ -331,23 +445,95 @@ public final class VirtualHost {
         return existingExchange(exchangeName);
     }
 
-    private static void bind(Exchange source, Destination destination, String routingKey,
-                             Map<String, Object> arguments) {
-        source.addBinding(new Binding(source, destination, routingKey, arguments));
+    private void bind(Exchange source, Destination destination, String routingKey, Map<String, Object> arguments) {
+        Binding binding = new Binding(source, destination, routingKey, arguments);
+        if (source.addBinding(binding) && isDurable(binding)) {
+            storage.definitions().put(definitionOf(binding));
+        }
     }
 
     private void unbind(Exchange source, Destination destination, String routingKey,
                         Map<String, Object> arguments) {
-        if (source.removeBinding(new Binding(source, destination, routingKey, arguments))) {
+        if (removeBinding(new Binding(source, destination, routingKey, arguments))) {
             deleteIfAutoDeleteAndUnused(source);
         }
+    }
+
+    private boolean removeBinding(Binding binding) {
+        if (!binding.source().removeBinding(binding)) {
+            return false;
+        }
+        if (isDurable(binding)) {
+            storage.definitions().remove(definitionOf(binding));
+        }
+        return true;
+    }
+
+    /** Only a binding between two durable ends survives a restart (as in RabbitMQ). */
+    private boolean isDurable(Binding binding) {
+        Destination destination = binding.destination();
+        boolean durableDestination = destination instanceof Queue queue
+                ? durableQueueIds.containsKey(queue)
+                : ((Exchange) destination).settings().durable();
+        return durableDestination && binding.source().settings().durable();
+    }
+
+    // ---- recovery ----
+
+    /**
+     * Start-up only, before any client: recreates this vhost's stored exchanges, queues and bindings (in that
+     * order) without writing them again. A binding whose end is gone is forgotten. Returns the queues by store id.
+     */
+    public Map<Long, Queue> restore(List<Definition> definitions, Map<QueueDefinition, Long> queueIds) {
+        Map<Long, Queue> restored = new HashMap<>();
+        synchronized (topologyLock) {
+            for (Definition definition : definitions) {
+                if (definition instanceof ExchangeDefinition exchange && exchange.vhost().equals(name)) {
+                    exchanges.put(exchange.name(), ExchangeFactory.create(exchange.name(), exchange.type(),
+                            new ExchangeSettings(true, exchange.autoDelete(), exchange.internal(),
+                                    exchange.arguments())));
+                }
+            }
+            for (Definition definition : definitions) {
+                if (definition instanceof QueueDefinition queue && queue.vhost().equals(name)) {
+                    Queue created = createQueue(queue.name(),
+                            new QueueSettings(true, null, queue.autoDelete(), queue.arguments()));
+                    long queueId = queueIds.get(queue);
+                    durableQueueIds.put(created, queueId);
+                    restored.put(queueId, created);
+                }
+            }
+            for (Definition definition : definitions) {
+                if (definition instanceof BindingDefinition binding && binding.vhost().equals(name)) {
+                    restoreBinding(binding);
+                }
+            }
+        }
+        return restored;
+    }
+
+    private void restoreBinding(BindingDefinition binding) {
+        Exchange source = exchanges.get(binding.source());
+        Destination destination = binding.toExchange()
+                ? exchanges.get(binding.destination()) : queues.get(binding.destination());
+        if (source == null || destination == null) {
+            LOG.warn("Dropping stored binding {}: its source or destination no longer exists", binding);
+            storage.definitions().remove(binding);
+            return;
+        }
+        source.addBinding(new Binding(source, destination, binding.routingKey(), binding.arguments()));
+    }
+
+    private BindingDefinition definitionOf(Binding binding) {
+        return new BindingDefinition(name, binding.source().name(), binding.destination().name(),
+                binding.destination() instanceof Exchange, binding.routingKey(), binding.arguments());
     }
 
     private void removeBindingsTo(Destination destination) {
         List<Exchange> sourcesLosingBindings = new ArrayList<>();
         for (Exchange exchange : exchanges.values()) {
             for (Binding binding : List.copyOf(exchange.bindings())) {
-                if (binding.destination() == destination && exchange.removeBinding(binding)) {
+                if (binding.destination() == destination && removeBinding(binding)) {
                     sourcesLosingBindings.add(exchange);
                 }
             }
@@ -357,8 +543,8 @@ public final class VirtualHost {
 
     private void deleteIfAutoDeleteAndUnused(Exchange exchange) {
         if (exchange.settings().autoDelete() && exchange.bindings().isEmpty()
-                && exchanges.remove(exchange.name(), exchange)) {
-            removeBindingsTo(exchange);
+                && exchanges.get(exchange.name()) == exchange) {
+            removeExchange(exchange);
         }
     }
 

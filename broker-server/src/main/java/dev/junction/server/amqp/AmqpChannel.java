@@ -18,6 +18,7 @@ import dev.junction.core.message.MessageProperties;
 import dev.junction.core.queue.ConsumerOptions;
 import dev.junction.core.queue.Delivery;
 import dev.junction.core.queue.QueueSettings;
+import dev.junction.core.store.StoreListener;
 import dev.junction.core.vhost.VirtualHost;
 import io.netty.buffer.ByteBuf;
 
@@ -408,7 +409,7 @@ final class AmqpChannel {
                 confirmNow = true;
             } else if (confirms != null) {
                 PendingConfirm pending = new PendingConfirm(sequence);
-                routed = pending.published(vhost().publish(publish.exchange(), message, pending).size());
+                routed = pending.published(vhost().publish(publish.exchange(), message, pending, pending).size());
                 confirmNow = !routed;
             } else {
                 routed = !vhost().publish(publish.exchange(), message).isEmpty();
@@ -440,10 +441,11 @@ final class AmqpChannel {
     }
 
     /**
-     * Counts the queues' answers for one confirmed publish. Answers may come before the publisher knows how many
-     * queues there are, so the count starts far from zero and is corrected once the route is known.
+     * Counts the answers for one confirmed publish: each queue's, and the store's once the message is durable in
+     * every durable queue. Answers may come before the publisher knows how many queues there are, so the count
+     * starts far from zero and is corrected once the route is known.
      */
-    private final class PendingConfirm implements Consumer<Boolean> {
+    private final class PendingConfirm implements Consumer<Boolean>, StoreListener {
         private static final int UNKNOWN = 1 << 30;
         private final long sequence;
         private final AtomicInteger remaining = new AtomicInteger(UNKNOWN);
@@ -455,7 +457,7 @@ final class AmqpChannel {
 
         /** Returns whether the publish reached any queue. */
         boolean published(int queues) {
-            if (queues > 0 && remaining.addAndGet(queues - UNKNOWN) == 0) {
+            if (queues > 0 && remaining.addAndGet(queues + 1 - UNKNOWN) == 0) {
                 settle();
             }
             return queues > 0;
@@ -469,6 +471,11 @@ final class AmqpChannel {
             if (remaining.decrementAndGet() == 0) {
                 connection.execute(this::settle);
             }
+        }
+
+        @Override
+        public void stored(Throwable failure) {
+            accept(failure == null);
         }
 
         private void settle() {

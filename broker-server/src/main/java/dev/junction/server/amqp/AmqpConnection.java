@@ -89,10 +89,6 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
         ctx.channel().eventLoop().execute(task);
     }
 
-    boolean inEventLoop() {
-        return ctx.channel().eventLoop().inEventLoop();
-    }
-
     void write(AmqpCommand command) {
         ctx.write(command, ctx.voidPromise());
     }
@@ -427,8 +423,12 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
         }
         channels.clear();
         if (vhost != null) {
-            for (String queue : exclusiveQueues) {
-                vhost.deleteQueue(queue, this, false, false);
+            for (String name : exclusiveQueues) {
+                // Only if still ours: an auto-deleted queue's name may have been taken since.
+                dev.junction.core.queue.Queue queue = vhost.queue(name);
+                if (queue != null && queue.settings().exclusiveOwner() == this) {
+                    vhost.deleteQueue(name, this, false, false);
+                }
             }
         }
         exclusiveQueues.clear();

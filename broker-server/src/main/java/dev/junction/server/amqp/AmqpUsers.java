@@ -1,5 +1,8 @@
 package dev.junction.server.amqp;
 
+import dev.junction.server.config.Config;
+import dev.junction.server.config.ConfigKeys;
+
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -19,13 +22,26 @@ public final class AmqpUsers {
         this.loopbackOnly = Set.copyOf(loopbackOnly);
     }
 
+    /** The configured {@code users}; guest, if among them, may connect from loopback only. */
+    public static AmqpUsers from(Config config) {
+        return new AmqpUsers(config.get(ConfigKeys.USERS), Set.of("guest"));
+    }
+
     /** guest/guest, from loopback only. */
     public static AmqpUsers defaults() {
         return new AmqpUsers(Map.of("guest", "guest"), Set.of("guest"));
     }
 
-    /** Returns null if the login is accepted, otherwise why it is refused (for the log, never for the client). */
-    String refusal(String user, String password, InetAddress from) {
+    /** The user names, for the management API. */
+    public Set<String> names() {
+        return passwords.keySet();
+    }
+
+    /**
+     * Returns null if the login is accepted, otherwise why it is refused (for the log, never for the client). The
+     * management endpoint checks its HTTP logins with it too.
+     */
+    public String refusal(String user, String password, InetAddress from) {
         String expected = passwords.get(user);
         if (expected == null || !MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
                 password.getBytes(StandardCharsets.UTF_8))) {

@@ -1,8 +1,12 @@
 package dev.junction.server.config;
 
+import dev.junction.core.store.StorageEngines;
+import dev.junction.core.store.log.FsyncPolicy;
+
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Every configuration key the broker knows. A new key is added here, in config/junction.conf and in the docs. */
@@ -15,7 +19,7 @@ public final class ConfigKeys {
     public static final ConfigKey<ListenPort> AMQP_PORT = new ConfigKey<>("amqp.port", "5672", ListenPort.parser(),
             "TCP port of the AMQP 0-9-1 listener; 0 disables it");
     public static final ConfigKey<ListenPort> HTTP_PORT = new ConfigKey<>("http.port", "15672", ListenPort.parser(),
-            "TCP port of the HTTP management listener (health checks); 0 disables it");
+            "TCP port of the HTTP management listener (health checks, JSON API, metrics); 0 disables it");
     public static final ConfigKey<InetAddress> BIND = new ConfigKey<>("bind", "0.0.0.0", ValueParsers.ipAddress(),
             "IP address literal every listener binds to; 0.0.0.0 means all interfaces");
     public static final ConfigKey<Path> DATA_DIR = new ConfigKey<>("data.dir", "./data", ValueParsers.path(),
@@ -70,13 +74,49 @@ public final class ConfigKeys {
             "16777216", ValueParsers.integer(1, 536_870_912),
             "largest AMQP message body accepted by basic.publish, in bytes; a larger one closes the channel (406)");
 
+    public static final ConfigKey<Map<String, String>> USERS = new ConfigKey<>("users", "guest:guest",
+            ValueParsers.users(),
+            "users who may connect, as name:password pairs separated by commas");
+
+    public static final ConfigKey<String> STORAGE_ENGINE = new ConfigKey<>("storage.engine", "log",
+            storageEngine(),
+            "persistence engine: log (an append-only log under data.dir) or memory (nothing survives a restart)");
+    public static final ConfigKey<FsyncPolicy> STORAGE_FSYNC = new ConfigKey<>("storage.fsync", "always",
+            fsyncPolicy(),
+            "when the log engine forces writes to disk before acknowledging them: always, interval:<ms> or never");
+    public static final ConfigKey<Integer> STORAGE_SEGMENT_SIZE = new ConfigKey<>("storage.segment_size", "67108864",
+            ValueParsers.integer(65536, Integer.MAX_VALUE),
+            "size in bytes of one log segment file; also the largest record, so the largest persistent message");
+
     /** In the order config/junction.conf and docs/configuration.md present them. */
     public static final List<ConfigKey<?>> ALL = List.of(MQTT_PORT, AMQP_PORT, HTTP_PORT, BIND, DATA_DIR,
             MQTT_MAX_PACKET_SIZE, MQTT_CONNECT_TIMEOUT, LOG_LEVEL, SHUTDOWN_TIMEOUT, MQTT_WS_PORT, MQTT_VHOST,
             MQTT_EXCHANGE, MQTT_MAX_INFLIGHT, MQTT_MAX_QUEUED_MESSAGES, MQTT_SESSION_EXPIRY, MQTT_SYS_INTERVAL, MQTT_ALLOW_ANONYMOUS,
-            AMQP_FRAME_MAX, AMQP_CHANNEL_MAX, AMQP_HEARTBEAT, AMQP_MAX_MESSAGE_SIZE);
+            AMQP_FRAME_MAX, AMQP_CHANNEL_MAX, AMQP_HEARTBEAT, AMQP_MAX_MESSAGE_SIZE, USERS, STORAGE_ENGINE, STORAGE_FSYNC,
+            STORAGE_SEGMENT_SIZE);
 
     private ConfigKeys() {
+    }
+
+    /** The names the core's engine registry knows, so a new engine needs no change here. */
+    private static ValueParser<String> storageEngine() {
+        return text -> {
+            if (!StorageEngines.names().contains(text)) {
+                throw new InvalidValueException("'" + text + "' is not a storage engine: expected one of "
+                        + String.join(", ", StorageEngines.names()));
+            }
+            return text;
+        };
+    }
+
+    private static ValueParser<FsyncPolicy> fsyncPolicy() {
+        return text -> {
+            try {
+                return FsyncPolicy.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidValueException(e.getMessage());
+            }
+        };
     }
 
     public static Optional<ConfigKey<?>> byName(String name) {

@@ -5,8 +5,10 @@ import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** The parsers the key registry is built from. */
 final class ValueParsers {
@@ -74,6 +76,27 @@ final class ValueParsers {
             case "true" -> true;
             case "false" -> false;
             default -> throw new InvalidValueException("'" + text + "' is not true or false");
+        };
+    }
+
+    /**
+     * {@code name:password} pairs separated by commas, until the security issue brings a real user store. Names
+     * cannot contain {@code :} or {@code ,}, passwords not {@code ,}; whitespace around each pair is ignored.
+     */
+    static ValueParser<Map<String, String>> users() {
+        return text -> {
+            Map<String, String> users = new LinkedHashMap<>();
+            for (String pair : text.split(",")) {
+                String entry = pair.strip();
+                int colon = entry.indexOf(':');
+                if (colon <= 0) {
+                    throw new InvalidValueException("'" + entry + "' is not name:password");
+                }
+                if (users.put(entry.substring(0, colon), entry.substring(colon + 1)) != null) {
+                    throw new InvalidValueException("user '" + entry.substring(0, colon) + "' is listed twice");
+                }
+            }
+            return Map.copyOf(users);
         };
     }
 }

@@ -48,6 +48,15 @@ final class InFlightPublish {
         message = null;
     }
 
+    /** Not sent after all: the queue entry goes back to be delivered again later. */
+    void giveBack() {
+        if (delivery != null) {
+            delivery.subscription().requeue(delivery.entryId());
+        }
+        message.release();
+        message = null;
+    }
+
     /** The session ends: the queue takes its unsettled entries back or is deleted, so only our reference goes. */
     void abandon() {
         if (message != null) {

@@ -90,6 +90,16 @@ public final class MqttBroker implements AutoCloseable {
         return sessions.size();
     }
 
+    /** PUBLISH packets received from clients since start, for the metrics endpoint. */
+    public long messagesReceived() {
+        return stats.messagesReceived.sum();
+    }
+
+    /** PUBLISH packets sent to clients since start, for the metrics endpoint. */
+    public long messagesSent() {
+        return stats.messagesSent.sum();
+    }
+
     /** Ends every session (the daemon closes connections first) and releases the retained messages. */
     @Override
     public void close() {

@@ -13,12 +13,13 @@ import dev.junction.mqtt.codec.MqttTopics;
 import dev.junction.mqtt.codec.Publish;
 import dev.junction.mqtt.codec.PubRel;
 import dev.junction.mqtt.codec.SubAckReturnCode;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
+
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -39,6 +40,7 @@ final class MqttSession implements QueueConsumer {
     private static final Logger log = LoggerFactory.getLogger(MqttSession.class);
     private static final String QUEUE_PREFIX = "mqtt-subscription-";
     private static final String SYS_PREFIX = "$SYS";
+    private static final int MAX_PACKET_ID = 0xFFFF;
 
     private final String clientId;
     private final boolean cleanSession;
@@ -184,9 +186,7 @@ final class MqttSession implements QueueConsumer {
             return;
         }
         if (cleanSession) {
-            if (broker.sessions().remove(this)) {
-                discard();
-            }
+            end();
         } else if (expiry == null) {
             expiry = owner.schedule(this::expire, broker.settings().sessionExpiry().toMillis(),
                     TimeUnit.MILLISECONDS);
@@ -195,10 +195,20 @@ final class MqttSession implements QueueConsumer {
 
     private void expire() {
         expiry = null;
-        if (connection == null && !discarded && broker.sessions().remove(this)) {
+        if (connection == null && !discarded) {
             log.info("Session of client '{}' expired", clientId);
-            discard();
+            end();
         }
+    }
+
+    /**
+     * Discards the session, then leaves the registry: in this order, a CONNECT with the same client id either
+     * still finds this session (and waits on this loop until it is gone) or finds none and can declare the
+     * session queue's name afresh.
+     */
+    private void end() {
+        discard();
+        broker.sessions().remove(this);
     }
 
     /** Broker shutdown: ends the session and completes when its queue is gone, its messages released. */
@@ -314,7 +324,7 @@ final class MqttSession implements QueueConsumer {
             return false;
         }
         // Fixed header (at most 5), topic length prefix, topic, packet identifier, payload.
-        long packetSize = 5L + 2 + topicName.getBytes(StandardCharsets.UTF_8).length + 2 + message.bodySize();
+        long packetSize = 5L + 2 + ByteBufUtil.utf8Bytes(topicName) + 2 + message.bodySize();
         if (packetSize > broker.settings().maxPacketSize()) {
             log.warn("Client '{}': a {}-byte message on '{}' exceeds mqtt.max_packet_size; dropped", clientId,
                     message.bodySize(), topicName);
@@ -324,6 +334,14 @@ final class MqttSession implements QueueConsumer {
     }
 
     private void sendInFlight(InFlightPublish publish) {
+        if (inFlight.size() >= MAX_PACKET_ID) {
+            // Every identifier is taken, which only a client that never completes its QoS 2 flows achieves.
+            publish.giveBack();
+            if (connection != null) {
+                connection.closeBecause("all 65535 packet identifiers are awaiting acknowledgement");
+            }
+            return;
+        }
         int packetId = nextPacketId();
         inFlight.put(packetId, publish);
         if (connection != null) {
@@ -334,7 +352,7 @@ final class MqttSession implements QueueConsumer {
 
     private int nextPacketId() {
         do {
-            lastPacketId = lastPacketId == 0xFFFF ? 1 : lastPacketId + 1;
+            lastPacketId = lastPacketId == MAX_PACKET_ID ? 1 : lastPacketId + 1;
         } while (inFlight.containsKey(lastPacketId));
         return lastPacketId;
     }

@@ -28,7 +28,7 @@ public record MqttSettings(String vhost, String exchange, int maxInflight, int m
     public static final MqttSettings DEFAULTS = new MqttSettings("/", "amq.topic", 32, 1000, Duration.ofDays(1),
             Duration.ofSeconds(10), 16 * 1024 * 1024, Duration.ofSeconds(10), false, Map.of("guest", "guest"));
 
-    /** From the daemon's configuration; the users are the built-in guest until the security issue lands. */
+    /** From the daemon's configuration. */
     public static MqttSettings from(Config config) {
         return new MqttSettings(config.get(ConfigKeys.MQTT_VHOST), config.get(ConfigKeys.MQTT_EXCHANGE),
                 config.get(ConfigKeys.MQTT_MAX_INFLIGHT), config.get(ConfigKeys.MQTT_MAX_QUEUED_MESSAGES),
@@ -36,7 +36,7 @@ public record MqttSettings(String vhost, String exchange, int maxInflight, int m
                 Duration.ofSeconds(config.get(ConfigKeys.MQTT_CONNECT_TIMEOUT)),
                 config.get(ConfigKeys.MQTT_MAX_PACKET_SIZE),
                 Duration.ofSeconds(config.get(ConfigKeys.MQTT_SYS_INTERVAL)),
-                config.get(ConfigKeys.MQTT_ALLOW_ANONYMOUS), DEFAULTS.users());
+                config.get(ConfigKeys.MQTT_ALLOW_ANONYMOUS), config.get(ConfigKeys.USERS));
     }
 
     public MqttSettings {

@@ -5,7 +5,7 @@ public final class TopicFilter {
     private TopicFilter() {
     }
 
-    /** Whether {@code topicName} matches {@code filter}; both are assumed valid. */
+    /** Whether {@code topicName} matches {@code filter}; both are assumed valid. Allocates nothing. */
     public static boolean matches(String filter, String topicName) {
         // [MQTT-4.7.2-1] a filter starting with a wildcard does not match topics starting with '$'.
         if (!topicName.isEmpty() && topicName.charAt(0) == '$' && !filter.isEmpty()
@@ -18,13 +18,14 @@ public final class TopicFilter {
         int topicLength = topicName.length();
         while (true) {
             int filterEnd = levelEnd(filter, f);
-            String level = filter.substring(f, filterEnd);
-            if (level.equals("#")) {
+            int levelLength = filterEnd - f;
+            boolean singleChar = levelLength == 1;
+            if (singleChar && filter.charAt(f) == '#') {
                 return true;
             }
             int topicEnd = levelEnd(topicName, t);
-            if (!level.equals("+")
-                    && (topicEnd - t != level.length() || !topicName.regionMatches(t, level, 0, level.length()))) {
+            boolean plus = singleChar && filter.charAt(f) == '+';
+            if (!plus && (topicEnd - t != levelLength || !topicName.regionMatches(t, filter, f, levelLength))) {
                 return false;
             }
             boolean filterDone = filterEnd >= filterLength;
@@ -34,7 +35,7 @@ public final class TopicFilter {
                     return true;
                 }
                 // "sport/#" also matches "sport" [MQTT-4.7.1-2]: the filter's one remaining level is '#'.
-                return topicDone && filter.startsWith("#", filterEnd + 1) && filterEnd + 2 == filterLength;
+                return topicDone && filterEnd + 2 == filterLength && filter.charAt(filterEnd + 1) == '#';
             }
             f = filterEnd + 1;
             t = topicEnd + 1;

@@ -10,7 +10,9 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.Collections;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /** One bound server socket and the connections it accepted, which it can close gracefully at shutdown. */
@@ -68,7 +70,13 @@ public final class Listener {
         return open;
     }
 
-    private static void closeGracefully(Channel channel) {
+    /** The connections open now, as a live read-only view. */
+    public Set<Channel> connections() {
+        return Collections.unmodifiableSet(connections);
+    }
+
+    /** Closes one connection the protocol's way (see {@link GracefulClose}); call it on the channel's event loop. */
+    public static void closeGracefully(Channel channel) {
         for (Map.Entry<String, ChannelHandler> entry : channel.pipeline()) {
             if (entry.getValue() instanceof GracefulClose graceful) {
                 graceful.closeGracefully(channel.pipeline().context(graceful));

@@ -139,6 +139,14 @@ class AmqpTopologyTest {
     }
 
     @Test
+    void publishingToAnInternalExchangeIs403() throws Exception {
+        Channel channel = channel();
+        channel.exchangeDeclare("inside-only", "fanout", false, true, true, null);
+        channel.basicPublish("inside-only", "", null, new byte[0]);
+        assertEquals(403, replyCode(assertThrows(Exception.class, channel::queueDeclare)));
+    }
+
+    @Test
     void exchangeDeleteIfUnusedRefusesWhileBound() throws Exception {
         Channel channel = channel();
         channel.exchangeDeclare("busy", "fanout");

@@ -350,4 +350,25 @@ class MqttSessionRulesTest {
         await().atMost(5, TimeUnit.SECONDS).until(() -> sessionQueue("leaving").unsettledCount() == 0);
         assertEquals(0, sessionQueue("leaving").readyCount());
     }
+
+    @Test
+    void rapidReconnectsAndTakeoversWithOneClientIdAlwaysGetAConnAck() throws Exception {
+        start(MqttSettings.DEFAULTS);
+        RawMqttClient previous = null;
+        for (int i = 0; i < 40; i++) {
+            boolean cleanSession = i % 3 != 0;
+            if (previous != null && i % 2 == 0) {
+                previous.close(); // an abrupt close racing with the next CONNECT; otherwise a takeover
+            }
+            RawMqttClient client = client();
+            client.connect("bouncer", cleanSession);
+            subscribe(client, "b/" + i, 1);
+            previous = client;
+        }
+        previous.close();
+        await().atMost(5, TimeUnit.SECONDS).until(() -> broker.mqtt.clientsConnected() == 0);
+        // The last connection was persistent or clean; either way at most its session remains.
+        await().atMost(5, TimeUnit.SECONDS).until(() -> broker.mqtt.sessionCount() <= 1);
+        assertTrue(broker.core.virtualHost("/").queues().size() <= 1, "no session queue is left behind");
+    }
 }

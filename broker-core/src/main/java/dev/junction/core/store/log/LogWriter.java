@@ -218,8 +218,9 @@ final class LogWriter implements Runnable {
         } catch (IOException e) {
             unstage(active);
             boolean cutOff = cutOff(active, start, e);
-            failBatch(e);
+            // Refuse before telling the waiters, so anyone who sees the failure also sees the log unwritable.
             failure.failed(e, !cutOff);
+            failBatch(e);
             return true;
         }
         completeBatch(end - start);

@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Drives the real management pipeline through a real HTTP client codec, byte for byte. */
-class HealthHandlerTest {
+class HealthEndpointTest {
     private final AtomicBoolean ready = new AtomicBoolean(true);
     private final EmbeddedChannel server = new EmbeddedChannel();
     private final EmbeddedChannel client = new EmbeddedChannel(new HttpClientCodec(), new HttpObjectAggregator(8192));
@@ -58,7 +58,7 @@ class HealthHandlerTest {
     void unknownPathIsJson404() {
         Answer answer = request(HttpMethod.GET, "/api/queues");
         assertEquals(HttpResponseStatus.NOT_FOUND, answer.status);
-        assertEquals("{\"error\":\"not found\"}", answer.body);
+        assertEquals("{\"error\":\"Object Not Found\",\"reason\":\"Not Found\"}", answer.body);
     }
 
     @Test

@@ -1,0 +1,24 @@
+package dev.junction.core.store;
+
+import java.io.IOException;
+
+/**
+ * A persistence engine: durable topology and persistent messages, recovered when it is opened. Engines are chosen
+ * by name through {@link StorageEngines}; the core and the protocol handlers only see this interface.
+ */
+public interface Storage extends AutoCloseable {
+
+    DefinitionStore definitions();
+
+    MessageStore messages();
+
+    /**
+     * What survived from the previous run, handed out once (the message bodies then belong to the caller); later
+     * calls return {@link Recovered#NOTHING}.
+     */
+    Recovered takeRecovered();
+
+    /** Writes out everything requested so far and closes the files; requests made afterwards fail. */
+    @Override
+    void close() throws IOException;
+}

@@ -1,0 +1,138 @@
+package dev.junction.core.store.log;
+
+import dev.junction.core.message.Message;
+import dev.junction.core.store.Definition;
+import dev.junction.core.store.DefinitionStore;
+import dev.junction.core.store.MessageStore;
+import dev.junction.core.store.Recovered;
+import dev.junction.core.store.Storage;
+import dev.junction.core.store.StorageSettings;
+import dev.junction.core.store.StoreListener;
+import dev.junction.core.store.StoredMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The {@code log} engine: definitions, messages and settles as records of a {@link SegmentedLog}. A definition is
+ * one live record until it is replaced or removed; a message is one record naming all its durable queues; a queue
+ * settling a message that other queues still hold writes a small settle record, and the last settle releases the
+ * message record together with those settle records.
+ */
+public final class LogStorage implements Storage, DefinitionStore, MessageStore, StoredMessage.SettleWriter {
+    private static final Logger LOG = LoggerFactory.getLogger(LogStorage.class);
+    private static final WriteListener WARN_ON_FAILURE = (recordId, failure) -> {
+        if (failure != null) {
+            LOG.warn("Storage record {} was not written", recordId, failure);
+        }
+    };
+
+    private final SegmentedLog log;
+    /** Definition identity to the id of the record that holds it. */
+    private final ConcurrentHashMap<Object, Long> definitionRecords;
+    private Recovered recovered;
+
+    private LogStorage(SegmentedLog log, ConcurrentHashMap<Object, Long> definitionRecords, Recovered recovered) {
+        this.log = log;
+        this.definitionRecords = definitionRecords;
+        this.recovered = recovered;
+    }
+
+    public static LogStorage open(StorageSettings settings) throws IOException {
+        LogConfig config = LogConfig.defaults(settings.directory()).withFsync(settings.fsync())
+                .withSegmentBytes(settings.segmentBytes());
+        StorageRecovery recovery = new StorageRecovery();
+        SegmentedLog log;
+        try {
+            log = SegmentedLog.open(config, recovery);
+        } catch (IOException | RuntimeException e) {
+            recovery.discard();
+            throw e;
+        }
+        if (!log.recoveryReport().clean()) {
+            LOG.warn("Storage in {} recovered with damage: {}", settings.directory(), log.recoveryReport().damage());
+        }
+        Recovered recovered = recovery.finish(log);
+        LOG.info("Storage in {} recovered {} definitions and {} messages from {} segments", settings.directory(),
+                recovered.definitions().size(), recovered.messages().size(), log.recoveryReport().segments());
+        return new LogStorage(log, recovery.definitionRecords(), recovered);
+    }
+
+    @Override
+    public DefinitionStore definitions() {
+        return this;
+    }
+
+    @Override
+    public MessageStore messages() {
+        return this;
+    }
+
+    @Override
+    public synchronized Recovered takeRecovered() {
+        Recovered taken = recovered;
+        recovered = Recovered.NOTHING;
+        return taken;
+    }
+
+    @Override
+    public long put(Definition definition) {
+        long id = log.append(StorageRecords.typeOf(definition), StorageRecords.encode(definition), WARN_ON_FAILURE);
+        Long replaced = definitionRecords.put(definition.identity(), id);
+        if (replaced != null) {
+            log.release(replaced);
+        }
+        return id;
+    }
+
+    @Override
+    public void remove(Definition definition) {
+        Long id = definitionRecords.remove(definition.identity());
+        if (id != null) {
+            log.release(id);
+        }
+    }
+
+    @Override
+    public StoredMessage write(Message message, long[] queueIds, StoreListener listener) {
+        long id;
+        try {
+            id = log.append(StorageRecords.MESSAGE, StorageRecords.encode(message, queueIds),
+                    (recordId, failure) -> listener.stored(failure));
+        } catch (IllegalArgumentException tooLarge) {
+            listener.stored(tooLarge);
+            return null;
+        }
+        return new StoredMessage(id, queueIds);
+    }
+
+    @Override
+    public void settle(StoredMessage message, long queueId) {
+        message.settle(queueId, this);
+    }
+
+    @Override
+    public long writeSettle(long messageRecordId, long queueId) {
+        return log.append(StorageRecords.SETTLE, StorageRecords.encodeSettle(messageRecordId, queueId),
+                WARN_ON_FAILURE);
+    }
+
+    @Override
+    public void releaseAll(long messageRecordId, long[] settleRecords) {
+        // In this order a crash can leave settle records without their message (dropped at recovery), never a
+        // message without the settle records that say where it is done with.
+        log.release(messageRecordId);
+        for (long settleRecord : settleRecords) {
+            log.release(settleRecord);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        Recovered untaken = takeRecovered();
+        untaken.messages().forEach(message -> message.body().release());
+        log.close();
+    }
+}

@@ -1,0 +1,159 @@
+package dev.junction.core.store.log;
+
+import dev.junction.core.exchange.ExchangeType;
+import dev.junction.core.message.Message;
+import dev.junction.core.message.MessageProperties;
+import dev.junction.core.store.Definition;
+import dev.junction.core.store.Definition.BindingDefinition;
+import dev.junction.core.store.Definition.ExchangeDefinition;
+import dev.junction.core.store.Definition.QueueDefinition;
+import dev.junction.core.store.Definition.VirtualHostDefinition;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
+
+import static dev.junction.core.store.log.RecordCodec.readString;
+import static dev.junction.core.store.log.RecordCodec.readTable;
+import static dev.junction.core.store.log.RecordCodec.writeString;
+import static dev.junction.core.store.log.RecordCodec.writeTable;
+
+/** The record types {@link LogStorage} writes to the log, and their layouts (see {@code docs/durability.md}). */
+final class StorageRecords {
+    static final byte VHOST = 1;
+    static final byte EXCHANGE = 2;
+    static final byte QUEUE = 3;
+    static final byte BINDING = 4;
+    static final byte MESSAGE = 16;
+    static final byte SETTLE = 17;
+
+    private StorageRecords() {
+    }
+
+    static byte typeOf(Definition definition) {
+        if (definition instanceof VirtualHostDefinition) {
+            return VHOST;
+        }
+        if (definition instanceof ExchangeDefinition) {
+            return EXCHANGE;
+        }
+        return definition instanceof QueueDefinition ? QUEUE : BINDING;
+    }
+
+    static ByteBuf encode(Definition definition) {
+        ByteBuf out = ByteBufAllocator.DEFAULT.buffer();
+        if (definition instanceof VirtualHostDefinition vhost) {
+            writeString(out, vhost.name());
+        } else if (definition instanceof ExchangeDefinition exchange) {
+            writeString(out, exchange.vhost());
+            writeString(out, exchange.name());
+            writeString(out, exchange.type().wireName());
+            out.writeBoolean(exchange.autoDelete()).writeBoolean(exchange.internal());
+            writeTable(out, exchange.arguments());
+        } else if (definition instanceof QueueDefinition queue) {
+            writeString(out, queue.vhost());
+            writeString(out, queue.name());
+            out.writeBoolean(queue.autoDelete());
+            writeTable(out, queue.arguments());
+        } else if (definition instanceof BindingDefinition binding) {
+            writeString(out, binding.vhost());
+            writeString(out, binding.source());
+            writeString(out, binding.destination());
+            out.writeBoolean(binding.toExchange());
+            writeString(out, binding.routingKey());
+            writeTable(out, binding.arguments());
+        }
+        return out;
+    }
+
+    /** Returns null for a type that is not a definition. */
+    static Definition decodeDefinition(byte type, ByteBuf in) {
+        return switch (type) {
+            case VHOST -> new VirtualHostDefinition(readString(in));
+            case EXCHANGE -> new ExchangeDefinition(readString(in), readString(in), exchangeType(readString(in)),
+                    in.readBoolean(), in.readBoolean(), readTable(in));
+            case QUEUE -> new QueueDefinition(readString(in), readString(in), in.readBoolean(), readTable(in));
+            case BINDING -> new BindingDefinition(readString(in), readString(in), readString(in), in.readBoolean(),
+                    readString(in), readTable(in));
+            default -> null;
+        };
+    }
+
+    private static ExchangeType exchangeType(String wireName) {
+        ExchangeType type = ExchangeType.fromWireName(wireName);
+        if (type == null) {
+            throw new IllegalArgumentException("unknown exchange type '" + wireName + "'");
+        }
+        return type;
+    }
+
+    /** The message record: its queues, routing, properties, then the body, which is shared and not copied. */
+    static ByteBuf encode(Message message, long[] queueIds) {
+        ByteBuf header = ByteBufAllocator.DEFAULT.buffer(64 + 8 * queueIds.length);
+        header.writeInt(queueIds.length);
+        for (long queueId : queueIds) {
+            header.writeLong(queueId);
+        }
+        writeString(header, message.exchange());
+        writeString(header, message.routingKey());
+        writeProperties(header, message.properties());
+        CompositeByteBuf record = ByteBufAllocator.DEFAULT.compositeBuffer(2);
+        return record.addComponents(true, header, message.body().retainedDuplicate());
+    }
+
+    /** The header of a message record, up to its body (left as the readable rest of {@code in}). */
+    record MessageHeader(long[] queueIds, String exchange, String routingKey, MessageProperties properties) {
+        static MessageHeader read(ByteBuf in) {
+            int count = in.readInt();
+            if (count < 1 || count > in.readableBytes() / Long.BYTES) {
+                throw new IllegalArgumentException("message record names " + count + " queues");
+            }
+            long[] queueIds = new long[count];
+            for (int i = 0; i < count; i++) {
+                queueIds[i] = in.readLong();
+            }
+            return new MessageHeader(queueIds, readString(in), readString(in), readProperties(in));
+        }
+    }
+
+    static ByteBuf encodeSettle(long messageRecordId, long queueId) {
+        return ByteBufAllocator.DEFAULT.buffer(16).writeLong(messageRecordId).writeLong(queueId);
+    }
+
+    private static void writeProperties(ByteBuf out, MessageProperties p) {
+        writeString(out, p.contentType());
+        writeString(out, p.contentEncoding());
+        writeTable(out, p.headers());
+        writeNullableInt(out, p.deliveryMode());
+        writeNullableInt(out, p.priority());
+        writeString(out, p.correlationId());
+        writeString(out, p.replyTo());
+        writeString(out, p.expiration());
+        writeString(out, p.messageId());
+        out.writeBoolean(p.timestamp() != null);
+        if (p.timestamp() != null) {
+            out.writeLong(p.timestamp());
+        }
+        writeString(out, p.type());
+        writeString(out, p.userId());
+        writeString(out, p.appId());
+        writeString(out, p.clusterId());
+    }
+
+    private static MessageProperties readProperties(ByteBuf in) {
+        return new MessageProperties(readString(in), readString(in), readTable(in), readNullableInt(in),
+                readNullableInt(in), readString(in), readString(in), readString(in), readString(in),
+                in.readBoolean() ? in.readLong() : null, readString(in), readString(in), readString(in),
+                readString(in));
+    }
+
+    private static void writeNullableInt(ByteBuf out, Integer value) {
+        out.writeBoolean(value != null);
+        if (value != null) {
+            out.writeInt(value);
+        }
+    }
+
+    private static Integer readNullableInt(ByteBuf in) {
+        return in.readBoolean() ? in.readInt() : null;
+    }
+}

@@ -1,0 +1,13 @@
+package dev.junction.core.store;
+
+class LogStorageTest extends StorageContractTest {
+    @Override
+    String engine() {
+        return "log";
+    }
+
+    @Override
+    boolean keepsData() {
+        return true;
+    }
+}

@@ -1,0 +1,62 @@
+package dev.junction.server.ctl;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code list connections|queues|exchanges|users}: one tab-separated line per object, under a header line. */
+@Command(name = "list", description = "Lists connections, queues, exchanges or users.")
+final class ListCommand implements Callable<Integer> {
+    enum What {
+        CONNECTIONS("/api/connections", List.of("name", "protocol", "peer_host", "peer_port", "state")),
+        QUEUES("/api/queues", List.of("vhost", "name", "messages", "messages_ready", "messages_unacknowledged",
+                "consumers", "durable", "auto_delete", "exclusive")),
+        EXCHANGES("/api/exchanges", List.of("vhost", "name", "type", "durable", "auto_delete", "internal")),
+        USERS("/api/users", List.of("name", "tags"));
+
+        private final String path;
+        private final List<String> columns;
+
+        What(String path, List<String> columns) {
+            this.path = path;
+            this.columns = columns;
+        }
+    }
+
+    @ParentCommand
+    JunctionCtl ctl;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "WHAT", description = "connections, queues, exchanges or users")
+    What what;
+
+    @Override
+    public Integer call() {
+        JsonNode list = ctl.client().get(what.path);
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(String.join("\t", what.columns));
+        for (JsonNode item : list) {
+            out.println(String.join("\t", what.columns.stream().map(column -> cell(item.path(column))).toList()));
+        }
+        out.flush();
+        return JunctionCtl.EXIT_OK;
+    }
+
+    private static String cell(JsonNode value) {
+        if (value.isArray()) {
+            StringBuilder joined = new StringBuilder();
+            value.forEach(element -> joined.append(joined.length() == 0 ? "" : ",").append(element.asText()));
+            return joined.toString();
+        }
+        return value.asText();
+    }
+}

@@ -1,0 +1,128 @@
+package dev.junction.server.ctl;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+
+/** The management API as the CLI uses it; every failure becomes a {@link CtlException} that says what went wrong. */
+final class ManagementClient {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private final String baseUrl;
+    private final String user;
+    private final String authorization;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+
+    ManagementClient(String url, String user, String password) {
+        this.baseUrl = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        this.user = user;
+        this.authorization = "Basic " + Base64.getEncoder()
+                .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** One path segment, with {@code /} (as in vhost {@code /}) and spaces percent-encoded. */
+    static String segment(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    JsonNode get(String path) {
+        return parse(path, send("GET", path, null));
+    }
+
+    String getText(String path) {
+        return send("GET", path, null);
+    }
+
+    void delete(String path) {
+        send("DELETE", path, null);
+    }
+
+    void post(String path, String body) {
+        send("POST", path, body);
+    }
+
+    private String send(String method, String path, String body) {
+        URI uri;
+        try {
+            uri = URI.create(baseUrl + path);
+        } catch (IllegalArgumentException e) {
+            throw new CtlException(JunctionCtl.EXIT_USAGE, "invalid --url '" + baseUrl + "': " + e.getMessage());
+        }
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
+                .timeout(TIMEOUT)
+                .header("Authorization", authorization)
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        HttpResponse<String> response;
+        try {
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (ConnectException | HttpConnectTimeoutException e) {
+            throw unreachable("connection refused or timed out");
+        } catch (HttpTimeoutException e) {
+            throw unreachable("no answer within " + TIMEOUT.toSeconds() + " s");
+        } catch (IOException e) {
+            throw unreachable(String.valueOf(e.getMessage()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CtlException(JunctionCtl.EXIT_FAILURE, "interrupted");
+        } catch (IllegalArgumentException e) {
+            throw new CtlException(JunctionCtl.EXIT_USAGE, "invalid --url '" + baseUrl + "': " + e.getMessage());
+        }
+        int status = response.statusCode();
+        if (status / 100 == 2) {
+            return response.body();
+        }
+        String reason = reason(response.body());
+        throw switch (status) {
+            case 401 -> new CtlException(JunctionCtl.EXIT_UNAUTHORIZED,
+                    "login refused for user '" + user + "' (401): check --user and --password");
+            case 404 -> new CtlException(JunctionCtl.EXIT_NOT_FOUND, "not found (404): " + reason);
+            default -> new CtlException(JunctionCtl.EXIT_FAILURE,
+                    method + " " + path + " failed (" + status + "): " + reason);
+        };
+    }
+
+    private CtlException unreachable(String why) {
+        return new CtlException(JunctionCtl.EXIT_UNREACHABLE,
+                "cannot reach the management API at " + baseUrl + ": " + why);
+    }
+
+    /** The {@code reason} of the API's error body, or the body itself if it is not one. */
+    private static String reason(String body) {
+        try {
+            JsonNode error = JSON.readTree(body);
+            if (error != null && error.hasNonNull("reason")) {
+                return error.get("reason").asText();
+            }
+        } catch (JsonProcessingException e) {
+            // Not JSON (a proxy's page, say): show it as it came.
+        }
+        return body.isBlank() ? "no details" : body.strip();
+    }
+
+    private static JsonNode parse(String path, String body) {
+        try {
+            return JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new CtlException(JunctionCtl.EXIT_FAILURE, "GET " + path + " answered with invalid JSON: "
+                    + e.getOriginalMessage());
+        }
+    }
+}

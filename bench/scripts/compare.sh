@@ -124,7 +124,7 @@ start_junction() {
         jfr=("-XX:StartFlightRecording=filename=$WORK/junction.jfr,settings=profile,dumponexit=true")
     fi
     # shellcheck disable=SC2086 # the flags are a word list on purpose
-    java $JUNCTION_JVM_FLAGS "${jfr[@]}" -jar "$JUNCTION_JAR" --set data.dir="$WORK/junction-data" \
+    java $JUNCTION_JVM_FLAGS "${jfr[@]}" "-Xlog:gc:file=$WORK/junction-gc.log" -jar "$JUNCTION_JAR" --set data.dir="$WORK/junction-data" \
         --set bind=127.0.0.1 --set mqtt.port=$J_MQTT --set amqp.port=$J_AMQP --set http.port=$J_HTTP \
         --set log.level=WARN > "$WORK/junction.log" 2>&1 &
     J_PID=$!
@@ -238,16 +238,23 @@ amqp_suite() {  # broker pid port
     perf_test "$@" latency -x 1 -y 1 -a -r 1000 -z $AMQP_LAT_SECONDS
 }
 
+gc_summary() {
+    awk '/Pause/ && /ms$/ { ms = $NF; sub(/ms$/, "", ms); n++; total += ms; if (ms > max) max = ms
+                            if (ms > 10) over++ }
+         END { printf "Junction GC pauses over the whole run: %d, total %.0f ms, longest %.1f ms, %d above 10 ms\n",
+               n, total, max, over }' "$WORK/junction-gc.log"
+}
+
 jfr_summary() {
     [ -f "$WORK/junction.jfr" ] || return 0
     echo
     echo "Junction's hottest frames (JFR jdk.ExecutionSample, top frame of each sample):"
-    jfr print --events jdk.ExecutionSample "$WORK/junction.jfr" \
+    jfr print --events jdk.ExecutionSample --stack-depth 64 "$WORK/junction.jfr" \
         | awk '/stackTrace = \[/ { getline; sub(/^[ \t]+/, ""); sub(/[ \t]+line:.*/, ""); print }' \
         | sort | uniq -c | sort -rn | head -25
     echo
     echo "Junction's samples by package of the first dev.junction frame (where the work is attributed):"
-    jfr print --events jdk.ExecutionSample "$WORK/junction.jfr" \
+    jfr print --events jdk.ExecutionSample --stack-depth 64 "$WORK/junction.jfr" \
         | awk '/stackTrace = \[/ { inside = 1; found = 0; next }
                inside && /^[ \t]*\]/ { if (!found) print "(outside dev.junction)"; inside = 0; next }
                inside && !found && /dev\.junction\./ { sub(/^[ \t]+/, ""); sub(/\.[^.]*\.[^.(]*\(.*/, "");
@@ -311,6 +318,7 @@ main() {
         "$(dpkg-query -W -f '${Version}' rabbitmq-server 2>/dev/null) on $(nproc) cores," \
         "$( [ "$QUICK" = 1 ] && echo quick || echo full ) run; ratios are Junction / other."
     print_table
+    gc_summary
     if [ "$JFR" = 1 ]; then
         kill "$J_PID" && timeout 60 tail --pid="$J_PID" -f /dev/null
         jfr_summary

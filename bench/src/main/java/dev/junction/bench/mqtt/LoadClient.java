@@ -48,7 +48,9 @@ final class LoadClient extends SimpleChannelInboundHandler<MqttInbound> {
     private long allowance;
     private int inFlight;
     private int nextPacketId;
-    private final Runnable pump = this::pump;
+    // Allocated once: the window keeps a starved publisher's wake-up, and every wake-up schedules a pump.
+    private final Runnable pumpOnEventLoop = this::pump;
+    private final Runnable wake = () -> channel.eventLoop().execute(pumpOnEventLoop);
 
     /** @param latencies where received messages' latencies go, or null not to record them */
     LoadClient(String clientId, DeliveryWindow window, LatencySamples latencies) {
@@ -104,7 +106,7 @@ final class LoadClient extends SimpleChannelInboundHandler<MqttInbound> {
 
     private void pump() {
         boolean wrote = false;
-        while (allowance > 0 && inFlight < maxInFlight && channel.isWritable() && window.tryAcquire(this::wake)) {
+        while (allowance > 0 && inFlight < maxInFlight && channel.isWritable() && window.tryAcquire(wake)) {
             allowance--;
             channel.write(nextPublish(), channel.voidPromise());
             wrote = true;
@@ -112,10 +114,6 @@ final class LoadClient extends SimpleChannelInboundHandler<MqttInbound> {
         if (wrote) {
             channel.flush();
         }
-    }
-
-    private void wake() {
-        channel.eventLoop().execute(pump);
     }
 
     private Publish nextPublish() {

@@ -39,6 +39,17 @@ public final class AmqpFrameDecoder extends ByteToMessageDecoder {
         this.frameMax = frameMax;
     }
 
+    /**
+     * The largest message body accepted; a content header declaring more yields {@link OversizedContent} and its
+     * body frames are dropped as they arrive. Unlimited by default.
+     */
+    public void setMaxBodySize(long maxBodySize) {
+        if (maxBodySize < 0) {
+            throw new IllegalArgumentException("max body size " + maxBodySize + " is negative");
+        }
+        assembler.setMaxBodySize(maxBodySize);
+    }
+
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         switch (state) {

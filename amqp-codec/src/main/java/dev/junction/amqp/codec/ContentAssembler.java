@@ -24,6 +24,8 @@ final class ContentAssembler {
         long bodySize;
         long received;
         ByteBuf body;
+        /** Over the size limit: body frames are counted, not kept. */
+        boolean dropping;
 
         PendingContent(AmqpMethod method) {
             this.method = method;
@@ -36,6 +38,11 @@ final class ContentAssembler {
     }
 
     private final IntObjectMap<PendingContent> pending = new IntObjectHashMap<>();
+    private long maxBodySize = Long.MAX_VALUE;
+
+    void setMaxBodySize(long maxBodySize) {
+        this.maxBodySize = maxBodySize;
+    }
 
     /** Consumes one frame's payload (not retained by the caller), adding any completed message to {@code out}. */
     void onFrame(int type, int channel, ByteBuf payload, ByteBufAllocator alloc, List<Object> out) {
@@ -100,7 +107,10 @@ final class ContentAssembler {
             throw new AmqpCodecException(AmqpConstants.FRAME_ERROR,
                     payload.readableBytes() + " bytes after the content header properties", classId, methodId);
         }
-        if (content.bodySize == 0) {
+        if (content.bodySize > maxBodySize) {
+            content.dropping = true;
+            out.add(new OversizedContent(channel, content.method, content.bodySize));
+        } else if (content.bodySize == 0) {
             complete(channel, content, out);
         }
     }
@@ -117,6 +127,13 @@ final class ContentAssembler {
         int size = payload.readableBytes();
         if (content.received + size > content.bodySize) {
             throw content.unexpected("content body frames exceed the declared body size " + content.bodySize);
+        }
+        if (content.dropping) {
+            content.received += size;
+            if (content.received == content.bodySize) {
+                pending.remove(channel);
+            }
+            return;
         }
         if (size == 0) {
             return;

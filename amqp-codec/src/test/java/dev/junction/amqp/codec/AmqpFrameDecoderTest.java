@@ -100,6 +100,32 @@ class AmqpFrameDecoderTest {
     }
 
     @Test
+    void aBodyOverTheLimitIsReportedAtItsHeaderAndItsFramesDroppedUnbuffered() {
+        AmqpFrameDecoder decoder = new AmqpFrameDecoder();
+        decoder.setMaxBodySize(8);
+        EmbeddedChannel channel = new EmbeddedChannel(decoder);
+        channel.writeInbound(Unpooled.wrappedBuffer(FrameBytes.start()
+                .method(1, PUBLISH).header(1, 60, 12, PROPERTIES).bytes()));
+        assertEquals(new OversizedContent(1, PUBLISH, 12), channel.readInbound(),
+                "refused as soon as the header declares the size, before any body frame");
+        ByteBuf bodyFrames = Unpooled.wrappedBuffer(FrameBytes.none()
+                .body(1, bytes("twelve")).body(1, bytes(" bytes")).bytes());
+        channel.writeInbound(bodyFrames);
+        assertEquals(0, bodyFrames.refCnt(), "no slice of the dropped body is kept");
+        assertNull(channel.readInbound());
+        // The channel's content is over: what follows decodes as usual, a body at the limit included.
+        channel.writeInbound(Unpooled.wrappedBuffer(FrameBytes.none()
+                .method(1, PUBLISH).header(1, 60, 8, PROPERTIES).body(1, bytes("at limit")).bytes()));
+        AmqpCommand atLimit = channel.readInbound();
+        try {
+            assertEquals("at limit", atLimit.body().toString(StandardCharsets.US_ASCII));
+        } finally {
+            atLimit.release();
+        }
+        assertFalse(channel.finish());
+    }
+
+    @Test
     void emptyBodyFramesAreAllowedAndAZeroBodyCompletesAtTheHeader() {
         List<Received> received = decode(List.of(FrameBytes.start()
                 .method(1, PUBLISH).header(1, 60, 2, BasicProperties.EMPTY)

@@ -316,8 +316,9 @@ public final class Queue implements Destination {
 
     void settle(Subscription subscription, long entryId) {
         shard.execute(() -> {
-            if (subscription.unsettled.remove(entryId)) {
-                finish(delivered.remove(entryId).message());
+            QueueEntry entry = takeUnsettled(subscription, entryId);
+            if (entry != null) {
+                finish(entry.message());
                 publishCounts();
                 dispatch();
             }
@@ -326,8 +327,9 @@ public final class Queue implements Destination {
 
     void discard(Subscription subscription, long entryId) {
         shard.execute(() -> {
-            if (subscription.unsettled.remove(entryId)) {
-                deadLetter(delivered.remove(entryId), DeadLetterReason.REJECTED);
+            QueueEntry entry = takeUnsettled(subscription, entryId);
+            if (entry != null) {
+                deadLetter(entry, DeadLetterReason.REJECTED);
                 publishCounts();
                 dispatch();
             }
@@ -336,12 +338,21 @@ public final class Queue implements Destination {
 
     void requeue(Subscription subscription, long entryId) {
         shard.execute(() -> {
-            if (subscription.unsettled.remove(entryId)) {
-                returnToQueue(delivered.remove(entryId));
+            QueueEntry entry = takeUnsettled(subscription, entryId);
+            if (entry != null) {
+                returnToQueue(entry);
                 publishCounts();
                 dispatch();
             }
         });
+    }
+
+    /**
+     * The delivery a subscription holds, taken out of the unsettled set; null if it holds none by that id or the
+     * queue was deleted since (a basic.get delivery outlives its queue: deletion already released its message).
+     */
+    private QueueEntry takeUnsettled(Subscription subscription, long entryId) {
+        return subscription.unsettled.remove(entryId) ? delivered.remove(entryId) : null;
     }
 
     void resume() {

@@ -25,6 +25,7 @@ public final class Shard implements Executor, AutoCloseable {
     /** Timers are touched on the shard thread only, so they need no lock. */
     private final PriorityQueue<Timer> timers = new PriorityQueue<>();
     private volatile boolean parked;
+    private volatile long failedTasks;
     private volatile boolean running = true;
 
     public Shard(String name) {
@@ -42,6 +43,11 @@ public final class Shard implements Executor, AutoCloseable {
         if (parked) {
             LockSupport.unpark(thread);
         }
+    }
+
+    /** Tasks that threw: each is a bug, logged where it happened; exposed so tests and metrics can see them. */
+    public long failedTasks() {
+        return failedTasks;
     }
 
     public boolean inShardThread() {
@@ -79,7 +85,7 @@ public final class Shard implements Executor, AutoCloseable {
 
     private void run() {
         while (running || !tasks.isEmpty()) {
-            int drained = tasks.drain(Shard::runSafely);
+            int drained = tasks.drain(this::runSafely);
             long untilNextTimer = runDueTimers();
             if (drained == 0) {
                 parked = true;
@@ -92,10 +98,11 @@ public final class Shard implements Executor, AutoCloseable {
         }
     }
 
-    private static void runSafely(Runnable task) {
+    private void runSafely(Runnable task) {
         try {
             task.run();
         } catch (RuntimeException | Error e) {
+            failedTasks++;
             log.error("Task failed on shard {}", Thread.currentThread().getName(), e);
         }
     }

@@ -30,6 +30,7 @@ class QueueTest {
     void stop() throws InterruptedException {
         queue.delete().join();
         shard.close();
+        assertEquals(0, shard.failedTasks(), "a task threw on the queue's shard");
     }
 
     static Message message(String text) {
@@ -227,6 +228,23 @@ class QueueTest {
         Message late = message("late");
         queue.enqueue(late);
         await().atMost(5, TimeUnit.SECONDS).until(() -> late.refCnt() == 0);
+    }
+
+    @Test
+    void settlingOrRequeueingAFetchedMessageAfterTheQueueIsDeletedIsHarmless() throws InterruptedException {
+        queue.enqueue(message("a"));
+        queue.enqueue(message("b"));
+        Delivery first = queue.get(false).join().delivery();
+        Delivery second = queue.get(false).join().delivery();
+        first.message().release();
+        second.message().release();
+        assertEquals(0, queue.delete().join());
+        first.subscription().requeue(first.entryId());
+        second.subscription().settle(second.entryId());
+        second.subscription().discard(second.entryId());
+        queue.purge().join();
+        assertEquals(0, first.message().refCnt(), "deletion released the fetched message once");
+        assertEquals(0, second.message().refCnt());
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.junction.server.amqp;
 
 import dev.junction.amqp.codec.AmqpCommand;
 import dev.junction.amqp.codec.AmqpConstants;
+import dev.junction.amqp.codec.OversizedContent;
 import dev.junction.amqp.codec.method.Access;
 import dev.junction.amqp.codec.method.AmqpMethod;
 import dev.junction.amqp.codec.method.Basic;
@@ -110,6 +111,15 @@ final class AmqpChannel {
             fail(AmqpError.of(e, command.method()));
         } catch (AmqpError e) {
             fail(e);
+        }
+    }
+
+    /** The decoder refused a body over amqp.max_message_size at its header; RabbitMQ closes the channel. */
+    void refuseOversized(OversizedContent oversized) {
+        if (open) {
+            fail(AmqpError.soft(AmqpConstants.PRECONDITION_FAILED, "message size " + oversized.bodySize()
+                    + " is larger than configured max size " + connection.service().settings().maxMessageSize(),
+                    oversized.method()));
         }
     }
 
@@ -363,12 +373,6 @@ final class AmqpChannel {
     private void publish(Basic.Publish publish, AmqpCommand command) {
         if (publish.immediate()) {
             throw AmqpError.hard(AmqpConstants.NOT_IMPLEMENTED, "immediate=true", publish);
-        }
-        long maxSize = connection.service().settings().maxMessageSize();
-        int size = command.body().readableBytes();
-        if (size > maxSize) {
-            throw AmqpError.soft(AmqpConstants.PRECONDITION_FAILED, "message size " + size
-                    + " is larger than configured max size " + maxSize, publish);
         }
         MessageProperties properties = MessageMapping.toCore(command.properties());
         properties.expirationMillis();

@@ -7,6 +7,7 @@ import dev.junction.amqp.codec.AmqpFrameDecoder;
 import dev.junction.amqp.codec.AmqpFrameEncoder;
 import dev.junction.amqp.codec.AmqpHeartbeat;
 import dev.junction.amqp.codec.AmqpProtocolHeader;
+import dev.junction.amqp.codec.OversizedContent;
 import dev.junction.amqp.codec.ProtocolHeaderMismatch;
 import dev.junction.amqp.codec.method.AmqpMethod;
 import dev.junction.amqp.codec.method.Channel;
@@ -157,6 +158,12 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
                 closeWithError(e);
             } finally {
                 command.release();
+            }
+        } else if (msg instanceof OversizedContent oversized) {
+            try {
+                channelFor(oversized.channel(), oversized.method()).refuseOversized(oversized);
+            } catch (AmqpError e) {
+                closeWithError(e);
             }
         } else if (msg instanceof AmqpDecodeError error) {
             Connection.Close close = error.toConnectionClose();
@@ -387,11 +394,17 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
             ctx.writeAndFlush(AmqpCommand.of(number, new Channel.OpenOk(LongString.EMPTY)));
             return;
         }
+        channelFor(number, method).receive(command);
+    }
+
+    /** The open channel a method arrived on; a method on a channel never opened is a hard error. */
+    private AmqpChannel channelFor(int number, AmqpMethod method) {
+        AmqpChannel channel = state == State.OPEN ? channels.get(number) : null;
         if (channel == null) {
             throw AmqpError.hard(AmqpConstants.CHANNEL_ERROR, "expected 'channel.open' on channel " + number,
                     method);
         }
-        channel.receive(command);
+        return channel;
     }
 
     void channelClosed(AmqpChannel channel) {

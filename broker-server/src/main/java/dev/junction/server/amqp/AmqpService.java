@@ -37,7 +37,9 @@ public final class AmqpService {
 
     public void initPipeline(ChannelPipeline pipeline) {
         pipeline.addLast("amqp-header-probe", new ProtocolHeaderProbe());
-        pipeline.addLast("amqp-decoder", new AmqpFrameDecoder());
+        AmqpFrameDecoder decoder = new AmqpFrameDecoder();
+        decoder.setMaxBodySize(settings.maxMessageSize());
+        pipeline.addLast("amqp-decoder", decoder);
         pipeline.addLast("amqp-encoder", new AmqpFrameEncoder());
         pipeline.addLast("amqp-connection", new AmqpConnection(this));
     }

@@ -13,8 +13,11 @@ import java.util.Map;
 /**
  * Checks a CONNECT's user name and password against the configured users. A client without a user name is
  * anonymous: accepted from a loopback address, elsewhere only when the configuration allows anonymous clients.
+ * The well-known guest account is accepted from loopback addresses only, as in RabbitMQ and over AMQP here.
  */
 final class MqttAuthenticator {
+    private static final String GUEST = "guest";
+
     private final Map<String, String> users;
     private final boolean allowAnonymous;
 
@@ -34,7 +37,11 @@ final class MqttAuthenticator {
         }
         // Constant time, so the reply's timing tells nothing about how much of the password matched.
         boolean matches = MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), connect.password());
-        return matches ? ConnectReturnCode.ACCEPTED : ConnectReturnCode.BAD_USERNAME_OR_PASSWORD;
+        if (!matches) {
+            return ConnectReturnCode.BAD_USERNAME_OR_PASSWORD;
+        }
+        return GUEST.equals(connect.username()) && !isLoopback(remote)
+                ? ConnectReturnCode.NOT_AUTHORIZED : ConnectReturnCode.ACCEPTED;
     }
 
     private static boolean isLoopback(SocketAddress remote) {

@@ -51,8 +51,15 @@ final class MqttPublisher {
         return new Message(exchange, TopicMapping.routingKey(topicName), PROPERTIES_BY_QOS[0], payload);
     }
 
-    /** The QoS the message was published at; an AMQP message without the header counts as QoS 2. */
+    /**
+     * The QoS the message was published at. An AMQP message without the header, or whose header is no integer
+     * from 0 to 2, counts as QoS 2, so that the subscription's QoS alone decides.
+     */
     static int publishQos(Message message) {
-        return message.properties().header(QOS_HEADER) instanceof Number qos ? qos.intValue() : 2;
+        Object header = message.properties().header(QOS_HEADER);
+        boolean integral = header instanceof Byte || header instanceof Short || header instanceof Integer
+                || header instanceof Long;
+        long qos = integral ? ((Number) header).longValue() : -1;
+        return qos >= 0 && qos <= 2 ? (int) qos : 2;
     }
 }

@@ -19,7 +19,6 @@ import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -264,9 +263,16 @@ final class MqttSession implements QueueConsumer {
     @Override
     public void queueDeleted(Queue deleted) {
         execute(() -> {
-            if (!discarded && connection != null) {
-                log.warn("Client '{}': its session queue was deleted; closing the connection", clientId);
-                connection.closeBecause("session queue deleted");
+            if (discarded) {
+                return;
+            }
+            // Deleted by someone else (the management API may): the session ends, online or offline, so that the
+            // client's next CONNECT starts afresh rather than resuming a session without a queue.
+            log.warn("Client '{}': its session queue was deleted; the session ends", clientId);
+            MqttConnection current = connection;
+            end();
+            if (current != null) {
+                current.closeBecause("session queue deleted");
             }
         });
     }
@@ -298,12 +304,12 @@ final class MqttSession implements QueueConsumer {
         String topicName = TopicMapping.topicName(message.routingKey());
         int granted = topicName.startsWith(SYS_PREFIX) ? SessionSubscriptions.NO_MATCH
                 : subscriptions.maxGrantedQos(topicName);
-        if (granted == SessionSubscriptions.NO_MATCH || !fitsMqtt(topicName, message)) {
+        int qos = Math.min(granted, MqttPublisher.publishQos(message));
+        if (granted == SessionSubscriptions.NO_MATCH || !fitsMqtt(topicName, qos, message)) {
             delivery.subscription().settle(delivery.entryId());
             message.release();
             return;
         }
-        int qos = Math.min(granted, MqttPublisher.publishQos(message));
         if (qos == 0) {
             if (connection != null) {
                 writePublish(topicName, 0, false, 0, false, message);
@@ -316,21 +322,32 @@ final class MqttSession implements QueueConsumer {
         sendInFlight(new InFlightPublish(topicName, qos, false, delivery, message));
     }
 
-    /** A message from AMQP may not be expressible as an MQTT PUBLISH; it is dropped, not sent malformed. */
-    private boolean fitsMqtt(String topicName, Message message) {
+    /**
+     * A message from AMQP may not be expressible as an MQTT PUBLISH: it is dropped for this session, counted and
+     * settled, never sent malformed nor left to block the queue.
+     */
+    private boolean fitsMqtt(String topicName, int qos, Message message) {
         if (!MqttTopics.isValidTopicName(topicName)) {
             log.debug("Client '{}': routing key '{}' is no valid MQTT topic; message dropped", clientId,
                     message.routingKey());
+            broker.stats().messagesDropped.increment();
             return false;
         }
-        // Fixed header (at most 5), topic length prefix, topic, packet identifier, payload.
-        long packetSize = 5L + 2 + ByteBufUtil.utf8Bytes(topicName) + 2 + message.bodySize();
+        long packetSize = publishPacketSize(topicName, qos, message.bodySize());
         if (packetSize > broker.settings().maxPacketSize()) {
-            log.warn("Client '{}': a {}-byte message on '{}' exceeds mqtt.max_packet_size; dropped", clientId,
-                    message.bodySize(), topicName);
+            log.warn("Client '{}': a {}-byte PUBLISH on '{}' would exceed mqtt.max_packet_size ({}); dropped",
+                    clientId, packetSize, topicName, broker.settings().maxPacketSize());
+            broker.stats().messagesDropped.increment();
             return false;
         }
         return true;
+    }
+
+    /** Fixed header (type byte and remaining length, 1 to 4 bytes), topic with its length, packet id, payload. */
+    private static long publishPacketSize(String topicName, int qos, long payloadSize) {
+        long remaining = 2L + ByteBufUtil.utf8Bytes(topicName) + (qos > 0 ? 2 : 0) + payloadSize;
+        int lengthBytes = remaining < 128 ? 1 : remaining < 16_384 ? 2 : remaining < 2_097_152 ? 3 : 4;
+        return 1 + lengthBytes + remaining;
     }
 
     private void sendInFlight(InFlightPublish publish) {

@@ -110,6 +110,13 @@ class AmqpMessagingTest {
         channel.basicPublish("", "anything", null, new byte[1024 * 1024 + 1]);
         Exception closed = assertThrows(Exception.class, channel::queueDeclare);
         assertEquals(406, replyCode(closed));
+        assertTrue(String.valueOf(closed.getCause()).contains("message size 1048577 is larger than configured max"
+                + " size 1048576"), String.valueOf(closed.getCause()));
+        // The refused body was dropped frame by frame; the connection and its other channels carry on.
+        Channel other = channel.getConnection().createChannel();
+        String queue = other.queueDeclare().getQueue();
+        other.basicPublish("", queue, null, new byte[1024 * 1024]);
+        await().atMost(5, TimeUnit.SECONDS).until(() -> other.messageCount(queue) == 1);
     }
 
     @Test

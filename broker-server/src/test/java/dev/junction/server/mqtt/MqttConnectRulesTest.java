@@ -120,6 +120,17 @@ class MqttConnectRulesTest {
     }
 
     @Test
+    void guestIsAcceptedFromLoopbackOnly() {
+        MqttAuthenticator authenticator = new MqttAuthenticator(Map.of("guest", "guest", "alice", "pw"), true);
+        Connect guest = connect("g", true, "guest", "guest");
+        assertEquals(ConnectReturnCode.ACCEPTED, authenticator.check(guest, new InetSocketAddress("127.0.0.1", 1)));
+        assertEquals(ConnectReturnCode.NOT_AUTHORIZED,
+                authenticator.check(guest, new InetSocketAddress("10.1.2.3", 1)));
+        assertEquals(ConnectReturnCode.ACCEPTED,
+                authenticator.check(connect("a", true, "alice", "pw"), new InetSocketAddress("10.1.2.3", 1)));
+    }
+
+    @Test
     void aSocketThatNeverSendsConnectIsClosed() throws IOException {
         client().assertClosedByServer();
     }

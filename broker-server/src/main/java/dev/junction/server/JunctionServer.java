@@ -21,6 +21,7 @@ import dev.junction.server.net.Listener;
 import dev.junction.server.net.Protocol;
 import dev.junction.server.net.ProtocolListener;
 import dev.junction.server.net.Transport;
+import dev.junction.server.tls.TlsListeners;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,7 +64,8 @@ public final class JunctionServer implements AutoCloseable {
     /**
      * Starts the whole broker from its configuration: takes the data directory lock, opens the storage under it,
      * builds the routing core over the storage (restoring what it kept before any listener opens), then MQTT (with
-     * WebSocket) and AMQP on the ports the configuration names, and the management endpoint.
+     * WebSocket) and AMQP on the ports the configuration names, their TLS variants when a certificate is
+     * configured, and the management endpoint.
      */
     public static JunctionServer start(Config config) throws StartupException {
         DataDirLock lock = DataDirLock.acquire(config.get(ConfigKeys.DATA_DIR));
@@ -90,8 +92,19 @@ public final class JunctionServer implements AutoCloseable {
         }
         List<ProtocolListener> protocols = new ArrayList<>(mqtt.listeners());
         protocols.add(amqp.listener());
+        TlsListeners tls;
+        try {
+            tls = TlsListeners.start(config, protocols);
+        } catch (StartupException e) {
+            closeLogged(mqtt);
+            closeLogged(core);
+            closeLogged(storage);
+            closeLogged(lock);
+            throw e;
+        }
+        protocols.addAll(tls.listeners());
         Broker routing = core;
-        return start(config, lock, protocols, List.of(mqtt, core, storage), server -> {
+        return start(config, lock, protocols, List.of(tls, mqtt, core, storage), server -> {
             ConnectionDirectory connections = new ConnectionDirectory(server::listeners);
             return new Management(new ManagementApi(routing, mqtt, users, connections),
                     new BrokerMetrics(routing, mqtt, connections));

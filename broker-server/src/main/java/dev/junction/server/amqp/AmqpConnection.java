@@ -16,6 +16,7 @@ import dev.junction.amqp.codec.types.LongString;
 import dev.junction.core.queue.Delivery;
 import dev.junction.core.vhost.VirtualHost;
 import dev.junction.server.net.GracefulClose;
+import dev.junction.server.tls.ClientCertificates;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -35,6 +36,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -48,6 +50,8 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
     private static final Logger log = LoggerFactory.getLogger(AmqpConnection.class);
     private static final long CLOSE_OK_TIMEOUT_SECONDS = 3;
     private static final long DECODE_ERROR_GRACE_MILLIS = 500;
+    /** SASL mechanism offered only on TLS connections with a verified client certificate. */
+    private static final String EXTERNAL = "EXTERNAL";
 
     private enum State { AWAITING_HEADER, AWAITING_START_OK, AWAITING_TUNE_OK, AWAITING_OPEN, OPEN, CLOSING, CLOSED }
 
@@ -62,6 +66,8 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
     private State state = State.AWAITING_HEADER;
     private VirtualHost vhost;
     private String user;
+    /** The CN of a verified TLS client certificate, which SASL EXTERNAL logs in as; read at connection.start. */
+    private Optional<String> certificateUser = Optional.empty();
     private int channelMax;
     private boolean consumerCancelNotify;
     private boolean blockedNotify;
@@ -295,8 +301,11 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
         properties.put("copyright", "The Junction authors");
         properties.put("information", "Junction message broker: MQTT 3.1.1 and AMQP 0-9-1");
         properties.put("capabilities", capabilities);
+        certificateUser = ClientCertificates.verifiedCommonName(ctx.channel());
+        String mechanisms = certificateUser.isPresent() ? EXTERNAL + " " + SaslCredentials.MECHANISMS
+                : SaslCredentials.MECHANISMS;
         ctx.writeAndFlush(AmqpCommand.of(0, new Connection.Start(AmqpConstants.VERSION_MAJOR,
-                AmqpConstants.VERSION_MINOR, properties, LongString.of(SaslCredentials.MECHANISMS),
+                AmqpConstants.VERSION_MINOR, properties, LongString.of(mechanisms),
                 LongString.of("en_US"))));
     }
 
@@ -310,21 +319,31 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
             consumerCancelNotify = Boolean.TRUE.equals(clientCapabilities.get("consumer_cancel_notify"));
             blockedNotify = Boolean.TRUE.equals(clientCapabilities.get("connection.blocked"));
         }
-        if (!List.of(SaslCredentials.MECHANISMS.split(" ")).contains(startOk.mechanism())) {
+        boolean external = startOk.mechanism().equals(EXTERNAL) && certificateUser.isPresent();
+        if (!external && !List.of(SaslCredentials.MECHANISMS.split(" ")).contains(startOk.mechanism())) {
             throw AmqpError.hard(AmqpConstants.COMMAND_INVALID, "unknown authentication mechanism '"
                     + startOk.mechanism() + "'", startOk);
         }
-        SaslCredentials credentials = SaslCredentials.parse(startOk.mechanism(), startOk.response());
         InetAddress from = ctx.channel().remoteAddress() instanceof InetSocketAddress address
                 ? address.getAddress() : null;
-        String refusal = credentials == null ? "malformed " + startOk.mechanism() + " response"
-                : service.users().refusal(credentials.user(), credentials.password(), from);
+        String login;
+        String refusal;
+        if (external) {
+            // The identity is the certificate the TLS handshake verified; the response carries nothing we use.
+            login = certificateUser.get();
+            refusal = service.users().certificateRefusal(login, from);
+        } else {
+            SaslCredentials credentials = SaslCredentials.parse(startOk.mechanism(), startOk.response());
+            login = credentials == null ? null : credentials.user();
+            refusal = credentials == null ? "malformed " + startOk.mechanism() + " response"
+                    : service.users().refusal(credentials.user(), credentials.password(), from);
+        }
         if (refusal != null) {
             log.info("AMQP login from {} refused: {}", ctx.channel().remoteAddress(), refusal);
             throw AmqpError.hard(AmqpConstants.ACCESS_REFUSED, "Login was refused using authentication mechanism "
                     + startOk.mechanism() + ". For details see the broker logfile.", null);
         }
-        user = credentials.user();
+        user = login;
         state = State.AWAITING_TUNE_OK;
         AmqpSettings settings = service.settings();
         ctx.writeAndFlush(AmqpCommand.of(0, new Connection.Tune(settings.channelMax(), settings.frameMax(),

@@ -47,6 +47,18 @@ public final class AmqpUsers {
                 password.getBytes(StandardCharsets.UTF_8))) {
             return "invalid credentials for user '" + user + "'";
         }
+        return loopbackRefusal(user, from);
+    }
+
+    /** As {@link #refusal}, for a user whose verified TLS client certificate stands in for the password. */
+    String certificateRefusal(String user, InetAddress from) {
+        if (!passwords.containsKey(user)) {
+            return "client certificate CN '" + user + "' is not a known user";
+        }
+        return loopbackRefusal(user, from);
+    }
+
+    private String loopbackRefusal(String user, InetAddress from) {
         if (loopbackOnly.contains(user) && (from == null || !from.isLoopbackAddress())) {
             return "user '" + user + "' can only connect via localhost";
         }

@@ -87,13 +87,41 @@ public final class ConfigKeys {
     public static final ConfigKey<Integer> STORAGE_SEGMENT_SIZE = new ConfigKey<>("storage.segment_size", "67108864",
             ValueParsers.integer(65536, Integer.MAX_VALUE),
             "size in bytes of one log segment file; also the largest record, so the largest persistent message");
+    public static final ConfigKey<ListenPort> MQTT_TLS_PORT = new ConfigKey<>("mqtt.tls.port", "8883",
+            ListenPort.parser(),
+            "TCP port of the MQTT-over-TLS listener; 0 disables it; off while tls.cert_file is none");
+    public static final ConfigKey<ListenPort> AMQP_TLS_PORT = new ConfigKey<>("amqp.tls.port", "5671",
+            ListenPort.parser(),
+            "TCP port of the AMQP-over-TLS listener; 0 disables it; off while tls.cert_file is none");
+    public static final ConfigKey<ListenPort> MQTT_WSS_PORT = new ConfigKey<>("mqtt.wss.port", "0",
+            ListenPort.parser(),
+            "TCP port of the MQTT-over-secure-WebSocket listener (path /mqtt, subprotocol mqtt); 0 disables it");
+    public static final ConfigKey<Optional<Path>> TLS_CERT_FILE = new ConfigKey<>("tls.cert_file", "none",
+            ValueParsers.optionalPath(),
+            "PEM file with the server certificate, then its intermediates; none turns the TLS listeners off");
+    public static final ConfigKey<Optional<Path>> TLS_KEY_FILE = new ConfigKey<>("tls.key_file", "none",
+            ValueParsers.optionalPath(),
+            "PEM file with the unencrypted PKCS#8 private key of tls.cert_file (BEGIN PRIVATE KEY)");
+    public static final ConfigKey<Optional<Path>> TLS_CA_FILE = new ConfigKey<>("tls.ca_file", "none",
+            ValueParsers.optionalPath(),
+            "PEM file with the CA certificates client certificates are checked against; none trusts no client");
+    public static final ConfigKey<String> TLS_VERIFY_PEER = new ConfigKey<>("tls.verify_peer", "none",
+            ValueParsers.oneOf(List.of("NONE", "OPTIONAL", "REQUIRED")),
+            "client certificates: none (not asked for), optional (checked if sent) or required");
+    public static final ConfigKey<String> TLS_PROVIDER = new ConfigKey<>("tls.provider", "auto",
+            ValueParsers.oneOf(List.of("AUTO", "OPENSSL", "JDK")),
+            "TLS implementation: openssl (BoringSSL, bundled), jdk, or auto (openssl where its native library loads)");
+    public static final ConfigKey<Integer> TLS_RELOAD_INTERVAL = new ConfigKey<>("tls.reload_interval", "5",
+            ValueParsers.integer(1, 3600),
+            "seconds between checks of the TLS files for changes; new connections get the replaced certificate");
 
     /** In the order config/junction.conf and docs/configuration.md present them. */
     public static final List<ConfigKey<?>> ALL = List.of(MQTT_PORT, AMQP_PORT, HTTP_PORT, BIND, DATA_DIR,
             MQTT_MAX_PACKET_SIZE, MQTT_CONNECT_TIMEOUT, LOG_LEVEL, SHUTDOWN_TIMEOUT, MQTT_WS_PORT, MQTT_VHOST,
             MQTT_EXCHANGE, MQTT_MAX_INFLIGHT, MQTT_MAX_QUEUED_MESSAGES, MQTT_SESSION_EXPIRY, MQTT_SYS_INTERVAL, MQTT_ALLOW_ANONYMOUS,
             AMQP_FRAME_MAX, AMQP_CHANNEL_MAX, AMQP_HEARTBEAT, AMQP_MAX_MESSAGE_SIZE, USERS, STORAGE_ENGINE, STORAGE_FSYNC,
-            STORAGE_SEGMENT_SIZE);
+            STORAGE_SEGMENT_SIZE, MQTT_TLS_PORT, AMQP_TLS_PORT, MQTT_WSS_PORT, TLS_CERT_FILE, TLS_KEY_FILE, TLS_CA_FILE,
+            TLS_VERIFY_PEER, TLS_PROVIDER, TLS_RELOAD_INTERVAL);
 
     private ConfigKeys() {
     }

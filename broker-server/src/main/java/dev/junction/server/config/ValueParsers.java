@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /** The parsers the key registry is built from. */
 final class ValueParsers {
@@ -48,6 +49,12 @@ final class ValueParsers {
                 throw new InvalidValueException("'" + text + "' is not a valid path: " + e.getReason());
             }
         };
+    }
+
+    /** A path, or {@code none} for no file (the config syntax has no empty values). */
+    static ValueParser<Optional<Path>> optionalPath() {
+        ValueParser<Path> path = path();
+        return text -> text.equals("none") ? Optional.empty() : Optional.of(path.parse(text));
     }
 
     /** One of a few upper-case words, matched without regard to case. */

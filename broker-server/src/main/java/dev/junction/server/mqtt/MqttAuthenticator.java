@@ -9,11 +9,13 @@ import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * Checks a CONNECT's user name and password against the configured users. A client without a user name is
- * anonymous: accepted from a loopback address, elsewhere only when the configuration allows anonymous clients.
- * The well-known guest account is accepted from loopback addresses only, as in RabbitMQ and over AMQP here.
+ * Checks a CONNECT's user name and password against the configured users. A client without a user name logs in
+ * as the CN of its verified TLS client certificate, if it has one; otherwise it is anonymous: accepted from a
+ * loopback address, elsewhere only when the configuration allows anonymous clients. The well-known guest account
+ * is accepted from loopback addresses only, as in RabbitMQ and over AMQP here.
  */
 final class MqttAuthenticator {
     private static final String GUEST = "guest";
@@ -26,7 +28,15 @@ final class MqttAuthenticator {
         this.allowAnonymous = allowAnonymous;
     }
 
-    ConnectReturnCode check(Connect connect, SocketAddress remote) {
+    /**
+     * @param certificateUser the CN of the client's verified TLS certificate, if any: without a user name in the
+     *                        CONNECT, it logs in as that configured user
+     */
+    ConnectReturnCode check(Connect connect, SocketAddress remote, Optional<String> certificateUser) {
+        if (connect.username() == null && certificateUser.isPresent()) {
+            return users.containsKey(certificateUser.get())
+                    ? guestFromLoopbackOnly(certificateUser.get(), remote) : ConnectReturnCode.NOT_AUTHORIZED;
+        }
         if (connect.username() == null) {
             return allowAnonymous || isLoopback(remote)
                     ? ConnectReturnCode.ACCEPTED : ConnectReturnCode.NOT_AUTHORIZED;
@@ -40,7 +50,11 @@ final class MqttAuthenticator {
         if (!matches) {
             return ConnectReturnCode.BAD_USERNAME_OR_PASSWORD;
         }
-        return GUEST.equals(connect.username()) && !isLoopback(remote)
+        return guestFromLoopbackOnly(connect.username(), remote);
+    }
+
+    private static ConnectReturnCode guestFromLoopbackOnly(String user, SocketAddress remote) {
+        return GUEST.equals(user) && !isLoopback(remote)
                 ? ConnectReturnCode.NOT_AUTHORIZED : ConnectReturnCode.ACCEPTED;
     }
 

@@ -2,6 +2,7 @@ package dev.junction.server.mqtt;
 
 import dev.junction.core.BrokerException;
 import dev.junction.server.net.GracefulClose;
+import dev.junction.server.tls.ClientCertificates;
 import dev.junction.mqtt.codec.ConnAck;
 import dev.junction.mqtt.codec.Connect;
 import dev.junction.mqtt.codec.ConnectReturnCode;
@@ -182,7 +183,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
             return;
         }
         clientId = generatedId ? "junction-" + UUID.randomUUID() : connect.clientId();
-        ConnectReturnCode authentication = broker.authenticator().check(connect, ctx.channel().remoteAddress());
+        ConnectReturnCode authentication = broker.authenticator().check(connect, ctx.channel().remoteAddress(),
+                ClientCertificates.verifiedCommonName(ctx.channel()));
         if (authentication != ConnectReturnCode.ACCEPTED) {
             log.info("Client '{}' at {} (user '{}') refused: {}", clientId, remote(), connect.username(),
                     authentication);

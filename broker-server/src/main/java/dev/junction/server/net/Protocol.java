@@ -9,7 +9,10 @@ public enum Protocol {
     MQTT("MQTT 3.1.1", ConfigKeys.MQTT_PORT),
     MQTT_WEBSOCKET("MQTT 3.1.1 over WebSocket", ConfigKeys.MQTT_WS_PORT),
     AMQP("AMQP 0-9-1", ConfigKeys.AMQP_PORT),
-    HTTP("HTTP management", ConfigKeys.HTTP_PORT);
+    HTTP("HTTP management", ConfigKeys.HTTP_PORT),
+    MQTT_TLS("MQTT 3.1.1 over TLS", ConfigKeys.MQTT_TLS_PORT),
+    MQTT_WSS("MQTT 3.1.1 over secure WebSocket", ConfigKeys.MQTT_WSS_PORT),
+    AMQP_TLS("AMQP 0-9-1 over TLS", ConfigKeys.AMQP_TLS_PORT);
 
     private final String displayName;
     private final ConfigKey<ListenPort> portKey;

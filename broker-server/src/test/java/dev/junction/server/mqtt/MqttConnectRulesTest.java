@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static dev.junction.server.mqtt.RawMqttClient.publish;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -113,21 +114,42 @@ class MqttConnectRulesTest {
     void anonymousClientsAreAcceptedFromLoopbackOnly() {
         MqttAuthenticator strict = new MqttAuthenticator(Map.of("guest", "guest"), false);
         Connect anonymous = connect("a", true, null, null);
-        assertEquals(ConnectReturnCode.ACCEPTED, strict.check(anonymous, new InetSocketAddress("127.0.0.1", 1)));
-        assertEquals(ConnectReturnCode.NOT_AUTHORIZED, strict.check(anonymous, new InetSocketAddress("10.1.2.3", 1)));
+        assertEquals(ConnectReturnCode.ACCEPTED,
+                strict.check(anonymous, new InetSocketAddress("127.0.0.1", 1), Optional.empty()));
+        assertEquals(ConnectReturnCode.NOT_AUTHORIZED,
+                strict.check(anonymous, new InetSocketAddress("10.1.2.3", 1), Optional.empty()));
         MqttAuthenticator open = new MqttAuthenticator(Map.of(), true);
-        assertEquals(ConnectReturnCode.ACCEPTED, open.check(anonymous, new InetSocketAddress("10.1.2.3", 1)));
+        assertEquals(ConnectReturnCode.ACCEPTED,
+                open.check(anonymous, new InetSocketAddress("10.1.2.3", 1), Optional.empty()));
+    }
+
+    @Test
+    void aClientCertificateNamingAKnownUserStandsInForAMissingUserName() {
+        MqttAuthenticator strict = new MqttAuthenticator(Map.of("alice", "secret"), false);
+        InetSocketAddress remote = new InetSocketAddress("10.1.2.3", 1);
+        assertEquals(ConnectReturnCode.ACCEPTED,
+                strict.check(connect("a", true, null, null), remote, Optional.of("alice")));
+        assertEquals(ConnectReturnCode.NOT_AUTHORIZED,
+                strict.check(connect("a", true, null, null), remote, Optional.of("mallory")));
+        // A user name in the CONNECT wins over the certificate, and needs its password.
+        assertEquals(ConnectReturnCode.BAD_USERNAME_OR_PASSWORD,
+                strict.check(connect("a", true, "alice", "wrong"), remote, Optional.of("alice")));
     }
 
     @Test
     void guestIsAcceptedFromLoopbackOnly() {
         MqttAuthenticator authenticator = new MqttAuthenticator(Map.of("guest", "guest", "alice", "pw"), true);
         Connect guest = connect("g", true, "guest", "guest");
-        assertEquals(ConnectReturnCode.ACCEPTED, authenticator.check(guest, new InetSocketAddress("127.0.0.1", 1)));
-        assertEquals(ConnectReturnCode.NOT_AUTHORIZED,
-                authenticator.check(guest, new InetSocketAddress("10.1.2.3", 1)));
+        InetSocketAddress local = new InetSocketAddress("127.0.0.1", 1);
+        InetSocketAddress remote = new InetSocketAddress("10.1.2.3", 1);
+        assertEquals(ConnectReturnCode.ACCEPTED, authenticator.check(guest, local, Optional.empty()));
+        assertEquals(ConnectReturnCode.NOT_AUTHORIZED, authenticator.check(guest, remote, Optional.empty()));
         assertEquals(ConnectReturnCode.ACCEPTED,
-                authenticator.check(connect("a", true, "alice", "pw"), new InetSocketAddress("10.1.2.3", 1)));
+                authenticator.check(connect("a", true, "alice", "pw"), remote, Optional.empty()));
+        // A client certificate naming guest does not open the door from elsewhere either.
+        Connect anonymous = connect("c", true, null, null);
+        assertEquals(ConnectReturnCode.ACCEPTED, authenticator.check(anonymous, local, Optional.of("guest")));
+        assertEquals(ConnectReturnCode.NOT_AUTHORIZED, authenticator.check(anonymous, remote, Optional.of("guest")));
     }
 
     @Test

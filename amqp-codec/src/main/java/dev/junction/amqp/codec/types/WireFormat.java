@@ -6,6 +6,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -76,10 +78,28 @@ public final class WireFormat {
         out.writeLong(value);
     }
 
+    /**
+     * Strict UTF-8: a lenient decode would turn each bad byte into U+FFFD, three bytes when written again, so a
+     * string read from 255 bytes could fail to encode when the broker passes it on (a header name, an argument).
+     */
     public static String readShortstr(ByteBuf in) {
         int length = in.readUnsignedByte();
         requireReadable(in, length, "short string");
-        String value = in.toString(in.readerIndex(), length, StandardCharsets.UTF_8);
+        int start = in.readerIndex();
+        boolean ascii = in.forEachByte(start, length, b -> b >= 0) == -1;
+        String value;
+        if (ascii) {
+            value = in.toString(start, length, StandardCharsets.US_ASCII);
+        } else {
+            try {
+                value = StandardCharsets.UTF_8.newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT)
+                        .decode(in.nioBuffer(start, length)).toString();
+            } catch (CharacterCodingException e) {
+                throw new AmqpCodecException(AmqpConstants.SYNTAX_ERROR, "short string is not valid UTF-8");
+            }
+        }
         in.skipBytes(length);
         return value;
     }
@@ -102,9 +122,17 @@ public final class WireFormat {
         value.writeTo(out);
     }
 
-    /** A POSIX time in seconds; sub-second precision is not representable and is dropped on write. */
+    /**
+     * A POSIX time in seconds; sub-second precision is not representable and is dropped on write. The wire's 64 bits
+     * reach further than {@link Instant} (about ±10^16 seconds), so a value beyond it is a syntax error.
+     */
     public static Instant readTimestamp(ByteBuf in) {
-        return Instant.ofEpochSecond(in.readLong());
+        long seconds = in.readLong();
+        if (seconds < Instant.MIN.getEpochSecond() || seconds > Instant.MAX.getEpochSecond()) {
+            throw new AmqpCodecException(AmqpConstants.SYNTAX_ERROR, "timestamp " + seconds
+                    + " is beyond the representable range of seconds since 1970");
+        }
+        return Instant.ofEpochSecond(seconds);
     }
 
     public static void writeTimestamp(ByteBuf out, Instant value) {

@@ -55,6 +55,37 @@ class WireFormatTest {
         }
     }
 
+    /** Found by AmqpFrameDecoderFuzzTest (corpus entry crash-timestamp-beyond-instant-range). */
+    @Test
+    void aTimestampBeyondInstantsRangeIsASyntaxError() {
+        ByteBuf in = Unpooled.buffer().writeLong(0x8000_0800_6553_F100L);
+        AmqpCodecException e = assertThrows(AmqpCodecException.class, () -> WireFormat.readTimestamp(in));
+        assertEquals(AmqpConstants.SYNTAX_ERROR, e.replyCode());
+        assertEquals("timestamp -9223363239061753600 is beyond the representable range of seconds since 1970",
+                e.getMessage());
+        ByteBuf latest = Unpooled.buffer().writeLong(Instant.MAX.getEpochSecond());
+        assertEquals(Instant.MAX.getEpochSecond(), WireFormat.readTimestamp(latest).getEpochSecond());
+        in.release();
+        latest.release();
+    }
+
+    /** Found by AmqpFrameDecoderFuzzTest (corpus entry crash-invalid-utf8-short-string-grows-past-255-bytes). */
+    @Test
+    void aShortStringThatIsNotUtf8IsASyntaxErrorRatherThanALossyString() {
+        byte[] invalid = new byte[255];
+        java.util.Arrays.fill(invalid, (byte) 0xFF);
+        ByteBuf in = Unpooled.buffer().writeByte(255).writeBytes(invalid);
+        AmqpCodecException e = assertThrows(AmqpCodecException.class, () -> WireFormat.readShortstr(in));
+        assertEquals(AmqpConstants.SYNTAX_ERROR, e.replyCode());
+        assertEquals("short string is not valid UTF-8", e.getMessage());
+        byte[] accented = "héllo".getBytes(StandardCharsets.UTF_8);
+        ByteBuf valid = Unpooled.buffer().writeByte(accented.length).writeBytes(accented);
+        assertEquals("héllo", WireFormat.readShortstr(valid));
+        assertFalse(valid.isReadable());
+        in.release();
+        valid.release();
+    }
+
     @Test
     void everyFieldValueTypeDecodesAndEncodesBackByteExactly() throws IOException {
         Bytes nested = new Bytes();

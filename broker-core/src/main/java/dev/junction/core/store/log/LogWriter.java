@@ -304,8 +304,7 @@ final class LogWriter implements Runnable {
 
     private void failBatch(IOException cause) {
         for (LogRequest request : batch) {
-            complete(request, cause);
-            request.discard();
+            reject(request, cause);
         }
         batch.clear();
     }
@@ -493,9 +492,10 @@ final class LogWriter implements Runnable {
         }
     }
 
+    /** Releases the request's body before telling its listener, so a failure is only seen once it is clean. */
     private void reject(LogRequest request, Throwable cause) {
-        complete(request, cause);
         request.discard();
+        complete(request, cause);
     }
 
     private static void complete(LogRequest request, Throwable failure) {

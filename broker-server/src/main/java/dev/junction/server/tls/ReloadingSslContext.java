@@ -1,0 +1,89 @@
+package dev.junction.server.tls;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The server's TLS context, rebuilt when one of its files changes so that a renewed certificate reaches new
+ * connections without a restart. Open connections keep the context they were accepted with.
+ */
+final class ReloadingSslContext implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ReloadingSslContext.class);
+
+    private final TlsSettings settings;
+    private final ScheduledExecutorService poller;
+    private volatile SslContext current;
+    /** Touched by the poller thread only, after construction. */
+    private List<FileStamp> loadedStamps;
+
+    private ReloadingSslContext(TlsSettings settings, SslContext initial, List<FileStamp> stamps) {
+        this.settings = settings;
+        this.current = initial;
+        this.loadedStamps = stamps;
+        this.poller = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("junction-tls-reload", true));
+        long interval = settings.reloadInterval().toMillis();
+        poller.scheduleWithFixedDelay(this::reloadIfChanged, interval, interval, TimeUnit.MILLISECONDS);
+    }
+
+    static ReloadingSslContext load(TlsSettings settings) throws TlsFileException {
+        List<FileStamp> stamps = stamps(settings);
+        return new ReloadingSslContext(settings, ServerSslContexts.build(settings), stamps);
+    }
+
+    SslHandler newHandler(ByteBufAllocator allocator) {
+        return current.newHandler(allocator);
+    }
+
+    private void reloadIfChanged() {
+        List<FileStamp> stamps = stamps(settings);
+        if (stamps.equals(loadedStamps)) {
+            return;
+        }
+        // Remembered even if loading fails, so a half-replaced pair is reported once and retried on the next change.
+        loadedStamps = stamps;
+        try {
+            current = ServerSslContexts.build(settings);
+            log.info("TLS files changed; new connections use the certificate now in {}", settings.certFile());
+        } catch (TlsFileException | RuntimeException e) {
+            log.warn("TLS files changed but cannot be used, keeping the previous certificate: {}", e.getMessage());
+        }
+    }
+
+    private static List<FileStamp> stamps(TlsSettings settings) {
+        List<FileStamp> stamps = new ArrayList<>(3);
+        stamps.add(FileStamp.of(settings.certFile()));
+        stamps.add(FileStamp.of(settings.keyFile()));
+        settings.caFile().ifPresent(ca -> stamps.add(FileStamp.of(ca)));
+        return stamps;
+    }
+
+    @Override
+    public void close() {
+        poller.shutdownNow();
+    }
+
+    /** What tells a replaced file apart; a file missing for a moment (mid-replacement) has a null time. */
+    private record FileStamp(FileTime modified, long size) {
+        static FileStamp of(Path file) {
+            try {
+                return new FileStamp(Files.getLastModifiedTime(file), Files.size(file));
+            } catch (IOException e) {
+                return new FileStamp(null, -1);
+            }
+        }
+    }
+}

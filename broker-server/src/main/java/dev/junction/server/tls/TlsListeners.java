@@ -1,0 +1,108 @@
+package dev.junction.server.tls;
+
+import dev.junction.server.StartupException;
+import dev.junction.server.config.Config;
+import dev.junction.server.config.ConfigKey;
+import dev.junction.server.config.ConfigKeys;
+import dev.junction.server.config.ListenPort;
+import dev.junction.server.net.Protocol;
+import dev.junction.server.net.ProtocolListener;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslProvider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The TLS variants of the plain listeners: the same pipeline behind a TLS handler, on the {@code *.tls.port} and
+ * {@code mqtt.wss.port} ports. Off, with one INFO line, while no certificate is configured, so that a broker
+ * started with defaults comes up; a TLS port the operator chose without a certificate stops the start instead.
+ */
+public final class TlsListeners implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(TlsListeners.class);
+    private static final Map<Protocol, Protocol> SECURE_VARIANT = Map.of(
+            Protocol.MQTT, Protocol.MQTT_TLS,
+            Protocol.MQTT_WEBSOCKET, Protocol.MQTT_WSS,
+            Protocol.AMQP, Protocol.AMQP_TLS);
+
+    private final List<ProtocolListener> listeners;
+    private final AutoCloseable reloader;
+
+    private TlsListeners(List<ProtocolListener> listeners, AutoCloseable reloader) {
+        this.listeners = listeners;
+        this.reloader = reloader;
+    }
+
+    /** Loads the certificate (a bad file is a start-up error) and starts watching its files for changes. */
+    public static TlsListeners start(Config config, List<ProtocolListener> plain) throws StartupException {
+        Optional<TlsSettings> settings = TlsSettings.from(config);
+        if (settings.isEmpty()) {
+            List<String> chosenPorts = chosenTlsPorts(config);
+            if (!chosenPorts.isEmpty()) {
+                throw StartupException.setup(String.join(", ", chosenPorts) + " needs tls.cert_file and"
+                        + " tls.key_file (PEM) to be set");
+            }
+            log.info("TLS listeners off: tls.cert_file and tls.key_file are not set");
+            return new TlsListeners(List.of(), () -> { });
+        }
+        ReloadingSslContext context;
+        try {
+            context = ReloadingSslContext.load(settings.get());
+        } catch (TlsFileException e) {
+            throw StartupException.setup(e.getMessage());
+        }
+        log.info("TLS with {} (TLS 1.3 and 1.2), certificate from {}, client certificates: {}",
+                settings.get().provider() == SslProvider.OPENSSL ? OpenSsl.versionString() : "the JDK provider",
+                settings.get().certFile(), config.get(ConfigKeys.TLS_VERIFY_PEER).toLowerCase(Locale.ROOT));
+        List<ProtocolListener> secured = plain.stream()
+                .filter(listener -> SECURE_VARIANT.containsKey(listener.protocol()))
+                .map(listener -> new ProtocolListener(SECURE_VARIANT.get(listener.protocol()),
+                        pipeline -> secure(pipeline, context, listener)))
+                .toList();
+        return new TlsListeners(secured, context);
+    }
+
+    private static void secure(ChannelPipeline pipeline, ReloadingSslContext context, ProtocolListener plain) {
+        pipeline.addLast("tls", context.newHandler(pipeline.channel().alloc()));
+        pipeline.addLast("tls-handshake-failures", new HandshakeFailureLogger());
+        plain.pipelineInitializer().accept(pipeline);
+    }
+
+    /**
+     * TLS ports set to something other than their default. The shipped junction.conf lists every default, so a
+     * default written out does not count as the operator asking for TLS.
+     */
+    private static List<String> chosenTlsPorts(Config config) {
+        return SECURE_VARIANT.values().stream()
+                .map(Protocol::portKey)
+                .filter(key -> isChosen(config, key))
+                .map(key -> key.name() + " = " + describe(config.get(key)))
+                .sorted()
+                .toList();
+    }
+
+    private static boolean isChosen(Config config, ConfigKey<ListenPort> key) {
+        ListenPort port = config.get(key);
+        return config.isSet(key) && port.enabled() && !port.equals(key.defaultValue());
+    }
+
+    private static String describe(ListenPort port) {
+        return port.bindPort() == 0 ? "ephemeral" : String.valueOf(port.bindPort());
+    }
+
+    /** The TLS listeners to bind, in the order of the plain ones; empty when TLS is off. */
+    public List<ProtocolListener> listeners() {
+        return listeners;
+    }
+
+    /** Stops watching the TLS files. */
+    @Override
+    public void close() throws Exception {
+        reloader.close();
+    }
+}

@@ -1,0 +1,331 @@
+package dev.junction.server.tls;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.DefaultSaslConfig;
+import com.rabbitmq.client.GetResponse;
+import dev.junction.server.JunctionServer;
+import dev.junction.server.StartupException;
+import dev.junction.server.config.Config;
+import dev.junction.server.config.ConfigKeys;
+import dev.junction.server.config.ListenPort;
+import dev.junction.server.net.Protocol;
+import dev.junction.server.tls.TestPki.Issued;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
+import java.io.InputStream;
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The TLS listeners with the reference clients: certificates are checked both ways and replaced while running. Runs
+ * with {@code tls.provider = openssl}; {@link JdkProviderTlsListenersTest} runs it all again with the JDK's.
+ */
+class TlsListenersTest {
+    private static Issued ca;
+    private static Issued otherCa;
+    private static Issued serverCertificate;
+
+    @TempDir
+    Path dir;
+
+    private JunctionServer broker;
+
+    @BeforeAll
+    static void makeCertificates() throws Exception {
+        ca = TestPki.ca("Junction Test CA");
+        otherCa = TestPki.ca("Some Other CA");
+        serverCertificate = TestPki.server(ca);
+    }
+
+    @AfterEach
+    void stop() {
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    String provider() {
+        return "OPENSSL";
+    }
+
+    /** Only the TLS listeners, on ephemeral ports, serving {@code served}, trusting client certificates from ca. */
+    private Config tlsOnly(Issued served, String verifyPeer) throws Exception {
+        served.writeCertificate(dir.resolve("server.pem"));
+        served.writeKey(dir.resolve("server.key"));
+        ca.writeCertificate(dir.resolve("ca.pem"));
+        return plainPortsOff()
+                .with(ConfigKeys.MQTT_TLS_PORT, ListenPort.EPHEMERAL)
+                .with(ConfigKeys.AMQP_TLS_PORT, ListenPort.EPHEMERAL)
+                .with(ConfigKeys.MQTT_WSS_PORT, ListenPort.EPHEMERAL)
+                .with(ConfigKeys.TLS_CERT_FILE, Optional.of(dir.resolve("server.pem")))
+                .with(ConfigKeys.TLS_KEY_FILE, Optional.of(dir.resolve("server.key")))
+                .with(ConfigKeys.TLS_CA_FILE, Optional.of(dir.resolve("ca.pem")))
+                .with(ConfigKeys.TLS_VERIFY_PEER, verifyPeer)
+                .with(ConfigKeys.TLS_PROVIDER, provider())
+                .with(ConfigKeys.USERS, Map.of("guest", "guest", "alice", "alice-secret"));
+    }
+
+    private Config plainPortsOff() throws Exception {
+        return Config.defaults()
+                .with(ConfigKeys.BIND, InetAddress.getByName("127.0.0.1"))
+                .with(ConfigKeys.DATA_DIR, dir.resolve("data"))
+                .with(ConfigKeys.MQTT_PORT, ListenPort.DISABLED)
+                .with(ConfigKeys.AMQP_PORT, ListenPort.DISABLED)
+                .with(ConfigKeys.HTTP_PORT, ListenPort.DISABLED)
+                .with(ConfigKeys.SHUTDOWN_TIMEOUT, 5);
+    }
+
+    @Test
+    void pahoExchangesAMessageOverTls() throws Exception {
+        broker = JunctionServer.start(tlsOnly(serverCertificate, "NONE"));
+        mqttRoundTrip("ssl://127.0.0.1:" + broker.port(Protocol.MQTT_TLS), TestPki.trustingOnly(ca));
+    }
+
+    @Test
+    void pahoExchangesAMessageOverSecureWebSocket() throws Exception {
+        broker = JunctionServer.start(tlsOnly(serverCertificate, "NONE"));
+        mqttRoundTrip("wss://127.0.0.1:" + broker.port(Protocol.MQTT_WSS) + "/mqtt", TestPki.trustingOnly(ca));
+    }
+
+    @Test
+    void rabbitMqClientExchangesAMessageOverTls() throws Exception {
+        broker = JunctionServer.start(tlsOnly(serverCertificate, "NONE"));
+        ConnectionFactory factory = amqpFactory(TestPki.trustingOnly(ca));
+        factory.enableHostnameVerification();
+        amqpRoundTrip(factory);
+    }
+
+    @Test
+    void clientsRefuseAServerCertificateFromAnotherCa() throws Exception {
+        broker = JunctionServer.start(tlsOnly(serverCertificate, "NONE"));
+        SSLContext trustingOther = TestPki.trustingOnly(otherCa);
+        assertHandshakeFailure(assertThrows(MqttException.class, () -> mqttConnect(
+                "ssl://127.0.0.1:" + broker.port(Protocol.MQTT_TLS), trustingOther, null).disconnect()));
+        assertHandshakeFailure(assertThrows(Exception.class, () -> amqpFactory(trustingOther).newConnection().close()));
+    }
+
+    @Test
+    void clientsRefuseAnExpiredServerCertificate() throws Exception {
+        broker = JunctionServer.start(tlsOnly(TestPki.expiredServer(ca), "NONE"));
+        SSLContext trustingCa = TestPki.trustingOnly(ca);
+        assertHandshakeFailure(assertThrows(MqttException.class, () -> mqttConnect(
+                "ssl://127.0.0.1:" + broker.port(Protocol.MQTT_TLS), trustingCa, null).disconnect()));
+        assertHandshakeFailure(assertThrows(Exception.class, () -> amqpFactory(trustingCa).newConnection().close()));
+    }
+
+    @Test
+    void verifyPeerRequiredRefusesAClientWithoutCertificateAndAcceptsOneWith() throws Exception {
+        broker = JunctionServer.start(tlsOnly(serverCertificate, "REQUIRED"));
+        String uri = "ssl://127.0.0.1:" + broker.port(Protocol.MQTT_TLS);
+        assertThrows(MqttException.class, () -> mqttConnect(uri, TestPki.trustingOnly(ca), null).disconnect());
+        assertThrows(Exception.class, () -> amqpFactory(TestPki.trustingOnly(ca)).newConnection().close());
+        SSLContext withCertificate = TestPki.client(ca, "guest").clientContext(ca);
+        mqttRoundTrip(uri, withCertificate);
+        amqpRoundTrip(amqpFactory(withCertificate));
+    }
+
+    @Test
+    void verifyPeerRequiredRefusesACertificateFromAnotherCa() throws Exception {
+        broker = JunctionServer.start(tlsOnly(serverCertificate, "REQUIRED"));
+        SSLContext foreign = TestPki.client(otherCa, "alice").clientContext(ca);
+        assertThrows(MqttException.class, () -> mqttConnect(
+                "ssl://127.0.0.1:" + broker.port(Protocol.MQTT_TLS), foreign, null).disconnect());
+    }
+
+    @Test
+    void mqttClientWithoutUserNameLogsInAsItsCertificateCommonName() throws Exception {
+        broker = JunctionServer.start(tlsOnly(serverCertificate, "OPTIONAL"));
+        String uri = "ssl://127.0.0.1:" + broker.port(Protocol.MQTT_TLS);
+        MqttClient alice = mqttConnect(uri, TestPki.client(ca, "alice").clientContext(ca), null);
+        assertTrue(alice.isConnected());
+        alice.disconnect();
+        alice.close();
+        // Anonymous clients are accepted from loopback, so this refusal shows the certificate's CN was used.
+        MqttException refused = assertThrows(MqttException.class,
+                () -> mqttConnect(uri, TestPki.client(ca, "mallory").clientContext(ca), null));
+        assertEquals(MqttException.REASON_CODE_NOT_AUTHORIZED, refused.getReasonCode());
+    }
+
+    @Test
+    void amqpSaslExternalLogsInAsTheCertificateCommonName() throws Exception {
+        broker = JunctionServer.start(tlsOnly(serverCertificate, "OPTIONAL"));
+        ConnectionFactory alice = amqpFactory(TestPki.client(ca, "alice").clientContext(ca));
+        alice.setSaslConfig(DefaultSaslConfig.EXTERNAL);
+        amqpRoundTrip(alice);
+
+        ConnectionFactory mallory = amqpFactory(TestPki.client(ca, "mallory").clientContext(ca));
+        mallory.setSaslConfig(DefaultSaslConfig.EXTERNAL);
+        assertThrows(Exception.class, () -> mallory.newConnection().close());
+        // Without a client certificate, EXTERNAL is not offered, so a client insisting on it cannot log in.
+        ConnectionFactory noCertificate = amqpFactory(TestPki.trustingOnly(ca));
+        noCertificate.setSaslConfig(DefaultSaslConfig.EXTERNAL);
+        assertThrows(Exception.class, () -> noCertificate.newConnection().close());
+    }
+
+    @Test
+    void aPlainTextClientOnATlsPortIsDisconnected() throws Exception {
+        broker = JunctionServer.start(tlsOnly(serverCertificate, "NONE"));
+        try (Socket socket = new Socket("127.0.0.1", broker.port(Protocol.MQTT_TLS))) {
+            socket.setSoTimeout(5_000);
+            // An MQTT 3.1.1 CONNECT, as a client configured for the wrong port would send it.
+            socket.getOutputStream().write(new byte[]{0x10, 12, 0, 4, 'M', 'Q', 'T', 'T', 4, 2, 0, 60, 0, 0});
+            InputStream in = socket.getInputStream();
+            while (in.read() >= 0) {
+                // Whatever alert the TLS layer answers with, the connection must end.
+            }
+        }
+    }
+
+    @Test
+    void aReplacedCertificateIsServedToTheNextConnection() throws Exception {
+        broker = JunctionServer.start(tlsOnly(serverCertificate, "NONE").with(ConfigKeys.TLS_RELOAD_INTERVAL, 1));
+        int port = broker.port(Protocol.AMQP_TLS);
+        assertEquals(serverCertificate.certificate().getSerialNumber(), servedSerial(port));
+
+        Issued renewed = TestPki.server(ca);
+        renewed.writeKey(dir.resolve("server.key"));
+        renewed.writeCertificate(dir.resolve("server.pem"));
+
+        await().atMost(10, TimeUnit.SECONDS).pollInterval(200, TimeUnit.MILLISECONDS)
+                .until(() -> servedSerial(port).equals(renewed.certificate().getSerialNumber()));
+        amqpRoundTrip(amqpFactory(TestPki.trustingOnly(ca)));
+    }
+
+    private static BigInteger servedSerial(int port) throws Exception {
+        try (SSLSocket socket = (SSLSocket) TestPki.trustingOnly(ca).getSocketFactory()
+                .createSocket("127.0.0.1", port)) {
+            socket.startHandshake();
+            return ((X509Certificate) socket.getSession().getPeerCertificates()[0]).getSerialNumber();
+        }
+    }
+
+    @Test
+    void defaultsWithoutCertificateStartWithTheTlsListenersOff() throws Exception {
+        broker = JunctionServer.start(plainPortsOff().with(ConfigKeys.MQTT_PORT, ListenPort.EPHEMERAL));
+        assertTrue(broker.port(Protocol.MQTT) > 0);
+        assertThrows(IllegalStateException.class, () -> broker.port(Protocol.MQTT_TLS));
+        assertThrows(IllegalStateException.class, () -> broker.port(Protocol.AMQP_TLS));
+    }
+
+    @Test
+    void aTlsPortChosenWithoutCertificateIsAStartUpError() throws Exception {
+        StartupException e = assertThrows(StartupException.class, () -> JunctionServer.start(plainPortsOff()
+                .with(ConfigKeys.AMQP_TLS_PORT, ListenPort.fixed(15671))));
+        assertEquals("amqp.tls.port = 15671 needs tls.cert_file and tls.key_file (PEM) to be set", e.getMessage());
+        assertEquals(StartupException.EXIT_SETUP, e.exitCode());
+    }
+
+    @Test
+    void aKeyThatIsNotTheCertificatesIsAStartUpError() throws Exception {
+        Config config = tlsOnly(serverCertificate, "NONE");
+        TestPki.server(ca).writeKey(dir.resolve("server.key"));
+        StartupException e = assertThrows(StartupException.class, () -> JunctionServer.start(config));
+        assertEquals("tls.key_file " + dir.resolve("server.key") + " is not the private key of the certificate in"
+                + " tls.cert_file " + dir.resolve("server.pem"), e.getMessage());
+    }
+
+    @Test
+    void verifyPeerWithoutCaFileIsAStartUpError() throws Exception {
+        Config config = tlsOnly(serverCertificate, "REQUIRED").with(ConfigKeys.TLS_CA_FILE, Optional.empty());
+        StartupException e = assertThrows(StartupException.class, () -> JunctionServer.start(config));
+        assertEquals("tls.verify_peer = required needs tls.ca_file to check client certificates against",
+                e.getMessage());
+    }
+
+    @Test
+    void aMissingCertificateFileIsAStartUpError() throws Exception {
+        Config config = tlsOnly(serverCertificate, "NONE")
+                .with(ConfigKeys.TLS_CERT_FILE, Optional.of(dir.resolve("missing.pem")));
+        StartupException e = assertThrows(StartupException.class, () -> JunctionServer.start(config));
+        assertEquals("tls.cert_file " + dir.resolve("missing.pem") + ": no such file", e.getMessage());
+    }
+
+    private static void assertHandshakeFailure(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SSLException) {
+                return;
+            }
+        }
+        throw new AssertionError("expected a TLS handshake failure", failure);
+    }
+
+    private static MqttClient mqttConnect(String uri, SSLContext tls, String user) throws MqttException {
+        MqttClient client = new MqttClient(uri, MqttClient.generateClientId(), new MemoryPersistence());
+        MqttConnectOptions options = new MqttConnectOptions();
+        options.setSocketFactory(tls.getSocketFactory());
+        options.setConnectionTimeout(5);
+        if (user != null) {
+            options.setUserName(user);
+        }
+        try {
+            client.connect(options);
+        } catch (MqttException e) {
+            client.close();
+            throw e;
+        }
+        return client;
+    }
+
+    private static void mqttRoundTrip(String uri, SSLContext tls) throws Exception {
+        MqttClient client = mqttConnect(uri, tls, null);
+        try {
+            CompletableFuture<String> received = new CompletableFuture<>();
+            client.subscribe("tls/test", 1, (topic, message) ->
+                    received.complete(new String(message.getPayload(), StandardCharsets.UTF_8)));
+            client.publish("tls/test", new MqttMessage("over TLS".getBytes(StandardCharsets.UTF_8)));
+            assertEquals("over TLS", received.get(5, TimeUnit.SECONDS));
+            client.disconnect();
+        } finally {
+            client.close();
+        }
+    }
+
+    private ConnectionFactory amqpFactory(SSLContext tls) {
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setHost("127.0.0.1");
+        factory.setPort(broker.port(Protocol.AMQP_TLS));
+        factory.setConnectionTimeout(5_000);
+        factory.useSslProtocol(tls);
+        return factory;
+    }
+
+    private static void amqpRoundTrip(ConnectionFactory factory) throws Exception {
+        try (Connection connection = factory.newConnection(); Channel channel = connection.createChannel()) {
+            String queue = channel.queueDeclare().getQueue();
+            channel.basicPublish("", queue, null, "over TLS".getBytes(StandardCharsets.UTF_8));
+            AtomicReference<GetResponse> got = new AtomicReference<>();
+            await().atMost(5, TimeUnit.SECONDS).until(() -> {
+                got.set(channel.basicGet(queue, true));
+                return got.get() != null;
+            });
+            assertEquals("over TLS", new String(got.get().getBody(), StandardCharsets.UTF_8));
+        }
+    }
+}

@@ -45,7 +45,7 @@ if [ "$QUICK" = 1 ]; then
     PHASE_SECONDS=8
     AMQP_MSGS=50000 AMQP_PERSISTENT=10000 AMQP_FANOUT=10000 AMQP_LAT_SECONDS=3
 else
-    QOS0=500000 QOS1=200000 QOS2=100000 FANOUT=20000 FANIN=200000 LAT=20000 LAT_WARMUP=2000 IDLE=0
+    QOS0=500000 QOS1=200000 QOS2=100000 FANOUT=20000 FANIN=200000 LAT=15000 LAT_WARMUP=2000 IDLE=0
     PHASE_SECONDS=20
     AMQP_MSGS=500000 AMQP_PERSISTENT=100000 AMQP_FANOUT=100000 AMQP_LAT_SECONDS=20
 fi
@@ -121,7 +121,7 @@ record() {  # broker scenario key value
 start_junction() {
     local jfr=()
     if [ "$JFR" = 1 ]; then
-        jfr=("-XX:StartFlightRecording=filename=$WORK/junction.jfr,settings=profile,dumponexit=true")
+        jfr=("-XX:StartFlightRecording=settings=profile")
     fi
     # shellcheck disable=SC2086 # the flags are a word list on purpose
     java $JUNCTION_JVM_FLAGS "${jfr[@]}" "-Xlog:gc:file=$WORK/junction-gc.log" -jar "$JUNCTION_JAR" --set data.dir="$WORK/junction-data" \
@@ -239,7 +239,7 @@ amqp_suite() {  # broker pid port
 }
 
 gc_summary() {
-    awk '/Pause/ && /ms$/ { ms = $NF; sub(/ms$/, "", ms); n++; total += ms; if (ms > max) max = ms
+    awk '/Pause/ && /ms$/ { ms = substr($NF, 1, length($NF) - 2) + 0; n++; total += ms; if (ms > max) max = ms
                             if (ms > 10) over++ }
          END { printf "Junction GC pauses over the whole run: %d, total %.0f ms, longest %.1f ms, %d above 10 ms\n",
                n, total, max, over }' "$WORK/junction-gc.log"
@@ -320,7 +320,8 @@ main() {
     print_table
     gc_summary
     if [ "$JFR" = 1 ]; then
-        kill "$J_PID" && timeout 60 tail --pid="$J_PID" -f /dev/null
+        # Dumped while running: Junction halts its JVM after a shutdown, which skips a dump on exit.
+        jcmd "$J_PID" JFR.dump filename="$WORK/junction.jfr" > /dev/null
         jfr_summary
     fi
     log "done in $(( SECONDS - start )) s"

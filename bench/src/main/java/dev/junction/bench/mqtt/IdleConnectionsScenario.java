@@ -1,5 +1,6 @@
 package dev.junction.bench.mqtt;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -11,9 +12,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * Opens connections that then stay idle (keep alive 0, no subscriptions), at most {@code concurrency} handshakes at
  * a time, and reports the connect rate and the broker's resident memory growth per connection. Stops opening at the
  * first failure (typically the file descriptor limit of one side) or at the phase deadline, and reports how many it
- * held.
+ * held. The connections stay open for {@code hold} after the measurement, to inspect the broker meanwhile (a heap
+ * histogram, say).
  */
-record IdleConnectionsScenario(int connections, int concurrency) {
+record IdleConnectionsScenario(int connections, int concurrency, Duration hold) {
     /** Lets the broker finish the work the last handshakes started before its memory is read. */
     private static final long SETTLE_MILLIS = 1000;
 
@@ -60,6 +62,7 @@ record IdleConnectionsScenario(int connections, int concurrency) {
                         .put("broker_bytes_per_conn", growth.rssBytes() / connected);
             }
             measurement.addTo(result, connected, "conn");
+            Thread.sleep(hold.toMillis());
             if (firstFailure.get() != null) {
                 result.put("stopped_by", firstFailure.get().toString().replaceAll("\\s+", "_"));
             }

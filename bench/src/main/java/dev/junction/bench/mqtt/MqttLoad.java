@@ -77,6 +77,10 @@ public final class MqttLoad implements Callable<Integer> {
     @Option(names = "--connect-concurrency", defaultValue = "100", description = "handshakes in progress, at most")
     int connectConcurrency;
 
+    @Option(names = "--idle-hold-seconds", defaultValue = "0",
+            description = "keeps idle connections open this long after measuring, to inspect the broker")
+    int idleHoldSeconds;
+
     @Option(names = "--threads", defaultValue = "2", description = "event loop threads of the generator")
     int threads;
 
@@ -111,7 +115,8 @@ public final class MqttLoad implements Callable<Integer> {
             case FANOUT -> throughput(ThroughputScenario.fanOut(fanClients, MqttQos.of(qos)), settings, count);
             case FANIN -> throughput(ThroughputScenario.fanIn(fanClients, MqttQos.of(qos)), settings, count);
             case LATENCY -> new LatencyScenario(rate, warmupMessages, MqttQos.of(latencyQos)).run(settings, count);
-            case IDLE -> new IdleConnectionsScenario(count, connectConcurrency).run(settings);
+            case IDLE -> new IdleConnectionsScenario(count, connectConcurrency,
+                    Duration.ofSeconds(idleHoldSeconds)).run(settings);
         };
     }
 

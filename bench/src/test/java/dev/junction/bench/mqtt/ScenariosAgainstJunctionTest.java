@@ -81,7 +81,7 @@ class ScenariosAgainstJunctionTest {
 
     @Test
     void idleConnectionsAreAllAcceptedAndCounted() throws Exception {
-        Result result = new IdleConnectionsScenario(200, 20).run(settings);
+        Result result = new IdleConnectionsScenario(200, 20, Duration.ZERO).run(settings);
         assertEquals("200", result.get("connected"), result.line());
         assertTrue(result.get("stopped_by") == null, result.line());
         assertTrue(Long.parseLong(result.get("connects_per_s")) > 0, result.line());

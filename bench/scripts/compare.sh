@@ -1,0 +1,330 @@
+#!/usr/bin/env bash
+# Side-by-side comparison of Junction with Mosquitto (MQTT) and RabbitMQ (MQTT plugin and AMQP 0-9-1) on this
+# machine: builds Junction, starts the three brokers on loopback ports under a temporary directory, runs every
+# scenario against each, measures each broker's CPU time (/proc/<pid>/stat) and resident memory, prints one table
+# with Junction's ratio to each, and stops everything it started.
+#
+#   bench/scripts/compare.sh [--quick] [--skip-build] [--jfr] [--keep]
+#
+#   --quick       smaller runs: the whole comparison in under 2 minutes (the full one takes under 10)
+#   --skip-build  use the jars already in broker-server/target and bench/target
+#   --jfr         record Junction with JDK Flight Recorder and summarise its hottest frames at the end
+#   --keep        keep the temporary directory (logs, raw results, the recording)
+#
+# Environment: JUNCTION_JVM_FLAGS overrides Junction's JVM flags (default: those of config/junction.service).
+# Needs java 17 and maven; installs mosquitto and rabbitmq-server with apt-get when they are missing.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+QUICK=0 BUILD=1 JFR=0 KEEP=0
+for arg in "$@"; do
+    case "$arg" in
+        --quick) QUICK=1 ;;
+        --skip-build) BUILD=0 ;;
+        --jfr) JFR=1 ;;
+        --keep) KEEP=1 ;;
+        *) echo "unknown option: $arg (see the header of $0)" >&2; exit 64 ;;
+    esac
+done
+
+WORK=$(mktemp -d /tmp/junction-compare.XXXXXX)
+RESULTS=$WORK/results.tsv     # broker <TAB> scenario <TAB> key <TAB> value
+: > "$RESULTS"
+JUNCTION_JVM_FLAGS=${JUNCTION_JVM_FLAGS:--Xms256m -Xmx2g -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError}
+BENCH_JAR=$ROOT/bench/target/benchmarks.jar
+JUNCTION_JAR=$ROOT/broker-server/target/junction.jar
+# Loopback ports away from the brokers' defaults, so that a broker already running here is not measured instead.
+J_MQTT=41883 J_AMQP=45672 J_HTTP=45673
+M_MQTT=41884
+R_AMQP=45674 R_MQTT=41885 R_DIST=45675 R_EPMD=44369
+R_NODE=junction-compare@localhost
+RABBIT_BIN=/usr/lib/rabbitmq/bin
+
+if [ "$QUICK" = 1 ]; then
+    QOS0=50000 QOS1=20000 QOS2=10000 FANOUT=1500 FANIN=20000 LAT=1000 LAT_WARMUP=500 IDLE=1000
+    PHASE_SECONDS=8
+    AMQP_MSGS=50000 AMQP_PERSISTENT=10000 AMQP_FANOUT=10000 AMQP_LAT_SECONDS=3
+else
+    QOS0=500000 QOS1=200000 QOS2=100000 FANOUT=20000 FANIN=200000 LAT=15000 LAT_WARMUP=2000 IDLE=0
+    PHASE_SECONDS=20
+    AMQP_MSGS=500000 AMQP_PERSISTENT=100000 AMQP_FANOUT=100000 AMQP_LAT_SECONDS=20
+fi
+if [ "$IDLE" = 0 ]; then
+    # Both the generator and the broker hold one descriptor per connection; keep headroom for their own files.
+    IDLE=$(( $(ulimit -Hn) - 1000 ))
+fi
+ulimit -n "$(ulimit -Hn)"
+
+log() { printf '%s %s\n' "$(date +%T)" "$*" >&2; }
+
+PIDS=()
+cleanup() {
+    set +e
+    if [ -n "${R_PID:-}" ]; then
+        rabbit rabbitmqctl -n "$R_NODE" stop >/dev/null 2>&1
+    fi
+    for pid in "${PIDS[@]}"; do
+        kill "$pid" 2>/dev/null
+    done
+    for pid in "${PIDS[@]}"; do
+        timeout 30 tail --pid="$pid" -f /dev/null 2>/dev/null || kill -9 "$pid" 2>/dev/null
+    done
+    if [ -n "${R_PID:-}" ]; then
+        ERL_EPMD_PORT=$R_EPMD epmd -port "$R_EPMD" -kill >/dev/null 2>&1
+    fi
+    if [ "$KEEP" = 1 ]; then
+        log "kept $WORK"
+    else
+        rm -rf "$WORK"
+    fi
+}
+trap cleanup EXIT
+
+install_missing() {
+    local missing=()
+    command -v mosquitto >/dev/null || [ -x /usr/sbin/mosquitto ] || missing+=(mosquitto mosquitto-clients)
+    [ -x $RABBIT_BIN/rabbitmq-server ] || missing+=(rabbitmq-server)
+    command -v amqp-publish >/dev/null || missing+=(amqp-tools)
+    if [ ${#missing[@]} -gt 0 ]; then
+        log "installing ${missing[*]}"
+        # The package's own service must not start: the script runs its brokers on its own ports.
+        printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+        rm -f /usr/sbin/policy-rc.d
+    fi
+}
+
+wait_for_port() {  # port seconds
+    local deadline=$(( SECONDS + $2 ))
+    until (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; do
+        if [ $SECONDS -ge $deadline ]; then
+            echo "nothing listens on 127.0.0.1:$1 after $2 s" >&2
+            return 1
+        fi
+        sleep 0.2
+    done
+}
+
+cpu_ms() {  # utime + stime of /proc/<pid>/stat, in milliseconds (USER_HZ ticks)
+    local hz; hz=$(getconf CLK_TCK)
+    awk -v hz="$hz" '{ sub(/.*\) /, ""); print int(($12 + $13) * 1000 / hz) }' "/proc/$1/stat"
+}
+
+rss_mb() {
+    awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"
+}
+
+record() {  # broker scenario key value
+    printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >> "$RESULTS"
+}
+
+start_junction() {
+    local jfr=()
+    if [ "$JFR" = 1 ]; then
+        jfr=("-XX:StartFlightRecording=settings=profile")
+    fi
+    # shellcheck disable=SC2086 # the flags are a word list on purpose
+    java $JUNCTION_JVM_FLAGS "${jfr[@]}" "-Xlog:gc:file=$WORK/junction-gc.log" -jar "$JUNCTION_JAR" --set data.dir="$WORK/junction-data" \
+        --set bind=127.0.0.1 --set mqtt.port=$J_MQTT --set amqp.port=$J_AMQP --set http.port=$J_HTTP \
+        --set log.level=WARN > "$WORK/junction.log" 2>&1 &
+    J_PID=$!
+    PIDS+=("$J_PID")
+    wait_for_port $J_MQTT 60 && wait_for_port $J_AMQP 10
+    log "Junction pid $J_PID"
+}
+
+start_mosquitto() {
+    cat > "$WORK/mosquitto.conf" <<EOF
+listener $M_MQTT 127.0.0.1
+allow_anonymous true
+persistence false
+log_dest file $WORK/mosquitto.log
+EOF
+    /usr/sbin/mosquitto -c "$WORK/mosquitto.conf" > /dev/null 2>&1 &
+    M_PID=$!
+    PIDS+=("$M_PID")
+    wait_for_port $M_MQTT 20
+    log "Mosquitto pid $M_PID"
+}
+
+# The RabbitMQ node this script runs: its own files, ports, Erlang port mapper and cookie (in HOME).
+R_DIR=$WORK/rabbit
+R_ENV=(HOME="$R_DIR/home" RABBITMQ_MNESIA_BASE="$R_DIR/mnesia" RABBITMQ_LOG_BASE="$R_DIR/log"
+    RABBITMQ_NODENAME=$R_NODE RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NODE_PORT=$R_AMQP
+    RABBITMQ_DIST_PORT=$R_DIST ERL_EPMD_PORT=$R_EPMD ERL_EPMD_ADDRESS=127.0.0.1
+    RABBITMQ_ENABLED_PLUGINS_FILE="$R_DIR/enabled_plugins" RABBITMQ_CONFIG_FILE="$R_DIR/rabbitmq.conf"
+    RABBITMQ_PID_FILE="$R_DIR/rabbit.pid")
+
+rabbit() {  # runs a RabbitMQ command against that node
+    env "${R_ENV[@]}" "$RABBIT_BIN/$1" "${@:2}"
+}
+
+start_rabbitmq() {
+    local r=$R_DIR
+    mkdir -p "$r/mnesia" "$r/log" "$r/home"
+    echo '[rabbitmq_mqtt].' > "$r/enabled_plugins"
+    cat > "$r/rabbitmq.conf" <<EOF
+mqtt.listeners.tcp.default = 127.0.0.1:$R_MQTT
+mqtt.allow_anonymous = true
+EOF
+    rabbit rabbitmq-server > "$r/stdout.log" 2>&1 &
+    PIDS+=("$!")
+    timeout 120 env "${R_ENV[@]}" "$RABBIT_BIN/rabbitmqctl" -n "$R_NODE" wait "$r/rabbit.pid" > /dev/null
+    R_PID=$(cat "$r/rabbit.pid")
+    PIDS+=("$R_PID")
+    wait_for_port $R_AMQP 20
+    if wait_for_port $R_MQTT 5 2>/dev/null; then R_HAS_MQTT=1; else R_HAS_MQTT=0; fi
+    log "RabbitMQ pid $R_PID (MQTT plugin: $R_HAS_MQTT)"
+}
+
+mqtt_suite() {  # broker pid port
+    local broker=$1 pid=$2 port=$3
+    log "MQTT scenarios against $broker"
+    # Idle connections first: a fresh broker's memory growth is not hidden by pages earlier runs touched.
+    timeout 600 java -cp "$BENCH_JAR" dev.junction.bench.mqtt.MqttLoad --port "$port" --broker-pid "$pid" \
+        --seconds "$PHASE_SECONDS" --connect-concurrency 200 --clients 100 --rate 1000 \
+        --warmup-messages "$LAT_WARMUP" --latency-qos 1 \
+        --run idle="$IDLE" --run qos0=$QOS0 --run qos1=$QOS1 --run qos2=$QOS2 --run fanout=$FANOUT \
+        --run fanin=$FANIN --run latency=$LAT \
+        2>> "$WORK/generator-$broker.log" | grep '^RESULT' > "$WORK/mqtt-$broker.log" || true
+    while read -r line; do
+        local scenario
+        scenario=$(sed 's/^RESULT scenario=\([^ ]*\).*/\1/' <<< "$line")
+        for pair in ${line#RESULT }; do
+            record "$broker" "$scenario" "${pair%%=*}" "${pair#*=}"
+        done
+    done < "$WORK/mqtt-$broker.log"
+    if [ ! -s "$WORK/mqtt-$broker.log" ]; then
+        record "$broker" mqtt failed 1
+    fi
+}
+
+perf_test() {  # broker pid port scenario perf-test-args...
+    local broker=$1 pid=$2 port=$3 scenario=$4 out cpu0 cpu1 sent received latency seconds
+    log "AMQP $scenario against $broker"
+    out=$WORK/perftest-$broker-$scenario.log
+    cpu0=$(cpu_ms "$pid")
+    timeout 300 java -cp "$BENCH_JAR" com.rabbitmq.perf.PerfTest -h "amqp://guest:guest@127.0.0.1:$port" \
+        --id "$scenario" -s 64 "${@:5}" > "$out" 2>&1 || true
+    cpu1=$(cpu_ms "$pid")
+    sent=$(sed -n 's/.*sending rate avg: \([0-9]*\) msg\/s.*/\1/p' "$out")
+    received=$(sed -n 's/.*receiving rate avg: \([0-9]*\) msg\/s.*/\1/p' "$out")
+    latency=$(sed -n 's/.*consumer latency min\/median\/75th\/95th\/99th \([0-9/]*\) µs.*/\1/p' "$out" | tail -1)
+    # PerfTest prints average rates; the messages moved are the receiving rate over its last reported time.
+    seconds=$(sed -n 's/.*, time \([0-9.]*\) s,.*/\1/p' "$out" | tail -1)
+    if [ -z "$received" ]; then
+        record "$broker" "amqp-$scenario" failed 1
+        return
+    fi
+    record "$broker" "amqp-$scenario" msgs_per_s "$received"
+    record "$broker" "amqp-$scenario" sent_per_s "$sent"
+    record "$broker" "amqp-$scenario" broker_cpu_ms $(( cpu1 - cpu0 ))
+    record "$broker" "amqp-$scenario" broker_cpu_us_per_msg \
+        "$(awk -v ms=$(( cpu1 - cpu0 )) -v rate="$received" -v s="${seconds:-0}" \
+            'BEGIN { if (rate * s > 0) printf "%.2f", ms * 1000 / (rate * s); else print "" }')"
+    record "$broker" "amqp-$scenario" broker_rss_mb "$(rss_mb "$pid")"
+    if [ -n "$latency" ]; then
+        record "$broker" "amqp-$scenario" p50_us "$(cut -d/ -f2 <<< "$latency")"
+        record "$broker" "amqp-$scenario" p99_us "$(cut -d/ -f5 <<< "$latency")"
+    fi
+}
+
+amqp_suite() {  # broker pid port
+    perf_test "$@" transient -x 1 -y 1 -a -C $AMQP_MSGS -D $AMQP_MSGS -z $(( PHASE_SECONDS + 10 ))
+    perf_test "$@" persistent -x 1 -y 1 -f persistent -c 100 -q 200 -u compare-durable -ad false \
+        -C $AMQP_PERSISTENT -D $AMQP_PERSISTENT -z $(( PHASE_SECONDS + 10 ))
+    perf_test "$@" fanout -e compare-fanout -t fanout -qp 'compare-fanout-%d' -qpf 1 -qpt 10 -x 1 -y 10 -a \
+        -C $AMQP_FANOUT -D $AMQP_FANOUT -z $(( PHASE_SECONDS + 10 ))
+    perf_test "$@" latency -x 1 -y 1 -a -r 1000 -z $AMQP_LAT_SECONDS
+}
+
+gc_summary() {
+    awk '/Pause/ && /ms$/ { ms = substr($NF, 1, length($NF) - 2) + 0; n++; total += ms; if (ms > max) max = ms
+                            if (ms > 10) over++ }
+         END { printf "Junction GC pauses over the whole run: %d, total %.0f ms, longest %.1f ms, %d above 10 ms\n",
+               n, total, max, over }' "$WORK/junction-gc.log"
+}
+
+jfr_summary() {
+    [ -f "$WORK/junction.jfr" ] || return 0
+    echo
+    echo "Junction's hottest frames (JFR jdk.ExecutionSample, top frame of each sample):"
+    jfr print --events jdk.ExecutionSample --stack-depth 64 "$WORK/junction.jfr" \
+        | awk '/stackTrace = \[/ { getline; sub(/^[ \t]+/, ""); sub(/[ \t]+line:.*/, ""); print }' \
+        | sort | uniq -c | sort -rn | head -25
+    echo
+    echo "Junction's samples by package of the first dev.junction frame (where the work is attributed):"
+    jfr print --events jdk.ExecutionSample --stack-depth 64 "$WORK/junction.jfr" \
+        | awk '/stackTrace = \[/ { inside = 1; found = 0; next }
+               inside && /^[ \t]*\]/ { if (!found) print "(outside dev.junction)"; inside = 0; next }
+               inside && !found && /dev\.junction\./ { sub(/^[ \t]+/, ""); sub(/\.[^.]*\.[^.(]*\(.*/, "");
+                                                     print; found = 1 }' \
+        | sort | uniq -c | sort -rn | head -15
+}
+
+print_table() {
+    awk -F'\t' '
+    function v(b, s, k) { return ((b SUBSEP s SUBSEP k) in val) ? val[b, s, k] : "" }
+    function ratio(a, b) { return (a == "" || b == "" || b + 0 == 0) ? "-" : sprintf("%.2f", a / b) }
+    function row(s, k, label,   j, m, r) {
+        j = v("junction", s, k); m = v("mosquitto", s, k); r = v("rabbitmq", s, k)
+        if (j == "" && m == "" && r == "") return
+        printf "| %-15s | %-28s | %12s | %12s | %12s | %8s | %8s |\n", s, label,
+            (j == "" ? "-" : j), (m == "" ? "-" : m), (r == "" ? "-" : r), ratio(j, m), ratio(j, r)
+    }
+    { val[$1, $2, $3] = $4; if (!($2 in seen)) { seen[$2] = 1; order[n++] = $2 } }
+    END {
+        printf "| %-15s | %-28s | %12s | %12s | %12s | %8s | %8s |\n", "scenario", "metric", "Junction",
+            "Mosquitto", "RabbitMQ", "J/Mosq", "J/Rabbit"
+        print "|-----------------|------------------------------|-------------:|-------------:|-------------:|---------:|---------:|"
+        for (i = 0; i < n; i++) {
+            s = order[i]
+            row(s, "failed", "FAILED (see the logs)")
+            row(s, "msgs_per_s", "deliveries/s (higher better)")
+            row(s, "broker_cpu_us_per_msg", "broker CPU us/msg (lower)")
+            row(s, "p50_us", "latency p50 us (lower)")
+            row(s, "p99_us", "latency p99 us (lower)")
+            row(s, "p999_us", "latency p99.9 us (lower)")
+            row(s, "connected", "connections held")
+            row(s, "connects_per_s", "connects/s (higher)")
+            row(s, "broker_bytes_per_conn", "RSS growth B/conn (lower)")
+            row(s, "broker_rss_mb", "broker RSS MB after (lower)")
+            row(s, "generator_cpu_us_per_msg", "generator CPU us/msg")
+        }
+    }' "$RESULTS"
+}
+
+main() {
+    local start=$SECONDS
+    install_missing
+    if [ "$BUILD" = 1 ]; then
+        log "building (mvn package, tests skipped)"
+        (cd "$ROOT" && mvn -B -q -DskipTests package)
+    fi
+    start_junction
+    start_mosquitto
+    start_rabbitmq
+
+    mqtt_suite junction "$J_PID" $J_MQTT
+    mqtt_suite mosquitto "$M_PID" $M_MQTT
+    if [ "$R_HAS_MQTT" = 1 ]; then
+        mqtt_suite rabbitmq "$R_PID" $R_MQTT
+    fi
+    amqp_suite junction "$J_PID" $J_AMQP
+    amqp_suite rabbitmq "$R_PID" $R_AMQP
+
+    echo
+    echo "Junction vs Mosquitto $(dpkg-query -W -f '${Version}' mosquitto 2>/dev/null) and RabbitMQ" \
+        "$(dpkg-query -W -f '${Version}' rabbitmq-server 2>/dev/null) on $(nproc) cores," \
+        "$( [ "$QUICK" = 1 ] && echo quick || echo full ) run; ratios are Junction / other."
+    print_table
+    gc_summary
+    if [ "$JFR" = 1 ]; then
+        # Dumped while running: Junction halts its JVM after a shutdown, which skips a dump on exit.
+        jcmd "$J_PID" JFR.dump filename="$WORK/junction.jfr" > /dev/null
+        jfr_summary
+    fi
+    log "done in $(( SECONDS - start )) s"
+}
+
+main

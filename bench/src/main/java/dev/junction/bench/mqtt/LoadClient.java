@@ -1,0 +1,223 @@
+package dev.junction.bench.mqtt;
+
+import dev.junction.mqtt.codec.ConnAck;
+import dev.junction.mqtt.codec.Connect;
+import dev.junction.mqtt.codec.ConnectReturnCode;
+import dev.junction.mqtt.codec.MalformedPacket;
+import dev.junction.mqtt.codec.MqttInbound;
+import dev.junction.mqtt.codec.MqttProtocolVersion;
+import dev.junction.mqtt.codec.MqttQos;
+import dev.junction.mqtt.codec.PubAck;
+import dev.junction.mqtt.codec.PubComp;
+import dev.junction.mqtt.codec.PubRec;
+import dev.junction.mqtt.codec.PubRel;
+import dev.junction.mqtt.codec.Publish;
+import dev.junction.mqtt.codec.SubAck;
+import dev.junction.mqtt.codec.SubAckReturnCode;
+import dev.junction.mqtt.codec.Subscribe;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One MQTT connection of the load generator: connects, optionally subscribes, publishes when given an allowance
+ * and counts what it receives. It speaks just enough of the client side of MQTT 3.1.1 for load (clean sessions, no
+ * keep alive, no will), acknowledges every QoS 1 and 2 delivery, and runs entirely on its channel's event loop.
+ *
+ * <p>Every payload starts with the sender's {@link System#nanoTime()}, which gives end-to-end latency without
+ * any lookup on the receiving side.
+ */
+final class LoadClient extends SimpleChannelInboundHandler<MqttInbound> {
+    static final int MIN_PAYLOAD = Long.BYTES;
+
+    private final String clientId;
+    private final DeliveryWindow window;
+    private final LatencySamples latencies;
+    private final CompletableFuture<Void> connected = new CompletableFuture<>();
+    private CompletableFuture<Void> subscribed;
+    private volatile Channel channel;
+    private volatile boolean closing;
+
+    private String topic;
+    private MqttQos publishQos;
+    private int payloadSize;
+    private int maxInFlight;
+    private long allowance;
+    private int inFlight;
+    private int nextPacketId;
+    // Allocated once: the window keeps a starved publisher's wake-up, and every wake-up schedules a pump.
+    private final Runnable pumpOnEventLoop = this::pump;
+    private final Runnable wake = () -> channel.eventLoop().execute(pumpOnEventLoop);
+
+    /** @param latencies where received messages' latencies go, or null not to record them */
+    LoadClient(String clientId, DeliveryWindow window, LatencySamples latencies) {
+        this.clientId = clientId;
+        this.window = window;
+        this.latencies = latencies;
+    }
+
+    /** Completes on an accepted CONNACK; fails on a refusal or a lost connection. */
+    CompletableFuture<Void> connected() {
+        return connected;
+    }
+
+    CompletableFuture<Void> subscribe(String filter, MqttQos qos) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        channel.eventLoop().execute(() -> {
+            subscribed = done;
+            channel.writeAndFlush(new Subscribe(1, List.of(new Subscribe.Subscription(filter, qos))));
+        });
+        return done;
+    }
+
+    /** Sets what {@link #allowPublishes} sends; must be called before it. */
+    void publishTo(String topic, MqttQos qos, int payloadSize, int maxInFlight) {
+        if (payloadSize < MIN_PAYLOAD) {
+            throw new IllegalArgumentException("payload must hold the " + MIN_PAYLOAD + "-byte send timestamp");
+        }
+        channel.eventLoop().execute(() -> {
+            this.topic = topic;
+            this.publishQos = qos;
+            this.payloadSize = payloadSize;
+            this.maxInFlight = maxInFlight;
+        });
+    }
+
+    /** Lets the client publish {@code messages} more, as fast as the window, QoS flow and socket allow. */
+    void allowPublishes(long messages) {
+        channel.eventLoop().execute(() -> {
+            allowance += messages;
+            pump();
+        });
+    }
+
+    CompletableFuture<Void> close() {
+        closing = true;
+        if (channel == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> closed = new CompletableFuture<>();
+        channel.close().addListener(f -> closed.complete(null));
+        return closed;
+    }
+
+    private void pump() {
+        boolean wrote = false;
+        while (allowance > 0 && inFlight < maxInFlight && channel.isWritable() && window.tryAcquire(wake)) {
+            allowance--;
+            channel.write(nextPublish(), channel.voidPromise());
+            wrote = true;
+        }
+        if (wrote) {
+            channel.flush();
+        }
+    }
+
+    private Publish nextPublish() {
+        int packetId = 0;
+        if (publishQos != MqttQos.AT_MOST_ONCE) {
+            inFlight++;
+            nextPacketId = nextPacketId == 0xFFFF ? 1 : nextPacketId + 1;
+            packetId = nextPacketId;
+        }
+        ByteBuf payload = channel.alloc().buffer(payloadSize);
+        payload.writeLong(System.nanoTime()).writeZero(payloadSize - MIN_PAYLOAD);
+        return new Publish(topic, publishQos, false, false, packetId, payload);
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
+        ctx.writeAndFlush(new Connect(MqttProtocolVersion.MQTT_3_1_1, true, 0, clientId, null, null, null));
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, MqttInbound packet) {
+        if (packet instanceof Publish publish) {
+            received(ctx, publish);
+        } else if (packet instanceof PubAck || packet instanceof PubComp) {
+            acknowledged();
+        } else if (packet instanceof PubRec rec) {
+            ctx.write(new PubRel(rec.packetId()), ctx.voidPromise());
+        } else if (packet instanceof PubRel rel) {
+            ctx.write(new PubComp(rel.packetId()), ctx.voidPromise());
+        } else if (packet instanceof ConnAck connAck) {
+            connAck(connAck);
+        } else if (packet instanceof SubAck subAck) {
+            subAck(subAck);
+        } else if (packet instanceof MalformedPacket malformed) {
+            fail(new IllegalStateException(clientId + ": malformed packet from the broker: " + malformed.reason()));
+        } else {
+            fail(new IllegalStateException(clientId + ": unexpected packet from the broker: " + packet));
+        }
+    }
+
+    /** The payload is released by {@link SimpleChannelInboundHandler} after this returns. */
+    private void received(ChannelHandlerContext ctx, Publish publish) {
+        if (latencies != null) {
+            ByteBuf payload = publish.payload();
+            latencies.record(System.nanoTime() - payload.getLong(payload.readerIndex()));
+        }
+        switch (publish.qos()) {
+            case AT_LEAST_ONCE -> ctx.write(new PubAck(publish.packetId()), ctx.voidPromise());
+            case EXACTLY_ONCE -> ctx.write(new PubRec(publish.packetId()), ctx.voidPromise());
+            case AT_MOST_ONCE -> { }
+        }
+        window.recordDelivery();
+    }
+
+    private void acknowledged() {
+        inFlight--;
+        pump();
+    }
+
+    private void connAck(ConnAck connAck) {
+        if (connAck.returnCode() == ConnectReturnCode.ACCEPTED) {
+            connected.complete(null);
+        } else {
+            fail(new IllegalStateException(clientId + ": connection refused: " + connAck.returnCode()));
+        }
+    }
+
+    private void subAck(SubAck subAck) {
+        if (subAck.returnCodes().contains(SubAckReturnCode.FAILURE)) {
+            fail(new IllegalStateException(clientId + ": subscription refused"));
+        } else {
+            subscribed.complete(null);
+        }
+    }
+
+    private void fail(Throwable cause) {
+        connected.completeExceptionally(cause);
+        window.abort(cause);
+        if (subscribed != null) {
+            subscribed.completeExceptionally(cause);
+        }
+        channel.close();
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        ctx.flush();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        pump();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (!closing) {
+            fail(new IllegalStateException(clientId + ": the broker closed the connection"));
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        fail(cause);
+    }
+}

@@ -1,0 +1,132 @@
+package dev.junction.bench.mqtt;
+
+import dev.junction.mqtt.codec.MqttQos;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The MQTT load generator's command line: runs scenarios one after the other against one broker, each printing a
+ * {@code RESULT} line. One JVM for all of them keeps the generator's start-up and JIT warm-up out of the totals.
+ * Throughput scenarios run a warm-up of a fifth of the messages on fresh connections first, since a JIT-compiled
+ * broker would otherwise be measured partly interpreted.
+ */
+@Command(name = "mqtt-load", mixinStandardHelpOptions = true,
+        description = "MQTT 3.1.1 load generator: throughput, fan-out, fan-in, latency, idle connections.")
+public final class MqttLoad implements Callable<Integer> {
+
+    enum Scenario { QOS0, QOS1, QOS2, FANOUT, FANIN, LATENCY, IDLE }
+
+    @Option(names = "--run", required = true, paramLabel = "SCENARIO=COUNT",
+            description = "a scenario (${COMPLETION-CANDIDATES}) and its messages (throughput, latency) or "
+                    + "connections (idle); repeat it to run several in order")
+    Map<Scenario, Integer> runs;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1")
+    String host;
+
+    @Option(names = "--port", defaultValue = "1883")
+    int port;
+
+    @Option(names = "--broker-pid", defaultValue = "0",
+            description = "broker process id, for its CPU time and memory from /proc (0: not measured)")
+    long brokerPid;
+
+    @Option(names = "--seconds", defaultValue = "60", description = "deadline for each phase")
+    int seconds;
+
+    @Option(names = "--stall-seconds", defaultValue = "5",
+            description = "ends a phase after this long without a delivery or a CONNACK")
+    int stallSeconds;
+
+    @Option(names = "--qos", defaultValue = "0", description = "QoS of fan-out and fan-in runs")
+    int qos;
+
+    @Option(names = "--latency-qos", defaultValue = "1", description = "QoS of latency runs")
+    int latencyQos;
+
+    @Option(names = "--clients", defaultValue = "100",
+            description = "subscribers of fan-out, publishers of fan-in")
+    int fanClients;
+
+    @Option(names = "--payload", defaultValue = "64", description = "bytes per message, at least 8")
+    int payloadSize;
+
+    @Option(names = "--window", defaultValue = "500",
+            description = "messages published and not yet received, at most; the default stays below "
+                    + "Mosquitto's max_queued_messages (1000), beyond which it drops even QoS 1 messages")
+    int window;
+
+    @Option(names = "--inflight", defaultValue = "20",
+            description = "unacknowledged QoS 1/2 publishes per publishing connection, at most; Mosquitto "
+                    + "stops answering QoS 2 publishes beyond its max_inflight_messages (20)")
+    int maxInFlight;
+
+    @Option(names = "--rate", defaultValue = "1000", description = "messages per second of the latency run")
+    int rate;
+
+    @Option(names = "--warmup-messages", defaultValue = "2000",
+            description = "latency run: first messages left out of the percentiles")
+    int warmupMessages;
+
+    @Option(names = "--connect-concurrency", defaultValue = "100", description = "handshakes in progress, at most")
+    int connectConcurrency;
+
+    @Option(names = "--idle-hold-seconds", defaultValue = "0",
+            description = "keeps idle connections open this long after measuring, to inspect the broker")
+    int idleHoldSeconds;
+
+    @Option(names = "--threads", defaultValue = "2", description = "event loop threads of the generator")
+    int threads;
+
+    @Override
+    public Integer call() throws Exception {
+        if (payloadSize < LoadClient.MIN_PAYLOAD) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--payload must be at least 8");
+        }
+        LoadSettings settings = new LoadSettings(new InetSocketAddress(host, port), brokerPid, threads, payloadSize,
+                window, maxInFlight, new Phase(Duration.ofSeconds(seconds), Duration.ofSeconds(stallSeconds)));
+        int failed = 0;
+        for (Map.Entry<Scenario, Integer> run : runs.entrySet()) {
+            Result result;
+            try {
+                result = run(run.getKey(), run.getValue(), settings);
+            } catch (Exception | Error e) {
+                // One broker failing one scenario must not cost the comparison the others.
+                e.printStackTrace();
+                result = new Result(run.getKey().name().toLowerCase(Locale.ROOT)).put("failed", 1)
+                        .put("error", String.valueOf(e).replaceAll("\\s+", "_"));
+            }
+            System.out.println(result.line());
+            failed += "false".equals(result.get("complete")) || result.get("failed") != null ? 1 : 0;
+        }
+        return failed == 0 ? 0 : 2;
+    }
+
+    private Result run(Scenario scenario, int count, LoadSettings settings) throws Exception {
+        return switch (scenario) {
+            case QOS0, QOS1, QOS2 -> throughput(ThroughputScenario.oneToOne(MqttQos.of(scenario.ordinal())),
+                    settings, count);
+            case FANOUT -> throughput(ThroughputScenario.fanOut(fanClients, MqttQos.of(qos)), settings, count);
+            case FANIN -> throughput(ThroughputScenario.fanIn(fanClients, MqttQos.of(qos)), settings, count);
+            case LATENCY -> new LatencyScenario(rate, warmupMessages, MqttQos.of(latencyQos)).run(settings, count);
+            case IDLE -> new IdleConnectionsScenario(count, connectConcurrency,
+                    Duration.ofSeconds(idleHoldSeconds)).run(settings);
+        };
+    }
+
+    private static Result throughput(ThroughputScenario scenario, LoadSettings settings, int messages)
+            throws Exception {
+        scenario.run(settings, Math.max(messages / 5, 1));
+        return scenario.run(settings, messages);
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new MqttLoad()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+    }
+}

@@ -1,0 +1,94 @@
+package dev.junction.bench.mqtt;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.junction.mqtt.codec.MqttQos;
+import dev.junction.server.JunctionServer;
+import dev.junction.server.config.Config;
+import dev.junction.server.config.ConfigKeys;
+import dev.junction.server.config.ListenPort;
+import dev.junction.server.net.Protocol;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Every scenario, small, against a real Junction in this JVM (whose /proc figures are then this process's). */
+class ScenariosAgainstJunctionTest {
+    @TempDir
+    static Path dataDir;
+    static JunctionServer server;
+    static LoadSettings settings;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = JunctionServer.start(Config.defaults()
+                .with(ConfigKeys.BIND, InetAddress.getByName("127.0.0.1"))
+                .with(ConfigKeys.DATA_DIR, dataDir)
+                .with(ConfigKeys.MQTT_PORT, ListenPort.EPHEMERAL)
+                .with(ConfigKeys.AMQP_PORT, ListenPort.EPHEMERAL)
+                .with(ConfigKeys.HTTP_PORT, ListenPort.EPHEMERAL)
+                .with(ConfigKeys.SHUTDOWN_TIMEOUT, 5));
+        settings = new LoadSettings(new InetSocketAddress("127.0.0.1", server.port(Protocol.MQTT)),
+                ProcessHandle.current().pid(), 1, 32, 100, 10, new Phase(Duration.ofSeconds(20), Duration.ofSeconds(5)));
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @ParameterizedTest
+    @EnumSource(MqttQos.class)
+    void oneToOneDeliversEveryMessage(MqttQos qos) throws Exception {
+        Result result = ThroughputScenario.oneToOne(qos).run(settings, 2000);
+        assertComplete(result, 2000);
+        assertEquals("qos" + qos.value(), result.get("scenario"));
+        assertTrue(Long.parseLong(result.get("msgs_per_s")) > 0, result.line());
+        assertTrue(result.line().contains(" broker_cpu_us_per_msg="), result.line());
+    }
+
+    @Test
+    void fanOutDeliversEveryMessageToEverySubscriber() throws Exception {
+        Result result = ThroughputScenario.fanOut(5, MqttQos.AT_LEAST_ONCE).run(settings, 500);
+        assertComplete(result, 2500);
+        assertEquals("500", result.get("published"));
+    }
+
+    @Test
+    void fanInDeliversEveryPublishersMessagesThroughTheWildcard() throws Exception {
+        Result result = ThroughputScenario.fanIn(7, MqttQos.AT_MOST_ONCE).run(settings, 700);
+        assertComplete(result, 700);
+    }
+
+    @Test
+    void latencyRunRecordsEveryMeasuredMessageInOrderOfPercentile() throws Exception {
+        Result result = new LatencyScenario(1000, 50, MqttQos.AT_LEAST_ONCE).run(settings, 300);
+        assertEquals("true", result.get("complete"), result.line());
+        assertEquals("300", result.get("samples"));
+        long p50 = Long.parseLong(result.get("p50_us"));
+        long p99 = Long.parseLong(result.get("p99_us"));
+        long max = Long.parseLong(result.get("max_us"));
+        assertTrue(0 < p50 && p50 <= p99 && p99 <= max, result.line());
+    }
+
+    @Test
+    void idleConnectionsAreAllAcceptedAndCounted() throws Exception {
+        Result result = new IdleConnectionsScenario(200, 20, Duration.ZERO).run(settings);
+        assertEquals("200", result.get("connected"), result.line());
+        assertTrue(result.get("stopped_by") == null, result.line());
+        assertTrue(Long.parseLong(result.get("connects_per_s")) > 0, result.line());
+    }
+
+    private static void assertComplete(Result result, long deliveries) {
+        assertEquals("true", result.get("complete"), result.line());
+        assertEquals(Long.toString(deliveries), result.get("delivered"), result.line());
+    }
+}

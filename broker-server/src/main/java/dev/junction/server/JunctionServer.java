@@ -4,6 +4,9 @@ import dev.junction.core.Broker;
 import dev.junction.core.store.Storage;
 import dev.junction.core.store.StorageEngines;
 import dev.junction.core.store.StorageSettings;
+import dev.junction.server.alarm.DiskSpaceCheck;
+import dev.junction.server.alarm.MemoryCheck;
+import dev.junction.server.alarm.ResourceAlarms;
 import dev.junction.server.amqp.AmqpService;
 import dev.junction.server.amqp.AmqpSettings;
 import dev.junction.server.amqp.AmqpUsers;
@@ -45,7 +48,7 @@ import java.util.function.Function;
  */
 public final class JunctionServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(JunctionServer.class);
-    private static final Duration DISK_CHECK_PERIOD = Duration.ofSeconds(1);
+    private static final Duration ALARM_CHECK_PERIOD = Duration.ofSeconds(1);
 
     private final Config config;
     private final DataDirLock lock;
@@ -82,10 +85,7 @@ public final class JunctionServer implements AutoCloseable {
             core = new Broker(Runtime.getRuntime().availableProcessors(), storage);
             mqtt = new MqttBroker(core, MqttSettings.from(config));
             amqp = new AmqpService(core, AmqpSettings.from(config), users);
-            long diskFreeLimit = config.get(ConfigKeys.STORAGE_DISK_FREE_LIMIT);
-            if (diskFreeLimit > 0) {
-                shutdownOrder.add(startDiskAlarm(config, diskFreeLimit, mqtt, amqp));
-            }
+            shutdownOrder.add(startAlarms(config, mqtt, amqp));
         } catch (StartupException | RuntimeException e) {
             if (mqtt != null) {
                 closeLogged(mqtt);
@@ -124,27 +124,37 @@ public final class JunctionServer implements AutoCloseable {
         });
     }
 
-    /** Before any listener opens, so that a disk already too full holds the first publisher back. */
-    private static DiskAlarm startDiskAlarm(Config config, long limit, MqttBroker mqtt, AmqpService amqp)
+    /** Before any listener opens, so that a resource already short holds the first publisher back. */
+    private static ResourceAlarms startAlarms(Config config, MqttBroker mqtt, AmqpService amqp)
             throws StartupException {
-        Path directory = config.get(ConfigKeys.DATA_DIR);
-        try {
-            return DiskAlarm.start(directory, limit, new DiskAlarm.Publishers() {
-                @Override
-                public void block(String reason) {
-                    amqp.blockPublishers(reason);
-                    mqtt.blockPublishers(reason);
-                }
-
-                @Override
-                public void unblock() {
-                    amqp.unblockPublishers();
-                    mqtt.unblockPublishers();
-                }
-            }, DISK_CHECK_PERIOD);
-        } catch (IOException e) {
-            throw StartupException.failure("cannot watch the free space of " + directory + ": " + e.getMessage(), e);
+        List<ResourceAlarms.Check> checks = new ArrayList<>();
+        long diskFreeLimit = config.get(ConfigKeys.STORAGE_DISK_FREE_LIMIT);
+        if (diskFreeLimit > 0) {
+            Path directory = config.get(ConfigKeys.DATA_DIR);
+            try {
+                checks.add(new DiskSpaceCheck(directory, diskFreeLimit));
+            } catch (IOException e) {
+                throw StartupException.failure("cannot watch the free space of " + directory + ": "
+                        + e.getMessage(), e);
+            }
         }
+        double memoryWatermark = config.get(ConfigKeys.MEMORY_HIGH_WATERMARK);
+        if (memoryWatermark > 0) {
+            checks.add(new MemoryCheck(memoryWatermark));
+        }
+        return ResourceAlarms.start(checks, new ResourceAlarms.Publishers() {
+            @Override
+            public void block(String reason) {
+                amqp.blockPublishers(reason);
+                mqtt.blockPublishers(reason);
+            }
+
+            @Override
+            public void unblock() {
+                amqp.unblockPublishers();
+                mqtt.unblockPublishers();
+            }
+        }, ALARM_CHECK_PERIOD);
     }
 
     /** The engine {@code storage.engine} names, under {@code data.dir}; the caller holds the directory's lock. */

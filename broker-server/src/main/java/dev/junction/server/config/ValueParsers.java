@@ -36,6 +36,21 @@ final class ValueParsers {
         };
     }
 
+    static ValueParser<Double> fraction() {
+        return text -> {
+            double value;
+            try {
+                value = Double.parseDouble(text);
+            } catch (NumberFormatException e) {
+                throw new InvalidValueException("'" + text + "' is not a number (expected 0..1)");
+            }
+            if (!(value >= 0 && value <= 1)) {
+                throw new InvalidValueException(text + " is out of range (expected 0..1)");
+            }
+            return value;
+        };
+    }
+
     /** An IP address literal only: resolving a host name here would make start-up depend on DNS. */
     static ValueParser<InetAddress> ipAddress() {
         return text -> {

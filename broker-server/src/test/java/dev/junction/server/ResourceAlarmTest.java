@@ -14,8 +14,8 @@ import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetAddress;
@@ -24,37 +24,53 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@code storage.disk_free_limit} set above the free space of the temp directory's filesystem: the alarm is raised
- * at start-up and publishers are held back.
+ * Each resource alarm set off at start-up by a limit no machine meets: {@code storage.disk_free_limit} above the free
+ * space of any filesystem, {@code memory.high_watermark} below any heap in use. Publishers are held back.
  */
-class DiskAlarmTest {
+class ResourceAlarmTest {
+    enum Alarm {
+        DISK(config -> config.with(ConfigKeys.STORAGE_DISK_FREE_LIMIT, Long.MAX_VALUE), "storage.disk_free_limit"),
+        MEMORY(config -> config.with(ConfigKeys.MEMORY_HIGH_WATERMARK, 1e-9), "memory.high_watermark");
+
+        final UnaryOperator<Config> trigger;
+        final String reasonNames;
+
+        Alarm(UnaryOperator<Config> trigger, String reasonNames) {
+            this.trigger = trigger;
+            this.reasonNames = reasonNames;
+        }
+    }
+
     @TempDir
     Path dataDir;
     private JunctionServer server;
 
-    @BeforeEach
-    void start() throws Exception {
-        server = JunctionServer.start(Config.defaults()
+    private void start(Alarm alarm) throws Exception {
+        server = JunctionServer.start(alarm.trigger.apply(Config.defaults()
                 .with(ConfigKeys.BIND, InetAddress.getLoopbackAddress())
                 .with(ConfigKeys.DATA_DIR, dataDir)
                 .with(ConfigKeys.MQTT_PORT, ListenPort.EPHEMERAL)
                 .with(ConfigKeys.AMQP_PORT, ListenPort.EPHEMERAL)
-                .with(ConfigKeys.HTTP_PORT, ListenPort.DISABLED)
-                .with(ConfigKeys.STORAGE_DISK_FREE_LIMIT, Long.MAX_VALUE));
+                .with(ConfigKeys.HTTP_PORT, ListenPort.DISABLED)));
     }
 
     @AfterEach
     void stop() {
-        server.close();
+        if (server != null) {
+            server.close();
+        }
     }
 
-    @Test
-    void anAmqpPublisherIsToldItIsBlockedWithTheReason() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Alarm.class)
+    void anAmqpPublisherIsToldItIsBlockedWithTheReason(Alarm alarm) throws Exception {
+        start(alarm);
         ConnectionFactory factory = new ConnectionFactory();
         factory.setHost("127.0.0.1");
         factory.setPort(server.port(Protocol.AMQP));
@@ -76,15 +92,17 @@ class DiskAlarmTest {
             channel.basicPublish("", "nowhere", MessageProperties.PERSISTENT_BASIC,
                     "x".getBytes(StandardCharsets.UTF_8));
             String reason = blocked.get(10, TimeUnit.SECONDS);
-            assertTrue(reason.contains("storage.disk_free_limit"), reason);
+            assertTrue(reason.contains(alarm.reasonNames), reason);
         } finally {
             // A blocked connection is not read, so connection.close would never be answered.
             connection.abort(1000);
         }
     }
 
-    @Test
-    void anMqttPublisherIsNoLongerReadAfterItsFirstPublish() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Alarm.class)
+    void anMqttPublisherIsNoLongerReadAfterItsFirstPublish(Alarm alarm) throws Exception {
+        start(alarm);
         MqttAsyncClient client = new MqttAsyncClient("tcp://127.0.0.1:" + server.port(Protocol.MQTT), "alarmed",
                 new MemoryPersistence());
         MqttConnectOptions options = new MqttConnectOptions();

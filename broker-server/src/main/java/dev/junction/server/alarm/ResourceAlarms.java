@@ -1,0 +1,95 @@
+package dev.junction.server.alarm;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Watches the resources a broker can run out of (free disk, memory) and holds publishers back while any of them
+ * is short, as RabbitMQ's alarms do: the broker then slows its inflow instead of falling over, and resumes when
+ * every alarm has cleared. Checks run on one timer thread; the protocols decide how to hold their publishers.
+ */
+public final class ResourceAlarms implements AutoCloseable {
+    /** What an alarm holds back; each protocol does it its own way. */
+    public interface Publishers {
+        void block(String reason);
+
+        void unblock();
+    }
+
+    /** One watched resource. */
+    public interface Check {
+        /** Why publishers must wait now, or null while the resource is fine. */
+        String breach();
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(ResourceAlarms.class);
+
+    private final List<Check> checks;
+    private final Publishers publishers;
+    private final String[] raised;
+    private final ScheduledExecutorService timer;
+    private int raisedCount;
+
+    private ResourceAlarms(List<Check> checks, Publishers publishers) {
+        this.checks = List.copyOf(checks);
+        this.publishers = publishers;
+        this.raised = new String[checks.size()];
+        this.timer = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "junction-alarms");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Checks every {@code period}, the first time before returning, so a resource already short holds the first
+     * publisher back. */
+    public static ResourceAlarms start(List<Check> checks, Publishers publishers, Duration period) {
+        ResourceAlarms alarms = new ResourceAlarms(checks, publishers);
+        alarms.checkAll();
+        alarms.timer.scheduleWithFixedDelay(alarms::checkAll, period.toMillis(), period.toMillis(),
+                TimeUnit.MILLISECONDS);
+        return alarms;
+    }
+
+    /** Runs every check once; on the timer thread, or directly (tests) before the timer starts. */
+    synchronized void checkAll() {
+        for (int i = 0; i < raised.length; i++) {
+            String breach;
+            try {
+                breach = checks.get(i).breach();
+            } catch (RuntimeException e) {
+                log.warn("An alarm check failed; the alarm keeps its state", e);
+                continue;
+            }
+            update(i, breach);
+        }
+    }
+
+    private void update(int index, String breach) {
+        String before = raised[index];
+        raised[index] = breach;
+        if (before == null && breach != null) {
+            log.warn("Alarm raised: {}; publishers are held back until it clears", breach);
+            if (raisedCount++ == 0) {
+                publishers.block(breach);
+            }
+        } else if (before != null && breach == null) {
+            log.info("Alarm cleared: {}", before);
+            if (--raisedCount == 0) {
+                log.info("No alarm left; publishers resume");
+                publishers.unblock();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}

@@ -1,0 +1,87 @@
+package dev.junction.server.alarm;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The alarms' bookkeeping, driven check by check: the timer never fires within a test. */
+class ResourceAlarmsTest {
+    private static final Duration NEVER = Duration.ofHours(1);
+
+    private final List<String> events = new ArrayList<>();
+    private final ResourceAlarms.Publishers publishers = new ResourceAlarms.Publishers() {
+        @Override
+        public void block(String reason) {
+            events.add("block: " + reason);
+        }
+
+        @Override
+        public void unblock() {
+            events.add("unblock");
+        }
+    };
+    private String disk;
+    private String memory;
+    private ResourceAlarms alarms;
+
+    @AfterEach
+    void stop() {
+        if (alarms != null) {
+            alarms.close();
+        }
+    }
+
+    @Test
+    void publishersAreHeldFromTheFirstAlarmRaisedUntilTheLastClears() {
+        alarms = ResourceAlarms.start(List.of(() -> disk, () -> memory), publishers, NEVER);
+        assertEquals(List.of(), events, "nothing is short at start");
+        disk = "low on disk";
+        alarms.checkAll();
+        memory = "memory high";
+        alarms.checkAll();
+        disk = null;
+        alarms.checkAll();
+        assertEquals(List.of("block: low on disk"), events, "one alarm still raised keeps publishers held");
+        memory = null;
+        alarms.checkAll();
+        assertEquals(List.of("block: low on disk", "unblock"), events);
+    }
+
+    @Test
+    void aResourceAlreadyShortAtStartHoldsPublishersBeforeStartReturns() {
+        memory = "memory high";
+        alarms = ResourceAlarms.start(List.of(() -> memory), publishers, NEVER);
+        assertEquals(List.of("block: memory high"), events);
+    }
+
+    @Test
+    void aFailingCheckKeepsItsAlarmsState() {
+        boolean[] failing = {false};
+        alarms = ResourceAlarms.start(List.of(() -> {
+            if (failing[0]) {
+                throw new IllegalStateException("cannot read");
+            }
+            return disk;
+        }), publishers, NEVER);
+        disk = "low on disk";
+        alarms.checkAll();
+        failing[0] = true;
+        disk = null;
+        alarms.checkAll();
+        assertEquals(List.of("block: low on disk"), events, "a failed reading neither raises nor clears");
+    }
+
+    @Test
+    void memoryCheckMeasuresAgainstItsWatermark() {
+        assertNull(new MemoryCheck(1.0).breach(), "nothing can use more than everything");
+        String breach = new MemoryCheck(1e-9).breach();
+        assertTrue(breach != null && breach.contains("memory.high_watermark 1.0E-9"), breach);
+    }
+}

@@ -32,11 +32,7 @@ public final class AmqpFrameDecoder extends ByteToMessageDecoder {
 
     /** The negotiated frame-max from connection.tune-ok; at least frame-min-size, at most 2^32-1. */
     public void setFrameMax(long frameMax) {
-        if (frameMax < AmqpConstants.FRAME_MIN_SIZE || frameMax > 0xFFFF_FFFFL) {
-            throw new IllegalArgumentException("frame-max " + frameMax + " is outside "
-                    + AmqpConstants.FRAME_MIN_SIZE + ".." + 0xFFFF_FFFFL);
-        }
-        this.frameMax = frameMax;
+        this.frameMax = FrameMax.checked(frameMax);
     }
 
     /**

@@ -28,11 +28,8 @@ final class ExchangeResource implements ApiResource {
         return switch (request.length()) {
             case 1, 2 -> {
                 request.requireMethod(HttpMethod.GET);
-                ArrayNode list = Json.array();
-                for (VirtualHost vhost : Lookup.vhosts(broker, request, 1)) {
-                    vhost.exchanges().forEach(exchange -> list.add(TopologyJson.exchange(vhost, exchange)));
-                }
-                yield ApiResponse.ok(list);
+                yield ApiResponse.ok(Lookup.listAcross(broker, request, (vhost, list) ->
+                        vhost.exchanges().forEach(exchange -> list.add(TopologyJson.exchange(vhost, exchange)))));
             }
             case 3 -> one(request, Lookup.vhost(broker, request.segment(1)), request.segment(2));
             case 5 -> {

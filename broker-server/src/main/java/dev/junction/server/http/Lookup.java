@@ -1,11 +1,15 @@
 package dev.junction.server.http;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.junction.core.Broker;
 import dev.junction.core.exchange.Exchange;
 import dev.junction.core.queue.Queue;
 import dev.junction.core.vhost.VirtualHost;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+
 import java.util.Collection;
+import java.util.function.BiConsumer;
 import java.util.List;
 
 /** Finds what a path names, or answers 404 the way RabbitMQ does. */
@@ -24,6 +28,15 @@ final class Lookup {
     /** Every vhost, or the one the path names at {@code index} if it is that long. */
     static Collection<VirtualHost> vhosts(Broker broker, ApiRequest request, int index) {
         return request.length() > index ? List.of(vhost(broker, request.segment(index))) : broker.virtualHosts();
+    }
+
+    /** Lists one kind of object across the vhosts the path names: {@code /api/queues} or {@code /api/queues/{vhost}}. */
+    static ArrayNode listAcross(Broker broker, ApiRequest request, BiConsumer<VirtualHost, ArrayNode> lister) {
+        ArrayNode list = Json.array();
+        for (VirtualHost vhost : vhosts(broker, request, 1)) {
+            lister.accept(vhost, list);
+        }
+        return list;
     }
 
     /** RabbitMQ's paths name the default exchange {@code amq.default}, since a path segment cannot be empty. */

@@ -29,11 +29,8 @@ final class QueueResource implements ApiResource {
         return switch (request.length()) {
             case 1, 2 -> {
                 request.requireMethod(HttpMethod.GET);
-                ArrayNode list = Json.array();
-                for (VirtualHost vhost : Lookup.vhosts(broker, request, 1)) {
-                    vhost.queues().forEach(queue -> list.add(TopologyJson.queue(vhost, queue)));
-                }
-                yield ApiResponse.ok(list);
+                yield ApiResponse.ok(Lookup.listAcross(broker, request, (vhost, list) ->
+                        vhost.queues().forEach(queue -> list.add(TopologyJson.queue(vhost, queue)))));
             }
             case 3 -> one(request, Lookup.vhost(broker, request.segment(1)), request.segment(2));
             case 4 -> {

@@ -159,6 +159,19 @@ public final class VirtualHost {
         }
     }
 
+    /**
+     * Publishes as {@link #publish(String, Message, Consumer, StoreListener)} does, and tells {@code accepted} once
+     * every queue reached has taken the message and it is stored for every durable one: with no failure, with a
+     * {@link dev.junction.core.queue.PublishRefused} when a queue refused it (x-overflow reject-publish), or with
+     * the store's failure. For acknowledgements that cannot say no, as MQTT's: they are then withheld.
+     */
+    public List<Queue> publishAccepted(String exchangeName, Message message, StoreListener accepted) {
+        Acceptance acceptance = new Acceptance(exchangeName, accepted);
+        List<Queue> targets = publish(exchangeName, message, acceptance::queueAnswered, acceptance);
+        acceptance.arm(targets.size());
+        return targets;
+    }
+
     private List<Queue> routeAndEnqueue(Exchange exchange, Message message, Consumer<Boolean> outcome,
                                         StoreListener stored) {
         RouteCollector collector = new RouteCollector();

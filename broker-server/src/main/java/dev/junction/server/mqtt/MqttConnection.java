@@ -2,6 +2,7 @@ package dev.junction.server.mqtt;
 
 import dev.junction.core.BrokerException;
 import dev.junction.core.store.StoreCountdown;
+import dev.junction.core.queue.PublishRefused;
 import dev.junction.core.store.StoreListener;
 import dev.junction.server.net.GracefulClose;
 import dev.junction.server.tls.ClientCertificates;
@@ -342,6 +343,15 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
             log.warn("Client '{}': the store failed a message ({}); closing without acknowledging it", clientId,
                     String.valueOf(failure));
             ctx.close();
+        }
+
+        @Override
+        public void withheld(MqttPacket acknowledgement, PublishRefused refusal) {
+            if (session != null && acknowledgement instanceof PubRec rec) {
+                session.pubRel(rec.packetId(), StoreListener.NONE);
+            }
+            log.warn("Client '{}': {}; not acknowledging it, the client sends it again after reconnecting",
+                    clientId, refusal.getMessage());
         }
     }
 

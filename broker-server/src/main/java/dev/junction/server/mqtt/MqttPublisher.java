@@ -46,9 +46,10 @@ final class MqttPublisher {
     }
 
     /**
-     * Publishes as {@link #publish(String, int, boolean, ByteBuf)} does, and tells {@code stored} when the message
-     * is stored for every durable queue it reached and, when it is to be retained, as the topic's retained message
-     * (not called if this throws).
+     * Publishes as {@link #publish(String, int, boolean, ByteBuf)} does, and tells {@code stored} when every queue
+     * reached has taken the message, it is stored for every durable one and, when it is to be retained, as the
+     * topic's retained message (not called if this throws). A queue's refusal comes as a
+     * {@link dev.junction.core.queue.PublishRefused} failure.
      */
     List<Queue> publish(String topicName, int qos, boolean retain, ByteBuf payload, StoreListener stored) {
         stats.messagesReceived.increment();
@@ -61,7 +62,9 @@ final class MqttPublisher {
             retained.store(topicName, message.retain());
             routedStored = both;
         }
-        return vhost.publish(exchange, message, null, routedStored);
+        // Only an acknowledgement waits for the queues' answers; QoS 0 publishes need none.
+        return stored == StoreListener.NONE ? vhost.publish(exchange, message, null, routedStored)
+                : vhost.publishAccepted(exchange, message, routedStored);
     }
 
     /** A retained message read back at start-up. */

@@ -1,5 +1,6 @@
 package dev.junction.server.mqtt;
 
+import dev.junction.core.queue.PublishRefused;
 import dev.junction.core.store.StoreListener;
 import dev.junction.mqtt.codec.MqttPacket;
 import io.netty.channel.EventLoop;
@@ -18,6 +19,12 @@ final class OrderedAcknowledgements {
 
         /** The store failed a message: the publisher must not be told it has it. */
         void storeFailed(MqttPacket acknowledgement, Throwable failure);
+
+        /**
+         * A queue refused the message. MQTT 3.1.1 cannot say no, so the acknowledgement is withheld: the client
+         * keeps the message and sends it again when it reconnects, and later acknowledgements still go out.
+         */
+        void withheld(MqttPacket acknowledgement, PublishRefused refusal);
     }
 
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
@@ -55,7 +62,12 @@ final class OrderedAcknowledgements {
 
     private void sendReady() {
         while (!pending.isEmpty() && pending.peek().done) {
-            sink.send(pending.poll().acknowledgement);
+            Pending ready = pending.poll();
+            if (ready.failure instanceof PublishRefused refusal) {
+                sink.withheld(ready.acknowledgement, refusal);
+            } else {
+                sink.send(ready.acknowledgement);
+            }
         }
     }
 
@@ -85,7 +97,7 @@ final class OrderedAcknowledgements {
             if (abandoned) {
                 return;
             }
-            if (failure != null) {
+            if (failure != null && !(failure instanceof PublishRefused)) {
                 clear();
                 sink.storeFailed(acknowledgement, failure);
                 return;

@@ -5,6 +5,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.GetResponse;
 import dev.junction.server.config.ConfigKeys;
 import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -257,9 +258,6 @@ class CrossProtocolEdgeCasesTest {
         String bounded = consumer.queueDeclare("bounded-readings", false, false, true,
                 Map.of("x-max-length", 3)).getQueue();
         consumer.queueBind(bounded, "amq.topic", "gauges.#");
-        String refusing = consumer.queueDeclare("refusing-readings", false, false, true,
-                Map.of("x-max-length", 3, "x-overflow", "reject-publish")).getQueue();
-        consumer.queueBind(refusing, "amq.topic", "gauges.#");
         String unbounded = consumer.queueDeclare().getQueue();
         consumer.queueBind(unbounded, "amq.topic", "gauges.#");
         MqttClient device = broker.paho("gauge", true, new MqttInbox());
@@ -267,14 +265,38 @@ class CrossProtocolEdgeCasesTest {
         for (int i = 0; i < 10; i++) {
             device.publish("gauges/g1", mqttMessage(String.valueOf(i), 1, false));
         }
-        // Every QoS 1 publish was acknowledged (MQTT 3.1.1 has no negative acknowledgement): the drop-head queue
-        // kept the newest three, the reject-publish queue the oldest three, the unlimited one all ten.
+        // Every QoS 1 publish was acknowledged: the drop-head queue kept the newest three, the unlimited one all ten.
         await().atMost(5, TimeUnit.SECONDS).until(() -> consumer.messageCount(unbounded) == 10);
         assertEquals(3, consumer.messageCount(bounded));
-        assertEquals(3, consumer.messageCount(refusing));
         assertEquals("7", new String(get(consumer, bounded).getBody(), StandardCharsets.UTF_8));
-        assertEquals("0", new String(get(consumer, refusing).getBody(), StandardCharsets.UTF_8));
         consumer.queueDelete(bounded);
+    }
+
+    @Test
+    void aPublishARejectPublishQueueRefusesIsNotAcknowledgedAndLaterOnesStillAre() throws Exception {
+        Channel consumer = broker.amqp();
+        String refusing = consumer.queueDeclare("refusing-readings", false, false, true,
+                Map.of("x-max-length", 3, "x-overflow", "reject-publish")).getQueue();
+        consumer.queueBind(refusing, "amq.topic", "meters.#");
+        String other = consumer.queueDeclare().getQueue();
+        consumer.queueBind(other, "amq.topic", "others.#");
+        MqttClient device = broker.paho("meter", true, new MqttInbox());
+
+        List<MqttDeliveryToken> tokens = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            tokens.add(device.getTopic("meters/m1").publish(mqttMessage(String.valueOf(i), 1, false)));
+        }
+        MqttDeliveryToken later = device.getTopic("others/o1").publish(mqttMessage("later", 1, false));
+        // The three the queue took are acknowledged, and so is a later publish it was not asked to take; the two
+        // it refused are not, so the device keeps them to send again rather than believing them delivered.
+        later.waitForCompletion(5_000);
+        for (int i = 0; i < 3; i++) {
+            tokens.get(i).waitForCompletion(5_000);
+        }
+        await().during(500, TimeUnit.MILLISECONDS).atMost(2, TimeUnit.SECONDS)
+                .until(() -> !tokens.get(3).isComplete() && !tokens.get(4).isComplete());
+        assertEquals(3, consumer.messageCount(refusing));
+        assertEquals("0", new String(get(consumer, refusing).getBody(), StandardCharsets.UTF_8));
         consumer.queueDelete(refusing);
     }
 }

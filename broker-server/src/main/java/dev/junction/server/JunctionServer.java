@@ -32,8 +32,10 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Deque;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -74,54 +76,37 @@ public final class JunctionServer implements AutoCloseable {
      */
     public static JunctionServer start(Config config) throws StartupException {
         DataDirLock lock = DataDirLock.acquire(config.get(ConfigKeys.DATA_DIR));
-        Storage storage = null;
-        Broker core = null;
-        MqttBroker mqtt = null;
-        AmqpUsers users = AmqpUsers.from(config);
-        AmqpService amqp;
-        List<AutoCloseable> shutdownOrder = new ArrayList<>();
+        // Newest first: the order to close in, whether start-up fails half-way or the broker later shuts down.
+        Deque<AutoCloseable> opened = new ArrayDeque<>();
+        List<ProtocolListener> protocols;
+        Function<JunctionServer, Management> management;
         try {
-            storage = openStorage(config);
-            core = new Broker(Runtime.getRuntime().availableProcessors(), storage);
-            mqtt = new MqttBroker(core, MqttSettings.from(config));
-            amqp = new AmqpService(core, AmqpSettings.from(config), users);
-            shutdownOrder.add(startAlarms(config, mqtt, amqp));
+            Storage storage = opened(opened, openStorage(config));
+            Broker core = opened(opened, new Broker(Runtime.getRuntime().availableProcessors(), storage));
+            MqttBroker mqtt = opened(opened, new MqttBroker(core, MqttSettings.from(config)));
+            AmqpUsers users = AmqpUsers.from(config);
+            AmqpService amqp = new AmqpService(core, AmqpSettings.from(config), users);
+            opened(opened, startAlarms(config, mqtt, amqp));
+            protocols = new ArrayList<>(mqtt.listeners());
+            protocols.add(amqp.listener());
+            protocols.addAll(opened(opened, TlsListeners.start(config, protocols)).listeners());
+            management = server -> {
+                ConnectionDirectory connections = new ConnectionDirectory(server::listeners);
+                return new Management(new ManagementApi(core, mqtt, users, connections),
+                        new BrokerMetrics(core, mqtt, connections));
+            };
         } catch (StartupException | RuntimeException e) {
-            if (mqtt != null) {
-                closeLogged(mqtt);
-            }
-            if (core != null) {
-                closeLogged(core);
-            }
-            if (storage != null) {
-                closeLogged(storage);
-            }
+            opened.forEach(JunctionServer::closeLogged);
             closeLogged(lock);
             throw e instanceof StartupException startup ? startup
                     : StartupException.failure("cannot restore the broker's state: " + e.getMessage(), e);
         }
-        List<ProtocolListener> protocols = new ArrayList<>(mqtt.listeners());
-        protocols.add(amqp.listener());
-        TlsListeners tls;
-        try {
-            tls = TlsListeners.start(config, protocols);
-        } catch (StartupException e) {
-            shutdownOrder.forEach(JunctionServer::closeLogged);
-            closeLogged(mqtt);
-            closeLogged(core);
-            closeLogged(storage);
-            closeLogged(lock);
-            throw e;
-        }
-        protocols.addAll(tls.listeners());
-        shutdownOrder.addAll(List.of(tls, mqtt, core, storage));
-        Broker routing = core;
-        MqttBroker mqttBroker = mqtt;
-        return start(config, lock, protocols, shutdownOrder, server -> {
-            ConnectionDirectory connections = new ConnectionDirectory(server::listeners);
-            return new Management(new ManagementApi(routing, mqttBroker, users, connections),
-                    new BrokerMetrics(routing, mqttBroker, connections));
-        });
+        return start(config, lock, protocols, List.copyOf(opened), management);
+    }
+
+    private static <T extends AutoCloseable> T opened(Deque<AutoCloseable> opened, T closeable) {
+        opened.push(closeable);
+        return closeable;
     }
 
     /** Before any listener opens, so that a resource already short holds the first publisher back. */

@@ -79,6 +79,7 @@ public final class JunctionServer implements AutoCloseable {
         // Newest first: the order to close in, whether start-up fails half-way or the broker later shuts down.
         Deque<AutoCloseable> opened = new ArrayDeque<>();
         List<ProtocolListener> protocols;
+        TlsListeners tls;
         Function<JunctionServer, Management> management;
         try {
             Storage storage = opened(opened, openStorage(config));
@@ -89,7 +90,8 @@ public final class JunctionServer implements AutoCloseable {
             opened(opened, startAlarms(config, mqtt, amqp));
             protocols = new ArrayList<>(mqtt.listeners());
             protocols.add(amqp.listener());
-            protocols.addAll(opened(opened, TlsListeners.start(config, protocols)).listeners());
+            tls = opened(opened, TlsListeners.start(config));
+            protocols.addAll(tls.secured(protocols));
             management = server -> {
                 ConnectionDirectory connections = new ConnectionDirectory(server::listeners);
                 return new Management(new ManagementApi(core, mqtt, users, connections),
@@ -101,7 +103,7 @@ public final class JunctionServer implements AutoCloseable {
             throw e instanceof StartupException startup ? startup
                     : StartupException.failure("cannot restore the broker's state: " + e.getMessage(), e);
         }
-        return start(config, lock, protocols, List.copyOf(opened), management);
+        return start(config, lock, protocols, List.copyOf(opened), management, tls);
     }
 
     private static <T extends AutoCloseable> T opened(Deque<AutoCloseable> opened, T closeable) {
@@ -164,17 +166,23 @@ public final class JunctionServer implements AutoCloseable {
     public static JunctionServer start(Config config, List<ProtocolListener> protocols,
                                        List<AutoCloseable> shutdownOrder) throws StartupException {
         return start(config, DataDirLock.acquire(config.get(ConfigKeys.DATA_DIR)), protocols, shutdownOrder,
-                server -> null);
+                server -> null, TlsListeners.off());
     }
 
-    /** @param management what the HTTP listener serves besides health checks; null: health checks only */
+    /**
+     * @param management what the HTTP listener serves besides health checks; null: health checks only
+     * @param tls        gives the management listener its HTTPS variant
+     */
     private static JunctionServer start(Config config, DataDirLock lock, List<ProtocolListener> protocols,
                                         List<AutoCloseable> shutdownOrder,
-                                        Function<JunctionServer, Management> management) throws StartupException {
+                                        Function<JunctionServer, Management> management, TlsListeners tls)
+            throws StartupException {
         JunctionServer server = new JunctionServer(config, lock, Transport.create(), shutdownOrder);
         List<ProtocolListener> all = new ArrayList<>();
         // Management first, so a readiness probe during start-up sees 503 rather than a refused connection.
-        all.add(HttpManagement.listener(server.ready::get, management.apply(server)));
+        ProtocolListener http = HttpManagement.listener(server.ready::get, management.apply(server));
+        all.add(http);
+        all.addAll(tls.secured(List.of(http)));
         all.addAll(protocols);
         try {
             for (ProtocolListener protocol : all) {

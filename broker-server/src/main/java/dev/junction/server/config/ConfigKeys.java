@@ -120,6 +120,9 @@ public final class ConfigKeys {
     public static final ConfigKey<Integer> TLS_RELOAD_INTERVAL = new ConfigKey<>("tls.reload_interval", "5",
             ValueParsers.integer(1, 3600),
             "seconds between checks of the TLS files for changes; new connections get the replaced certificate");
+    public static final ConfigKey<ListenPort> HTTP_TLS_PORT = new ConfigKey<>("http.tls.port", "15671",
+            ListenPort.parser(),
+            "TCP port of the HTTPS management listener; 0 disables it; off while tls.cert_file is none");
 
     /** In the order config/junction.conf and docs/configuration.md present them. */
     public static final List<ConfigKey<?>> ALL = List.of(MQTT_PORT, AMQP_PORT, HTTP_PORT, BIND, DATA_DIR,
@@ -128,7 +131,8 @@ public final class ConfigKeys {
             AMQP_FRAME_MAX, AMQP_CHANNEL_MAX, AMQP_HEARTBEAT, AMQP_MAX_MESSAGE_SIZE, USERS, STORAGE_ENGINE, STORAGE_FSYNC,
             STORAGE_SEGMENT_SIZE, STORAGE_DISK_FREE_LIMIT, MEMORY_HIGH_WATERMARK,
             MQTT_TLS_PORT, AMQP_TLS_PORT, MQTT_WSS_PORT, TLS_CERT_FILE,
-            TLS_KEY_FILE, TLS_CA_FILE, TLS_VERIFY_PEER, TLS_PROVIDER, TLS_RELOAD_INTERVAL);
+            TLS_KEY_FILE, TLS_CA_FILE, TLS_VERIFY_PEER, TLS_PROVIDER, TLS_RELOAD_INTERVAL,
+            HTTP_TLS_PORT);
 
     private ConfigKeys() {
     }

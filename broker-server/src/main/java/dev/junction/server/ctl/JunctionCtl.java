@@ -5,10 +5,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 
 /**
  * {@code junction-ctl}: administers a running broker through its management HTTP API. Run as
- * {@code java -cp junction.jar dev.junction.server.ctl.JunctionCtl [--url URL] [--user U --password P] COMMAND}.
+ * {@code bin/junction-ctl [--url URL] [--cacert FILE] [--user U --password P] COMMAND}.
  * Exit codes: 0 done, 1 refused by the broker, 2 bad usage, 3 broker unreachable, 4 login refused (401),
  * 5 no such object (404).
  */
@@ -37,8 +38,13 @@ public final class JunctionCtl {
     @Option(names = "--password", defaultValue = "guest", paramLabel = "PASSWORD", description = "Default: guest.")
     String password;
 
+    @Option(names = "--cacert", paramLabel = "FILE",
+            description = "PEM file with the CA certificate(s) to trust for an https:// --url, instead of the JDK's"
+                    + " trust store.")
+    Path caCertificates;
+
     ManagementClient client() {
-        return new ManagementClient(url, user, password);
+        return new ManagementClient(url, user, password, caCertificates);
     }
 
     public static void main(String[] args) {

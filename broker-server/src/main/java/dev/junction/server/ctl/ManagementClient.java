@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import javax.net.ssl.SSLHandshakeException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -14,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 
@@ -25,10 +27,16 @@ final class ManagementClient {
     private final String baseUrl;
     private final String user;
     private final String authorization;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    private final HttpClient http;
 
-    ManagementClient(String url, String user, String password) {
+    /** @param caCertificates PEM file of the CAs an https URL's certificate must chain to; null: the JDK's */
+    ManagementClient(String url, String user, String password, Path caCertificates) {
         this.baseUrl = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        HttpClient.Builder http = HttpClient.newBuilder().connectTimeout(TIMEOUT);
+        if (caCertificates != null) {
+            http.sslContext(TrustedCertificates.sslContext(caCertificates));
+        }
+        this.http = http.build();
         this.user = user;
         this.authorization = "Basic " + Base64.getEncoder()
                 .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
@@ -77,6 +85,9 @@ final class ManagementClient {
             throw unreachable("connection refused or timed out");
         } catch (HttpTimeoutException e) {
             throw unreachable("no answer within " + TIMEOUT.toSeconds() + " s");
+        } catch (SSLHandshakeException e) {
+            throw unreachable("TLS handshake failed: " + e.getMessage() + " (give the CA that signed the broker's"
+                    + " certificate with --cacert)");
         } catch (IOException e) {
             throw unreachable(String.valueOf(e.getMessage()));
         } catch (InterruptedException e) {

@@ -32,7 +32,7 @@ public final class BrokerMetrics {
                 .labelNames("protocol")
                 .callback(callback -> {
                     for (Protocol protocol : Protocol.values()) {
-                        if (protocol != Protocol.HTTP) {
+                        if (!protocol.isManagement()) {
                             callback.call(connections.count(protocol), OverviewResource.wireName(protocol));
                         }
                     }

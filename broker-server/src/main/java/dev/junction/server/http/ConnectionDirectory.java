@@ -51,7 +51,7 @@ public final class ConnectionDirectory {
     List<OpenConnection> list() {
         List<OpenConnection> open = new ArrayList<>();
         listeners.get().forEach((protocol, listener) -> {
-            if (protocol != Protocol.HTTP) {
+            if (!protocol.isManagement()) {
                 for (Channel channel : listener.connections()) {
                     if (channel.isActive()) {
                         open.add(new OpenConnection(protocol, channel));

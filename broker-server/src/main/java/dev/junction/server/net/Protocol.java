@@ -12,7 +12,8 @@ public enum Protocol {
     HTTP("HTTP management", ConfigKeys.HTTP_PORT),
     MQTT_TLS("MQTT 3.1.1 over TLS", ConfigKeys.MQTT_TLS_PORT),
     MQTT_WSS("MQTT 3.1.1 over secure WebSocket", ConfigKeys.MQTT_WSS_PORT),
-    AMQP_TLS("AMQP 0-9-1 over TLS", ConfigKeys.AMQP_TLS_PORT);
+    AMQP_TLS("AMQP 0-9-1 over TLS", ConfigKeys.AMQP_TLS_PORT),
+    HTTPS("HTTPS management", ConfigKeys.HTTP_TLS_PORT);
 
     private final String displayName;
     private final ConfigKey<ListenPort> portKey;
@@ -28,5 +29,10 @@ public enum Protocol {
 
     public ConfigKey<ListenPort> portKey() {
         return portKey;
+    }
+
+    /** The management endpoint, plain or over TLS: its connections are not clients of the broker. */
+    public boolean isManagement() {
+        return this == HTTP || this == HTTPS;
     }
 }

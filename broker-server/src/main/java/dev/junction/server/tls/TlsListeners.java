@@ -19,8 +19,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The TLS variants of the plain listeners: the same pipeline behind a TLS handler, on the {@code *.tls.port} and
- * {@code mqtt.wss.port} ports. Off, with one INFO line, while no certificate is configured, so that a broker
+ * The TLS variants of the plain listeners, management included: the same pipeline behind a TLS handler, on the
+ * {@code *.tls.port} and {@code mqtt.wss.port} ports. Off, with one INFO line, while no certificate is configured, so that a broker
  * started with defaults comes up; a TLS port the operator chose without a certificate stops the start instead.
  */
 public final class TlsListeners implements AutoCloseable {
@@ -28,18 +28,23 @@ public final class TlsListeners implements AutoCloseable {
     private static final Map<Protocol, Protocol> SECURE_VARIANT = Map.of(
             Protocol.MQTT, Protocol.MQTT_TLS,
             Protocol.MQTT_WEBSOCKET, Protocol.MQTT_WSS,
-            Protocol.AMQP, Protocol.AMQP_TLS);
+            Protocol.AMQP, Protocol.AMQP_TLS,
+            Protocol.HTTP, Protocol.HTTPS);
 
-    private final List<ProtocolListener> listeners;
-    private final AutoCloseable reloader;
+    /** Empty while TLS is off. */
+    private final Optional<ReloadingSslContext> context;
 
-    private TlsListeners(List<ProtocolListener> listeners, AutoCloseable reloader) {
-        this.listeners = listeners;
-        this.reloader = reloader;
+    private TlsListeners(Optional<ReloadingSslContext> context) {
+        this.context = context;
+    }
+
+    /** For a server assembled without TLS. */
+    public static TlsListeners off() {
+        return new TlsListeners(Optional.empty());
     }
 
     /** Loads the certificate (a bad file is a start-up error) and starts watching its files for changes. */
-    public static TlsListeners start(Config config, List<ProtocolListener> plain) throws StartupException {
+    public static TlsListeners start(Config config) throws StartupException {
         Optional<TlsSettings> settings = TlsSettings.from(config);
         if (settings.isEmpty()) {
             List<String> chosenPorts = chosenTlsPorts(config);
@@ -48,7 +53,7 @@ public final class TlsListeners implements AutoCloseable {
                         + " tls.key_file (PEM) to be set");
             }
             log.info("TLS listeners off: tls.cert_file and tls.key_file are not set");
-            return new TlsListeners(List.of(), () -> { });
+            return off();
         }
         ReloadingSslContext context;
         try {
@@ -59,12 +64,16 @@ public final class TlsListeners implements AutoCloseable {
         log.info("TLS with {} (TLS 1.3 and 1.2), certificate from {}, client certificates: {}",
                 settings.get().provider() == SslProvider.OPENSSL ? OpenSsl.versionString() : "the JDK provider",
                 settings.get().certFile(), config.get(ConfigKeys.TLS_VERIFY_PEER).toLowerCase(Locale.ROOT));
-        List<ProtocolListener> secured = plain.stream()
+        return new TlsListeners(Optional.of(context));
+    }
+
+    /** The TLS variants of those {@code plain} listeners that have one, in their order; empty when TLS is off. */
+    public List<ProtocolListener> secured(List<ProtocolListener> plain) {
+        return context.map(tls -> plain.stream()
                 .filter(listener -> SECURE_VARIANT.containsKey(listener.protocol()))
                 .map(listener -> new ProtocolListener(SECURE_VARIANT.get(listener.protocol()),
-                        pipeline -> secure(pipeline, context, listener)))
-                .toList();
-        return new TlsListeners(secured, context);
+                        pipeline -> secure(pipeline, tls, listener)))
+                .toList()).orElse(List.of());
     }
 
     private static void secure(ChannelPipeline pipeline, ReloadingSslContext context, ProtocolListener plain) {
@@ -95,14 +104,9 @@ public final class TlsListeners implements AutoCloseable {
         return port.bindPort() == 0 ? "ephemeral" : String.valueOf(port.bindPort());
     }
 
-    /** The TLS listeners to bind, in the order of the plain ones; empty when TLS is off. */
-    public List<ProtocolListener> listeners() {
-        return listeners;
-    }
-
     /** Stops watching the TLS files. */
     @Override
-    public void close() throws Exception {
-        reloader.close();
+    public void close() {
+        context.ifPresent(ReloadingSslContext::close);
     }
 }

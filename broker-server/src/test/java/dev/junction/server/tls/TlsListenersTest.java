@@ -10,6 +10,7 @@ import dev.junction.server.StartupException;
 import dev.junction.server.config.Config;
 import dev.junction.server.config.ConfigKeys;
 import dev.junction.server.config.ListenPort;
+import dev.junction.server.ctl.JunctionCtl;
 import dev.junction.server.net.Protocol;
 import dev.junction.server.tls.TestPki.Issued;
 import org.eclipse.paho.client.mqttv3.MqttClient;
@@ -21,14 +22,21 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
 import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -84,6 +92,7 @@ class TlsListenersTest {
                 .with(ConfigKeys.MQTT_TLS_PORT, ListenPort.EPHEMERAL)
                 .with(ConfigKeys.AMQP_TLS_PORT, ListenPort.EPHEMERAL)
                 .with(ConfigKeys.MQTT_WSS_PORT, ListenPort.EPHEMERAL)
+                .with(ConfigKeys.HTTP_TLS_PORT, ListenPort.EPHEMERAL)
                 .with(ConfigKeys.TLS_CERT_FILE, Optional.of(dir.resolve("server.pem")))
                 .with(ConfigKeys.TLS_KEY_FILE, Optional.of(dir.resolve("server.key")))
                 .with(ConfigKeys.TLS_CA_FILE, Optional.of(dir.resolve("ca.pem")))
@@ -120,6 +129,54 @@ class TlsListenersTest {
         ConnectionFactory factory = amqpFactory(TestPki.trustingOnly(ca));
         factory.enableHostnameVerification();
         amqpRoundTrip(factory);
+    }
+
+    @Test
+    void managementAnswersOverHttps() throws Exception {
+        broker = JunctionServer.start(tlsOnly(serverCertificate, "NONE"));
+        HttpClient client = HttpClient.newBuilder().sslContext(TestPki.trustingOnly(ca)).build();
+        HttpResponse<String> ready = client.send(HttpRequest.newBuilder(URI.create(
+                "https://127.0.0.1:" + broker.port(Protocol.HTTPS) + "/health/ready")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, ready.statusCode());
+        assertEquals("{\"status\":\"ready\"}", ready.body());
+    }
+
+    @Test
+    void junctionCtlTrustsTheCaGivenWithCacertAndOnlyThat() throws Exception {
+        broker = JunctionServer.start(tlsOnly(serverCertificate, "NONE"));
+        int https = broker.port(Protocol.HTTPS);
+        String url = "https://127.0.0.1:" + https;
+
+        CtlRun status = ctl("--url", url, "--cacert", dir.resolve("ca.pem").toString(), "status");
+        assertEquals(0, status.exitCode(), status.err());
+        assertTrue(status.out().contains("https\t127.0.0.1:" + https), status.out());
+
+        // The JDK's trust store does not know the test CA.
+        CtlRun untrusted = ctl("--url", url, "status");
+        assertEquals(3, untrusted.exitCode());
+        assertTrue(untrusted.err().startsWith("junction-ctl: cannot reach the management API at " + url
+                + ": TLS handshake failed: "), untrusted.err());
+
+        otherCa.writeCertificate(dir.resolve("other-ca.pem"));
+        assertEquals(3, ctl("--url", url, "--cacert", dir.resolve("other-ca.pem").toString(), "status").exitCode());
+
+        CtlRun missing = ctl("--url", url, "--cacert", dir.resolve("missing.pem").toString(), "status");
+        assertEquals(2, missing.exitCode());
+        assertEquals("junction-ctl: --cacert " + dir.resolve("missing.pem") + ": no such file", missing.err().strip());
+    }
+
+    private record CtlRun(int exitCode, String out, String err) {
+    }
+
+    private static CtlRun ctl(String... args) {
+        CommandLine commandLine = JunctionCtl.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        int exitCode = commandLine.execute(args);
+        return new CtlRun(exitCode, out.toString(), err.toString());
     }
 
     @Test
@@ -232,6 +289,7 @@ class TlsListenersTest {
         assertTrue(broker.port(Protocol.MQTT) > 0);
         assertThrows(IllegalStateException.class, () -> broker.port(Protocol.MQTT_TLS));
         assertThrows(IllegalStateException.class, () -> broker.port(Protocol.AMQP_TLS));
+        assertThrows(IllegalStateException.class, () -> broker.port(Protocol.HTTPS));
     }
 
     @Test

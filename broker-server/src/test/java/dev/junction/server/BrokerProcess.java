@@ -39,7 +39,12 @@ final class BrokerProcess implements AutoCloseable {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dio.netty.leakDetection.level=paranoid", "-Xmx256m", "-jar", JAR.toString()));
         command.addAll(List.of(args));
-        return new BrokerProcess(new ProcessBuilder(command).directory(workDir.toFile()).start());
+        return start(new ProcessBuilder(command).directory(workDir.toFile()));
+    }
+
+    /** A broker started some other way than {@code java -jar}, such as the archive's start script. */
+    static BrokerProcess start(ProcessBuilder builder) throws IOException {
+        return new BrokerProcess(builder.start());
     }
 
     private static Thread pump(InputStream stream, List<String> lines) {

@@ -24,12 +24,22 @@ final class InFlightPublish {
         this.message = message;
     }
 
+    /** An outbound QoS 2 flow recovered after a restart with its PUBREC already received: only PUBREL is owed. */
+    static InFlightPublish pubRelOwed() {
+        return new InFlightPublish(null, 2, false, null, null);
+    }
+
     Message message() {
         return message;
     }
 
     boolean awaitingPubComp() {
         return message == null;
+    }
+
+    /** The PUBLISH went out before this run: a resend after a restart carries DUP as well. */
+    void markSentBefore() {
+        sent = true;
     }
 
     /** Whether the PUBLISH went out before: a resend then carries DUP [MQTT-3.3.1-1]. */

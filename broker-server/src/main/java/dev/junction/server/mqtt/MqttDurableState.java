@@ -23,17 +23,26 @@ import java.util.Set;
 /**
  * What of MQTT outlives the process, kept as the core's opaque state records: each persistent session's
  * subscriptions (filter and granted QoS), the inbound QoS 2 packet identifiers it has acknowledged with PUBREC and
- * not yet seen PUBREL for, and the retained message of each topic. A session's queued and in-flight messages are
- * messages of its durable queue and need nothing here.
+ * not yet seen PUBREL for, the outbound QoS 2 packet identifiers (which stored message each was sent with, or that
+ * PUBREC came and PUBREL is owed), and the retained message of each topic. A session's queued and in-flight
+ * messages are messages of its durable queue; only the identifiers they went out with need recording, because a
+ * client resumes a QoS 2 flow by identifier [MQTT-4.4.0-1].
  */
 final class MqttDurableState {
     private static final String SESSIONS = "mqtt-session";
     private static final String RECEIVED_QOS2 = "mqtt-qos2-received";
+    private static final String SENT_QOS2 = "mqtt-qos2-sent";
     private static final String RETAINED = "mqtt-retained";
+    /** The value of an outbound QoS 2 record once PUBREC came: the message is settled, the PUBREL is owed. */
+    static final long PUBREL_OWED = -1;
     private static final byte[] NOTHING = new byte[0];
 
-    /** A persistent session found at start-up: its subscriptions and the QoS 2 ids still awaiting PUBREL. */
-    record RecoveredSession(String clientId, Map<String, Integer> subscriptions, Set<Integer> awaitingPubRel) {
+    /**
+     * A persistent session found at start-up: its subscriptions, the inbound QoS 2 ids still awaiting PUBREL, and
+     * its outbound QoS 2 ids, each with the store record id of the message it carried or {@link #PUBREL_OWED}.
+     */
+    record RecoveredSession(String clientId, Map<String, Integer> subscriptions, Set<Integer> awaitingPubRel,
+                            Map<Integer, Long> sentQos2) {
     }
 
     /** A retained message found at start-up; the payload wraps the record's bytes. */
@@ -63,11 +72,14 @@ final class MqttDurableState {
         store.put(new StateRecord(SESSIONS, clientId, bytes.toByteArray()), stored);
     }
 
-    /** The session ended for good: its record and its QoS 2 identifiers go. */
-    void forgetSession(String clientId, Set<Integer> awaitingPubRel) {
+    /** The session ended for good: its record and its QoS 2 identifiers, both ways, go. */
+    void forgetSession(String clientId, Set<Integer> awaitingPubRel, Set<Integer> sentQos2) {
         store.remove(new StateRecord(SESSIONS, clientId, NOTHING));
         for (int packetId : awaitingPubRel) {
             store.remove(receivedQos2(clientId, packetId));
+        }
+        for (int packetId : sentQos2) {
+            store.remove(sentQos2(clientId, packetId, NOTHING));
         }
     }
 
@@ -86,6 +98,48 @@ final class MqttDurableState {
     }
 
     /**
+     * An outbound QoS 2 PUBLISH of a stored message: after a restart it is resent with this identifier, so a
+     * client that already has it (and sent a PUBREC the crash lost) recognises the resend instead of delivering
+     * it twice. Not awaited: the PUBREC that would make a lost record matter is written after it in the ordered log.
+     */
+    void sentQos2(String clientId, int packetId, long messageRecordId) {
+        store.put(sentQos2(clientId, packetId, longBytes(messageRecordId)));
+    }
+
+    /**
+     * PUBREC came for an outbound QoS 2 PUBLISH: the PUBREL is owed even across a restart, or the client would
+     * hold the identifier forever. Written before the message is settled in its queue.
+     */
+    void pubRelOwed(String clientId, int packetId) {
+        store.put(sentQos2(clientId, packetId, longBytes(PUBREL_OWED)));
+    }
+
+    /** PUBCOMP came: the outbound flow is complete and the identifier free. */
+    void completedQos2(String clientId, int packetId) {
+        store.remove(sentQos2(clientId, packetId, NOTHING));
+    }
+
+    private static StateRecord sentQos2(String clientId, int packetId, byte[] value) {
+        return new StateRecord(SENT_QOS2, packetId + ":" + clientId, value);
+    }
+
+    private static byte[] longBytes(long value) {
+        byte[] bytes = new byte[Long.BYTES];
+        for (int i = 0; i < Long.BYTES; i++) {
+            bytes[i] = (byte) (value >>> (56 - 8 * i));
+        }
+        return bytes;
+    }
+
+    private static long bytesLong(byte[] bytes) {
+        long value = 0;
+        for (byte b : bytes) {
+            value = value << 8 | (b & 0xFF);
+        }
+        return value;
+    }
+
+    /**
      * Takes the persistent sessions the previous run left. Packet identifier records of a session that is gone (a
      * crash between forgetting the session and releasing them) are released.
      */
@@ -96,14 +150,25 @@ final class MqttDurableState {
             received.computeIfAbsent(record.key().substring(colon + 1), id -> new HashSet<>())
                     .add(Integer.parseInt(record.key().substring(0, colon)));
         }
+        Map<String, Map<Integer, Long>> sent = new HashMap<>();
+        for (StateRecord record : core.takeRecoveredState(SENT_QOS2)) {
+            int colon = record.key().indexOf(':');
+            sent.computeIfAbsent(record.key().substring(colon + 1), id -> new HashMap<>())
+                    .put(Integer.parseInt(record.key().substring(0, colon)), bytesLong(record.value()));
+        }
         Map<String, RecoveredSession> sessions = new HashMap<>();
         for (StateRecord record : core.takeRecoveredState(SESSIONS)) {
             sessions.put(record.key(), new RecoveredSession(record.key(), subscriptions(record.value()),
-                    received.getOrDefault(record.key(), Set.of())));
+                    received.getOrDefault(record.key(), Set.of()), sent.getOrDefault(record.key(), Map.of())));
         }
         received.forEach((clientId, packetIds) -> {
             if (!sessions.containsKey(clientId)) {
                 packetIds.forEach(packetId -> store.remove(receivedQos2(clientId, packetId)));
+            }
+        });
+        sent.forEach((clientId, packetIds) -> {
+            if (!sessions.containsKey(clientId)) {
+                packetIds.keySet().forEach(packetId -> store.remove(sentQos2(clientId, packetId, NOTHING)));
             }
         });
         return sessions;

@@ -21,6 +21,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -49,6 +50,13 @@ final class MqttSession implements QueueConsumer {
     private final SessionSubscriptions subscriptions = new SessionSubscriptions();
     private final LinkedHashMap<Integer, InFlightPublish> inFlight = new LinkedHashMap<>();
     private final Set<Integer> awaitingPubRel = new HashSet<>();
+    /**
+     * Outbound QoS 2 identifiers recovered after a restart, by the store record id of the message each carried:
+     * when that message is delivered again it goes out with its old identifier (and DUP), which stays reserved
+     * until then, so the client never takes a new message for a resend it already has.
+     */
+    private final Map<Long, Integer> resumedPacketIds = new HashMap<>();
+    private final Set<Integer> reservedPacketIds = new HashSet<>();
 
     private volatile EventLoop owner;
     private volatile boolean writable;
@@ -72,6 +80,14 @@ final class MqttSession implements QueueConsumer {
         if (stored != null) {
             stored.subscriptions().forEach(subscriptions::put);
             awaitingPubRel.addAll(stored.awaitingPubRel());
+            stored.sentQos2().forEach((packetId, messageRecordId) -> {
+                if (messageRecordId == MqttDurableState.PUBREL_OWED) {
+                    inFlight.put(packetId, InFlightPublish.pubRelOwed());
+                } else {
+                    resumedPacketIds.put(messageRecordId, packetId);
+                    reservedPacketIds.add(packetId);
+                }
+            });
         }
     }
 
@@ -238,7 +254,13 @@ final class MqttSession implements QueueConsumer {
 
     private void forgetIfPersistent() {
         if (!cleanSession) {
-            broker.durable().forgetSession(clientId, awaitingPubRel);
+            Set<Integer> sentQos2 = new HashSet<>(reservedPacketIds);
+            inFlight.forEach((packetId, publish) -> {
+                if (publish.qos == 2) {
+                    sentQos2.add(packetId);
+                }
+            });
+            broker.durable().forgetSession(clientId, awaitingPubRel, sentQos2);
         }
     }
 
@@ -398,7 +420,7 @@ final class MqttSession implements QueueConsumer {
     }
 
     private void sendInFlight(InFlightPublish publish) {
-        if (inFlight.size() >= MAX_PACKET_ID) {
+        if (inFlight.size() + reservedPacketIds.size() >= MAX_PACKET_ID) {
             // Every identifier is taken, which only a client that never completes its QoS 2 flows achieves.
             publish.giveBack();
             if (connection != null) {
@@ -406,7 +428,11 @@ final class MqttSession implements QueueConsumer {
             }
             return;
         }
-        int packetId = nextPacketId();
+        int packetId = resumedPacketId(publish);
+        if (packetId == 0) {
+            packetId = nextPacketId();
+            recordSentQos2(packetId, publish);
+        }
         inFlight.put(packetId, publish);
         if (connection != null) {
             writePublish(packetId, publish);
@@ -417,8 +443,30 @@ final class MqttSession implements QueueConsumer {
     private int nextPacketId() {
         do {
             lastPacketId = lastPacketId == MAX_PACKET_ID ? 1 : lastPacketId + 1;
-        } while (inFlight.containsKey(lastPacketId));
+        } while (inFlight.containsKey(lastPacketId)
+                || !reservedPacketIds.isEmpty() && reservedPacketIds.contains(lastPacketId));
         return lastPacketId;
+    }
+
+    /** The identifier a message went out with before a restart, or 0; its record stays as it is. */
+    private int resumedPacketId(InFlightPublish publish) {
+        if (resumedPacketIds.isEmpty() || publish.qos != 2 || publish.message().stored() == null) {
+            return 0;
+        }
+        Integer packetId = resumedPacketIds.remove(publish.message().stored().recordId());
+        if (packetId == null) {
+            return 0;
+        }
+        reservedPacketIds.remove(packetId);
+        publish.markSentBefore();
+        return packetId;
+    }
+
+    /** Only a stored message in a persistent session's queue can be resent after a restart. */
+    private void recordSentQos2(int packetId, InFlightPublish publish) {
+        if (publish.qos == 2 && !cleanSession && publish.message().stored() != null) {
+            broker.durable().sentQos2(clientId, packetId, publish.message().stored().recordId());
+        }
     }
 
     private void writePublish(int packetId, InFlightPublish publish) {
@@ -447,6 +495,9 @@ final class MqttSession implements QueueConsumer {
     void pubRec(int packetId) {
         InFlightPublish publish = inFlight.get(packetId);
         if (publish != null && publish.qos == 2 && !publish.awaitingPubComp()) {
+            if (!cleanSession) {
+                broker.durable().pubRelOwed(clientId, packetId);
+            }
             publish.settle();
         }
         connection.write(new PubRel(packetId));
@@ -457,6 +508,9 @@ final class MqttSession implements QueueConsumer {
         InFlightPublish publish = inFlight.get(packetId);
         if (publish != null && publish.awaitingPubComp()) {
             inFlight.remove(packetId);
+            if (!cleanSession) {
+                broker.durable().completedQos2(clientId, packetId);
+            }
         }
     }
 

@@ -73,7 +73,7 @@ final class SessionRegistry {
     }
 
     private CompletableFuture<Integer> forget(RecoveredSession session) {
-        broker.durable().forgetSession(session.clientId(), session.awaitingPubRel());
+        broker.durable().forgetSession(session.clientId(), session.awaitingPubRel(), session.sentQos2().keySet());
         return broker.vhost().deleteQueue(MqttSession.queueName(session.clientId()), null, false, false);
     }
 

@@ -35,8 +35,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The daemon with the log engine, closed and started again on the same data directory: persistent sessions (their
- * subscriptions with granted QoS, queued QoS 1/2 messages, inbound QoS 2 identifiers awaiting PUBREL) and retained
- * messages are there again.
+ * subscriptions with granted QoS, queued QoS 1/2 messages, inbound QoS 2 identifiers awaiting PUBREL, outbound QoS 2
+ * identifiers with their PUBLISH or owed PUBREL) and retained messages are there again.
  */
 class MqttStateSurvivesRestartTest {
     @TempDir
@@ -204,6 +204,78 @@ class MqttStateSurvivesRestartTest {
             assertTrue(watcher.connect("watcher", false).sessionPresent());
             assertEquals("once", watcher.readPublish().payload());
             assertEquals("end", watcher.readPublish().payload(), "the resend was routed a second time");
+        }
+    }
+
+    @Test
+    void anOutboundQos2PublishNotYetAcknowledgedIsResentWithItsIdentifierAfterARestart() throws Exception {
+        int packetId;
+        try (RawMqttClient receiver = client()) {
+            receiver.connect("exact-receiver", false);
+            subscribe(receiver, "resume/#", 2);
+            try (RawMqttClient publisher = client()) {
+                publisher.connect("resume-publisher", true);
+                // One acknowledged message first, so that the identifier to resume is not the one a fresh start picks.
+                publisher.send(publish("resume/warm-up", 1, 2, false, "warm-up"));
+                publisher.read(PubAck.class);
+                publisher.send(publish("resume/a", 2, 1, false, "first"));
+                publisher.read(PubRec.class);
+                publisher.send(new PubRel(1));
+                publisher.read(PubComp.class);
+            }
+            receiver.send(new PubAck(receiver.readPublish().packetId()));
+            RawMqttClient.Received sent = receiver.readPublish();
+            assertEquals(List.of("first", 2, false), List.of(sent.payload(), sent.qos(), sent.dup()));
+            packetId = sent.packetId();
+            // The receiver may have passed it on already (and its PUBREC lost in the crash): it must see the same id.
+        }
+        restart();
+        try (RawMqttClient receiver = client()) {
+            assertTrue(receiver.connect("exact-receiver", false).sessionPresent());
+            RawMqttClient.Received resent = receiver.readPublish();
+            assertEquals(List.of("first", 2, true, packetId),
+                    List.of(resent.payload(), resent.qos(), resent.dup(), resent.packetId()));
+            receiver.send(new PubRec(packetId));
+            assertEquals(packetId, receiver.read(PubRel.class).packetId());
+            receiver.send(new PubComp(packetId));
+            receiver.send(PingReq.INSTANCE);
+            receiver.read(PingResp.class);
+        }
+    }
+
+    @Test
+    void aPubrelOwedForAnOutboundQos2PublishIsSentAfterARestartAndNothingIsRedelivered() throws Exception {
+        int packetId;
+        try (RawMqttClient receiver = client()) {
+            receiver.connect("owed-receiver", false);
+            subscribe(receiver, "owed/#", 2);
+            try (RawMqttClient publisher = client()) {
+                publisher.connect("owed-publisher", true);
+                publisher.send(publish("owed/a", 2, 1, false, "once"));
+                publisher.read(PubRec.class);
+                publisher.send(new PubRel(1));
+                publisher.read(PubComp.class);
+            }
+            packetId = receiver.readPublish().packetId();
+            receiver.send(new PubRec(packetId));
+            assertEquals(packetId, receiver.read(PubRel.class).packetId());
+            // No PUBCOMP: the client still holds the identifier and waits for the PUBREL.
+        }
+        restart();
+        try (RawMqttClient receiver = client()) {
+            assertTrue(receiver.connect("owed-receiver", false).sessionPresent());
+            assertEquals(packetId, receiver.read(PubRel.class).packetId());
+            receiver.send(new PubComp(packetId));
+            // Next comes the answer to a PINGREQ, not the message again.
+            receiver.send(PingReq.INSTANCE);
+            receiver.read(PingResp.class);
+        }
+        restart();
+        try (RawMqttClient receiver = client()) {
+            assertTrue(receiver.connect("owed-receiver", false).sessionPresent());
+            // PUBCOMP completed the flow for good: no PUBREL after this restart.
+            receiver.send(PingReq.INSTANCE);
+            receiver.read(PingResp.class);
         }
     }
 }

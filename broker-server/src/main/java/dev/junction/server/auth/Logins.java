@@ -110,11 +110,15 @@ public final class Logins implements AutoCloseable {
 
     private CompletableFuture<Login> conclude(Login login, InetAddress from, ScheduledExecutorService loop,
                                               CompletableFuture<Login> answer) {
-        if (login.accepted()) {
-            failures.succeeded(from);
-            loop.execute(() -> answer.complete(login));
-        } else {
-            loop.schedule(() -> answer.complete(login), failures.failedMillis(from), TimeUnit.MILLISECONDS);
+        try {
+            if (login.accepted()) {
+                failures.succeeded(from);
+                loop.execute(() -> answer.complete(login));
+            } else {
+                loop.schedule(() -> answer.complete(login), failures.failedMillis(from), TimeUnit.MILLISECONDS);
+            }
+        } catch (RejectedExecutionException e) {
+            // The connection's event loop is shutting down with the broker: nobody waits for this answer.
         }
         return answer;
     }

@@ -60,7 +60,7 @@ public final class UserRegistry {
                 registry.permissions.put(new PermissionKey(permission.user(), permission.vhost()), permission);
             }
         }
-        if (registry.users.isEmpty()) {
+        if (registry.users.isEmpty() && !seedUsers.isEmpty()) {
             seedUsers.forEach((name, password) -> {
                 registry.putUser(new UserDefinition(name, registry.hash(password),
                         name.equals(GUEST) ? Set.of(ADMINISTRATOR) : Set.of()));

@@ -3,7 +3,9 @@ package dev.junction.core;
 import dev.junction.core.message.Message;
 import dev.junction.core.queue.Queue;
 import dev.junction.core.store.Definition;
+import dev.junction.core.store.Definition.PermissionDefinition;
 import dev.junction.core.store.Definition.StateRecord;
+import dev.junction.core.store.Definition.UserDefinition;
 import dev.junction.core.store.Definition.VirtualHostDefinition;
 import dev.junction.core.store.DefinitionStore;
 import dev.junction.core.store.MemoryStorage;
@@ -34,6 +36,7 @@ public final class Broker implements AutoCloseable {
     private final Storage storage;
     private final ConcurrentHashMap<String, VirtualHost> vhosts = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, List<StateRecord>> recoveredState = new ConcurrentHashMap<>();
+    private volatile List<Definition> recoveredAccessControl = List.of();
 
     /**
      * Builds the core over {@code storage} and restores what it kept: definitions first, then every unsettled
@@ -84,14 +87,28 @@ public final class Broker implements AutoCloseable {
         return records == null ? List.of() : records;
     }
 
+    /**
+     * The users and permissions ({@link UserDefinition}, {@link PermissionDefinition}) that survived the previous
+     * run, handed out once, for the server's user registry.
+     */
+    public List<Definition> takeRecoveredAccessControl() {
+        List<Definition> taken = recoveredAccessControl;
+        recoveredAccessControl = List.of();
+        return taken;
+    }
+
     private void restore(Recovered recovered) {
+        List<Definition> accessControl = new ArrayList<>();
         for (Definition definition : recovered.definitions()) {
             if (definition instanceof VirtualHostDefinition vhost) {
                 vhosts.put(vhost.name(), new VirtualHost(vhost.name(), shards, storage));
             } else if (definition instanceof StateRecord state) {
                 recoveredState.computeIfAbsent(state.namespace(), namespace -> new ArrayList<>()).add(state);
+            } else if (definition instanceof UserDefinition || definition instanceof PermissionDefinition) {
+                accessControl.add(definition);
             }
         }
+        recoveredAccessControl = List.copyOf(accessControl);
         Map<Long, Queue> queues = new HashMap<>();
         for (VirtualHost vhost : vhosts.values()) {
             queues.putAll(vhost.restore(recovered.definitions(), recovered.queueIds()));

@@ -9,7 +9,8 @@ import dev.junction.server.alarm.MemoryCheck;
 import dev.junction.server.alarm.ResourceAlarms;
 import dev.junction.server.amqp.AmqpService;
 import dev.junction.server.amqp.AmqpSettings;
-import dev.junction.server.amqp.AmqpUsers;
+import dev.junction.server.auth.Logins;
+import dev.junction.server.auth.UserRegistry;
 import dev.junction.server.config.Config;
 import dev.junction.server.config.ConfigKeys;
 import dev.junction.server.config.ListenPort;
@@ -84,9 +85,12 @@ public final class JunctionServer implements AutoCloseable {
         try {
             Storage storage = opened(opened, openStorage(config));
             Broker core = opened(opened, new Broker(Runtime.getRuntime().availableProcessors(), storage));
-            MqttBroker mqtt = opened(opened, new MqttBroker(core, MqttSettings.from(config)));
-            AmqpUsers users = AmqpUsers.from(config);
-            AmqpService amqp = new AmqpService(core, AmqpSettings.from(config), users);
+            UserRegistry users = UserRegistry.open(core, config.get(ConfigKeys.USERS),
+                    config.get(ConfigKeys.AUTH_HASH_ITERATIONS));
+            Logins logins = opened(opened, new Logins(users,
+                    Duration.ofMillis(config.get(ConfigKeys.AUTH_FAILED_LOGIN_DELAY_MAX))));
+            MqttBroker mqtt = opened(opened, new MqttBroker(core, MqttSettings.from(config), logins));
+            AmqpService amqp = new AmqpService(core, AmqpSettings.from(config), logins);
             opened(opened, startAlarms(config, mqtt, amqp));
             protocols = new ArrayList<>(mqtt.listeners());
             protocols.add(amqp.listener());
@@ -94,7 +98,7 @@ public final class JunctionServer implements AutoCloseable {
             protocols.addAll(tls.secured(protocols));
             management = server -> {
                 ConnectionDirectory connections = new ConnectionDirectory(server::listeners);
-                return new Management(new ManagementApi(core, mqtt, users, connections),
+                return new Management(new ManagementApi(core, mqtt, logins, connections),
                         new BrokerMetrics(core, mqtt, connections));
             };
         } catch (StartupException | RuntimeException e) {

@@ -7,11 +7,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * A durable piece of topology, as the store keeps it. Each kind has an identity: a later definition with the same
- * identity replaces the earlier one, and {@link DefinitionStore#remove} removes by identity. Users and permissions
- * will be further kinds of this interface.
+ * identity replaces the earlier one, and {@link DefinitionStore#remove} removes by identity.
  */
 public sealed interface Definition {
 
@@ -88,6 +88,40 @@ public sealed interface Definition {
         @Override
         public String toString() {
             return "StateRecord[" + namespace + ", " + key + ", " + value.length + " bytes]";
+        }
+    }
+
+    /**
+     * A broker user: its password as a self-describing hash string (never the password itself) and its tags
+     * ({@code administrator}, {@code monitoring}, {@code management} or any other word).
+     */
+    record UserDefinition(String name, String passwordHash, Set<String> tags) implements Definition {
+        public UserDefinition {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(passwordHash, "passwordHash");
+            tags = Set.copyOf(tags);
+        }
+
+        @Override
+        public Object identity() {
+            return List.of("user", name);
+        }
+    }
+
+    /** What a user may do in a vhost: three regular expressions over resource names, as in RabbitMQ. */
+    record PermissionDefinition(String vhost, String user, String configure, String write, String read)
+            implements Definition {
+        public PermissionDefinition {
+            Objects.requireNonNull(vhost, "vhost");
+            Objects.requireNonNull(user, "user");
+            Objects.requireNonNull(configure, "configure");
+            Objects.requireNonNull(write, "write");
+            Objects.requireNonNull(read, "read");
+        }
+
+        @Override
+        public Object identity() {
+            return List.of("permission", vhost, user);
         }
     }
 }

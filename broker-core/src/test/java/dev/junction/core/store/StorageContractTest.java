@@ -6,7 +6,9 @@ import dev.junction.core.message.MessageProperties;
 import dev.junction.core.store.Definition.BindingDefinition;
 import dev.junction.core.store.Definition.ExchangeDefinition;
 import dev.junction.core.store.Definition.QueueDefinition;
+import dev.junction.core.store.Definition.PermissionDefinition;
 import dev.junction.core.store.Definition.StateRecord;
+import dev.junction.core.store.Definition.UserDefinition;
 import dev.junction.core.store.Definition.VirtualHostDefinition;
 import dev.junction.core.store.log.FsyncPolicy;
 import io.netty.buffer.Unpooled;
@@ -23,6 +25,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -115,6 +118,35 @@ abstract class StorageContractTest {
         Recovered recovered = reopen();
 
         assertEquals(keepsData() ? List.of(replacement, other) : List.of(), recovered.definitions());
+    }
+
+    @Test
+    void usersAndPermissionsAreReplacedByIdentityRemovedAndSurviveAReopen() throws Exception {
+        open();
+        UserDefinition alice = new UserDefinition("alice", "pbkdf2-sha256$1$c2FsdA==$aGFzaA==", Set.of());
+        UserDefinition aliceChanged = new UserDefinition("alice", "pbkdf2-sha256$2$c2FsdA==$b3RoZXI=",
+                Set.of("administrator", "my-own-tag"));
+        UserDefinition bob = new UserDefinition("bob", "pbkdf2-sha256$1$c2FsdA==$aGFzaA==", Set.of("monitoring"));
+        PermissionDefinition aliceRoot = new PermissionDefinition("/", "alice", ".*", ".*", ".*");
+        PermissionDefinition aliceRootNarrowed = new PermissionDefinition("/", "alice", "", "^amq\\.topic$", "x.*");
+        PermissionDefinition aliceOther = new PermissionDefinition("other", "alice", ".*", "", "");
+        PermissionDefinition bobRoot = new PermissionDefinition("/", "bob", ".*", ".*", ".*");
+        storage.definitions().put(alice);
+        storage.definitions().put(bob);
+        storage.definitions().put(aliceRoot);
+        storage.definitions().put(aliceOther);
+        storage.definitions().put(bobRoot);
+        storage.definitions().put(aliceChanged);
+        storage.definitions().put(aliceRootNarrowed);
+        CompletableFuture<Throwable> removal = new CompletableFuture<>();
+        storage.definitions().remove(bob);
+        storage.definitions().remove(new PermissionDefinition("/", "bob", "", "", ""), removal::complete);
+        assertNull(removal.get(5, TimeUnit.SECONDS));
+
+        Recovered recovered = reopen();
+
+        assertEquals(keepsData() ? List.of(aliceOther, aliceChanged, aliceRootNarrowed) : List.of(),
+                recovered.definitions());
     }
 
     @Test

@@ -15,6 +15,8 @@ import dev.junction.amqp.codec.method.Connection;
 import dev.junction.amqp.codec.types.LongString;
 import dev.junction.core.queue.Delivery;
 import dev.junction.core.vhost.VirtualHost;
+import dev.junction.server.auth.Login;
+import dev.junction.server.auth.Logins;
 import dev.junction.server.net.GracefulClose;
 import dev.junction.server.tls.ClientCertificates;
 import io.netty.channel.ChannelFutureListener;
@@ -38,6 +40,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -53,7 +56,7 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
     /** SASL mechanism offered only on TLS connections with a verified client certificate. */
     private static final String EXTERNAL = "EXTERNAL";
 
-    private enum State { AWAITING_HEADER, AWAITING_START_OK, AWAITING_TUNE_OK, AWAITING_OPEN, OPEN, CLOSING, CLOSED }
+    private enum State { AWAITING_HEADER, AWAITING_START_OK, AUTHENTICATING, AWAITING_TUNE_OK, AWAITING_OPEN, OPEN, CLOSING, CLOSED }
 
     private final AmqpService service;
     private final IntObjectMap<AmqpChannel> channels = new IntObjectHashMap<>();
@@ -280,6 +283,7 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
     private String describeState() {
         return switch (state) {
             case AWAITING_START_OK -> "while awaiting connection.start-ok";
+            case AUTHENTICATING -> "while the login is being checked";
             case AWAITING_TUNE_OK -> "while awaiting connection.tune-ok";
             case AWAITING_OPEN -> "while awaiting connection.open";
             default -> "on an open connection";
@@ -326,24 +330,35 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
         }
         InetAddress from = ctx.channel().remoteAddress() instanceof InetSocketAddress address
                 ? address.getAddress() : null;
-        String login;
-        String refusal;
+        Logins logins = service.logins();
+        CompletableFuture<Login> login;
         if (external) {
             // The identity is the certificate the TLS handshake verified; the response carries nothing we use.
-            login = certificateUser.get();
-            refusal = service.users().certificateRefusal(login, from);
+            login = logins.certificate(certificateUser.get(), from, ctx.executor());
         } else {
             SaslCredentials credentials = SaslCredentials.parse(startOk.mechanism(), startOk.response());
-            login = credentials == null ? null : credentials.user();
-            refusal = credentials == null ? "malformed " + startOk.mechanism() + " response"
-                    : service.users().refusal(credentials.user(), credentials.password(), from);
+            login = credentials == null
+                    ? logins.refuse(Login.badCredentials(null, "malformed " + startOk.mechanism() + " response"),
+                    from, ctx.executor())
+                    : logins.password(credentials.user(), credentials.password(), from, ctx.executor());
         }
-        if (refusal != null) {
-            log.info("AMQP login from {} refused: {}", ctx.channel().remoteAddress(), refusal);
-            throw AmqpError.hard(AmqpConstants.ACCESS_REFUSED, "Login was refused using authentication mechanism "
-                    + startOk.mechanism() + ". For details see the broker logfile.", null);
+        state = State.AUTHENTICATING;
+        String mechanism = startOk.mechanism();
+        login.thenAccept(outcome -> loggedIn(outcome, mechanism));
+    }
+
+    /** On the event loop, once the login is decided (a refusal after its delay). */
+    private void loggedIn(Login login, String mechanism) {
+        if (state != State.AUTHENTICATING) {
+            return;
         }
-        user = login;
+        if (!login.accepted()) {
+            log.info("AMQP login from {} refused: {}", ctx.channel().remoteAddress(), login.detail());
+            closeWithError(AmqpError.hard(AmqpConstants.ACCESS_REFUSED, "Login was refused using authentication "
+                    + "mechanism " + mechanism + ". For details see the broker logfile.", null));
+            return;
+        }
+        user = login.user();
         state = State.AWAITING_TUNE_OK;
         AmqpSettings settings = service.settings();
         ctx.writeAndFlush(AmqpCommand.of(0, new Connection.Tune(settings.channelMax(), settings.frameMax(),

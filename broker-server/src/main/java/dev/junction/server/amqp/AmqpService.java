@@ -3,6 +3,7 @@ package dev.junction.server.amqp;
 import dev.junction.amqp.codec.AmqpFrameDecoder;
 import dev.junction.amqp.codec.AmqpFrameEncoder;
 import dev.junction.core.Broker;
+import dev.junction.server.auth.Logins;
 import dev.junction.server.net.Protocol;
 import dev.junction.server.net.ProtocolListener;
 import io.netty.channel.ChannelPipeline;
@@ -19,15 +20,15 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class AmqpService {
     private final Broker broker;
     private final AmqpSettings settings;
-    private final AmqpUsers users;
+    private final Logins logins;
     private final DirectReplyTo directReplyTo = new DirectReplyTo();
     private final Set<AmqpConnection> connections = ConcurrentHashMap.newKeySet();
     private volatile String blockedReason;
 
-    public AmqpService(Broker broker, AmqpSettings settings, AmqpUsers users) {
+    public AmqpService(Broker broker, AmqpSettings settings, Logins logins) {
         this.broker = broker;
         this.settings = settings;
-        this.users = users;
+        this.logins = logins;
     }
 
     /** The AMQP listener for {@code JunctionServer.start}. */
@@ -71,8 +72,8 @@ public final class AmqpService {
         return settings;
     }
 
-    AmqpUsers users() {
-        return users;
+    Logins logins() {
+        return logins;
     }
 
     DirectReplyTo directReplyTo() {

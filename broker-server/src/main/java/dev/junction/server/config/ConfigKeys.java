@@ -76,7 +76,13 @@ public final class ConfigKeys {
 
     public static final ConfigKey<Map<String, String>> USERS = new ConfigKey<>("users", "guest:guest",
             ValueParsers.users(),
-            "users who may connect, as name:password pairs separated by commas");
+            "users created with every permission on vhost / when the user store is empty, as name:password pairs");
+    public static final ConfigKey<Integer> AUTH_HASH_ITERATIONS = new ConfigKey<>("auth.hash_iterations", "600000",
+            ValueParsers.integer(1000, 10_000_000),
+            "PBKDF2-HMAC-SHA256 iterations of newly set passwords; existing hashes keep their own count");
+    public static final ConfigKey<Integer> AUTH_FAILED_LOGIN_DELAY_MAX = new ConfigKey<>(
+            "auth.failed_login_delay_max", "5000", ValueParsers.integer(0, 60_000),
+            "longest delay in milliseconds before a repeatedly failed login from one address is refused; 0 disables");
 
     public static final ConfigKey<String> STORAGE_ENGINE = new ConfigKey<>("storage.engine", "log",
             storageEngine(),
@@ -128,7 +134,8 @@ public final class ConfigKeys {
     public static final List<ConfigKey<?>> ALL = List.of(MQTT_PORT, AMQP_PORT, HTTP_PORT, BIND, DATA_DIR,
             MQTT_MAX_PACKET_SIZE, MQTT_CONNECT_TIMEOUT, LOG_LEVEL, SHUTDOWN_TIMEOUT, MQTT_WS_PORT, MQTT_VHOST,
             MQTT_EXCHANGE, MQTT_MAX_INFLIGHT, MQTT_MAX_QUEUED_MESSAGES, MQTT_SESSION_EXPIRY, MQTT_SYS_INTERVAL, MQTT_ALLOW_ANONYMOUS,
-            AMQP_FRAME_MAX, AMQP_CHANNEL_MAX, AMQP_HEARTBEAT, AMQP_MAX_MESSAGE_SIZE, USERS, STORAGE_ENGINE, STORAGE_FSYNC,
+            AMQP_FRAME_MAX, AMQP_CHANNEL_MAX, AMQP_HEARTBEAT, AMQP_MAX_MESSAGE_SIZE, USERS, AUTH_HASH_ITERATIONS,
+            AUTH_FAILED_LOGIN_DELAY_MAX, STORAGE_ENGINE, STORAGE_FSYNC,
             STORAGE_SEGMENT_SIZE, STORAGE_DISK_FREE_LIMIT, MEMORY_HIGH_WATERMARK,
             MQTT_TLS_PORT, AMQP_TLS_PORT, MQTT_WSS_PORT, TLS_CERT_FILE,
             TLS_KEY_FILE, TLS_CA_FILE, TLS_VERIFY_PEER, TLS_PROVIDER, TLS_RELOAD_INTERVAL,

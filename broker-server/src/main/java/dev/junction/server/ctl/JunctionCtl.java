@@ -2,6 +2,7 @@ package dev.junction.server.ctl;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
@@ -16,7 +17,8 @@ import java.nio.file.Path;
 @Command(name = "junction-ctl", mixinStandardHelpOptions = true,
         description = "Administers a running Junction broker through its management HTTP API.",
         subcommands = {StatusCommand.class, ListCommand.class, CloseCommand.class, ExportCommand.class,
-                ImportCommand.class},
+                ImportCommand.class, AddUserCommand.class, ChangePasswordCommand.class, DeleteUserCommand.class,
+                SetUserTagsCommand.class, SetPermissionsCommand.class, ClearPermissionsCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "1:refused by the broker", "2:bad usage", "3:broker unreachable",
                 "4:login refused (401)", "5:no such object (404)"})
@@ -45,6 +47,13 @@ public final class JunctionCtl {
 
     ManagementClient client() {
         return new ManagementClient(url, user, password, caCertificates);
+    }
+
+    /** A change command's success: one line saying what was done. */
+    static int done(CommandSpec spec, String what) {
+        spec.commandLine().getOut().println(what);
+        spec.commandLine().getOut().flush();
+        return EXIT_OK;
     }
 
     public static void main(String[] args) {

@@ -11,15 +11,19 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-/** {@code list connections|queues|exchanges|users}: one tab-separated line per object, under a header line. */
-@Command(name = "list", description = "Lists connections, queues, exchanges or users.")
+/**
+ * {@code list connections|queues|exchanges|users|permissions}: one tab-separated line per object, under a header
+ * line.
+ */
+@Command(name = "list", description = "Lists connections, queues, exchanges, users or permissions.")
 final class ListCommand implements Callable<Integer> {
     enum What {
         CONNECTIONS("/api/connections", List.of("name", "protocol", "peer_host", "peer_port", "state")),
         QUEUES("/api/queues", List.of("vhost", "name", "messages", "messages_ready", "messages_unacknowledged",
                 "consumers", "durable", "auto_delete", "exclusive")),
         EXCHANGES("/api/exchanges", List.of("vhost", "name", "type", "durable", "auto_delete", "internal")),
-        USERS("/api/users", List.of("name", "tags"));
+        USERS("/api/users", List.of("name", "tags")),
+        PERMISSIONS("/api/permissions", List.of("vhost", "user", "configure", "write", "read"));
 
         private final String path;
         private final List<String> columns;
@@ -36,7 +40,7 @@ final class ListCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "WHAT", description = "connections, queues, exchanges or users")
+    @Parameters(paramLabel = "WHAT", description = "connections, queues, exchanges, users or permissions")
     What what;
 
     @Override

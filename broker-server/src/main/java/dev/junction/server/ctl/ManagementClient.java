@@ -3,6 +3,7 @@ package dev.junction.server.ctl;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import javax.net.ssl.SSLHandshakeException;
 import java.io.IOException;
@@ -61,6 +62,28 @@ final class ManagementClient {
 
     void post(String path, String body) {
         send("POST", path, body);
+    }
+
+    void put(String path, JsonNode body) {
+        try {
+            send("PUT", path, JSON.writeValueAsString(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a JSON tree", e);
+        }
+    }
+
+    static ObjectNode object() {
+        return JSON.createObjectNode();
+    }
+
+    /** A user's permissions in a vhost, {@code /api/permissions/VHOST/USER}. */
+    static String permissionPath(String vhost, String user) {
+        return "/api/permissions/" + segment(vhost) + "/" + segment(user);
+    }
+
+    /** A user's path, {@code /api/users/NAME}. */
+    static String userPath(String name) {
+        return "/api/users/" + segment(name);
     }
 
     private String send(String method, String path, String body) {

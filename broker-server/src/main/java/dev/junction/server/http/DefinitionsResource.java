@@ -10,7 +10,11 @@ import dev.junction.core.exchange.ExchangeSettings;
 import dev.junction.core.exchange.ExchangeType;
 import dev.junction.core.queue.Queue;
 import dev.junction.core.queue.QueueSettings;
+import dev.junction.core.store.Definition.PermissionDefinition;
+import dev.junction.core.store.Definition.UserDefinition;
 import dev.junction.core.vhost.VirtualHost;
+import dev.junction.server.auth.PasswordHash;
+import dev.junction.server.auth.UserRegistry;
 import io.netty.handler.codec.http.HttpMethod;
 
 import java.util.ArrayList;
@@ -21,16 +25,18 @@ import java.util.concurrent.CompletableFuture;
  * {@code /api/definitions}: the topology as RabbitMQ's definitions file, exported (GET) and imported (POST). Export
  * leaves out what the broker makes itself: the built-in exchanges, and exclusive queues (they belong to one
  * connection, MQTT sessions' included). Import reads vhosts, exchanges, queues and bindings, validating every item
- * before it declares any; the users, permissions, policies and parameters sections are not imported (users come
- * from the configuration).
+ * before it declares any, then users (with {@code password_hash}, which must be one of this broker's hashes, and
+ * {@code tags}) and permissions; the policies and parameters sections are not imported.
  */
 final class DefinitionsResource implements ApiResource {
     private static final String RESERVED_PREFIX = "amq.";
 
     private final Broker broker;
+    private final UserRegistry registry;
 
-    DefinitionsResource(Broker broker) {
+    DefinitionsResource(Broker broker, UserRegistry registry) {
         this.broker = broker;
+        this.registry = registry;
     }
 
     @Override
@@ -43,7 +49,12 @@ final class DefinitionsResource implements ApiResource {
         }
         request.requireMethod(HttpMethod.POST);
         List<Runnable> declarations = parse(Json.parseObject(request.body()));
-        declarations.forEach(Runnable::run);
+        try {
+            declarations.forEach(Runnable::run);
+        } catch (IllegalArgumentException e) {
+            // A permission for a user or with a pattern the registry refuses.
+            throw ApiError.badRequest(e.getMessage());
+        }
         return ApiResponse.noContent();
     }
 
@@ -55,6 +66,10 @@ final class DefinitionsResource implements ApiResource {
         ArrayNode exchanges = definitions.putArray("exchanges");
         ArrayNode queues = definitions.putArray("queues");
         ArrayNode bindings = definitions.putArray("bindings");
+        ArrayNode users = definitions.putArray("users");
+        ArrayNode permissions = definitions.putArray("permissions");
+        registry.users().forEach(user -> users.add(UserJson.user(user)));
+        registry.permissions().forEach(permission -> permissions.add(UserJson.permission(permission)));
         for (VirtualHost vhost : broker.virtualHosts()) {
             vhosts.addObject().put("name", vhost.name());
             for (Exchange exchange : vhost.exchanges()) {
@@ -110,7 +125,33 @@ final class DefinitionsResource implements ApiResource {
         for (ObjectNode item : items(definitions, "bindings")) {
             declarations.add(binding(item));
         }
+        for (ObjectNode item : items(definitions, "users")) {
+            UserDefinition user = user(item);
+            declarations.add(() -> registry.putUser(user));
+        }
+        for (ObjectNode item : items(definitions, "permissions")) {
+            PermissionDefinition permission = new PermissionDefinition(required(item, "permissions", "vhost"),
+                    required(item, "permissions", "user"), required(item, "permissions", "configure"),
+                    required(item, "permissions", "write"), required(item, "permissions", "read"));
+            declarations.add(() -> registry.putPermission(permission));
+        }
         return declarations;
+    }
+
+    private static UserDefinition user(ObjectNode item) {
+        String name = required(item, "users", "name");
+        String algorithm = Json.text(item, "hashing_algorithm", PasswordHash.ALGORITHM);
+        if (!algorithm.equals(PasswordHash.ALGORITHM)) {
+            throw ApiError.badRequest("user '" + name + "': hashing_algorithm '" + algorithm + "' is not supported"
+                    + " (only " + PasswordHash.ALGORITHM + "); set its password again after import instead");
+        }
+        String hash = required(item, "users", "password_hash");
+        try {
+            PasswordHash.parse(hash);
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest("user '" + name + "': " + e.getMessage());
+        }
+        return new UserDefinition(name, hash, UserJson.tags(item));
     }
 
     private Runnable binding(ObjectNode item) {

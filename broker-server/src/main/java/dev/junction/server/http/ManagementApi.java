@@ -1,8 +1,10 @@
 package dev.junction.server.http;
 
 import dev.junction.core.Broker;
-import dev.junction.server.amqp.AmqpUsers;
+import dev.junction.core.store.Definition.UserDefinition;
+import dev.junction.server.auth.Logins;
 import dev.junction.server.mqtt.MqttBroker;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
 import java.net.InetAddress;
@@ -10,20 +12,25 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * The JSON API under {@code /api/}, after RabbitMQ's management API: HTTP basic authentication with the broker's
- * users (guest only from loopback, as over AMQP), then the resource the first path segment names.
+ * users (guest only from loopback, as over AMQP), authorisation by the user's tags ({@link ManagementAccess}),
+ * then the resource the first path segment names.
  */
 public final class ManagementApi {
     static final String REALM = "Basic realm=\"Junction Management\"";
 
-    private final AmqpUsers users;
+    private final Logins logins;
+    private final ManagementAccess access;
+    private final PermissionResource permissions;
     private final Map<String, ApiResource> resources;
 
-    public ManagementApi(Broker broker, MqttBroker mqtt, AmqpUsers users, ConnectionDirectory connections) {
-        this.users = users;
-        UserResource userResource = new UserResource(users);
+    public ManagementApi(Broker broker, MqttBroker mqtt, Logins logins, ConnectionDirectory connections) {
+        this.logins = logins;
+        this.access = new ManagementAccess(logins.registry());
+        this.permissions = new PermissionResource(broker, logins.registry());
         this.resources = Map.of(
                 "overview", new OverviewResource(broker, mqtt, connections),
                 "vhosts", new VhostResource(broker),
@@ -31,46 +38,61 @@ public final class ManagementApi {
                 "queues", new QueueResource(broker),
                 "bindings", new BindingResource(broker),
                 "connections", new ConnectionResource(connections),
-                "definitions", new DefinitionsResource(broker),
-                "users", userResource,
-                "whoami", userResource);
+                "definitions", new DefinitionsResource(broker, logins.registry()),
+                "users", new UserResource(logins),
+                "permissions", permissions);
     }
 
-    /** Checks a request's {@code Authorization} header; returns the user name, or throws a 401. */
-    String authenticate(String authorization, InetAddress peer) {
+    /**
+     * Checks a request's {@code Authorization} header through the broker's logins; completes on {@code loop} with
+     * the user, or with a 401 (after the failed-login delay).
+     */
+    CompletableFuture<UserDefinition> authenticate(String authorization, InetAddress peer,
+                                                   ScheduledExecutorService loop) {
         if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
-            throw unauthorized();
+            return CompletableFuture.failedFuture(unauthorized());
         }
         String credentials;
         try {
             credentials = new String(Base64.getDecoder().decode(authorization.substring(6).trim()),
                     StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            throw unauthorized();
+            return CompletableFuture.failedFuture(unauthorized());
         }
         int colon = credentials.indexOf(':');
         if (colon < 0) {
-            throw unauthorized();
+            return CompletableFuture.failedFuture(unauthorized());
         }
-        String user = credentials.substring(0, colon);
-        if (users.refusal(user, credentials.substring(colon + 1), peer) != null) {
-            throw unauthorized();
-        }
-        return user;
+        return logins.password(credentials.substring(0, colon), credentials.substring(colon + 1), peer, loop)
+                .thenApply(login -> {
+                    // A user deleted between the check and here is as good as a wrong password.
+                    UserDefinition user = login.accepted() ? logins.registry().user(login.user()).orElse(null) : null;
+                    if (user == null) {
+                        throw unauthorized();
+                    }
+                    return user;
+                });
     }
 
     private static ApiError unauthorized() {
         return new ApiError(HttpResponseStatus.UNAUTHORIZED, "not_authorized", "Login failed");
     }
 
-    CompletableFuture<ApiResponse> handle(ApiRequest request) {
+    CompletableFuture<ApiResponse> handle(ApiRequest request, UserDefinition user) {
         if (request.length() == 0) {
             throw request.unknownPath();
         }
-        ApiResource resource = resources.get(request.segment(0));
+        if (request.segment(0).equals("whoami")) {
+            request.requireMethod(HttpMethod.GET);
+            return ApiResponse.ok(UserJson.whoami(user));
+        }
+        access.authorise(user, request);
+        ApiResource resource = ManagementAccess.isVhostPermissions(request) ? permissions
+                : resources.get(request.segment(0));
         if (resource == null) {
             throw request.unknownPath();
         }
-        return resource.handle(request);
+        return resource.handle(request).thenApply(response -> response.body() == null ? response
+                : new ApiResponse(response.status(), access.visible(user, request, response.body())));
     }
 }

@@ -113,10 +113,10 @@ final class ManagementHandler extends SimpleChannelInboundHandler<FullHttpReques
         try {
             InetAddress peer = ctx.channel().remoteAddress() instanceof InetSocketAddress socket
                     ? socket.getAddress() : null;
-            String user = management.api().authenticate(request.headers().get(HttpHeaderNames.AUTHORIZATION), peer);
-            ApiRequest apiRequest = new ApiRequest(request.method(), segments(uri.rawPath()), uri.parameters(),
-                    request.content().toString(StandardCharsets.UTF_8), user, ctx.executor());
-            answer = management.api().handle(apiRequest);
+            String body = request.content().toString(StandardCharsets.UTF_8);
+            answer = management.api().authenticate(request.headers().get(HttpHeaderNames.AUTHORIZATION), peer,
+                    ctx.executor()).thenCompose(user -> management.api().handle(new ApiRequest(request.method(),
+                    segments(uri.rawPath()), uri.parameters(), body, user.name(), ctx.executor()), user));
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);
         }

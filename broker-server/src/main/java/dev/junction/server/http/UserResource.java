@@ -2,46 +2,90 @@ package dev.junction.server.http;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.junction.server.amqp.AmqpUsers;
+import dev.junction.core.store.Definition.UserDefinition;
+import dev.junction.server.auth.Logins;
+import dev.junction.server.auth.UserRegistry;
 import io.netty.handler.codec.http.HttpMethod;
 
-import java.util.TreeSet;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * {@code /api/users[/name]} and {@code /api/whoami}. The broker has no user tags yet: every user it knows is shown
- * as an administrator, which is what each of them may do today.
+ * {@code /api/users[/name[/permissions]]}. A PUT takes {@code password} (hashed here, off the event loop) or an
+ * already hashed {@code password_hash}, and {@code tags}; without either password field it changes the tags of
+ * an existing user and keeps its password. A changed password is refused at the next login at once.
  */
 final class UserResource implements ApiResource {
-    private final AmqpUsers users;
+    private final Logins logins;
+    private final UserRegistry registry;
 
-    UserResource(AmqpUsers users) {
-        this.users = users;
+    UserResource(Logins logins) {
+        this.logins = logins;
+        this.registry = logins.registry();
     }
 
     @Override
     public CompletableFuture<ApiResponse> handle(ApiRequest request) {
-        request.requireMethod(HttpMethod.GET);
-        if (request.segment(0).equals("whoami")) {
-            return ApiResponse.ok(json(request.user()));
-        }
         if (request.length() == 1) {
+            request.requireMethod(HttpMethod.GET);
             ArrayNode list = Json.array();
-            new TreeSet<>(users.names()).forEach(name -> list.add(json(name)));
+            registry.users().forEach(user -> list.add(UserJson.user(user)));
             return ApiResponse.ok(list);
         }
-        if (request.length() == 2 && users.names().contains(request.segment(1))) {
-            return ApiResponse.ok(json(request.segment(1)));
+        String name = request.segment(1);
+        if (request.length() == 3 && request.segment(2).equals("permissions")) {
+            request.requireMethod(HttpMethod.GET);
+            ArrayNode list = Json.array();
+            registry.permissions().stream().filter(permission -> permission.user().equals(name))
+                    .forEach(permission -> list.add(UserJson.permission(permission)));
+            return ApiResponse.ok(list);
         }
-        if (request.length() == 2) {
-            throw ApiError.notFound("no user '" + request.segment(1) + "'");
+        if (request.length() != 2) {
+            throw request.unknownPath();
         }
-        throw request.unknownPath();
+        if (request.method().equals(HttpMethod.GET)) {
+            return ApiResponse.ok(UserJson.user(registry.user(name).orElseThrow(() -> noUser(name))));
+        }
+        if (request.method().equals(HttpMethod.DELETE)) {
+            if (!registry.deleteUser(name)) {
+                throw noUser(name);
+            }
+            return ApiResponse.noContent();
+        }
+        request.requireMethod(HttpMethod.PUT);
+        return put(name, Json.parseObject(request.body()));
     }
 
-    static ObjectNode json(String name) {
-        ObjectNode node = Json.object().put("name", name);
-        node.putArray("tags").add("administrator");
-        return node;
+    private CompletableFuture<ApiResponse> put(String name, ObjectNode body) {
+        Set<String> tags = UserJson.tags(body);
+        String password = Json.text(body, "password", null);
+        String passwordHash = Json.text(body, "password_hash", null);
+        if (password != null && passwordHash != null) {
+            throw ApiError.badRequest("give either 'password' or 'password_hash', not both");
+        }
+        if (password != null) {
+            if (password.isEmpty()) {
+                throw ApiError.badRequest("'password' must not be empty");
+            }
+            return logins.hash(password).thenCompose(hash -> store(name, hash, tags));
+        }
+        if (passwordHash == null) {
+            UserDefinition existing = registry.user(name).orElseThrow(() -> ApiError.badRequest(
+                    "a new user needs 'password' or 'password_hash'"));
+            passwordHash = existing.passwordHash();
+        }
+        return store(name, passwordHash, tags);
+    }
+
+    private CompletableFuture<ApiResponse> store(String name, String passwordHash, Set<String> tags) {
+        try {
+            return ApiResponse.declared(registry.putUser(new UserDefinition(name, passwordHash, tags)));
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest(e.getMessage());
+        }
+    }
+
+    private static ApiError noUser(String name) {
+        return ApiError.notFound("no user '" + name + "'");
     }
 }

@@ -2,68 +2,68 @@ package dev.junction.server.mqtt;
 
 import dev.junction.mqtt.codec.Connect;
 import dev.junction.mqtt.codec.ConnectReturnCode;
+import dev.junction.server.auth.Login;
+import dev.junction.server.auth.Logins;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
- * Checks a CONNECT's user name and password against the configured users. A client without a user name logs in
- * as the CN of its verified TLS client certificate, if it has one; otherwise it is anonymous: accepted from a
- * loopback address, elsewhere only when the configuration allows anonymous clients. The well-known guest account
- * is accepted from loopback addresses only, as in RabbitMQ and over AMQP here.
+ * Checks a CONNECT's user name and password through the broker's {@link Logins}, then that the user has some
+ * permission on the MQTT vhost (CONNACK 5 if not). A client without a user name logs in as the CN of its verified
+ * TLS client certificate, if it has one; otherwise it is anonymous: accepted from a loopback address, elsewhere
+ * only when the configuration allows anonymous clients.
  */
 final class MqttAuthenticator {
-    private static final String GUEST = "guest";
-
-    private final Map<String, String> users;
+    private final Logins logins;
+    private final String vhost;
     private final boolean allowAnonymous;
 
-    MqttAuthenticator(Map<String, String> users, boolean allowAnonymous) {
-        this.users = users;
+    MqttAuthenticator(Logins logins, String vhost, boolean allowAnonymous) {
+        this.logins = logins;
+        this.vhost = vhost;
         this.allowAnonymous = allowAnonymous;
     }
 
     /**
      * @param certificateUser the CN of the client's verified TLS certificate, if any: without a user name in the
-     *                        CONNECT, it logs in as that configured user
+     *                        CONNECT, it logs in as that user
+     * @return the outcome, completed on {@code loop} (a refusal after the failed-login delay)
      */
-    ConnectReturnCode check(Connect connect, SocketAddress remote, Optional<String> certificateUser) {
+    CompletableFuture<Login> check(Connect connect, SocketAddress remote, Optional<String> certificateUser,
+                                   ScheduledExecutorService loop) {
+        InetAddress from = remote instanceof InetSocketAddress socket ? socket.getAddress() : null;
+        CompletableFuture<Login> login;
         if (connect.username() == null && certificateUser.isPresent()) {
-            return users.containsKey(certificateUser.get())
-                    ? guestFromLoopbackOnly(certificateUser.get(), remote) : ConnectReturnCode.NOT_AUTHORIZED;
+            login = logins.certificate(certificateUser.get(), from, loop);
+        } else if (connect.username() == null) {
+            // Embedded and local channels (tests, in-process bridges) have no network peer: they count as local.
+            boolean local = from == null || from.isLoopbackAddress();
+            return allowAnonymous || local ? CompletableFuture.completedFuture(Login.accepted(null))
+                    : logins.refuse(Login.notAuthorised(null, "anonymous clients are not allowed"), from, loop);
+        } else if (connect.password() == null) {
+            return logins.refuse(Login.badCredentials(connect.username(), "no password"), from, loop);
+        } else {
+            login = logins.password(connect.username(), new String(connect.password(), StandardCharsets.UTF_8),
+                    from, loop);
         }
-        if (connect.username() == null) {
-            return allowAnonymous || isLoopback(remote)
-                    ? ConnectReturnCode.ACCEPTED : ConnectReturnCode.NOT_AUTHORIZED;
-        }
-        String expected = users.get(connect.username());
-        if (expected == null || connect.password() == null) {
-            return ConnectReturnCode.BAD_USERNAME_OR_PASSWORD;
-        }
-        // Constant time, so the reply's timing tells nothing about how much of the password matched.
-        boolean matches = MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), connect.password());
-        if (!matches) {
-            return ConnectReturnCode.BAD_USERNAME_OR_PASSWORD;
-        }
-        return guestFromLoopbackOnly(connect.username(), remote);
+        return login.thenCompose(outcome -> outcome.accepted() && logins.registry()
+                .permission(outcome.user(), vhost).isEmpty()
+                ? logins.refuse(Login.notAuthorised(outcome.user(), "user '" + outcome.user()
+                + "' has no permission on vhost '" + vhost + "'"), from, loop)
+                : CompletableFuture.completedFuture(outcome));
     }
 
-    private static ConnectReturnCode guestFromLoopbackOnly(String user, SocketAddress remote) {
-        return GUEST.equals(user) && !isLoopback(remote)
-                ? ConnectReturnCode.NOT_AUTHORIZED : ConnectReturnCode.ACCEPTED;
-    }
-
-    private static boolean isLoopback(SocketAddress remote) {
-        if (remote instanceof InetSocketAddress socket) {
-            InetAddress address = socket.getAddress();
-            return address != null && address.isLoopbackAddress();
-        }
-        // Embedded and local channels (tests, in-process bridges) have no network peer.
-        return true;
+    static ConnectReturnCode returnCode(Login login) {
+        return switch (login.outcome()) {
+            case ACCEPTED -> ConnectReturnCode.ACCEPTED;
+            case BAD_CREDENTIALS -> ConnectReturnCode.BAD_USERNAME_OR_PASSWORD;
+            case NOT_AUTHORISED -> ConnectReturnCode.NOT_AUTHORIZED;
+        };
     }
 }

@@ -5,6 +5,7 @@ import dev.junction.core.queue.Queue;
 import dev.junction.core.vhost.VirtualHost;
 import dev.junction.mqtt.codec.MqttDecoder;
 import dev.junction.mqtt.codec.MqttEncoder;
+import dev.junction.server.auth.Logins;
 import dev.junction.server.net.Protocol;
 import dev.junction.server.net.ProtocolListener;
 import io.netty.channel.ChannelPipeline;
@@ -54,7 +55,7 @@ public final class MqttBroker implements AutoCloseable {
             new DefaultThreadFactory("junction-mqtt-sys", true));
     private final ScheduledFuture<?> sysTask;
 
-    public MqttBroker(Broker core, MqttSettings settings) {
+    public MqttBroker(Broker core, MqttSettings settings, Logins logins) {
         this.settings = settings;
         this.vhost = core.addVirtualHost(settings.vhost());
         if (vhost.exchange(settings.exchange()) == null) {
@@ -67,7 +68,7 @@ public final class MqttBroker implements AutoCloseable {
         Map<String, MqttDurableState.RecoveredSession> recovered = durable.takeSessions(core);
         deleteOrphanSessionQueues(recovered.keySet());
         this.sessions = new SessionRegistry(this, recovered);
-        this.authenticator = new MqttAuthenticator(settings.users(), settings.allowAnonymous());
+        this.authenticator = new MqttAuthenticator(logins, settings.vhost(), settings.allowAnonymous());
         SysTopics sysTopics = new SysTopics(this);
         long period = settings.sysInterval().toMillis();
         sysTask = sysExecutor.scheduleAtFixedRate(sysTopics::publish, 0, period, TimeUnit.MILLISECONDS);

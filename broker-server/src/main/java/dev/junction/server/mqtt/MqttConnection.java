@@ -9,6 +9,7 @@ import dev.junction.server.tls.ClientCertificates;
 import dev.junction.mqtt.codec.ConnAck;
 import dev.junction.mqtt.codec.Connect;
 import dev.junction.mqtt.codec.ConnectReturnCode;
+import dev.junction.server.auth.Login;
 import dev.junction.mqtt.codec.Disconnect;
 import dev.junction.mqtt.codec.MalformedPacket;
 import dev.junction.mqtt.codec.MqttPacket;
@@ -191,12 +192,23 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
             return;
         }
         clientId = generatedId ? "junction-" + UUID.randomUUID() : connect.clientId();
-        ConnectReturnCode authentication = broker.authenticator().check(connect, ctx.channel().remoteAddress(),
-                ClientCertificates.verifiedCommonName(ctx.channel()));
-        if (authentication != ConnectReturnCode.ACCEPTED) {
+        // Held back, with what follows the CONNECT, until the login is decided off the event loop.
+        state = State.CONNECTING;
+        ctx.channel().config().setAutoRead(false);
+        broker.authenticator().check(connect, ctx.channel().remoteAddress(),
+                ClientCertificates.verifiedCommonName(ctx.channel()), ctx.executor())
+                .thenAccept(login -> authenticated(connect, login));
+    }
+
+    /** On the event loop, once the login is decided (a refusal after its delay). */
+    private void authenticated(Connect connect, Login login) {
+        if (state != State.CONNECTING || !ctx.channel().isActive()) {
+            return;
+        }
+        if (!login.accepted()) {
             log.info("Client '{}' at {} (user '{}') refused: {}", clientId, remote(), connect.username(),
-                    authentication);
-            refuse(authentication);
+                    login.detail());
+            refuse(MqttAuthenticator.returnCode(login));
             return;
         }
         if (connect.keepAliveSeconds() > 0) {
@@ -205,8 +217,6 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
                     new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS));
         }
         will = connect.will();
-        state = State.CONNECTING;
-        ctx.channel().config().setAutoRead(false);
         broker.sessions().connect(clientId, connect.cleanSession(), this);
     }
 

@@ -4,7 +4,6 @@ import dev.junction.server.config.Config;
 import dev.junction.server.config.ConfigKeys;
 
 import java.time.Duration;
-import java.util.Map;
 
 /**
  * What the MQTT side is configured with.
@@ -20,13 +19,12 @@ import java.util.Map;
  * @param sysInterval       period of the {@code $SYS/broker/...} updates ({@code mqtt.sys_interval})
  * @param allowAnonymous    whether clients without a user name are accepted from non-loopback addresses
  *                          ({@code mqtt.allow_anonymous})
- * @param users             user name to password
  */
 public record MqttSettings(String vhost, String exchange, int maxInflight, int maxQueuedMessages,
                            Duration sessionExpiry, Duration connectTimeout, int maxPacketSize, Duration sysInterval,
-                           boolean allowAnonymous, Map<String, String> users) {
+                           boolean allowAnonymous) {
     public static final MqttSettings DEFAULTS = new MqttSettings("/", "amq.topic", 32, 1000, Duration.ofDays(1),
-            Duration.ofSeconds(10), 16 * 1024 * 1024, Duration.ofSeconds(10), false, Map.of("guest", "guest"));
+            Duration.ofSeconds(10), 16 * 1024 * 1024, Duration.ofSeconds(10), false);
 
     /** From the daemon's configuration. */
     public static MqttSettings from(Config config) {
@@ -36,11 +34,10 @@ public record MqttSettings(String vhost, String exchange, int maxInflight, int m
                 Duration.ofSeconds(config.get(ConfigKeys.MQTT_CONNECT_TIMEOUT)),
                 config.get(ConfigKeys.MQTT_MAX_PACKET_SIZE),
                 Duration.ofSeconds(config.get(ConfigKeys.MQTT_SYS_INTERVAL)),
-                config.get(ConfigKeys.MQTT_ALLOW_ANONYMOUS), config.get(ConfigKeys.USERS));
+                config.get(ConfigKeys.MQTT_ALLOW_ANONYMOUS));
     }
 
     public MqttSettings {
-        users = Map.copyOf(users);
         if (maxInflight < 1 || maxInflight > 65535) {
             throw new IllegalArgumentException("max in-flight must be in 1..65535, was " + maxInflight);
         }
@@ -48,21 +45,21 @@ public record MqttSettings(String vhost, String exchange, int maxInflight, int m
 
     public MqttSettings withSessionExpiry(Duration expiry) {
         return new MqttSettings(vhost, exchange, maxInflight, maxQueuedMessages, expiry, connectTimeout,
-                maxPacketSize, sysInterval, allowAnonymous, users);
+                maxPacketSize, sysInterval, allowAnonymous);
     }
 
     public MqttSettings withLimits(int inflight, int queuedMessages) {
         return new MqttSettings(vhost, exchange, inflight, queuedMessages, sessionExpiry, connectTimeout,
-                maxPacketSize, sysInterval, allowAnonymous, users);
+                maxPacketSize, sysInterval, allowAnonymous);
     }
 
     public MqttSettings withTimeouts(Duration connect, Duration sys) {
         return new MqttSettings(vhost, exchange, maxInflight, maxQueuedMessages, sessionExpiry, connect,
-                maxPacketSize, sys, allowAnonymous, users);
+                maxPacketSize, sys, allowAnonymous);
     }
 
     public MqttSettings withAllowAnonymous(boolean allow) {
         return new MqttSettings(vhost, exchange, maxInflight, maxQueuedMessages, sessionExpiry, connectTimeout,
-                maxPacketSize, sysInterval, allow, users);
+                maxPacketSize, sysInterval, allow);
     }
 }

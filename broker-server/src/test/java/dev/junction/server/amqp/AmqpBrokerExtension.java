@@ -4,6 +4,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import dev.junction.core.Broker;
 import dev.junction.server.JunctionServer;
+import dev.junction.server.auth.TestLogins;
 import dev.junction.server.config.Config;
 import dev.junction.server.config.ConfigKeys;
 import dev.junction.server.config.ListenPort;
@@ -44,7 +45,7 @@ public final class AmqpBrokerExtension implements BeforeAllCallback, AfterAllCal
         dataDir = Files.createTempDirectory("junction-amqp-test");
         broker = new Broker(2);
         broker.addVirtualHost("other");
-        service = new AmqpService(broker, settings, AmqpUsers.defaults());
+        service = new AmqpService(broker, settings, TestLogins.guest(broker));
         Config config = Config.defaults()
                 .with(ConfigKeys.BIND, InetAddress.getLoopbackAddress())
                 .with(ConfigKeys.DATA_DIR, dataDir)

@@ -8,6 +8,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import dev.junction.server.JunctionServer;
+import dev.junction.server.auth.TestLogins;
 import dev.junction.server.config.Config;
 import dev.junction.server.config.ConfigKeys;
 import dev.junction.server.config.ListenPort;
@@ -56,6 +57,7 @@ final class CrossProtocolBroker implements BeforeAllCallback, AfterAllCallback, 
         server = JunctionServer.start(settings.apply(Config.defaults()
                 .with(ConfigKeys.BIND, InetAddress.getLoopbackAddress())
                 .with(ConfigKeys.DATA_DIR, dataDir)
+                .with(ConfigKeys.AUTH_HASH_ITERATIONS, TestLogins.ITERATIONS)
                 .with(ConfigKeys.MQTT_PORT, ListenPort.EPHEMERAL)
                 .with(ConfigKeys.AMQP_PORT, ListenPort.EPHEMERAL)
                 .with(ConfigKeys.HTTP_PORT, ListenPort.EPHEMERAL)

@@ -4,6 +4,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import dev.junction.server.JunctionServer;
+import dev.junction.server.auth.TestLogins;
 import dev.junction.server.config.Config;
 import dev.junction.server.config.ConfigKeys;
 import dev.junction.server.config.ListenPort;
@@ -50,6 +51,7 @@ class JunctionCtlTest {
         server = JunctionServer.start(Config.defaults()
                 .with(ConfigKeys.BIND, InetAddress.getByName("127.0.0.1"))
                 .with(ConfigKeys.DATA_DIR, dataDir)
+                .with(ConfigKeys.AUTH_HASH_ITERATIONS, TestLogins.ITERATIONS)
                 .with(ConfigKeys.MQTT_PORT, ListenPort.EPHEMERAL)
                 .with(ConfigKeys.AMQP_PORT, ListenPort.EPHEMERAL)
                 .with(ConfigKeys.HTTP_PORT, ListenPort.EPHEMERAL)
@@ -117,6 +119,44 @@ class JunctionCtlTest {
         Run connections = ctl("list", "CONNECTIONS");
         assertEquals(2, connections.lines().size(), connections.out());
         assertTrue(connections.lines().get(1).contains("\tAMQP 0-9-1\t127.0.0.1\t"), connections.out());
+    }
+
+    @Test
+    void managesUsersAndPermissionsLikeRabbitmqctl() throws Exception {
+        Run added = ctl("add-user", "alice", "first", "--tags", "monitoring");
+        assertEquals(0, added.exitCode(), added.err());
+        assertEquals("added user alice", added.out().strip());
+        Run again = ctl("add-user", "alice", "other");
+        assertEquals(1, again.exitCode());
+        assertTrue(again.err().contains("user 'alice' already exists"), again.err());
+
+        assertEquals(0, ctl("set-permissions", "--vhost", "/", "alice", "^alice-.*", ".*", "").exitCode());
+        assertEquals(List.of("vhost\tuser\tconfigure\twrite\tread", "/\talice\t^alice-.*\t.*\t",
+                "/\tguest\t.*\t.*\t.*"), ctl("list", "permissions").lines());
+
+        // alice logs in with her own password, and the CLI works under her name for reads.
+        assertEquals(0, run("--url", "http://127.0.0.1:" + server.port(Protocol.HTTP), "--user", "alice",
+                "--password", "first", "list", "queues").exitCode());
+        assertEquals(0, ctl("change-password", "alice", "second").exitCode());
+        assertEquals(4, run("--url", "http://127.0.0.1:" + server.port(Protocol.HTTP), "--user", "alice",
+                "--password", "first", "list", "queues").exitCode());
+        // monitoring may read but not change anything.
+        Run refused = run("--url", "http://127.0.0.1:" + server.port(Protocol.HTTP), "--user", "alice",
+                "--password", "second", "delete-user", "guest");
+        assertEquals(4, refused.exitCode(), refused.err());
+
+        assertEquals(0, ctl("set-user-tags", "alice", "administrator", "ops").exitCode());
+        assertEquals(List.of("name\ttags", "alice\tadministrator,ops", "guest\tadministrator"),
+                ctl("list", "users").lines());
+        // Tags changed, password kept.
+        assertEquals(0, run("--url", "http://127.0.0.1:" + server.port(Protocol.HTTP), "--user", "alice",
+                "--password", "second", "list", "users").exitCode());
+
+        assertEquals(0, ctl("clear-permissions", "alice").exitCode());
+        assertEquals(5, ctl("clear-permissions", "alice").exitCode());
+        assertEquals(0, ctl("delete-user", "alice").exitCode());
+        assertEquals(List.of("name\ttags", "guest\tadministrator"), ctl("list", "users").lines());
+        assertEquals(5, ctl("delete-user", "alice").exitCode());
     }
 
     @Test

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import dev.junction.server.JunctionServer;
+import dev.junction.server.auth.TestLogins;
 import dev.junction.server.config.Config;
 import dev.junction.server.config.ConfigKeys;
 import dev.junction.server.config.ListenPort;
@@ -41,6 +42,7 @@ final class ManagementFixture implements BeforeEachCallback, AfterEachCallback {
         server = JunctionServer.start(Config.defaults()
                 .with(ConfigKeys.BIND, InetAddress.getByName("127.0.0.1"))
                 .with(ConfigKeys.DATA_DIR, dataDir)
+                .with(ConfigKeys.AUTH_HASH_ITERATIONS, TestLogins.ITERATIONS)
                 .with(ConfigKeys.MQTT_PORT, ListenPort.EPHEMERAL)
                 .with(ConfigKeys.AMQP_PORT, ListenPort.EPHEMERAL)
                 .with(ConfigKeys.HTTP_PORT, ListenPort.EPHEMERAL)

@@ -13,6 +13,7 @@ import dev.junction.mqtt.codec.SubAck;
 import dev.junction.mqtt.codec.Subscribe;
 import dev.junction.server.GatedStorage;
 import dev.junction.server.JunctionServer;
+import dev.junction.server.auth.TestLogins;
 import dev.junction.server.config.Config;
 import dev.junction.server.config.ConfigKeys;
 import dev.junction.server.config.ListenPort;
@@ -49,7 +50,7 @@ class MqttAcknowledgementAfterStoreTest {
     @BeforeEach
     void start() throws Exception {
         core = new Broker(2, storage);
-        MqttBroker mqtt = new MqttBroker(core, MqttSettings.DEFAULTS);
+        MqttBroker mqtt = new MqttBroker(core, MqttSettings.DEFAULTS, TestLogins.guest(core));
         VirtualHost vhost = core.virtualHost(Broker.DEFAULT_VHOST);
         durableQueue = vhost.declareQueue("durable", new QueueSettings(true, null, false, Map.of()));
         vhost.bindQueue("amq.topic", "durable", "stored.#", Map.of(), null);

@@ -10,6 +10,9 @@ import dev.junction.mqtt.codec.PingResp;
 import dev.junction.mqtt.codec.Publish;
 import dev.junction.mqtt.codec.SubAck;
 import dev.junction.mqtt.codec.Subscribe;
+import dev.junction.server.auth.Logins;
+import dev.junction.server.auth.TestLogins;
+import dev.junction.server.auth.UserRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,6 +25,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import static dev.junction.server.mqtt.RawMqttClient.publish;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -31,6 +37,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 class MqttConnectRulesTest {
     private MqttTestBroker broker;
     private final List<RawMqttClient> clients = new ArrayList<>();
+    private final List<Logins> opened = new ArrayList<>();
+    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
+    private UserRegistry registry;
 
     @BeforeEach
     void start() throws Exception {
@@ -43,6 +52,8 @@ class MqttConnectRulesTest {
             client.close();
         }
         broker.close();
+        opened.forEach(Logins::close);
+        loop.shutdownNow();
     }
 
     private RawMqttClient client() throws IOException {
@@ -111,45 +122,71 @@ class MqttConnectRulesTest {
     }
 
     @Test
-    void anonymousClientsAreAcceptedFromLoopbackOnly() {
-        MqttAuthenticator strict = new MqttAuthenticator(Map.of("guest", "guest"), false);
+    void anonymousClientsAreAcceptedFromLoopbackOnly() throws Exception {
+        MqttAuthenticator strict = authenticator(Map.of("guest", "guest"), false);
         Connect anonymous = connect("a", true, null, null);
         assertEquals(ConnectReturnCode.ACCEPTED,
-                strict.check(anonymous, new InetSocketAddress("127.0.0.1", 1), Optional.empty()));
+                check(strict, anonymous, new InetSocketAddress("127.0.0.1", 1), Optional.empty()));
         assertEquals(ConnectReturnCode.NOT_AUTHORIZED,
-                strict.check(anonymous, new InetSocketAddress("10.1.2.3", 1), Optional.empty()));
-        MqttAuthenticator open = new MqttAuthenticator(Map.of(), true);
+                check(strict, anonymous, new InetSocketAddress("10.1.2.3", 1), Optional.empty()));
+        MqttAuthenticator open = authenticator(Map.of(), true);
         assertEquals(ConnectReturnCode.ACCEPTED,
-                open.check(anonymous, new InetSocketAddress("10.1.2.3", 1), Optional.empty()));
+                check(open, anonymous, new InetSocketAddress("10.1.2.3", 1), Optional.empty()));
     }
 
     @Test
-    void aClientCertificateNamingAKnownUserStandsInForAMissingUserName() {
-        MqttAuthenticator strict = new MqttAuthenticator(Map.of("alice", "secret"), false);
+    void aClientCertificateNamingAKnownUserStandsInForAMissingUserName() throws Exception {
+        MqttAuthenticator strict = authenticator(Map.of("alice", "secret"), false);
         InetSocketAddress remote = new InetSocketAddress("10.1.2.3", 1);
         assertEquals(ConnectReturnCode.ACCEPTED,
-                strict.check(connect("a", true, null, null), remote, Optional.of("alice")));
+                check(strict, connect("a", true, null, null), remote, Optional.of("alice")));
         assertEquals(ConnectReturnCode.NOT_AUTHORIZED,
-                strict.check(connect("a", true, null, null), remote, Optional.of("mallory")));
+                check(strict, connect("a", true, null, null), remote, Optional.of("mallory")));
         // A user name in the CONNECT wins over the certificate, and needs its password.
         assertEquals(ConnectReturnCode.BAD_USERNAME_OR_PASSWORD,
-                strict.check(connect("a", true, "alice", "wrong"), remote, Optional.of("alice")));
+                check(strict, connect("a", true, "alice", "wrong"), remote, Optional.of("alice")));
     }
 
     @Test
-    void guestIsAcceptedFromLoopbackOnly() {
-        MqttAuthenticator authenticator = new MqttAuthenticator(Map.of("guest", "guest", "alice", "pw"), true);
+    void guestIsAcceptedFromLoopbackOnly() throws Exception {
+        MqttAuthenticator authenticator = authenticator(Map.of("guest", "guest", "alice", "pw"), true);
         Connect guest = connect("g", true, "guest", "guest");
         InetSocketAddress local = new InetSocketAddress("127.0.0.1", 1);
         InetSocketAddress remote = new InetSocketAddress("10.1.2.3", 1);
-        assertEquals(ConnectReturnCode.ACCEPTED, authenticator.check(guest, local, Optional.empty()));
-        assertEquals(ConnectReturnCode.NOT_AUTHORIZED, authenticator.check(guest, remote, Optional.empty()));
+        assertEquals(ConnectReturnCode.ACCEPTED, check(authenticator, guest, local, Optional.empty()));
+        assertEquals(ConnectReturnCode.NOT_AUTHORIZED, check(authenticator, guest, remote, Optional.empty()));
         assertEquals(ConnectReturnCode.ACCEPTED,
-                authenticator.check(connect("a", true, "alice", "pw"), remote, Optional.empty()));
+                check(authenticator, connect("a", true, "alice", "pw"), remote, Optional.empty()));
         // A client certificate naming guest does not open the door from elsewhere either.
         Connect anonymous = connect("c", true, null, null);
-        assertEquals(ConnectReturnCode.ACCEPTED, authenticator.check(anonymous, local, Optional.of("guest")));
-        assertEquals(ConnectReturnCode.NOT_AUTHORIZED, authenticator.check(anonymous, remote, Optional.of("guest")));
+        assertEquals(ConnectReturnCode.ACCEPTED, check(authenticator, anonymous, local, Optional.of("guest")));
+        assertEquals(ConnectReturnCode.NOT_AUTHORIZED, check(authenticator, anonymous, remote, Optional.of("guest")));
+    }
+
+    @Test
+    void aUserWithoutPermissionOnTheMqttVhostGetsReturnCode5() throws Exception {
+        MqttAuthenticator authenticator = authenticator(Map.of("alice", "pw"), false);
+        InetSocketAddress local = new InetSocketAddress("127.0.0.1", 1);
+        assertEquals(ConnectReturnCode.ACCEPTED,
+                check(authenticator, connect("a", true, "alice", "pw"), local, Optional.empty()));
+        registry.deletePermission("/", "alice");
+        assertEquals(ConnectReturnCode.NOT_AUTHORIZED,
+                check(authenticator, connect("a", true, "alice", "pw"), local, Optional.empty()));
+        assertEquals(ConnectReturnCode.BAD_USERNAME_OR_PASSWORD,
+                check(authenticator, connect("a", true, "alice", "wrong"), local, Optional.empty()));
+    }
+
+    private MqttAuthenticator authenticator(Map<String, String> users, boolean allowAnonymous) {
+        registry = UserRegistry.open(broker.core, users, TestLogins.ITERATIONS);
+        Logins logins = new Logins(registry, Duration.ZERO);
+        opened.add(logins);
+        return new MqttAuthenticator(logins, "/", allowAnonymous);
+    }
+
+    private ConnectReturnCode check(MqttAuthenticator authenticator, Connect connect, InetSocketAddress from,
+                                    Optional<String> certificateUser) throws Exception {
+        return MqttAuthenticator.returnCode(authenticator.check(connect, from, certificateUser, loop)
+                .get(5, TimeUnit.SECONDS));
     }
 
     @Test

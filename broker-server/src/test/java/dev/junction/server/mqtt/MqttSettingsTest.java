@@ -27,12 +27,16 @@ class MqttSettingsTest {
                 .with(ConfigKeys.MQTT_MAX_QUEUED_MESSAGES, 7)
                 .with(ConfigKeys.MQTT_SESSION_EXPIRY, 60)
                 .with(ConfigKeys.MQTT_SYS_INTERVAL, 3)
-                .with(ConfigKeys.MQTT_ALLOW_ANONYMOUS, ConfigKeys.MQTT_ALLOW_ANONYMOUS.parse("TRUE"))
-                .with(ConfigKeys.USERS, ConfigKeys.USERS.parse(" alice:s3cr:et , bob:"));
+                .with(ConfigKeys.MQTT_ALLOW_ANONYMOUS, ConfigKeys.MQTT_ALLOW_ANONYMOUS.parse("TRUE"));
         MqttSettings settings = MqttSettings.from(config);
         assertEquals(new MqttSettings("devices", "telemetry", 5, 7, Duration.ofSeconds(60),
-                Duration.ofSeconds(10), 16777216, Duration.ofSeconds(3), true,
-                Map.of("alice", "s3cr:et", "bob", "")), settings);
+                Duration.ofSeconds(10), 16777216, Duration.ofSeconds(3), true),
+                settings);
+    }
+
+    @Test
+    void aUserListIsReadAsNamesAndPasswords() throws Exception {
+        assertEquals(Map.of("alice", "s3cr:et", "bob", ""), ConfigKeys.USERS.parse(" alice:s3cr:et , bob:"));
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.junction.server.mqtt;
 
 import dev.junction.core.Broker;
 import dev.junction.server.JunctionServer;
+import dev.junction.server.auth.TestLogins;
 import dev.junction.server.config.Config;
 import dev.junction.server.config.ConfigKeys;
 import dev.junction.server.config.ListenPort;
@@ -23,7 +24,7 @@ final class MqttTestBroker implements AutoCloseable {
     private final JunctionServer server;
 
     MqttTestBroker(MqttSettings settings) throws Exception {
-        mqtt = new MqttBroker(core, settings);
+        mqtt = new MqttBroker(core, settings, TestLogins.guest(core));
         Path dataDir = Files.createTempDirectory("junction-mqtt-test");
         Config config = Config.defaults()
                 .with(ConfigKeys.BIND, InetAddress.getLoopbackAddress())

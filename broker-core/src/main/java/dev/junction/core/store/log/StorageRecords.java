@@ -6,12 +6,17 @@ import dev.junction.core.message.MessageProperties;
 import dev.junction.core.store.Definition;
 import dev.junction.core.store.Definition.BindingDefinition;
 import dev.junction.core.store.Definition.ExchangeDefinition;
+import dev.junction.core.store.Definition.PermissionDefinition;
 import dev.junction.core.store.Definition.QueueDefinition;
 import dev.junction.core.store.Definition.StateRecord;
+import dev.junction.core.store.Definition.UserDefinition;
 import dev.junction.core.store.Definition.VirtualHostDefinition;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
+
+import java.util.HashSet;
+import java.util.Set;
 
 import static dev.junction.core.store.log.RecordCodec.readString;
 import static dev.junction.core.store.log.RecordCodec.readTable;
@@ -25,6 +30,8 @@ final class StorageRecords {
     static final byte QUEUE = 3;
     static final byte BINDING = 4;
     static final byte STATE = 5;
+    static final byte USER = 6;
+    static final byte PERMISSION = 7;
     static final byte MESSAGE = 16;
     static final byte SETTLE = 17;
 
@@ -38,10 +45,16 @@ final class StorageRecords {
         if (definition instanceof ExchangeDefinition) {
             return EXCHANGE;
         }
+        if (definition instanceof QueueDefinition) {
+            return QUEUE;
+        }
+        if (definition instanceof BindingDefinition) {
+            return BINDING;
+        }
         if (definition instanceof StateRecord) {
             return STATE;
         }
-        return definition instanceof QueueDefinition ? QUEUE : BINDING;
+        return definition instanceof UserDefinition ? USER : PERMISSION;
     }
 
     static ByteBuf encode(Definition definition) {
@@ -70,6 +83,17 @@ final class StorageRecords {
             writeString(out, state.namespace());
             writeString(out, state.key());
             out.writeInt(state.value().length).writeBytes(state.value());
+        } else if (definition instanceof UserDefinition user) {
+            writeString(out, user.name());
+            writeString(out, user.passwordHash());
+            out.writeInt(user.tags().size());
+            user.tags().forEach(tag -> writeString(out, tag));
+        } else if (definition instanceof PermissionDefinition permission) {
+            writeString(out, permission.vhost());
+            writeString(out, permission.user());
+            writeString(out, permission.configure());
+            writeString(out, permission.write());
+            writeString(out, permission.read());
         }
         return out;
     }
@@ -84,8 +108,23 @@ final class StorageRecords {
             case BINDING -> new BindingDefinition(readString(in), readString(in), readString(in), in.readBoolean(),
                     readString(in), readTable(in));
             case STATE -> new StateRecord(readString(in), readString(in), readBytes(in));
+            case USER -> new UserDefinition(readString(in), readString(in), readTags(in));
+            case PERMISSION -> new PermissionDefinition(readString(in), readString(in), readString(in),
+                    readString(in), readString(in));
             default -> null;
         };
+    }
+
+    private static Set<String> readTags(ByteBuf in) {
+        int count = in.readInt();
+        if (count < 0 || count > in.readableBytes()) {
+            throw new IllegalArgumentException(count + " tags in a record of " + in.readableBytes() + " bytes");
+        }
+        Set<String> tags = new HashSet<>(count);
+        for (int i = 0; i < count; i++) {
+            tags.add(readString(in));
+        }
+        return tags;
     }
 
     private static byte[] readBytes(ByteBuf in) {

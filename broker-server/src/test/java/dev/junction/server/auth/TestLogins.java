@@ -1,0 +1,19 @@
+package dev.junction.server.auth;
+
+import dev.junction.core.Broker;
+
+import java.time.Duration;
+import java.util.Map;
+
+/** Logins for tests that build the protocol services themselves: guest/guest, cheap hashes, no refusal delay. */
+public final class TestLogins {
+    /** Few iterations, so that tests do not spend their time in PBKDF2. */
+    public static final int ITERATIONS = PasswordHash.MIN_ITERATIONS;
+
+    private TestLogins() {
+    }
+
+    public static Logins guest(Broker core) {
+        return new Logins(UserRegistry.open(core, Map.of("guest", "guest"), ITERATIONS), Duration.ZERO);
+    }
+}

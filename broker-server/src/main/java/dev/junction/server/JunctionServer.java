@@ -10,6 +10,7 @@ import dev.junction.server.alarm.ResourceAlarms;
 import dev.junction.server.amqp.AmqpService;
 import dev.junction.server.amqp.AmqpSettings;
 import dev.junction.server.amqp.AmqpUsers;
+import dev.junction.server.auth.PermissionLookup;
 import dev.junction.server.config.Config;
 import dev.junction.server.config.ConfigKeys;
 import dev.junction.server.config.ListenPort;
@@ -85,7 +86,8 @@ public final class JunctionServer implements AutoCloseable {
             Broker core = opened(opened, new Broker(Runtime.getRuntime().availableProcessors(), storage));
             MqttBroker mqtt = opened(opened, new MqttBroker(core, MqttSettings.from(config)));
             AmqpUsers users = AmqpUsers.from(config);
-            AmqpService amqp = new AmqpService(core, AmqpSettings.from(config), users);
+            // Everyone may do everything until the user store supplies per-user permissions.
+            AmqpService amqp = new AmqpService(core, AmqpSettings.from(config), users, PermissionLookup.grantAll());
             opened(opened, startAlarms(config, mqtt, amqp));
             protocols = new ArrayList<>(mqtt.listeners());
             protocols.add(amqp.listener());

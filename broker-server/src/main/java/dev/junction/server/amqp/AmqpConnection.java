@@ -15,6 +15,7 @@ import dev.junction.amqp.codec.method.Connection;
 import dev.junction.amqp.codec.types.LongString;
 import dev.junction.core.queue.Delivery;
 import dev.junction.core.vhost.VirtualHost;
+import dev.junction.server.auth.ResourcePermissions;
 import dev.junction.server.net.GracefulClose;
 import dev.junction.server.tls.ClientCertificates;
 import io.netty.channel.ChannelFutureListener;
@@ -66,6 +67,9 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
     private State state = State.AWAITING_HEADER;
     private VirtualHost vhost;
     private String user;
+    /** Whether the login was the TLS client certificate (SASL EXTERNAL) rather than a password. */
+    private boolean external;
+    private ResourceAccess access;
     /** The CN of a verified TLS client certificate, which SASL EXTERNAL logs in as; read at connection.start. */
     private Optional<String> certificateUser = Optional.empty();
     private int channelMax;
@@ -86,6 +90,10 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
 
     AmqpService service() {
         return service;
+    }
+
+    ResourceAccess access() {
+        return access;
     }
 
     boolean isWritable() {
@@ -269,8 +277,8 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
             state = State.CLOSED;
             releaseEverything();
             ctx.writeAndFlush(AmqpCommand.of(0, new Connection.CloseOk())).addListener(ChannelFutureListener.CLOSE);
-        } else if (method instanceof Connection.UpdateSecret && state == State.OPEN) {
-            ctx.writeAndFlush(AmqpCommand.of(0, new Connection.UpdateSecretOk()));
+        } else if (method instanceof Connection.UpdateSecret updateSecret && state == State.OPEN) {
+            onUpdateSecret(updateSecret);
         } else {
             throw AmqpError.hard(AmqpConstants.COMMAND_INVALID, "unexpected method " + method.protocolMethodName()
                     + " on channel 0 " + describeState(), method);
@@ -324,19 +332,17 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
             throw AmqpError.hard(AmqpConstants.COMMAND_INVALID, "unknown authentication mechanism '"
                     + startOk.mechanism() + "'", startOk);
         }
-        InetAddress from = ctx.channel().remoteAddress() instanceof InetSocketAddress address
-                ? address.getAddress() : null;
         String login;
         String refusal;
         if (external) {
             // The identity is the certificate the TLS handshake verified; the response carries nothing we use.
             login = certificateUser.get();
-            refusal = service.users().certificateRefusal(login, from);
+            refusal = service.users().certificateRefusal(login, remoteAddress());
         } else {
             SaslCredentials credentials = SaslCredentials.parse(startOk.mechanism(), startOk.response());
             login = credentials == null ? null : credentials.user();
             refusal = credentials == null ? "malformed " + startOk.mechanism() + " response"
-                    : service.users().refusal(credentials.user(), credentials.password(), from);
+                    : service.users().refusal(credentials.user(), credentials.password(), remoteAddress());
         }
         if (refusal != null) {
             log.info("AMQP login from {} refused: {}", ctx.channel().remoteAddress(), refusal);
@@ -344,6 +350,7 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
                     + startOk.mechanism() + ". For details see the broker logfile.", null);
         }
         user = login;
+        this.external = external;
         state = State.AWAITING_TUNE_OK;
         AmqpSettings settings = service.settings();
         ctx.writeAndFlush(AmqpCommand.of(0, new Connection.Tune(settings.channelMax(), settings.frameMax(),
@@ -383,12 +390,58 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
         if (host == null) {
             throw AmqpError.hard(AmqpConstants.NOT_ALLOWED, "vhost " + open.virtualHost() + " not found", open);
         }
+        access = new ResourceAccess(user, host.name(), permissionsOn(host.name(), open));
         vhost = host;
         state = State.OPEN;
         service.opened(this);
         ctx.writeAndFlush(AmqpCommand.of(0, new Connection.OpenOk("")));
         log.debug("AMQP connection from {} opened vhost '{}' as '{}'", ctx.channel().remoteAddress(),
                 host.name(), user);
+    }
+
+    private InetAddress remoteAddress() {
+        return ctx.channel().remoteAddress() instanceof InetSocketAddress address ? address.getAddress() : null;
+    }
+
+    /** The user's permissions on the vhost; having none at all refuses the vhost, with RabbitMQ's 530. */
+    private ResourcePermissions permissionsOn(String vhostName, AmqpMethod method) {
+        return service.permissions().lookup(user, vhostName).orElseThrow(() -> AmqpError.hard(
+                AmqpConstants.NOT_ALLOWED, "access to vhost '" + vhostName + "' refused for user '" + user + "'",
+                method));
+    }
+
+    /**
+     * RabbitMQ's connection.update-secret: the new secret must pass the login check the connection passed, and
+     * the user must still have access to the vhost, whose permissions are looked up afresh. A refused secret closes
+     * the connection with RabbitMQ's 530.
+     */
+    private void onUpdateSecret(Connection.UpdateSecret updateSecret) {
+        String refusal = external ? service.users().certificateRefusal(user, remoteAddress())
+                : service.users().refusal(user, updateSecret.newSecret().toString(), remoteAddress());
+        if (refusal != null) {
+            log.info("AMQP secret update from {} refused: {}", ctx.channel().remoteAddress(), refusal);
+            throw AmqpError.hard(AmqpConstants.NOT_ALLOWED, "New secret was refused by one of the backends",
+                    updateSecret);
+        }
+        access.update(permissionsOn(vhost.name(), updateSecret));
+        log.debug("AMQP connection from {} updated the secret of '{}', reason: {}", ctx.channel().remoteAddress(),
+                user, updateSecret.reason());
+        ctx.writeAndFlush(AmqpCommand.of(0, new Connection.UpdateSecretOk()));
+    }
+
+    /** On the event loop: see {@link AmqpService#permissionsChanged}. */
+    void permissionsChanged(String changedUser, String changedVhost) {
+        if (state == State.OPEN && access.user().equals(changedUser) && access.vhost().equals(changedVhost)) {
+            refreshPermissions();
+        }
+    }
+
+    /**
+     * Looks the permissions up again. Losing every permission on the vhost does not close an open connection (nor
+     * does it in RabbitMQ): each later operation is refused instead.
+     */
+    private void refreshPermissions() {
+        access.update(service.permissions().lookup(user, vhost.name()).orElse(ResourcePermissions.NONE));
     }
 
     // ---- channels ----
@@ -409,6 +462,8 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
                 throw AmqpError.hard(AmqpConstants.NOT_ALLOWED, "channel " + number
                         + " is above the negotiated channel_max " + channelMax, method);
             }
+            // A new channel sees the permissions as they are now, as a RabbitMQ channel starts with an empty cache.
+            refreshPermissions();
             channels.put(number, new AmqpChannel(this, number));
             ctx.writeAndFlush(AmqpCommand.of(number, new Channel.OpenOk(LongString.EMPTY)));
             return;

@@ -4,6 +4,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import dev.junction.core.Broker;
 import dev.junction.server.JunctionServer;
+import dev.junction.server.auth.PermissionLookup;
 import dev.junction.server.config.Config;
 import dev.junction.server.config.ConfigKeys;
 import dev.junction.server.config.ListenPort;
@@ -25,6 +26,8 @@ import java.util.List;
  */
 public final class AmqpBrokerExtension implements BeforeAllCallback, AfterAllCallback, AfterEachCallback {
     private final AmqpSettings settings;
+    private final AmqpUsers users;
+    private final PermissionLookup permissions;
     private Broker broker;
     private AmqpService service;
     private JunctionServer server;
@@ -36,7 +39,14 @@ public final class AmqpBrokerExtension implements BeforeAllCallback, AfterAllCal
     }
 
     public AmqpBrokerExtension(AmqpSettings settings) {
+        this(settings, AmqpUsers.defaults(), PermissionLookup.grantAll());
+    }
+
+    /** A broker with these users, whose permissions come from {@code permissions}. */
+    public AmqpBrokerExtension(AmqpSettings settings, AmqpUsers users, PermissionLookup permissions) {
         this.settings = settings;
+        this.users = users;
+        this.permissions = permissions;
     }
 
     @Override
@@ -44,7 +54,7 @@ public final class AmqpBrokerExtension implements BeforeAllCallback, AfterAllCal
         dataDir = Files.createTempDirectory("junction-amqp-test");
         broker = new Broker(2);
         broker.addVirtualHost("other");
-        service = new AmqpService(broker, settings, AmqpUsers.defaults());
+        service = new AmqpService(broker, settings, users, permissions);
         Config config = Config.defaults()
                 .with(ConfigKeys.BIND, InetAddress.getLoopbackAddress())
                 .with(ConfigKeys.DATA_DIR, dataDir)

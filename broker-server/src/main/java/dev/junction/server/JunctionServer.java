@@ -11,6 +11,8 @@ import dev.junction.server.amqp.AmqpService;
 import dev.junction.server.amqp.AmqpSettings;
 import dev.junction.server.auth.Logins;
 import dev.junction.server.auth.UserRegistry;
+import dev.junction.server.auth.PermissionLookup;
+import dev.junction.server.auth.ResourcePermissions;
 import dev.junction.server.config.Config;
 import dev.junction.server.config.ConfigKeys;
 import dev.junction.server.config.ListenPort;
@@ -90,7 +92,9 @@ public final class JunctionServer implements AutoCloseable {
             Logins logins = opened(opened, new Logins(users,
                     Duration.ofMillis(config.get(ConfigKeys.AUTH_FAILED_LOGIN_DELAY_MAX))));
             MqttBroker mqtt = opened(opened, new MqttBroker(core, MqttSettings.from(config), logins));
-            AmqpService amqp = new AmqpService(core, AmqpSettings.from(config), logins);
+            AmqpService amqp = new AmqpService(core, AmqpSettings.from(config), logins,
+                    permissionLookup(users));
+            users.watchPermissions(amqp::permissionsChanged);
             opened(opened, startAlarms(config, mqtt, amqp));
             protocols = new ArrayList<>(mqtt.listeners());
             protocols.add(amqp.listener());
@@ -113,6 +117,12 @@ public final class JunctionServer implements AutoCloseable {
     private static <T extends AutoCloseable> T opened(Deque<AutoCloseable> opened, T closeable) {
         opened.push(closeable);
         return closeable;
+    }
+
+    /** AMQP checks the stored permissions; a triple is compiled when a connection or channel opens. */
+    private static PermissionLookup permissionLookup(UserRegistry users) {
+        return (user, vhost) -> users.permission(user, vhost)
+                .map(granted -> new ResourcePermissions(granted.configure(), granted.write(), granted.read()));
     }
 
     /** Before any listener opens, so that a resource already short holds the first publisher back. */

@@ -21,6 +21,7 @@ import dev.junction.core.queue.Delivery;
 import dev.junction.core.queue.QueueSettings;
 import dev.junction.core.store.StoreListener;
 import dev.junction.core.vhost.VirtualHost;
+import dev.junction.server.amqp.ResourceAccess.Kind;
 import io.netty.buffer.ByteBuf;
 
 import java.security.SecureRandom;
@@ -171,28 +172,35 @@ final class AmqpChannel {
         } else if (method instanceof Exchange.Declare declare) {
             declareExchange(declare);
         } else if (method instanceof Exchange.Delete delete) {
+            access().checkConfigure(Kind.EXCHANGE, delete.exchange(), delete);
             vhost().deleteExchange(delete.exchange(), delete.ifUnused());
             replyUnlessNowait(delete.nowait(), new Exchange.DeleteOk());
         } else if (method instanceof Exchange.Bind bind) {
+            checkBinding(Kind.EXCHANGE, bind.destination(), bind.source(), bind);
             vhost().bindExchange(bind.source(), bind.destination(), bind.routingKey(), bind.arguments());
             replyUnlessNowait(bind.nowait(), new Exchange.BindOk());
         } else if (method instanceof Exchange.Unbind unbind) {
+            checkBinding(Kind.EXCHANGE, unbind.destination(), unbind.source(), unbind);
             vhost().unbindExchange(unbind.source(), unbind.destination(), unbind.routingKey(), unbind.arguments());
             replyUnlessNowait(unbind.nowait(), new Exchange.UnbindOk());
         } else if (method instanceof Queue.Declare declare) {
             declareQueue(declare);
         } else if (method instanceof Queue.Bind bind) {
             String queue = queueName(bind.queue(), bind);
+            checkBinding(Kind.QUEUE, queue, bind.exchange(), bind);
             vhost().bindQueue(bind.exchange(), queue, routingKeyOrQueue(bind.routingKey(), bind.queue(), queue),
                     bind.arguments(), connection);
             replyUnlessNowait(bind.nowait(), new Queue.BindOk());
         } else if (method instanceof Queue.Unbind unbind) {
             String queue = queueName(unbind.queue(), unbind);
+            checkBinding(Kind.QUEUE, queue, unbind.exchange(), unbind);
             vhost().unbindQueue(unbind.exchange(), queue,
                     routingKeyOrQueue(unbind.routingKey(), unbind.queue(), queue), unbind.arguments(), connection);
             reply(new Queue.UnbindOk());
         } else if (method instanceof Queue.Purge purge) {
-            dev.junction.core.queue.Queue queue = vhost().existingQueue(queueName(purge.queue(), purge), connection);
+            String name = queueName(purge.queue(), purge);
+            access().checkRead(Kind.QUEUE, name, purge);
+            dev.junction.core.queue.Queue queue = vhost().existingQueue(name, connection);
             answerLater(queue.purge(), count -> replyUnlessNowait(purge.nowait(), new Queue.PurgeOk(count)),
                     count -> { }, purge);
         } else if (method instanceof Queue.Delete delete) {
@@ -244,6 +252,22 @@ final class AmqpChannel {
 
     private VirtualHost vhost() {
         return connection.vhost();
+    }
+
+    private ResourceAccess access() {
+        return connection.access();
+    }
+
+    /**
+     * RabbitMQ's checks for a binding: write on the destination, then read on the source exchange. A binding
+     * involving the default exchange is refused by the core whatever the permissions, so its read is not checked.
+     */
+    private void checkBinding(Kind destinationKind, String destination, String source, AmqpMethod method) {
+        access().checkWrite(destinationKind, destination, method);
+        boolean defaultExchangeInvolved = source.isEmpty() || destinationKind == Kind.EXCHANGE && destination.isEmpty();
+        if (!defaultExchangeInvolved) {
+            access().checkRead(Kind.EXCHANGE, source, method);
+        }
     }
 
     private void reply(AmqpMethod method) {
@@ -306,9 +330,17 @@ final class AmqpChannel {
                 throw AmqpError.hard(AmqpConstants.COMMAND_INVALID, "unknown exchange type '" + declare.type()
                         + "'", declare);
             }
-            Map<String, Object> arguments = MessageMapping.arguments(declare.arguments());
-            vhost().declareExchange(declare.exchange(), type, new ExchangeSettings(declare.durable(),
-                    declare.autoDelete(), declare.internal(), arguments));
+            access().checkConfigure(Kind.EXCHANGE, declare.exchange(), declare);
+            ExchangeSettings settings = new ExchangeSettings(declare.durable(), declare.autoDelete(),
+                    declare.internal(), MessageMapping.arguments(declare.arguments()));
+            // As RabbitMQ: naming an alternate exchange on creation needs read on the new exchange (its unroutable
+            // messages leave through it) and write on the alternate.
+            String alternate = settings.alternateExchange();
+            if (alternate != null && vhost().exchange(declare.exchange()) == null) {
+                access().checkRead(Kind.EXCHANGE, declare.exchange(), declare);
+                access().checkWrite(Kind.EXCHANGE, alternate, declare);
+            }
+            vhost().declareExchange(declare.exchange(), type, settings);
         }
         replyUnlessNowait(declare.nowait(), new Exchange.DeclareOk());
     }
@@ -326,9 +358,16 @@ final class AmqpChannel {
             if (name.isEmpty()) {
                 name = "amq.gen-" + randomToken();
             }
+            access().checkConfigure(Kind.QUEUE, name, declare);
+            Map<String, Object> arguments = MessageMapping.arguments(declare.arguments());
+            // As RabbitMQ: a dead-letter exchange on creation needs read on the queue and write on the exchange.
+            if (arguments.get("x-dead-letter-exchange") instanceof String deadLetterExchange
+                    && vhost().queue(name) == null) {
+                access().checkRead(Kind.QUEUE, name, declare);
+                access().checkWrite(Kind.EXCHANGE, deadLetterExchange, declare);
+            }
             queue = vhost().declareQueue(name, new QueueSettings(declare.durable(),
-                    declare.exclusive() ? connection : null, declare.autoDelete(),
-                    MessageMapping.arguments(declare.arguments())));
+                    declare.exclusive() ? connection : null, declare.autoDelete(), arguments));
             if (declare.exclusive()) {
                 connection.exclusiveQueueDeclared(name);
             }
@@ -340,6 +379,7 @@ final class AmqpChannel {
 
     private void deleteQueue(Queue.Delete delete) {
         String name = queueName(delete.queue(), delete);
+        access().checkConfigure(Kind.QUEUE, name, delete);
         CompletableFuture<Integer> deleted = vhost().deleteQueue(name, connection, delete.ifUnused(),
                 delete.ifEmpty());
         connection.exclusiveQueueDeleted(name);
@@ -375,6 +415,7 @@ final class AmqpChannel {
         if (publish.immediate()) {
             throw AmqpError.hard(AmqpConstants.NOT_IMPLEMENTED, "immediate=true", publish);
         }
+        access().checkWrite(Kind.EXCHANGE, publish.exchange(), publish);
         MessageProperties properties = MessageMapping.toCore(command.properties());
         properties.expirationMillis();
         if (DirectReplyTo.PSEUDO_QUEUE.equals(properties.replyTo())) {
@@ -540,6 +581,7 @@ final class AmqpChannel {
             consumeReplies(consume, tag);
             return;
         }
+        access().checkRead(Kind.QUEUE, queueName, consume);
         dev.junction.core.queue.Queue queue = vhost().existingQueue(queueName, connection);
         int priority = consumerPriority(consume);
         ChannelConsumer consumer = new ChannelConsumer(this, tag, consume.noAck());
@@ -657,7 +699,9 @@ final class AmqpChannel {
     }
 
     private void get(Basic.Get get) {
-        dev.junction.core.queue.Queue queue = vhost().existingQueue(queueName(get.queue(), get), connection);
+        String name = queueName(get.queue(), get);
+        access().checkRead(Kind.QUEUE, name, get);
+        dev.junction.core.queue.Queue queue = vhost().existingQueue(name, connection);
         answerLater(queue.get(get.noAck()), fetched -> {
             if (fetched == null) {
                 reply(new Basic.GetEmpty(""));

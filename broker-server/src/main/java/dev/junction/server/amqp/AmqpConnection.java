@@ -17,6 +17,7 @@ import dev.junction.core.queue.Delivery;
 import dev.junction.core.vhost.VirtualHost;
 import dev.junction.server.auth.Login;
 import dev.junction.server.auth.Logins;
+import dev.junction.server.auth.ResourcePermissions;
 import dev.junction.server.net.GracefulClose;
 import dev.junction.server.tls.ClientCertificates;
 import io.netty.channel.ChannelFutureListener;
@@ -69,6 +70,9 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
     private State state = State.AWAITING_HEADER;
     private VirtualHost vhost;
     private String user;
+    /** Whether the login was the TLS client certificate (SASL EXTERNAL) rather than a password. */
+    private boolean external;
+    private ResourceAccess access;
     /** The CN of a verified TLS client certificate, which SASL EXTERNAL logs in as; read at connection.start. */
     private Optional<String> certificateUser = Optional.empty();
     private int channelMax;
@@ -89,6 +93,10 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
 
     AmqpService service() {
         return service;
+    }
+
+    ResourceAccess access() {
+        return access;
     }
 
     boolean isWritable() {
@@ -272,8 +280,8 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
             state = State.CLOSED;
             releaseEverything();
             ctx.writeAndFlush(AmqpCommand.of(0, new Connection.CloseOk())).addListener(ChannelFutureListener.CLOSE);
-        } else if (method instanceof Connection.UpdateSecret && state == State.OPEN) {
-            ctx.writeAndFlush(AmqpCommand.of(0, new Connection.UpdateSecretOk()));
+        } else if (method instanceof Connection.UpdateSecret updateSecret && state == State.OPEN) {
+            onUpdateSecret(updateSecret);
         } else {
             throw AmqpError.hard(AmqpConstants.COMMAND_INVALID, "unexpected method " + method.protocolMethodName()
                     + " on channel 0 " + describeState(), method);
@@ -328,8 +336,7 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
             throw AmqpError.hard(AmqpConstants.COMMAND_INVALID, "unknown authentication mechanism '"
                     + startOk.mechanism() + "'", startOk);
         }
-        InetAddress from = ctx.channel().remoteAddress() instanceof InetSocketAddress address
-                ? address.getAddress() : null;
+        InetAddress from = remoteAddress();
         Logins logins = service.logins();
         CompletableFuture<Login> login;
         if (external) {
@@ -343,6 +350,7 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
                     : logins.password(credentials.user(), credentials.password(), from, ctx.executor());
         }
         state = State.AUTHENTICATING;
+        this.external = external;
         String mechanism = startOk.mechanism();
         login.thenAccept(outcome -> loggedIn(outcome, mechanism));
     }
@@ -398,12 +406,72 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
         if (host == null) {
             throw AmqpError.hard(AmqpConstants.NOT_ALLOWED, "vhost " + open.virtualHost() + " not found", open);
         }
+        access = new ResourceAccess(user, host.name(), permissionsOn(host.name(), open));
         vhost = host;
         state = State.OPEN;
         service.opened(this);
         ctx.writeAndFlush(AmqpCommand.of(0, new Connection.OpenOk("")));
         log.debug("AMQP connection from {} opened vhost '{}' as '{}'", ctx.channel().remoteAddress(),
                 host.name(), user);
+    }
+
+    private InetAddress remoteAddress() {
+        return ctx.channel().remoteAddress() instanceof InetSocketAddress address ? address.getAddress() : null;
+    }
+
+    /** The user's permissions on the vhost; having none at all refuses the vhost, with RabbitMQ's 530. */
+    private ResourcePermissions permissionsOn(String vhostName, AmqpMethod method) {
+        return service.permissions().lookup(user, vhostName).orElseThrow(() -> AmqpError.hard(
+                AmqpConstants.NOT_ALLOWED, "access to vhost '" + vhostName + "' refused for user '" + user + "'",
+                method));
+    }
+
+    /**
+     * RabbitMQ's connection.update-secret: the new secret must pass the login check the connection passed, and
+     * the user must still have access to the vhost, whose permissions are looked up afresh. A refused secret closes
+     * the connection with RabbitMQ's 530.
+     */
+    private void onUpdateSecret(Connection.UpdateSecret updateSecret) {
+        Logins logins = service.logins();
+        CompletableFuture<Login> login = external ? logins.certificate(user, remoteAddress(), ctx.executor())
+                : logins.password(user, updateSecret.newSecret().toString(), remoteAddress(), ctx.executor());
+        login.thenAccept(outcome -> secretChecked(outcome, updateSecret));
+    }
+
+    /** On the event loop, once the new secret is decided. */
+    private void secretChecked(Login login, Connection.UpdateSecret updateSecret) {
+        if (state != State.OPEN) {
+            return;
+        }
+        try {
+            if (!login.accepted()) {
+                log.info("AMQP secret update from {} refused: {}", ctx.channel().remoteAddress(), login.detail());
+                throw AmqpError.hard(AmqpConstants.NOT_ALLOWED, "New secret was refused by one of the backends",
+                        updateSecret);
+            }
+            access.update(permissionsOn(vhost.name(), updateSecret));
+        } catch (AmqpError refused) {
+            closeWithError(refused);
+            return;
+        }
+        log.debug("AMQP connection from {} updated the secret of '{}', reason: {}", ctx.channel().remoteAddress(),
+                user, updateSecret.reason());
+        ctx.writeAndFlush(AmqpCommand.of(0, new Connection.UpdateSecretOk()));
+    }
+
+    /** On the event loop: see {@link AmqpService#permissionsChanged}. */
+    void permissionsChanged(String changedUser, String changedVhost) {
+        if (state == State.OPEN && access.user().equals(changedUser) && access.vhost().equals(changedVhost)) {
+            refreshPermissions();
+        }
+    }
+
+    /**
+     * Looks the permissions up again. Losing every permission on the vhost does not close an open connection (nor
+     * does it in RabbitMQ): each later operation is refused instead.
+     */
+    private void refreshPermissions() {
+        access.update(service.permissions().lookup(user, vhost.name()).orElse(ResourcePermissions.NONE));
     }
 
     // ---- channels ----
@@ -424,6 +492,8 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
                 throw AmqpError.hard(AmqpConstants.NOT_ALLOWED, "channel " + number
                         + " is above the negotiated channel_max " + channelMax, method);
             }
+            // A new channel sees the permissions as they are now, as a RabbitMQ channel starts with an empty cache.
+            refreshPermissions();
             channels.put(number, new AmqpChannel(this, number));
             ctx.writeAndFlush(AmqpCommand.of(number, new Channel.OpenOk(LongString.EMPTY)));
             return;

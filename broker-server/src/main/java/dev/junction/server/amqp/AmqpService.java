@@ -4,31 +4,36 @@ import dev.junction.amqp.codec.AmqpFrameDecoder;
 import dev.junction.amqp.codec.AmqpFrameEncoder;
 import dev.junction.core.Broker;
 import dev.junction.server.auth.Logins;
+import dev.junction.server.auth.PermissionLookup;
 import dev.junction.server.net.Protocol;
 import dev.junction.server.net.ProtocolListener;
 import io.netty.channel.ChannelPipeline;
 
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * AMQP 0-9-1 for the daemon: what every AMQP connection shares (the broker, the limits, the users, direct
  * reply-to addresses) and the pipeline each accepted socket gets. The daemon registers
  * {@link #initPipeline(ChannelPipeline)} as the AMQP listener's initializer; the resource alarms call
- * {@link #blockPublishers(String)} and {@link #unblockPublishers()}.
+ * {@link #blockPublishers(String)} and {@link #unblockPublishers()}; whoever changes a user's permissions calls
+ * {@link #permissionsChanged(String, String)}.
  */
 public final class AmqpService {
     private final Broker broker;
     private final AmqpSettings settings;
     private final Logins logins;
+    private final PermissionLookup permissions;
     private final DirectReplyTo directReplyTo = new DirectReplyTo();
     private final Set<AmqpConnection> connections = ConcurrentHashMap.newKeySet();
     private volatile String blockedReason;
 
-    public AmqpService(Broker broker, AmqpSettings settings, Logins logins) {
+    public AmqpService(Broker broker, AmqpSettings settings, Logins logins, PermissionLookup permissions) {
         this.broker = broker;
         this.settings = settings;
         this.logins = logins;
+        this.permissions = permissions;
     }
 
     /** The AMQP listener for {@code JunctionServer.start}. */
@@ -59,6 +64,22 @@ public final class AmqpService {
         connections.forEach(connection -> connection.execute(connection::applyBlocking));
     }
 
+    /**
+     * The user's permissions on the vhost changed: its open connections there look them up again and apply them
+     * to every later operation, as RabbitMQ does when it clears its per-channel permission cache. The future
+     * completes once every open connection has applied the change, so that a caller can answer only then.
+     */
+    public CompletableFuture<Void> permissionsChanged(String user, String vhost) {
+        return CompletableFuture.allOf(connections.stream().map(connection -> {
+            CompletableFuture<Void> applied = new CompletableFuture<>();
+            connection.execute(() -> {
+                connection.permissionsChanged(user, vhost);
+                applied.complete(null);
+            });
+            return applied;
+        }).toArray(CompletableFuture[]::new));
+    }
+
     /** Open AMQP connections, for the management endpoint and tests. */
     public int connectionCount() {
         return connections.size();
@@ -74,6 +95,10 @@ public final class AmqpService {
 
     Logins logins() {
         return logins;
+    }
+
+    PermissionLookup permissions() {
+        return permissions;
     }
 
     DirectReplyTo directReplyTo() {

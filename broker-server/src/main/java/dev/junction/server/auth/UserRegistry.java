@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -40,6 +42,8 @@ public final class UserRegistry {
     private final int hashIterations;
     private final ConcurrentHashMap<String, UserDefinition> users = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<PermissionKey, PermissionDefinition> permissions = new ConcurrentHashMap<>();
+    /** Told (user, vhost) after that permission changed, so open connections apply it without reconnecting. */
+    private final List<BiConsumer<String, String>> permissionWatchers = new CopyOnWriteArrayList<>();
 
     private UserRegistry(DefinitionStore store, int hashIterations) {
         this.store = store;
@@ -70,6 +74,15 @@ public final class UserRegistry {
             log.info("Created the users {} from the users setting (the store held none)", seedUsers.keySet());
         }
         return registry;
+    }
+
+    /** {@code watcher} learns of every later permission change, as (user, vhost). */
+    public void watchPermissions(BiConsumer<String, String> watcher) {
+        permissionWatchers.add(watcher);
+    }
+
+    private void permissionChanged(String user, String vhost) {
+        permissionWatchers.forEach(watcher -> watcher.accept(user, vhost));
     }
 
     /** A new stored hash of {@code password}, with the configured iteration count. Slow: not on an event loop. */
@@ -135,7 +148,9 @@ public final class UserRegistry {
         checkPattern("write", permission.write());
         checkPattern("read", permission.read());
         store.put(permission);
-        return permissions.put(new PermissionKey(permission.user(), permission.vhost()), permission) == null;
+        boolean created = permissions.put(new PermissionKey(permission.user(), permission.vhost()), permission) == null;
+        permissionChanged(permission.user(), permission.vhost());
+        return created;
     }
 
     /** Clears a user's permissions in a vhost; returns whether it had any. */
@@ -143,6 +158,7 @@ public final class UserRegistry {
         PermissionDefinition removed = permissions.remove(new PermissionKey(user, vhost));
         if (removed != null) {
             store.remove(removed);
+            permissionChanged(user, vhost);
         }
         return removed != null;
     }

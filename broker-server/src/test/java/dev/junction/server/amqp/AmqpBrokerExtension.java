@@ -5,6 +5,7 @@ import com.rabbitmq.client.ConnectionFactory;
 import dev.junction.core.Broker;
 import dev.junction.server.JunctionServer;
 import dev.junction.server.auth.TestLogins;
+import dev.junction.server.auth.PermissionLookup;
 import dev.junction.server.config.Config;
 import dev.junction.server.config.ConfigKeys;
 import dev.junction.server.config.ListenPort;
@@ -19,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A real broker for a test class: the routing core and the daemon with the AMQP listener on an ephemeral
@@ -26,6 +28,8 @@ import java.util.List;
  */
 public final class AmqpBrokerExtension implements BeforeAllCallback, AfterAllCallback, AfterEachCallback {
     private final AmqpSettings settings;
+    private final Map<String, String> users;
+    private final PermissionLookup permissions;
     private Broker broker;
     private AmqpService service;
     private JunctionServer server;
@@ -37,7 +41,14 @@ public final class AmqpBrokerExtension implements BeforeAllCallback, AfterAllCal
     }
 
     public AmqpBrokerExtension(AmqpSettings settings) {
+        this(settings, Map.of("guest", "guest"), PermissionLookup.grantAll());
+    }
+
+    /** A broker with these users (name to password), whose permissions come from {@code permissions}. */
+    public AmqpBrokerExtension(AmqpSettings settings, Map<String, String> users, PermissionLookup permissions) {
         this.settings = settings;
+        this.users = users;
+        this.permissions = permissions;
     }
 
     @Override
@@ -45,7 +56,7 @@ public final class AmqpBrokerExtension implements BeforeAllCallback, AfterAllCal
         dataDir = Files.createTempDirectory("junction-amqp-test");
         broker = new Broker(2);
         broker.addVirtualHost("other");
-        service = new AmqpService(broker, settings, TestLogins.guest(broker));
+        service = new AmqpService(broker, settings, TestLogins.of(broker, users), permissions);
         Config config = Config.defaults()
                 .with(ConfigKeys.BIND, InetAddress.getLoopbackAddress())
                 .with(ConfigKeys.DATA_DIR, dataDir)

@@ -169,6 +169,26 @@ class AmqpConnectionTest {
         }
     }
 
+    /**
+     * RabbitMQ's reader exits on a method id its framing does not know and drops the socket without a word; Junction
+     * answers with the code RabbitMQ gives a method it has no handler for, 503, naming the ids.
+     */
+    @Test
+    void anUnknownMethodIsACommandInvalidConnectionError() throws Exception {
+        for (int[] ids : new int[][] {{60, 999}, {99, 10}}) {
+            try (RawAmqpClient client = new RawAmqpClient(broker.port()).handshake(0)) {
+                client.sendFrame(AmqpConstants.FRAME_METHOD, 1,
+                        new byte[] {0, (byte) ids[0], (byte) (ids[1] >> 8), (byte) ids[1]}, AmqpConstants.FRAME_END);
+                Close close = client.expect(Close.class);
+                assertEquals(AmqpConstants.COMMAND_INVALID, close.replyCode());
+                assertEquals("COMMAND_INVALID - unknown method " + ids[0] + "/" + ids[1], close.replyText());
+                assertEquals(ids[0], close.classId());
+                assertEquals(ids[1], close.methodId());
+                assertTrue(client.closedByServer(5000));
+            }
+        }
+    }
+
     @Test
     void channelAboveChannelMaxIsNotAllowed() throws Exception {
         try (RawAmqpClient client = new RawAmqpClient(broker.port()).handshake(0)) {

@@ -38,9 +38,15 @@ final class RawAmqpClient implements AutoCloseable {
 
     /** Header, start-ok as guest, tune-ok with the given heartbeat, open of vhost "/". */
     RawAmqpClient handshake(int heartbeatSeconds) throws IOException {
+        return handshake("guest", "guest", heartbeatSeconds);
+    }
+
+    /** As {@link #handshake(int)}, logging in as this user. */
+    RawAmqpClient handshake(String user, String password, int heartbeatSeconds) throws IOException {
         send(HEADER);
         expect(Connection.Start.class);
-        sendMethod(0, new Connection.StartOk(Map.of(), "PLAIN", LongString.of("\0guest\0guest"), "en_US"));
+        sendMethod(0, new Connection.StartOk(Map.of(), "PLAIN", LongString.of("\0" + user + "\0" + password),
+                "en_US"));
         expect(Connection.Tune.class);
         sendMethod(0, new Connection.TuneOk(0, 131_072, heartbeatSeconds));
         sendMethod(0, new Connection.Open("/", "", false));

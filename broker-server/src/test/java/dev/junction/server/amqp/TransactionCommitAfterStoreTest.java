@@ -8,6 +8,7 @@ import dev.junction.core.Broker;
 import dev.junction.server.GatedStorage;
 import dev.junction.server.JunctionServer;
 import dev.junction.server.auth.TestLogins;
+import dev.junction.server.auth.PermissionLookup;
 import dev.junction.server.config.Config;
 import dev.junction.server.config.ConfigKeys;
 import dev.junction.server.config.ListenPort;
@@ -46,7 +47,8 @@ class TransactionCommitAfterStoreTest {
     @BeforeEach
     void start() throws Exception {
         Broker core = new Broker(2, storage);
-        AmqpService amqp = new AmqpService(core, AmqpSettings.defaults(), TestLogins.guest(core));
+        AmqpService amqp = new AmqpService(core, AmqpSettings.defaults(), TestLogins.guest(core),
+                PermissionLookup.grantAll());
         Config config = Config.defaults()
                 .with(ConfigKeys.BIND, InetAddress.getLoopbackAddress())
                 .with(ConfigKeys.DATA_DIR, dataDir)

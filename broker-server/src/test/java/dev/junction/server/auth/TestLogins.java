@@ -5,7 +5,7 @@ import dev.junction.core.Broker;
 import java.time.Duration;
 import java.util.Map;
 
-/** Logins for tests that build the protocol services themselves: guest/guest, cheap hashes, no refusal delay. */
+/** Logins for tests that build the protocol services themselves: cheap hashes, no refusal delay. */
 public final class TestLogins {
     /** Few iterations, so that tests do not spend their time in PBKDF2. */
     public static final int ITERATIONS = PasswordHash.MIN_ITERATIONS;
@@ -14,6 +14,11 @@ public final class TestLogins {
     }
 
     public static Logins guest(Broker core) {
-        return new Logins(UserRegistry.open(core, Map.of("guest", "guest"), ITERATIONS), Duration.ZERO);
+        return of(core, Map.of("guest", "guest"));
+    }
+
+    /** These users (name to password), guest among them as an administrator from loopback only. */
+    public static Logins of(Broker core, Map<String, String> users) {
+        return new Logins(UserRegistry.open(core, users, ITERATIONS), Duration.ZERO);
     }
 }

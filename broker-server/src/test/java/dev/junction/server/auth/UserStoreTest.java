@@ -3,6 +3,7 @@ package dev.junction.server.auth;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rabbitmq.client.AuthenticationFailureException;
+import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import dev.junction.server.JunctionServer;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -31,6 +33,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -167,6 +170,34 @@ class UserStoreTest {
         assertEquals(MqttException.REASON_CODE_FAILED_AUTHENTICATION, mqttRefused("alice", "second"));
         expect(404, asGuest("GET", "/api/permissions/%2F/alice", null));
         expect(404, asGuest("DELETE", "/api/users/alice", null));
+    }
+
+    @Test
+    void permissionsSetThroughTheApiAreEnforcedOverAmqpAlsoOnAnOpenConnection() throws Exception {
+        start(0);
+        expect(201, asGuest("PUT", "/api/users/carol", "{\"password\": \"pw\", \"tags\": \"\"}"));
+        IOException noVhost = assertThrows(IOException.class, () -> amqp("carol", "pw"));
+        assertTrue(String.valueOf(noVhost.getCause()).contains(
+                "NOT_ALLOWED - access to vhost '/' refused for user 'carol'"), String.valueOf(noVhost.getCause()));
+
+        expect(201, asGuest("PUT", "/api/permissions/%2F/carol",
+                "{\"configure\": \"^carol\\\\.\", \"write\": \"^carol\\\\.\", \"read\": \"^carol\\\\.\"}"));
+        Connection carol = amqp("carol", "pw");
+        Channel channel = carol.createChannel();
+        channel.queueDeclare("carol.inbox", false, false, true, null);
+        IOException refused = assertThrows(IOException.class,
+                () -> channel.queueDeclare("dave.inbox", false, false, true, null));
+        assertTrue(String.valueOf(refused.getCause()).contains("ACCESS_REFUSED - configure access to queue "
+                + "'dave.inbox' in vhost '/' refused for user 'carol'"), String.valueOf(refused.getCause()));
+
+        // Widened while the connection is open: its next channel may, without reconnecting.
+        expect(204, asGuest("PUT", "/api/permissions/%2F/carol",
+                "{\"configure\": \".*\", \"write\": \".*\", \"read\": \".*\"}"));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            Channel widened = carol.createChannel();
+            widened.queueDeclare("dave.inbox", false, false, true, null);
+            widened.close();
+        });
     }
 
     @Test

@@ -77,7 +77,7 @@ public final class ConfigKeys {
     public static final ConfigKey<Map<String, String>> USERS = new ConfigKey<>("users", "guest:guest",
             ValueParsers.users(),
             "users created with every permission on vhost / when the user store is empty, as name:password pairs");
-    public static final ConfigKey<Integer> AUTH_HASH_ITERATIONS = new ConfigKey<>("auth.hash_iterations", "600000",
+    public static final ConfigKey<Integer> AUTH_HASH_ITERATIONS = new ConfigKey<>("auth.hash_iterations", "100000",
             ValueParsers.integer(1000, 10_000_000),
             "PBKDF2-HMAC-SHA256 iterations of newly set passwords; existing hashes keep their own count");
     public static final ConfigKey<Integer> AUTH_FAILED_LOGIN_DELAY_MAX = new ConfigKey<>(

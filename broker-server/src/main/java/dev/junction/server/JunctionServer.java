@@ -37,6 +37,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -86,14 +87,15 @@ public final class JunctionServer implements AutoCloseable {
             MqttBroker mqtt = opened(opened, new MqttBroker(core, MqttSettings.from(config)));
             AmqpUsers users = AmqpUsers.from(config);
             AmqpService amqp = new AmqpService(core, AmqpSettings.from(config), users);
-            opened(opened, startAlarms(config, mqtt, amqp));
+            ResourceAlarms alarms = opened(opened, startAlarms(config, mqtt, amqp));
             protocols = new ArrayList<>(mqtt.listeners());
             protocols.add(amqp.listener());
             protocols.addAll(opened(opened, TlsListeners.start(config, protocols)).listeners());
             management = server -> {
                 ConnectionDirectory connections = new ConnectionDirectory(server::listeners);
                 return new Management(new ManagementApi(core, mqtt, users, connections),
-                        new BrokerMetrics(core, mqtt, connections));
+                        new BrokerMetrics(core, mqtt, connections, new BrokerMetrics.Sources(amqp.messages(),
+                                storage, config.get(ConfigKeys.DATA_DIR), alarms)));
             };
         } catch (StartupException | RuntimeException e) {
             opened.forEach(JunctionServer::closeLogged);
@@ -112,12 +114,12 @@ public final class JunctionServer implements AutoCloseable {
     /** Before any listener opens, so that a resource already short holds the first publisher back. */
     private static ResourceAlarms startAlarms(Config config, MqttBroker mqtt, AmqpService amqp)
             throws StartupException {
-        List<ResourceAlarms.Check> checks = new ArrayList<>();
+        Map<String, ResourceAlarms.Check> checks = new LinkedHashMap<>();
         long diskFreeLimit = config.get(ConfigKeys.STORAGE_DISK_FREE_LIMIT);
         if (diskFreeLimit > 0) {
             Path directory = config.get(ConfigKeys.DATA_DIR);
             try {
-                checks.add(new DiskSpaceCheck(directory, diskFreeLimit));
+                checks.put("disk", new DiskSpaceCheck(directory, diskFreeLimit));
             } catch (IOException e) {
                 throw StartupException.failure("cannot watch the free space of " + directory + ": "
                         + e.getMessage(), e);
@@ -125,7 +127,7 @@ public final class JunctionServer implements AutoCloseable {
         }
         double memoryWatermark = config.get(ConfigKeys.MEMORY_HIGH_WATERMARK);
         if (memoryWatermark > 0) {
-            checks.add(new MemoryCheck(memoryWatermark));
+            checks.put("memory", new MemoryCheck(memoryWatermark));
         }
         return ResourceAlarms.start(checks, new ResourceAlarms.Publishers() {
             @Override

@@ -21,6 +21,7 @@ import dev.junction.core.queue.Delivery;
 import dev.junction.core.queue.QueueSettings;
 import dev.junction.core.store.StoreListener;
 import dev.junction.core.vhost.VirtualHost;
+import dev.junction.server.stats.MessageCounters;
 import io.netty.buffer.ByteBuf;
 
 import java.security.SecureRandom;
@@ -87,6 +88,12 @@ final class AmqpChannel {
                 consumer.subscription.resume();
             }
         }
+    }
+
+    /** What the management API shows of this channel. */
+    ChannelSnapshot snapshot() {
+        return new ChannelSnapshot(number, consumerPrefetch, globalPrefetch, consumers.size(), unacked.size(),
+                confirms != null, transaction != null, open ? "running" : "closing");
     }
 
     // ---- receiving ----
@@ -434,6 +441,7 @@ final class AmqpChannel {
             }
             throw e;
         }
+        countPublished(routed, returnBody != null);
         if (returnBody != null) {
             if (routed) {
                 returnBody.release();
@@ -447,6 +455,19 @@ final class AmqpChannel {
             confirms.settled(sequence, true);
         }
         connection.flush();
+    }
+
+    private void countPublished(boolean routed, boolean mandatory) {
+        MessageCounters counters = connection.service().messages();
+        counters.published.increment();
+        if (routed) {
+            counters.routed.increment();
+        } else {
+            counters.unroutable.increment();
+            if (!mandatory) {
+                counters.dropped.increment();
+            }
+        }
     }
 
     /**
@@ -637,6 +658,7 @@ final class AmqpChannel {
             unacked.put(tag, new Unacked(tag, delivery.subscription(), delivery.entryId(), true));
         }
         Message message = delivery.message();
+        connection.service().messages().delivering(message.publishedAtNanos(), delivery.redelivered());
         connection.write(new AmqpCommand(number, new Basic.Deliver(consumer.tag, tag, delivery.redelivered(),
                 message.exchange(), message.routingKey()), MessageMapping.toAmqp(message.properties()),
                 message.body().retainedDuplicate()));
@@ -669,6 +691,7 @@ final class AmqpChannel {
                 unacked.put(tag, new Unacked(tag, delivery.subscription(), delivery.entryId(), false));
             }
             Message message = delivery.message();
+            connection.service().messages().delivering(message.publishedAtNanos(), delivery.redelivered());
             connection.write(new AmqpCommand(number, new Basic.GetOk(tag, delivery.redelivered(),
                     message.exchange(), message.routingKey(), fetched.messageCount()),
                     MessageMapping.toAmqp(message.properties()), message.body().retainedDuplicate()));
@@ -712,7 +735,10 @@ final class AmqpChannel {
     void apply(List<Unacked> settled, Settlement settlement) {
         for (Unacked entry : settled) {
             switch (settlement) {
-                case ACK -> entry.subscription().settle(entry.entryId());
+                case ACK -> {
+                    entry.subscription().settle(entry.entryId());
+                    connection.service().messages().acknowledged.increment();
+                }
                 case REQUEUE -> entry.subscription().requeue(entry.entryId());
                 case DISCARD -> entry.subscription().discard(entry.entryId());
             }

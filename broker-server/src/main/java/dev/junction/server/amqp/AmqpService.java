@@ -4,6 +4,7 @@ import dev.junction.amqp.codec.AmqpFrameDecoder;
 import dev.junction.amqp.codec.AmqpFrameEncoder;
 import dev.junction.core.Broker;
 import dev.junction.server.net.Protocol;
+import dev.junction.server.stats.MessageCounters;
 import dev.junction.server.net.ProtocolListener;
 import io.netty.channel.ChannelPipeline;
 
@@ -22,6 +23,7 @@ public final class AmqpService {
     private final AmqpUsers users;
     private final DirectReplyTo directReplyTo = new DirectReplyTo();
     private final Set<AmqpConnection> connections = ConcurrentHashMap.newKeySet();
+    private final MessageCounters messages = new MessageCounters();
     private volatile String blockedReason;
 
     public AmqpService(Broker broker, AmqpSettings settings, AmqpUsers users) {
@@ -61,6 +63,11 @@ public final class AmqpService {
     /** Open AMQP connections, for the management endpoint and tests. */
     public int connectionCount() {
         return connections.size();
+    }
+
+    /** AMQP's message flow since start, for the metrics endpoint. */
+    public MessageCounters messages() {
+        return messages;
     }
 
     Broker broker() {

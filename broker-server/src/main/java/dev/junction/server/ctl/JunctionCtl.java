@@ -15,7 +15,7 @@ import java.io.PrintWriter;
 @Command(name = "junction-ctl", mixinStandardHelpOptions = true,
         description = "Administers a running Junction broker through its management HTTP API.",
         subcommands = {StatusCommand.class, ListCommand.class, CloseCommand.class, ExportCommand.class,
-                ImportCommand.class},
+                ImportCommand.class, TailCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "1:refused by the broker", "2:bad usage", "3:broker unreachable",
                 "4:login refused (401)", "5:no such object (404)"})

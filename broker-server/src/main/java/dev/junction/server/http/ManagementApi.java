@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -24,7 +25,7 @@ public final class ManagementApi {
     public ManagementApi(Broker broker, MqttBroker mqtt, AmqpUsers users, ConnectionDirectory connections) {
         this.users = users;
         UserResource userResource = new UserResource(users);
-        this.resources = Map.of(
+        Map<String, ApiResource> resources = new HashMap<>(Map.of(
                 "overview", new OverviewResource(broker, mqtt, connections),
                 "vhosts", new VhostResource(broker),
                 "exchanges", new ExchangeResource(broker),
@@ -33,7 +34,12 @@ public final class ManagementApi {
                 "connections", new ConnectionResource(connections),
                 "definitions", new DefinitionsResource(broker),
                 "users", userResource,
-                "whoami", userResource);
+                "whoami", userResource));
+        // Map.of takes at most ten entries.
+        resources.put("channels", new ChannelResource(connections));
+        resources.put("mqtt", new MqttResource(mqtt));
+        resources.put("tail", new TailResource(broker, mqtt));
+        this.resources = Map.copyOf(resources);
     }
 
     /** Checks a request's {@code Authorization} header; returns the user name, or throws a 401. */

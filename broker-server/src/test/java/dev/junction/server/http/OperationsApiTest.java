@@ -174,6 +174,19 @@ class OperationsApiTest {
         assertEquals(2, sample(after, "junction_delivery_latency_seconds_count{protocol=\"amqp\"}"));
         assertEquals(2, sample(after, "junction_delivery_latency_seconds_bucket{protocol=\"amqp\",le=\"+Inf\"}"));
         assertTrue(sample(after, "junction_storage_fsyncs_total") > fsyncs, after);
+
+        MqttClient client = mqtt("flow", true);
+        client.subscribe("flow/#", 1);
+        client.publish("flow/a", "z".getBytes(StandardCharsets.UTF_8), 1, false);
+        client.publish("nobody/listens", "z".getBytes(StandardCharsets.UTF_8), 0, false);
+        await().atMost(5, TimeUnit.SECONDS).until(() -> sample(scrape(),
+                "junction_messages_delivered_total{protocol=\"mqtt\"}") == 1);
+        String mqttAfter = scrape();
+        assertEquals(2, sample(mqttAfter, "junction_messages_published_total{protocol=\"mqtt\"}"));
+        assertEquals(1, sample(mqttAfter, "junction_messages_routed_total{protocol=\"mqtt\"}"));
+        assertEquals(1, sample(mqttAfter, "junction_messages_unroutable_total{protocol=\"mqtt\"}"));
+        assertEquals(1, sample(mqttAfter, "junction_messages_delivered_total{protocol=\"mqtt\"}"));
+        assertEquals(1, sample(mqttAfter, "junction_delivery_latency_seconds_count{protocol=\"mqtt\"}"));
         assertTrue(sample(after, "junction_storage_records_written_total") > 0, after);
         assertTrue(sample(after, "junction_storage_bytes_written_total") > 0, after);
         assertTrue(sample(after, "junction_storage_disk_bytes") > 0, after);

@@ -40,6 +40,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -95,7 +96,7 @@ public final class JunctionServer implements AutoCloseable {
             AmqpService amqp = new AmqpService(core, AmqpSettings.from(config), logins,
                     permissionLookup(users));
             users.watchPermissions(amqp::permissionsChanged);
-            opened(opened, startAlarms(config, mqtt, amqp));
+            ResourceAlarms alarms = opened(opened, startAlarms(config, mqtt, amqp));
             protocols = new ArrayList<>(mqtt.listeners());
             protocols.add(amqp.listener());
             tls = opened(opened, TlsListeners.start(config));
@@ -103,7 +104,8 @@ public final class JunctionServer implements AutoCloseable {
             management = server -> {
                 ConnectionDirectory connections = new ConnectionDirectory(server::listeners);
                 return new Management(new ManagementApi(core, mqtt, logins, connections),
-                        new BrokerMetrics(core, mqtt, connections));
+                        new BrokerMetrics(core, mqtt, connections, new BrokerMetrics.Sources(amqp.messages(),
+                                storage, config.get(ConfigKeys.DATA_DIR), alarms)));
             };
         } catch (StartupException | RuntimeException e) {
             opened.forEach(JunctionServer::closeLogged);
@@ -128,12 +130,12 @@ public final class JunctionServer implements AutoCloseable {
     /** Before any listener opens, so that a resource already short holds the first publisher back. */
     private static ResourceAlarms startAlarms(Config config, MqttBroker mqtt, AmqpService amqp)
             throws StartupException {
-        List<ResourceAlarms.Check> checks = new ArrayList<>();
+        Map<String, ResourceAlarms.Check> checks = new LinkedHashMap<>();
         long diskFreeLimit = config.get(ConfigKeys.STORAGE_DISK_FREE_LIMIT);
         if (diskFreeLimit > 0) {
             Path directory = config.get(ConfigKeys.DATA_DIR);
             try {
-                checks.add(new DiskSpaceCheck(directory, diskFreeLimit));
+                checks.put("disk", new DiskSpaceCheck(directory, diskFreeLimit));
             } catch (IOException e) {
                 throw StartupException.failure("cannot watch the free space of " + directory + ": "
                         + e.getMessage(), e);
@@ -141,7 +143,7 @@ public final class JunctionServer implements AutoCloseable {
         }
         double memoryWatermark = config.get(ConfigKeys.MEMORY_HIGH_WATERMARK);
         if (memoryWatermark > 0) {
-            checks.add(new MemoryCheck(memoryWatermark));
+            checks.put("memory", new MemoryCheck(memoryWatermark));
         }
         return ResourceAlarms.start(checks, new ResourceAlarms.Publishers() {
             @Override

@@ -4,7 +4,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -30,16 +32,24 @@ public final class ResourceAlarms implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ResourceAlarms.class);
 
+    /** One watched resource's alarm now, and how often it was raised since start; for the metrics endpoint. */
+    public record State(String resource, boolean active, long activations) {
+    }
+
+    private final List<String> resources;
     private final List<Check> checks;
     private final Publishers publishers;
     private final String[] raised;
+    private final long[] activations;
     private final ScheduledExecutorService timer;
     private int raisedCount;
 
-    private ResourceAlarms(List<Check> checks, Publishers publishers) {
-        this.checks = List.copyOf(checks);
+    private ResourceAlarms(Map<String, Check> checks, Publishers publishers) {
+        this.resources = List.copyOf(checks.keySet());
+        this.checks = List.copyOf(checks.values());
         this.publishers = publishers;
         this.raised = new String[checks.size()];
+        this.activations = new long[checks.size()];
         this.timer = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "junction-alarms");
             thread.setDaemon(true);
@@ -49,7 +59,7 @@ public final class ResourceAlarms implements AutoCloseable {
 
     /** Checks every {@code period}, the first time before returning, so a resource already short holds the first
      * publisher back. */
-    public static ResourceAlarms start(List<Check> checks, Publishers publishers, Duration period) {
+    public static ResourceAlarms start(Map<String, Check> checks, Publishers publishers, Duration period) {
         ResourceAlarms alarms = new ResourceAlarms(checks, publishers);
         alarms.checkAll();
         alarms.timer.scheduleWithFixedDelay(alarms::checkAll, period.toMillis(), period.toMillis(),
@@ -75,6 +85,7 @@ public final class ResourceAlarms implements AutoCloseable {
         String before = raised[index];
         raised[index] = breach;
         if (before == null && breach != null) {
+            activations[index]++;
             log.warn("Alarm raised: {}; publishers are held back until it clears", breach);
             if (raisedCount++ == 0) {
                 publishers.block(breach);
@@ -86,6 +97,15 @@ public final class ResourceAlarms implements AutoCloseable {
                 publishers.unblock();
             }
         }
+    }
+
+    /** Each resource watched, in the order the checks were given. */
+    public synchronized List<State> states() {
+        List<State> states = new ArrayList<>(resources.size());
+        for (int i = 0; i < resources.size(); i++) {
+            states.add(new State(resources.get(i), raised[i] != null, activations[i]));
+        }
+        return states;
     }
 
     @Override

@@ -22,6 +22,7 @@ import dev.junction.core.queue.QueueSettings;
 import dev.junction.core.store.StoreListener;
 import dev.junction.core.vhost.VirtualHost;
 import dev.junction.server.amqp.ResourceAccess.Kind;
+import dev.junction.server.stats.MessageCounters;
 import io.netty.buffer.ByteBuf;
 
 import java.security.SecureRandom;
@@ -88,6 +89,12 @@ final class AmqpChannel {
                 consumer.subscription.resume();
             }
         }
+    }
+
+    /** What the management API shows of this channel. */
+    ChannelSnapshot snapshot() {
+        return new ChannelSnapshot(number, consumerPrefetch, globalPrefetch, consumers.size(), unacked.size(),
+                confirms != null, transaction != null, open ? "running" : "closing");
     }
 
     // ---- receiving ----
@@ -475,6 +482,7 @@ final class AmqpChannel {
             }
             throw e;
         }
+        countPublished(routed, returnBody != null);
         if (returnBody != null) {
             if (routed) {
                 returnBody.release();
@@ -488,6 +496,19 @@ final class AmqpChannel {
             confirms.settled(sequence, true);
         }
         connection.flush();
+    }
+
+    private void countPublished(boolean routed, boolean mandatory) {
+        MessageCounters counters = connection.service().messages();
+        counters.published.increment();
+        if (routed) {
+            counters.routed.increment();
+        } else {
+            counters.unroutable.increment();
+            if (!mandatory) {
+                counters.dropped.increment();
+            }
+        }
     }
 
     /**
@@ -679,6 +700,7 @@ final class AmqpChannel {
             unacked.put(tag, new Unacked(tag, delivery.subscription(), delivery.entryId(), true));
         }
         Message message = delivery.message();
+        connection.service().messages().delivering(message.publishedAtNanos(), delivery.redelivered());
         connection.write(new AmqpCommand(number, new Basic.Deliver(consumer.tag, tag, delivery.redelivered(),
                 message.exchange(), message.routingKey()), MessageMapping.toAmqp(message.properties()),
                 message.body().retainedDuplicate()));
@@ -713,6 +735,7 @@ final class AmqpChannel {
                 unacked.put(tag, new Unacked(tag, delivery.subscription(), delivery.entryId(), false));
             }
             Message message = delivery.message();
+            connection.service().messages().delivering(message.publishedAtNanos(), delivery.redelivered());
             connection.write(new AmqpCommand(number, new Basic.GetOk(tag, delivery.redelivered(),
                     message.exchange(), message.routingKey(), fetched.messageCount()),
                     MessageMapping.toAmqp(message.properties()), message.body().retainedDuplicate()));
@@ -756,7 +779,10 @@ final class AmqpChannel {
     void apply(List<Unacked> settled, Settlement settlement) {
         for (Unacked entry : settled) {
             switch (settlement) {
-                case ACK -> entry.subscription().settle(entry.entryId());
+                case ACK -> {
+                    entry.subscription().settle(entry.entryId());
+                    connection.service().messages().acknowledged.increment();
+                }
                 case REQUEUE -> entry.subscription().requeue(entry.entryId());
                 case DISCARD -> entry.subscription().discard(entry.entryId());
             }

@@ -35,6 +35,7 @@ import org.slf4j.LoggerFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -97,6 +98,14 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
 
     ResourceAccess access() {
         return access;
+    }
+
+    /** The management API's view of this connection's channels, by number; on the event loop. */
+    ConnectionSnapshot snapshot() {
+        List<ChannelSnapshot> open = new ArrayList<>();
+        channels.values().forEach(channel -> open.add(channel.snapshot()));
+        open.sort(Comparator.comparingInt(ChannelSnapshot::number));
+        return new ConnectionSnapshot(user, vhost == null ? null : vhost.name(), open);
     }
 
     boolean isWritable() {

@@ -6,6 +6,7 @@ import dev.junction.core.Broker;
 import dev.junction.server.auth.Logins;
 import dev.junction.server.auth.PermissionLookup;
 import dev.junction.server.net.Protocol;
+import dev.junction.server.stats.MessageCounters;
 import dev.junction.server.net.ProtocolListener;
 import io.netty.channel.ChannelPipeline;
 
@@ -27,6 +28,7 @@ public final class AmqpService {
     private final PermissionLookup permissions;
     private final DirectReplyTo directReplyTo = new DirectReplyTo();
     private final Set<AmqpConnection> connections = ConcurrentHashMap.newKeySet();
+    private final MessageCounters messages = new MessageCounters();
     private volatile String blockedReason;
 
     public AmqpService(Broker broker, AmqpSettings settings, Logins logins, PermissionLookup permissions) {
@@ -83,6 +85,11 @@ public final class AmqpService {
     /** Open AMQP connections, for the management endpoint and tests. */
     public int connectionCount() {
         return connections.size();
+    }
+
+    /** AMQP's message flow since start, for the metrics endpoint. */
+    public MessageCounters messages() {
+        return messages;
     }
 
     Broker broker() {

@@ -18,7 +18,8 @@ import java.nio.file.Path;
         description = "Administers a running Junction broker through its management HTTP API.",
         subcommands = {StatusCommand.class, ListCommand.class, CloseCommand.class, ExportCommand.class,
                 ImportCommand.class, AddUserCommand.class, ChangePasswordCommand.class, DeleteUserCommand.class,
-                SetUserTagsCommand.class, SetPermissionsCommand.class, ClearPermissionsCommand.class},
+                SetUserTagsCommand.class, SetPermissionsCommand.class, ClearPermissionsCommand.class,
+                TailCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "1:refused by the broker", "2:bad usage", "3:broker unreachable",
                 "4:login refused (401)", "5:no such object (404)"})

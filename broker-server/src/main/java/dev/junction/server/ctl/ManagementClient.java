@@ -18,6 +18,8 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import java.util.Base64;
 
 /** The management API as the CLI uses it; every failure becomes a {@link CtlException} that says what went wrong. */
@@ -87,6 +89,27 @@ final class ManagementClient {
     }
 
     private String send(String method, String path, String body) {
+        HttpResponse<String> response = exchange(method, path, body, HttpResponse.BodyHandlers.ofString(), true);
+        return checked(method, path, response.statusCode(), response.body());
+    }
+
+    /**
+     * A streaming GET ({@code /api/tail}): each line of the body as it arrives, without a time limit; the caller
+     * closes the stream to end the request.
+     */
+    Stream<String> lines(String path) {
+        HttpResponse<Stream<String>> response = exchange("GET", path, null, HttpResponse.BodyHandlers.ofLines(),
+                false);
+        if (response.statusCode() / 100 != 2) {
+            try (Stream<String> body = response.body()) {
+                checked("GET", path, response.statusCode(), body.collect(Collectors.joining("\n")));
+            }
+        }
+        return response.body();
+    }
+
+    private <T> HttpResponse<T> exchange(String method, String path, String body,
+                                         HttpResponse.BodyHandler<T> handler, boolean timeout) {
         URI uri;
         try {
             uri = URI.create(baseUrl + path);
@@ -94,16 +117,17 @@ final class ManagementClient {
             throw new CtlException(JunctionCtl.EXIT_USAGE, "invalid --url '" + baseUrl + "': " + e.getMessage());
         }
         HttpRequest.Builder request = HttpRequest.newBuilder(uri)
-                .timeout(TIMEOUT)
                 .header("Authorization", authorization)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
             request.header("Content-Type", "application/json");
         }
-        HttpResponse<String> response;
+        if (timeout) {
+            request.timeout(TIMEOUT);
+        }
         try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return http.send(request.build(), handler);
         } catch (ConnectException | HttpConnectTimeoutException e) {
             throw unreachable("connection refused or timed out");
         } catch (HttpTimeoutException e) {
@@ -119,11 +143,13 @@ final class ManagementClient {
         } catch (IllegalArgumentException e) {
             throw new CtlException(JunctionCtl.EXIT_USAGE, "invalid --url '" + baseUrl + "': " + e.getMessage());
         }
-        int status = response.statusCode();
+    }
+
+    private String checked(String method, String path, int status, String responseBody) {
         if (status / 100 == 2) {
-            return response.body();
+            return responseBody;
         }
-        String reason = reason(response.body());
+        String reason = reason(responseBody);
         throw switch (status) {
             case 401 -> new CtlException(JunctionCtl.EXIT_UNAUTHORIZED,
                     "login refused for user '" + user + "' (401): check --user and --password");

@@ -1,12 +1,30 @@
 package dev.junction.server.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
 import java.util.concurrent.CompletableFuture;
 
-/** What an API resource answers: a status and a JSON body, or no body (204 and friends). */
-record ApiResponse(HttpResponseStatus status, JsonNode body) {
+/**
+ * What an API resource answers: a status and a JSON body, or no body (204 and friends), or a stream the resource
+ * writes itself once the request is accepted.
+ */
+record ApiResponse(HttpResponseStatus status, JsonNode body, ResponseStream stream) {
+    /** A response written over time, such as the live messages of {@code /api/tail}. */
+    interface ResponseStream {
+        /** Called on the HTTP connection's event loop instead of writing a response; it writes its own. */
+        void start(ChannelHandlerContext ctx);
+    }
+
+    ApiResponse(HttpResponseStatus status, JsonNode body) {
+        this(status, body, null);
+    }
+
+    static CompletableFuture<ApiResponse> streaming(ResponseStream stream) {
+        return CompletableFuture.completedFuture(new ApiResponse(HttpResponseStatus.OK, null, stream));
+    }
+
     static final ApiResponse NO_CONTENT = new ApiResponse(HttpResponseStatus.NO_CONTENT, null);
 
     static ApiResponse json(JsonNode body) {

@@ -5,6 +5,11 @@ import dev.junction.core.queue.Queue;
 import dev.junction.core.vhost.VirtualHost;
 import dev.junction.server.mqtt.MqttBroker;
 import dev.junction.server.net.Protocol;
+import dev.junction.core.metrics.LatencyHistogram;
+import dev.junction.core.store.Storage;
+import dev.junction.core.store.log.LogStorage;
+import dev.junction.server.alarm.ResourceAlarms;
+import dev.junction.server.stats.MessageCounters;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
@@ -13,6 +18,15 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import java.util.stream.Stream;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -25,7 +39,16 @@ public final class BrokerMetrics {
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
 
-    public BrokerMetrics(Broker broker, MqttBroker mqtt, ConnectionDirectory connections) {
+    /**
+     * What the metrics read besides the routing core and MQTT.
+     *
+     * @param storage the open storage; the log engine's write counters are shown, other engines have none
+     * @param dataDir whose files count as the storage's bytes on disk
+     */
+    public record Sources(MessageCounters amqp, Storage storage, Path dataDir, ResourceAlarms alarms) {
+    }
+
+    public BrokerMetrics(Broker broker, MqttBroker mqtt, ConnectionDirectory connections, Sources sources) {
         GaugeWithCallback.builder()
                 .name("junction_connections")
                 .help("Open client connections by protocol")
@@ -64,7 +87,95 @@ public final class BrokerMetrics {
                 .callback(callback -> eachQueue(broker, (vhost, queue) ->
                         callback.call(queue.droppedCount(), vhost.name(), queue.name())))
                 .register(registry);
+        Map<String, MessageCounters> flows = new LinkedHashMap<>();
+        flows.put(OverviewResource.wireName(Protocol.AMQP), sources.amqp());
+        flows.put(OverviewResource.wireName(Protocol.MQTT), mqtt.messages());
+        messageCounter(flows, "published", "Messages published by clients", counters -> counters.published);
+        messageCounter(flows, "routed", "Published messages that reached at least one queue",
+                counters -> counters.routed);
+        messageCounter(flows, "unroutable", "Published messages that reached no queue",
+                counters -> counters.unroutable);
+        messageCounter(flows, "delivered", "Messages sent to clients", counters -> counters.delivered);
+        messageCounter(flows, "acknowledged", "Deliveries acknowledged by clients", counters -> counters.acknowledged);
+        messageCounter(flows, "redelivered", "Deliveries sent again (AMQP redelivered, MQTT DUP)",
+                counters -> counters.redelivered);
+        messageCounter(flows, "dropped", "Messages discarded: AMQP unroutable and not mandatory, "
+                + "MQTT undeliverable or over a session's queue limit", counters -> counters.dropped);
+        Map<String, LatencyHistogram> latencies = new LinkedHashMap<>();
+        flows.forEach((protocol, counters) -> latencies.put(protocol, counters.deliveryLatency));
+        registry.register(new HistogramCollector("junction_delivery_latency_seconds",
+                "From publish to delivery to a subscriber's connection, by the delivering protocol", "protocol",
+                latencies));
+        storageMetrics(sources.storage(), sources.dataDir());
+        alarmMetrics(sources.alarms());
         JvmMetrics.builder().register(registry);
+    }
+
+    private void messageCounter(Map<String, MessageCounters> flows, String what, String help,
+                                Function<MessageCounters, LongAdder> counter) {
+        CounterWithCallback.builder()
+                .name("junction_messages_" + what)
+                .help(help)
+                .labelNames("protocol")
+                .callback(callback -> flows.forEach((protocol, counters) ->
+                        callback.call(counter.apply(counters).sum(), protocol)))
+                .register(registry);
+    }
+
+    private void storageMetrics(Storage storage, Path dataDir) {
+        GaugeWithCallback.builder()
+                .name("junction_storage_disk_bytes")
+                .help("Bytes of the files in the data directory")
+                .callback(callback -> callback.call(bytesUnder(dataDir)))
+                .register(registry);
+        if (!(storage instanceof LogStorage log)) {
+            return;
+        }
+        storageCounter("junction_storage_records_written", "Records appended to the log, releases included",
+                () -> log.metrics().appendsWritten() + log.metrics().releasesWritten());
+        storageCounter("junction_storage_bytes_written", "Bytes written to the log's segment files",
+                () -> log.metrics().bytesWritten());
+        storageCounter("junction_storage_fsyncs", "Data fsyncs of the log's segment files", () -> log.metrics().fsyncs());
+        registry.register(new HistogramCollector("junction_storage_fsync_duration_seconds",
+                "How long each data fsync of a segment file took", null, Map.of("", log.fsyncLatency())));
+    }
+
+    private void storageCounter(String name, String help, LongSupplier value) {
+        CounterWithCallback.builder().name(name).help(help)
+                .callback(callback -> callback.call(value.getAsLong()))
+                .register(registry);
+    }
+
+    /** A file deleted during the walk (compaction) simply no longer counts. */
+    private static long bytesUnder(Path directory) {
+        try (Stream<Path> files = Files.walk(directory)) {
+            return files.mapToLong(file -> {
+                try {
+                    return Files.isRegularFile(file) ? Files.size(file) : 0;
+                } catch (IOException e) {
+                    return 0;
+                }
+            }).sum();
+        } catch (IOException | UncheckedIOException e) {
+            return 0;
+        }
+    }
+
+    private void alarmMetrics(ResourceAlarms alarms) {
+        GaugeWithCallback.builder()
+                .name("junction_alarm_active")
+                .help("1 while the resource's alarm holds publishers back")
+                .labelNames("resource")
+                .callback(callback -> alarms.states().forEach(state ->
+                        callback.call(state.active() ? 1 : 0, state.resource())))
+                .register(registry);
+        CounterWithCallback.builder()
+                .name("junction_alarm_activations")
+                .help("Times the resource's alarm was raised")
+                .labelNames("resource")
+                .callback(callback -> alarms.states().forEach(state ->
+                        callback.call(state.activations(), state.resource())))
+                .register(registry);
     }
 
     private void queueGauge(Broker broker, String name, String help, ToDoubleFunction<Queue> value) {

@@ -7,7 +7,7 @@ import io.netty.handler.codec.http.HttpMethod;
 
 import java.util.concurrent.CompletableFuture;
 
-/** {@code /api/connections[/name]}: the client connections of both protocols; DELETE closes one. */
+/** {@code /api/connections[/name[/channels]]}: the client connections of both protocols; DELETE closes one. */
 final class ConnectionResource implements ApiResource {
     private final ConnectionDirectory connections;
 
@@ -23,11 +23,14 @@ final class ConnectionResource implements ApiResource {
             connections.list().forEach(connection -> list.add(json(connection)));
             return ApiResponse.ok(list);
         }
-        if (request.length() != 2) {
+        if (request.length() != 2 && !(request.length() == 3 && request.segment(2).equals("channels"))) {
             throw request.unknownPath();
         }
         OpenConnection connection = connections.find(request.segment(1))
                 .orElseThrow(() -> ApiError.notFound("no connection '" + request.segment(1) + "'"));
+        if (request.length() == 3) {
+            return ChannelResource.ofConnection(request, connection);
+        }
         if (request.method().equals(HttpMethod.DELETE)) {
             connection.close();
             return ApiResponse.noContent();

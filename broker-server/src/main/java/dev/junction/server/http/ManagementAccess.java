@@ -13,9 +13,10 @@ import java.util.Set;
  * What a logged-in user may do through the API, by its tags as in RabbitMQ: {@code administrator} everything;
  * {@code monitoring} read everything but users, permissions and definitions; {@code management} read only what
  * concerns the vhosts it has permissions on; no such tag, nothing. Refusals are 401s with RabbitMQ's reasons.
+ * {@code tail} is a GET but declares a queue and binds it, and shows message bodies of any vhost: administrators only.
  */
 final class ManagementAccess {
-    private static final Set<String> ADMINISTRATOR_ONLY = Set.of("users", "permissions", "definitions");
+    private static final Set<String> ADMINISTRATOR_ONLY = Set.of("users", "permissions", "definitions", "tail");
     /** Resources whose paths name a vhost as their second segment. */
     private static final Set<String> BY_VHOST = Set.of("vhosts", "queues", "exchanges", "bindings");
 

@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
@@ -31,7 +32,7 @@ public final class ManagementApi {
         this.logins = logins;
         this.access = new ManagementAccess(logins.registry());
         this.permissions = new PermissionResource(broker, logins.registry());
-        this.resources = Map.of(
+        Map<String, ApiResource> resources = new HashMap<>(Map.of(
                 "overview", new OverviewResource(broker, mqtt, connections),
                 "vhosts", new VhostResource(broker),
                 "exchanges", new ExchangeResource(broker),
@@ -40,7 +41,12 @@ public final class ManagementApi {
                 "connections", new ConnectionResource(connections),
                 "definitions", new DefinitionsResource(broker, logins.registry()),
                 "users", new UserResource(logins),
-                "permissions", permissions);
+                "permissions", permissions));
+        // Map.of takes at most ten entries.
+        resources.put("channels", new ChannelResource(connections));
+        resources.put("mqtt", new MqttResource(mqtt));
+        resources.put("tail", new TailResource(broker, mqtt));
+        this.resources = Map.copyOf(resources);
     }
 
     /**

@@ -120,8 +120,13 @@ final class ManagementHandler extends SimpleChannelInboundHandler<FullHttpReques
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);
         }
-        answer.whenCompleteAsync((response, failure) -> respond(ctx,
-                failure == null ? success(response) : error(failure), keepAlive), ctx.executor());
+        answer.whenCompleteAsync((response, failure) -> {
+            if (failure == null && response.stream() != null) {
+                response.stream().start(ctx);
+            } else {
+                respond(ctx, failure == null ? success(response) : error(failure), keepAlive);
+            }
+        }, ctx.executor());
     }
 
     /** The path after {@code /api}, each segment percent-decoded on its own ({@code %2F} stays inside it). */

@@ -8,12 +8,7 @@ import dev.junction.core.queue.Delivery;
 import dev.junction.core.queue.Queue;
 import io.netty.buffer.ByteBuf;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -105,7 +100,6 @@ final class QueueReader {
         int length = Math.min(body.readableBytes(), truncate);
         byte[] bytes = new byte[length];
         body.getBytes(body.readerIndex(), bytes);
-        String text = base64 ? null : utf8OrNull(bytes);
         ObjectNode node = Json.object()
                 .put("payload_bytes", body.readableBytes())
                 .put("redelivered", delivery.redelivered())
@@ -113,17 +107,7 @@ final class QueueReader {
                 .put("routing_key", message.routingKey())
                 .put("message_count", messageCount);
         node.set("properties", properties(message.properties()));
-        return node.put("payload", text != null ? text : Base64.getEncoder().encodeToString(bytes))
-                .put("payload_encoding", text != null ? "string" : "base64");
-    }
-
-    private static String utf8OrNull(byte[] bytes) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            return null;
-        }
+        return Payloads.put(node, bytes, base64);
     }
 
     /** The basic properties that are present, under RabbitMQ's JSON names. */

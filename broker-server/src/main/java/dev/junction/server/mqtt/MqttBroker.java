@@ -20,7 +20,15 @@ import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.junction.core.store.StoreListener;
+import dev.junction.server.stats.MessageCounters;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Optional;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -161,6 +169,68 @@ public final class MqttBroker implements AutoCloseable {
     /** PUBLISH packets sent to clients since start, for the metrics endpoint. */
     public long messagesSent() {
         return stats.messagesSent.sum();
+    }
+
+    /** MQTT's message flow since start, for the metrics endpoint. */
+    public MessageCounters messages() {
+        return stats.messages;
+    }
+
+    /** The vhost and topic exchange MQTT publishes to ({@code mqtt.vhost}, {@code mqtt.exchange}). */
+    public String vhostName() {
+        return settings.vhost();
+    }
+
+    public String exchangeName() {
+        return settings.exchange();
+    }
+
+    /** Every session, connected or not, by client id. */
+    public CompletableFuture<List<MqttSessionSnapshot>> sessionSnapshots() {
+        return sessions.snapshots();
+    }
+
+    /** Ends the client's session for good, disconnecting it if connected; false if there is none. */
+    public boolean dropSession(String clientId) {
+        return sessions.drop(clientId);
+    }
+
+    /** The retained messages whose topic matches the filter ({@code $SYS} topics only for a filter naming them). */
+    public List<RetainedMessage> retainedMessages(String filter) {
+        List<RetainedMessage> found = new ArrayList<>();
+        retained.forEachMatching(filter, message -> {
+            try {
+                found.add(new RetainedMessage(TopicMapping.topicName(message.routingKey()),
+                        MqttPublisher.publishQos(message), message.bodySize(), null));
+            } finally {
+                message.release();
+            }
+        });
+        found.sort(Comparator.comparing(RetainedMessage::topic));
+        return found;
+    }
+
+    /** The topic's retained message with a copy of its payload, if it has one. */
+    public Optional<RetainedMessage> retainedMessage(String topicName) {
+        RetainedMessage[] found = new RetainedMessage[1];
+        retained.forEachMatching(topicName, message -> {
+            try {
+                found[0] = new RetainedMessage(topicName, MqttPublisher.publishQos(message), message.bodySize(),
+                        ByteBufUtil.getBytes(message.body()));
+            } finally {
+                message.release();
+            }
+        });
+        return Optional.ofNullable(found[0]);
+    }
+
+    /** Deletes the topic's retained message, from the store too; false if it had none. */
+    public boolean deleteRetained(String topicName) {
+        if (!retained.remove(topicName)) {
+            return false;
+        }
+        durable.retain(topicName, 0, Unpooled.EMPTY_BUFFER, StoreListener.NONE);
+        return true;
     }
 
     /** Ends every session (the daemon closes connections first) and releases the retained messages. */

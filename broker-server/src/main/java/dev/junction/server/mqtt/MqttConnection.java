@@ -64,6 +64,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
     private OrderedAcknowledgements acknowledgements;
     private Connect.Will will;
     private String clientId;
+    /** The CONNECT's user name, null for an anonymous client; for the management API. */
+    private String user;
     private boolean counted;
     private boolean flushScheduled;
     /** Whether the client has published on this connection: only publishers are held back by an alarm. */
@@ -217,6 +219,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
                     new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS));
         }
         will = connect.will();
+        user = login.user();
         broker.sessions().connect(clientId, connect.cleanSession(), this);
     }
 
@@ -390,6 +393,10 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
     @Override
     public void closeGracefully(ChannelHandlerContext context) {
         closeBecause("broker shutting down");
+    }
+
+    String user() {
+        return user;
     }
 
     /** Closes the connection for a reason other than DISCONNECT: the will is published. */

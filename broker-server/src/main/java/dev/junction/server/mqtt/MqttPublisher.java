@@ -63,8 +63,10 @@ final class MqttPublisher {
             routedStored = both;
         }
         // Only an acknowledgement waits for the queues' answers; QoS 0 publishes need none.
-        return stored == StoreListener.NONE ? vhost.publish(exchange, message, null, routedStored)
+        List<Queue> reached = stored == StoreListener.NONE ? vhost.publish(exchange, message, null, routedStored)
                 : vhost.publishAccepted(exchange, message, routedStored);
+        (reached.isEmpty() ? stats.messages.unroutable : stats.messages.routed).increment();
+        return reached;
     }
 
     /** A retained message read back at start-up. */

@@ -21,6 +21,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -67,6 +68,8 @@ final class MqttSession implements QueueConsumer {
     private long droppedReported;
     private ScheduledFuture<?> expiry;
     private boolean discarded;
+    private String user;
+    private Instant lastConnected;
     /** Recovered from the store: its first connection after the restart finds it present. */
     private final boolean recovered;
 
@@ -202,6 +205,8 @@ final class MqttSession implements QueueConsumer {
             expiry = null;
         }
         connection = newConnection;
+        user = newConnection.user();
+        lastConnected = Instant.now();
         newConnection.accepted(this, sessionPresent && !cleanSession);
         reportDrops();
         // [MQTT-4.4.0-1] unacknowledged PUBLISHes and PUBRELs first, with their identifiers, before anything new.
@@ -338,12 +343,33 @@ final class MqttSession implements QueueConsumer {
             // Deleted by someone else (the management API may): the session ends, online or offline, so that the
             // client's next CONNECT starts afresh rather than resuming a session without a queue.
             log.warn("Client '{}': its session queue was deleted; the session ends", clientId);
-            MqttConnection current = connection;
-            end();
-            if (current != null) {
-                current.closeBecause("session queue deleted");
-            }
+            endAndDisconnect("session queue deleted");
         });
+    }
+
+    /** The management API deletes the session: it ends for good, and its client, if connected, is disconnected. */
+    void drop() {
+        if (!discarded) {
+            log.info("Client '{}': session deleted through the management API", clientId);
+            endAndDisconnect("session deleted through the management API");
+        }
+    }
+
+    private void endAndDisconnect(String reason) {
+        MqttConnection current = connection;
+        end();
+        if (current != null) {
+            current.closeBecause(reason);
+        }
+    }
+
+    /** What the management API shows of this session; on the owner loop. */
+    MqttSessionSnapshot snapshot() {
+        Map<String, Integer> filters = new LinkedHashMap<>();
+        subscriptions.entries().forEach(entry -> filters.put(entry.getKey(), entry.getValue()));
+        return new MqttSessionSnapshot(clientId, cleanSession, connection != null, filters,
+                queue == null ? 0 : queue.readyCount(), inFlight.size(), queueName(), broker.vhost().name(), user,
+                lastConnected);
     }
 
     @Override
@@ -379,6 +405,7 @@ final class MqttSession implements QueueConsumer {
             message.release();
             return;
         }
+        broker.stats().messages.deliveryLatency.record(System.nanoTime() - message.publishedAtNanos());
         if (qos == 0) {
             if (connection != null) {
                 writePublish(topicName, 0, false, 0, false, message);
@@ -478,6 +505,9 @@ final class MqttSession implements QueueConsumer {
                               Message message) {
         broker.stats().messagesSent.increment();
         broker.stats().bytesSent.add(message.bodySize());
+        if (dup) {
+            broker.stats().messages.redelivered.increment();
+        }
         connection.write(new Publish(topicName, MqttQos.of(qos), dup, retain, packetId,
                 message.body().retainedDuplicate()));
     }
@@ -489,6 +519,7 @@ final class MqttSession implements QueueConsumer {
         if (publish != null && publish.qos == 1) {
             inFlight.remove(packetId);
             publish.settle();
+            broker.stats().messages.acknowledged.increment();
         }
     }
 
@@ -511,6 +542,7 @@ final class MqttSession implements QueueConsumer {
             if (!cleanSession) {
                 broker.durable().completedQos2(clientId, packetId);
             }
+            broker.stats().messages.acknowledged.increment();
         }
     }
 

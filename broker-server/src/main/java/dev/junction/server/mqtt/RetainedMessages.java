@@ -54,6 +54,20 @@ public final class RetainedMessages {
         }
     }
 
+    /** Deletes the topic's retained message; false if it had none. */
+    public boolean remove(String topicName) {
+        Message[] removed = new Message[1];
+        byTopic.computeIfPresent(topicName, (topic, message) -> {
+            removed[0] = message;
+            return null;
+        });
+        if (removed[0] == null) {
+            return false;
+        }
+        removed[0].release();
+        return true;
+    }
+
     public int size() {
         return byTopic.size();
     }

@@ -4,7 +4,12 @@ import dev.junction.server.mqtt.MqttDurableState.RecoveredSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.junction.core.queue.Queue;
+
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -75,6 +80,48 @@ final class SessionRegistry {
     private CompletableFuture<Integer> forget(RecoveredSession session) {
         broker.durable().forgetSession(session.clientId(), session.awaitingPubRel(), session.sentQos2().keySet());
         return broker.vhost().deleteQueue(MqttSession.queueName(session.clientId()), null, false, false);
+    }
+
+    /**
+     * The management API's view of every session, the recovered ones whose client has not come back included
+     * (those are offline and were never connected in this run).
+     */
+    CompletableFuture<List<MqttSessionSnapshot>> snapshots() {
+        List<CompletableFuture<MqttSessionSnapshot>> live = new ArrayList<>();
+        for (MqttSession session : sessions.values()) {
+            CompletableFuture<MqttSessionSnapshot> snapshot = new CompletableFuture<>();
+            session.execute(() -> snapshot.complete(session.snapshot()));
+            live.add(snapshot);
+        }
+        List<MqttSessionSnapshot> waiting = recovered.values().stream().map(this::snapshot).toList();
+        return CompletableFuture.allOf(live.toArray(CompletableFuture[]::new)).thenApply(done -> {
+            List<MqttSessionSnapshot> all = new ArrayList<>(waiting);
+            live.forEach(snapshot -> all.add(snapshot.join()));
+            all.sort(Comparator.comparing(MqttSessionSnapshot::clientId));
+            return all;
+        });
+    }
+
+    private MqttSessionSnapshot snapshot(RecoveredSession session) {
+        String queueName = MqttSession.queueName(session.clientId());
+        Queue queue = broker.vhost().queue(queueName);
+        return new MqttSessionSnapshot(session.clientId(), false, false, Map.copyOf(session.subscriptions()),
+                queue == null ? 0 : queue.readyCount(), 0, queueName, broker.vhost().name(), null, null);
+    }
+
+    /** Ends the client's session, connected or not; false if it has none. */
+    boolean drop(String clientId) {
+        MqttSession session = sessions.get(clientId);
+        if (session != null) {
+            session.execute(session::drop);
+            return true;
+        }
+        RecoveredSession stored = recovered.remove(clientId);
+        if (stored != null) {
+            forget(stored);
+            return true;
+        }
+        return false;
     }
 
     /** Removes the session if it is still the one registered for its client id. */

@@ -5,7 +5,9 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -40,7 +42,10 @@ class ResourceAlarmsTest {
 
     @Test
     void publishersAreHeldFromTheFirstAlarmRaisedUntilTheLastClears() {
-        alarms = ResourceAlarms.start(List.of(() -> disk, () -> memory), publishers, NEVER);
+        Map<String, ResourceAlarms.Check> checks = new LinkedHashMap<>();
+        checks.put("disk", () -> disk);
+        checks.put("memory", () -> memory);
+        alarms = ResourceAlarms.start(checks, publishers, NEVER);
         assertEquals(List.of(), events, "nothing is short at start");
         disk = "low on disk";
         alarms.checkAll();
@@ -52,19 +57,24 @@ class ResourceAlarmsTest {
         memory = null;
         alarms.checkAll();
         assertEquals(List.of("block: low on disk", "unblock"), events);
+        assertEquals(List.of(new ResourceAlarms.State("disk", false, 1), new ResourceAlarms.State("memory", false, 1)),
+                alarms.states());
+        disk = "low on disk";
+        alarms.checkAll();
+        assertEquals(new ResourceAlarms.State("disk", true, 2), alarms.states().get(0));
     }
 
     @Test
     void aResourceAlreadyShortAtStartHoldsPublishersBeforeStartReturns() {
         memory = "memory high";
-        alarms = ResourceAlarms.start(List.of(() -> memory), publishers, NEVER);
+        alarms = ResourceAlarms.start(Map.of("memory", () -> memory), publishers, NEVER);
         assertEquals(List.of("block: memory high"), events);
     }
 
     @Test
     void aFailingCheckKeepsItsAlarmsState() {
         boolean[] failing = {false};
-        alarms = ResourceAlarms.start(List.of(() -> {
+        alarms = ResourceAlarms.start(Map.of("disk", () -> {
             if (failing[0]) {
                 throw new IllegalStateException("cannot read");
             }

@@ -63,6 +63,7 @@ class DashboardTest {
         assertTrue(dom.contains("<dd id=\"total-queues\">1</dd>"), dom);
         assertTrue(dom.contains("<dd id=\"total-ready\">4</dd>"), dom);
         assertTrue(dom.contains("<dd id=\"total-connections\">1</dd>"), dom);
+        assertTrue(dom.contains("<dd id=\"total-channels\">1</dd>"), dom);
         assertTrue(dom.contains("<td>AMQP 0-9-1</td><td>running</td>"), dom);
         assertTrue(dom.contains("<main id=\"content\">"), "the content is shown, not the login form: " + dom);
     }

@@ -1,5 +1,7 @@
 package dev.junction.core.store.log;
 
+import dev.junction.core.metrics.LatencyHistogram;
+
 import dev.junction.core.message.Message;
 import dev.junction.core.store.Definition;
 import dev.junction.core.store.DefinitionStore;
@@ -58,6 +60,15 @@ public final class LogStorage implements Storage, DefinitionStore, MessageStore,
         LOG.info("Storage in {} recovered {} definitions and {} messages from {} segments", settings.directory(),
                 recovered.definitions().size(), recovered.messages().size(), log.recoveryReport().segments());
         return new LogStorage(log, recovery.definitionRecords(), recovered);
+    }
+
+    /** The log's write counters, for the metrics endpoint. */
+    public LogMetrics metrics() {
+        return log.metrics();
+    }
+
+    public LatencyHistogram fsyncLatency() {
+        return log.fsyncLatency();
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.junction.core.store.log;
 
+import dev.junction.core.metrics.LatencyHistogram;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -61,6 +63,7 @@ final class LogWriter implements Runnable {
 
     // Written by the writer thread only; volatile so metrics() may read them anywhere.
     private volatile long fsyncs;
+    private final LatencyHistogram fsyncLatency = new LatencyHistogram();
     private volatile long batches;
     private volatile long appendsWritten;
     private volatile long releasesWritten;
@@ -119,6 +122,10 @@ final class LogWriter implements Runnable {
         if (closeFailure != null) {
             throw closeFailure;
         }
+    }
+
+    LatencyHistogram fsyncLatency() {
+        return fsyncLatency;
     }
 
     LogMetrics metrics() {
@@ -381,10 +388,12 @@ final class LogWriter implements Runnable {
     }
 
     private void force(Segment segment) throws IOException {
+        long started = System.nanoTime();
         segment.channel.force(false);
         fsyncs++;
         dirty = false;
         lastForceNanos = System.nanoTime();
+        fsyncLatency.record(lastForceNanos - started);
     }
 
     private void forceIfIntervalDue() {

@@ -1,5 +1,7 @@
 package dev.junction.core.store.log;
 
+import dev.junction.core.metrics.LatencyHistogram;
+
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.util.Objects;
@@ -101,6 +103,11 @@ public final class SegmentedLog implements AutoCloseable {
 
     public LogMetrics metrics() {
         return writer.metrics();
+    }
+
+    /** How long each data fsync took. */
+    public LatencyHistogram fsyncLatency() {
+        return writer.fsyncLatency();
     }
 
     /**

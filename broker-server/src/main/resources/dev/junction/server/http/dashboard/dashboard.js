@@ -58,10 +58,12 @@ function showRates(mqtt, now) {
 async function refresh() {
   const status = document.getElementById("status");
   try {
-    const [overview, queues, connections] = await Promise.all([api("overview"), api("queues"), api("connections")]);
+    const [overview, queues, connections, channels] = await Promise.all([api("overview"), api("queues"),
+      api("connections"), api("channels")]);
     set("version", overview.product_version);
     set("total-connections", overview.object_totals.connections);
     set("total-sessions", overview.mqtt.sessions);
+    set("total-channels", channels.length);
     set("total-queues", overview.object_totals.queues);
     set("total-consumers", overview.object_totals.consumers);
     set("total-ready", overview.queue_totals.messages_ready);

@@ -238,12 +238,13 @@ final class ReadyMessages {
         return entry != null && entry.isExpired(nowNanos);
     }
 
-    /** The head that expires first, for arming a timer (a head being read back included); null if none expires. */
+    /** The head that expires first, for arming a timer (a paged head included); null if none expires. */
     QueueEntry earliestExpiringHead() {
         QueueEntry earliest = null;
         for (int level = 0; level < fresh.length; level++) {
             QueueEntry head = head(level);
-            if (head == null) {
+            if (head == null && paged[level].peek() != null && !paged[level].peek().reading) {
+                // A head being read needs no timer: the queue looks at it again when the read completes.
                 head = paged[level].peek();
             }
             if (head != null && head.expires()
@@ -269,8 +270,9 @@ final class ReadyMessages {
             }
             for (QueueEntry entry; (entry = paged[level].poll()) != null; ) {
                 entry.place = Place.GONE;
+                Message message = entry.message != null ? entry.message : entry.page.hollow();
                 releasePage(entry);
-                release.accept(entry.message != null ? entry.message : entry.page.hollow());
+                release.accept(message);
             }
         }
         size = 0;

@@ -164,7 +164,8 @@ public final class JunctionServer implements AutoCloseable {
     private static Storage openStorage(Config config) throws StartupException {
         String engine = config.get(ConfigKeys.STORAGE_ENGINE);
         StorageSettings settings = new StorageSettings(config.get(ConfigKeys.DATA_DIR),
-                config.get(ConfigKeys.STORAGE_FSYNC), config.get(ConfigKeys.STORAGE_SEGMENT_SIZE));
+                config.get(ConfigKeys.STORAGE_FSYNC), config.get(ConfigKeys.STORAGE_SEGMENT_SIZE),
+                config.get(ConfigKeys.STORAGE_QUEUE_MEMORY_LIMIT));
         try {
             return StorageEngines.open(engine, settings);
         } catch (IOException | RuntimeException e) {

@@ -70,7 +70,8 @@ public final class Queue implements Destination {
         this.arguments = arguments;
         this.shard = shard;
         this.host = host;
-        this.ready = new ReadyMessages(arguments.maxPriority());
+        this.ready = new ReadyMessages(arguments.maxPriority(), new Paging(host.pages(),
+                message -> host.storedRecord(this, message), shard, this::afterReadBack, this::finish));
         if (arguments.expiresMillis() != null) {
             shard.execute(this::checkDisuse);
         }
@@ -101,6 +102,11 @@ public final class Queue implements Destination {
 
     public int consumerCount() {
         return consumerCount;
+    }
+
+    /** Bytes of ready messages' bodies this queue holds in memory (the rest are paged out to the store). */
+    public long memoryBytes() {
+        return ready.memoryBytes();
     }
 
     /** Messages dropped from the head to respect a length or size limit (dead-lettered where configured). */
@@ -550,6 +556,12 @@ public final class Queue implements Destination {
         expiryTimerArmed = true;
         expiryTimerDeadline = head.expiresAtNanos();
         shard.scheduleAt(expiryTimerDeadline, this::onExpiryTimer);
+    }
+
+    private void afterReadBack() {
+        if (!deleted) {
+            dispatch();
+        }
     }
 
     private void onExpiryTimer() {

@@ -1,6 +1,7 @@
 package dev.junction.core.queue;
 
 import dev.junction.core.message.Message;
+import dev.junction.core.store.MessagePages;
 
 /** What a queue needs from the virtual host that holds it: somewhere to dead-letter, and removal when unused. */
 public interface QueueHost {
@@ -12,6 +13,19 @@ public interface QueueHost {
 
     /** The queue is done with a message (settled, dropped, expired, dead-lettered or deleted); called before it lets go. */
     void settled(Queue queue, Message message);
+
+    /** Where the queue pages message bodies out of the heap; by default it keeps them all in memory. */
+    default MessagePages pages() {
+        return MessagePages.NONE;
+    }
+
+    /**
+     * The id of the message's persistent record when this queue holds it in the store (the body can be read back
+     * from it until the queue settles it), or -1.
+     */
+    default long storedRecord(Queue queue, Message message) {
+        return -1;
+    }
 
     /** For queues outside any virtual host (tests): dead letters are dropped and nothing is deleted. */
     QueueHost DETACHED = new QueueHost() {

@@ -12,6 +12,11 @@ public interface Storage extends AutoCloseable {
 
     MessageStore messages();
 
+    /** Where queues page message bodies out of the heap; engines that keep nothing page nothing. */
+    default MessagePages pages() {
+        return MessagePages.NONE;
+    }
+
     /**
      * What survived from the previous run, handed out once (the message bodies then belong to the caller); later
      * calls return {@link Recovered#NOTHING}.

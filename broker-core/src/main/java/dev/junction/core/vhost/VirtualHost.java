@@ -19,6 +19,7 @@ import dev.junction.core.store.Definition.BindingDefinition;
 import dev.junction.core.store.Definition.ExchangeDefinition;
 import dev.junction.core.store.Definition.QueueDefinition;
 import dev.junction.core.store.MemoryStorage;
+import dev.junction.core.store.MessagePages;
 import dev.junction.core.store.Storage;
 import dev.junction.core.store.StoreListener;
 import dev.junction.core.store.StoredMessage;
@@ -77,6 +78,17 @@ public final class VirtualHost {
                     storage.messages().settle(stored, queueId);
                 }
             }
+        }
+
+        @Override
+        public MessagePages pages() {
+            return storage.pages();
+        }
+
+        @Override
+        public long storedRecord(Queue queue, Message message) {
+            StoredMessage stored = message.stored();
+            return stored != null && durableQueueIds.containsKey(queue) ? stored.recordId() : -1;
         }
     };
 

@@ -96,6 +96,9 @@ public final class ConfigKeys {
     public static final ConfigKey<Long> STORAGE_DISK_FREE_LIMIT = new ConfigKey<>("storage.disk_free_limit",
             "52428800", ValueParsers.longInteger(0, Long.MAX_VALUE),
             "bytes that must stay free on the filesystem of data.dir; below it publishers are held back; 0 disables");
+    public static final ConfigKey<Long> STORAGE_QUEUE_MEMORY_LIMIT = new ConfigKey<>("storage.queue_memory_limit",
+            "67108864", ValueParsers.longInteger(65536, Long.MAX_VALUE),
+            "bytes of message bodies one queue keeps in memory; the bodies of a longer backlog are read back from the log");
     public static final ConfigKey<Double> MEMORY_HIGH_WATERMARK = new ConfigKey<>("memory.high_watermark", "0.6",
             ValueParsers.fraction(),
             "fraction of the heap plus direct memory in use above which publishers are held back; 0 disables");
@@ -136,7 +139,7 @@ public final class ConfigKeys {
             MQTT_EXCHANGE, MQTT_MAX_INFLIGHT, MQTT_MAX_QUEUED_MESSAGES, MQTT_SESSION_EXPIRY, MQTT_SYS_INTERVAL, MQTT_ALLOW_ANONYMOUS,
             AMQP_FRAME_MAX, AMQP_CHANNEL_MAX, AMQP_HEARTBEAT, AMQP_MAX_MESSAGE_SIZE, USERS, AUTH_HASH_ITERATIONS,
             AUTH_FAILED_LOGIN_DELAY_MAX, STORAGE_ENGINE, STORAGE_FSYNC,
-            STORAGE_SEGMENT_SIZE, STORAGE_DISK_FREE_LIMIT, MEMORY_HIGH_WATERMARK,
+            STORAGE_SEGMENT_SIZE, STORAGE_DISK_FREE_LIMIT, STORAGE_QUEUE_MEMORY_LIMIT, MEMORY_HIGH_WATERMARK,
             MQTT_TLS_PORT, AMQP_TLS_PORT, MQTT_WSS_PORT, TLS_CERT_FILE,
             TLS_KEY_FILE, TLS_CA_FILE, TLS_VERIFY_PEER, TLS_PROVIDER, TLS_RELOAD_INTERVAL,
             HTTP_TLS_PORT);

@@ -50,6 +50,7 @@ final class TopologyJson {
                 .put("messages", ready + unacked)
                 .put("messages_ready", ready)
                 .put("messages_unacknowledged", unacked)
+                .put("message_bytes_ram", queue.memoryBytes())
                 .put("consumers", queue.consumerCount())
                 .put("messages_dropped", queue.droppedCount());
     }

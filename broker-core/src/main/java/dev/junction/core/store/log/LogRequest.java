@@ -2,8 +2,10 @@ package dev.junction.core.store.log;
 
 import io.netty.buffer.ByteBuf;
 
-/** A write handed from a producer thread to the writer thread. The mutable fields belong to the writer. */
-abstract sealed class LogRequest permits LogRequest.Append, LogRequest.Release {
+/**
+ * A write (or a read) handed from a producer thread to the writer thread. The mutable fields belong to the writer.
+ */
+abstract sealed class LogRequest permits LogRequest.Append, LogRequest.Release, LogRequest.Read {
 
     final long id;
     final WriteListener listener;
@@ -51,6 +53,27 @@ abstract sealed class LogRequest permits LogRequest.Append, LogRequest.Release {
         @Override
         int frameBytes() {
             return RecordFrame.RELEASE_FRAME_BYTES;
+        }
+    }
+
+    /**
+     * Reads records back. It goes through the writer's queue so that it is served after every append requested
+     * before it, and no compaction can move or delete a record while it is read.
+     */
+    static final class Read extends LogRequest {
+        final long[] ids;
+        final ReadListener reader;
+
+        Read(long[] ids, ReadListener reader) {
+            // Failed as a whole (log closed) it reads nothing.
+            super(-1, (none, failure) -> reader.onRead(new ByteBuf[ids.length], new byte[ids.length]));
+            this.ids = ids;
+            this.reader = reader;
+        }
+
+        @Override
+        int frameBytes() {
+            return 0;
         }
     }
 }

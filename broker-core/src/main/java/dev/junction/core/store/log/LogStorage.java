@@ -5,12 +5,14 @@ import dev.junction.core.metrics.LatencyHistogram;
 import dev.junction.core.message.Message;
 import dev.junction.core.store.Definition;
 import dev.junction.core.store.DefinitionStore;
+import dev.junction.core.store.MessagePages;
 import dev.junction.core.store.MessageStore;
 import dev.junction.core.store.Recovered;
 import dev.junction.core.store.Storage;
 import dev.junction.core.store.StorageSettings;
 import dev.junction.core.store.StoreListener;
 import dev.junction.core.store.StoredMessage;
+import io.netty.buffer.ByteBuf;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +25,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * settling a message that other queues still hold writes a small settle record, and the last settle releases the
  * message record together with those settle records.
  */
-public final class LogStorage implements Storage, DefinitionStore, MessageStore, StoredMessage.SettleWriter {
+public final class LogStorage
+        implements Storage, DefinitionStore, MessageStore, MessagePages, StoredMessage.SettleWriter {
     private static final Logger LOG = LoggerFactory.getLogger(LogStorage.class);
     private static final WriteListener WARN_ON_FAILURE = (recordId, failure) -> {
         if (failure != null) {
@@ -32,12 +35,15 @@ public final class LogStorage implements Storage, DefinitionStore, MessageStore,
     };
 
     private final SegmentedLog log;
+    private final long queueMemoryLimit;
     /** Definition identity to the id of the record that holds it. */
     private final ConcurrentHashMap<Object, Long> definitionRecords;
     private Recovered recovered;
 
-    private LogStorage(SegmentedLog log, ConcurrentHashMap<Object, Long> definitionRecords, Recovered recovered) {
+    private LogStorage(SegmentedLog log, long queueMemoryLimit, ConcurrentHashMap<Object, Long> definitionRecords,
+                       Recovered recovered) {
         this.log = log;
+        this.queueMemoryLimit = queueMemoryLimit;
         this.definitionRecords = definitionRecords;
         this.recovered = recovered;
     }
@@ -59,7 +65,7 @@ public final class LogStorage implements Storage, DefinitionStore, MessageStore,
         Recovered recovered = recovery.finish(log);
         LOG.info("Storage in {} recovered {} definitions and {} messages from {} segments", settings.directory(),
                 recovered.definitions().size(), recovered.messages().size(), log.recoveryReport().segments());
-        return new LogStorage(log, recovery.definitionRecords(), recovered);
+        return new LogStorage(log, settings.queueMemoryLimit(), recovery.definitionRecords(), recovered);
     }
 
     /** The log's write counters, for the metrics endpoint. */
@@ -78,6 +84,11 @@ public final class LogStorage implements Storage, DefinitionStore, MessageStore,
 
     @Override
     public MessageStore messages() {
+        return this;
+    }
+
+    @Override
+    public MessagePages pages() {
         return this;
     }
 
@@ -148,6 +159,38 @@ public final class LogStorage implements Storage, DefinitionStore, MessageStore,
         for (long settleRecord : settleRecords) {
             log.release(settleRecord);
         }
+    }
+
+    @Override
+    public long queueMemoryLimit() {
+        return queueMemoryLimit;
+    }
+
+    @Override
+    public long write(ByteBuf body, StoreListener listener) {
+        try {
+            return log.append(StorageRecords.PAGE, body, (recordId, failure) -> listener.stored(failure));
+        } catch (IllegalArgumentException tooLarge) {
+            return -1;
+        }
+    }
+
+    /** Page records hold the body alone; message records have their header skipped on the writer thread. */
+    @Override
+    public void read(long[] recordIds, Reader reader) {
+        log.read(recordIds, (records, types) -> {
+            for (int i = 0; i < records.length; i++) {
+                if (records[i] != null && types[i] == StorageRecords.MESSAGE) {
+                    records[i] = StorageRecords.messageBody(records[i]);
+                }
+            }
+            reader.read(records);
+        });
+    }
+
+    @Override
+    public void release(long pageRecordId) {
+        log.release(pageRecordId);
     }
 
     @Override

@@ -37,6 +37,7 @@ final class LogWriter implements Runnable {
     private final SegmentDirectory directory;
     private final LogState state;
     private final SegmentCompactor compactor;
+    private final RecordReader reader;
     private final AtomicLong nextId;
     private final boolean forceEveryBatch;
     /** Zero unless the policy is {@code interval}. */
@@ -78,6 +79,7 @@ final class LogWriter implements Runnable {
         this.directory = directory;
         this.state = state;
         this.compactor = new SegmentCompactor(state, directory);
+        this.reader = new RecordReader(state);
         this.nextId = nextId;
         this.failure = new WriteFailure(directory.path);
         this.forceEveryBatch = config.fsync() instanceof FsyncPolicy.Always;
@@ -175,6 +177,11 @@ final class LogWriter implements Runnable {
         if (first == null) {
             return false;
         }
+        if (first instanceof LogRequest.Read read) {
+            // Everything requested before it has been written (or failed): its records are where the state says.
+            reader.serve(read);
+            return true;
+        }
         if (failure.refusing()) {
             refuseQueued(first);
             return true;
@@ -206,7 +213,7 @@ final class LogWriter implements Runnable {
             if (request == null) {
                 break;
             }
-            if (!fits(request.frameBytes(), end)) {
+            if (request instanceof LogRequest.Read || !fits(request.frameBytes(), end)) {
                 carried = request;
                 break;
             }
@@ -419,11 +426,13 @@ final class LogWriter implements Runnable {
         } catch (IOException e) {
             closeFailure = e;
         }
-        try {
-            active.closeChannel();
-        } catch (IOException e) {
-            if (closeFailure == null) {
-                closeFailure = e;
+        for (Segment segment : state.segments()) {
+            try {
+                segment.closeChannel();
+            } catch (IOException e) {
+                if (closeFailure == null && segment == active) {
+                    closeFailure = e;
+                }
             }
         }
         publishMetrics();
@@ -487,7 +496,12 @@ final class LogWriter implements Runnable {
     private void refuseQueued(LogRequest first) {
         LogRequest request = first;
         do {
-            reject(request, failure.refusal());
+            if (request instanceof LogRequest.Read read) {
+                // What was written can still be read back while writes are refused.
+                reader.serve(read);
+            } else {
+                reject(request, failure.refusal());
+            }
         } while ((request = takeRequest()) != null);
     }
 

@@ -3,6 +3,7 @@ package dev.junction.core.store.log;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -33,6 +34,8 @@ final class Segment {
     boolean deleted;
     /** Open only while this is the active segment. */
     FileChannel channel;
+    /** Opened on the first read back of one of its records; closed with the segment. */
+    private FileChannel reader;
 
     Segment(long base, Path path, long size) {
         this.base = base;
@@ -66,10 +69,25 @@ final class Segment {
         return liveBytes < threshold * size;
     }
 
+    FileChannel reader() throws IOException {
+        if (reader == null) {
+            reader = FileChannel.open(path, StandardOpenOption.READ);
+        }
+        return reader;
+    }
+
     void closeChannel() throws IOException {
         if (channel != null) {
             channel.close();
             channel = null;
+        }
+        closeReader();
+    }
+
+    void closeReader() throws IOException {
+        if (reader != null) {
+            reader.close();
+            reader = null;
         }
     }
 

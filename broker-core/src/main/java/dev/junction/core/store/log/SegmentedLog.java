@@ -97,6 +97,14 @@ public final class SegmentedLog implements AutoCloseable {
         release(recordId, LOG_FAILURE);
     }
 
+    /**
+     * Reads back the bodies of live records, after every append requested before this call from this thread.
+     * Served by the writer thread (between batches, so writes wait while it reads): meant for bounded batches.
+     */
+    public void read(long[] recordIds, ReadListener listener) {
+        writer.submit(new LogRequest.Read(recordIds, Objects.requireNonNull(listener, "listener")));
+    }
+
     public RecoveryReport recoveryReport() {
         return recoveryReport;
     }

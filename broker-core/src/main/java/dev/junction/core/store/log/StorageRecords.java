@@ -34,6 +34,8 @@ final class StorageRecords {
     static final byte PERMISSION = 7;
     static final byte MESSAGE = 16;
     static final byte SETTLE = 17;
+    /** A body a queue paged out of the heap: the body bytes alone; dropped at recovery. */
+    static final byte PAGE = 18;
 
     private StorageRecords() {
     }
@@ -171,6 +173,16 @@ final class StorageRecords {
                 queueIds[i] = in.readLong();
             }
             return new MessageHeader(queueIds, readString(in), readString(in), readProperties(in));
+        }
+    }
+
+    /** The body of a message record, as a slice of {@code record}, whose reference it takes over. */
+    static ByteBuf messageBody(ByteBuf record) {
+        try {
+            MessageHeader.read(record);
+            return record.retainedSlice();
+        } finally {
+            record.release();
         }
     }
 

@@ -33,6 +33,7 @@ final class StorageRecovery implements RecoveryVisitor {
     private final Map<Long, PendingMessage> messages = new LinkedHashMap<>();
     private final List<Settle> settles = new ArrayList<>();
     private final List<Long> superseded = new ArrayList<>();
+    private final List<Long> pages = new ArrayList<>();
 
     @Override
     public void visit(byte type, long id, ByteBuf body) {
@@ -44,6 +45,8 @@ final class StorageRecovery implements RecoveryVisitor {
                     messages.put(id, new PendingMessage(header, copy));
                 }
                 case StorageRecords.SETTLE -> settles.add(new Settle(id, body.readLong(), body.readLong()));
+                // The queue that paged the body out is gone with the process.
+                case StorageRecords.PAGE -> pages.add(id);
                 default -> addDefinition(type, id, body);
             }
         } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
@@ -73,6 +76,7 @@ final class StorageRecovery implements RecoveryVisitor {
 
     Recovered finish(SegmentedLog log) {
         superseded.forEach(log::release);
+        pages.forEach(log::release);
         Map<Long, StoredMessage> stored = new HashMap<>();
         Map<Long, List<Long>> settleRecords = new HashMap<>();
         messages.forEach((id, message) -> stored.put(id, new StoredMessage(id, message.header().queueIds())));

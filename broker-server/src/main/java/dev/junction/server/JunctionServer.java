@@ -4,6 +4,7 @@ import dev.junction.core.Broker;
 import dev.junction.core.store.Storage;
 import dev.junction.core.store.StorageEngines;
 import dev.junction.core.store.StorageSettings;
+import dev.junction.server.acl.MqttAcl;
 import dev.junction.server.alarm.DiskSpaceCheck;
 import dev.junction.server.alarm.MemoryCheck;
 import dev.junction.server.alarm.ResourceAlarms;
@@ -18,6 +19,8 @@ import dev.junction.server.http.ConnectionDirectory;
 import dev.junction.server.http.HttpManagement;
 import dev.junction.server.http.Management;
 import dev.junction.server.http.ManagementApi;
+import dev.junction.server.limits.LimitSettings;
+import dev.junction.server.limits.Limits;
 import dev.junction.server.mqtt.MqttBroker;
 import dev.junction.server.mqtt.MqttSettings;
 import dev.junction.server.net.Listener;
@@ -80,20 +83,23 @@ public final class JunctionServer implements AutoCloseable {
         Deque<AutoCloseable> opened = new ArrayDeque<>();
         List<ProtocolListener> protocols;
         Function<JunctionServer, Management> management;
+        Limits limits = new Limits(LimitSettings.from(config));
         try {
             Storage storage = opened(opened, openStorage(config));
             Broker core = opened(opened, new Broker(Runtime.getRuntime().availableProcessors(), storage));
-            MqttBroker mqtt = opened(opened, new MqttBroker(core, MqttSettings.from(config)));
+            MqttAcl acl = opened(opened, MqttAcl.load(config));
+            MqttBroker mqtt = opened(opened, new MqttBroker(core, MqttSettings.from(config), acl, limits));
             AmqpUsers users = AmqpUsers.from(config);
-            AmqpService amqp = new AmqpService(core, AmqpSettings.from(config), users);
+            AmqpService amqp = new AmqpService(core, AmqpSettings.from(config), users, limits);
             opened(opened, startAlarms(config, mqtt, amqp));
             protocols = new ArrayList<>(mqtt.listeners());
             protocols.add(amqp.listener());
             protocols.addAll(opened(opened, TlsListeners.start(config, protocols)).listeners());
             management = server -> {
                 ConnectionDirectory connections = new ConnectionDirectory(server::listeners);
-                return new Management(new ManagementApi(core, mqtt, users, connections),
-                        new BrokerMetrics(core, mqtt, connections));
+                BrokerMetrics metrics = new BrokerMetrics(core, mqtt, connections);
+                metrics.countLimitHits(limits.hits());
+                return new Management(new ManagementApi(core, mqtt, users, connections), metrics);
             };
         } catch (StartupException | RuntimeException e) {
             opened.forEach(JunctionServer::closeLogged);
@@ -101,7 +107,7 @@ public final class JunctionServer implements AutoCloseable {
             throw e instanceof StartupException startup ? startup
                     : StartupException.failure("cannot restore the broker's state: " + e.getMessage(), e);
         }
-        return start(config, lock, protocols, List.copyOf(opened), management);
+        return start(config, lock, protocols, List.copyOf(opened), management, limits);
     }
 
     private static <T extends AutoCloseable> T opened(Deque<AutoCloseable> opened, T closeable) {
@@ -164,18 +170,19 @@ public final class JunctionServer implements AutoCloseable {
     public static JunctionServer start(Config config, List<ProtocolListener> protocols,
                                        List<AutoCloseable> shutdownOrder) throws StartupException {
         return start(config, DataDirLock.acquire(config.get(ConfigKeys.DATA_DIR)), protocols, shutdownOrder,
-                server -> null);
+                server -> null, new Limits(LimitSettings.from(config)));
     }
 
     /** @param management what the HTTP listener serves besides health checks; null: health checks only */
     private static JunctionServer start(Config config, DataDirLock lock, List<ProtocolListener> protocols,
                                         List<AutoCloseable> shutdownOrder,
-                                        Function<JunctionServer, Management> management) throws StartupException {
+                                        Function<JunctionServer, Management> management, Limits limits)
+            throws StartupException {
         JunctionServer server = new JunctionServer(config, lock, Transport.create(), shutdownOrder);
         List<ProtocolListener> all = new ArrayList<>();
         // Management first, so a readiness probe during start-up sees 503 rather than a refused connection.
         all.add(HttpManagement.listener(server.ready::get, management.apply(server)));
-        all.addAll(protocols);
+        protocols.stream().map(limits::guard).forEach(all::add);
         try {
             for (ProtocolListener protocol : all) {
                 server.listen(protocol);

@@ -15,6 +15,9 @@ import dev.junction.amqp.codec.method.Connection;
 import dev.junction.amqp.codec.types.LongString;
 import dev.junction.core.queue.Delivery;
 import dev.junction.core.vhost.VirtualHost;
+import dev.junction.server.limits.ConnectionLimits;
+import dev.junction.server.limits.HandshakeDeadline;
+import dev.junction.server.limits.Limit;
 import dev.junction.server.net.GracefulClose;
 import dev.junction.server.tls.ClientCertificates;
 import io.netty.channel.ChannelFutureListener;
@@ -69,6 +72,7 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
     /** The CN of a verified TLS client certificate, which SASL EXTERNAL logs in as; read at connection.start. */
     private Optional<String> certificateUser = Optional.empty();
     private int channelMax;
+    private ConnectionLimits limits;
     private boolean consumerCancelNotify;
     private boolean blockedNotify;
     private boolean published;
@@ -117,7 +121,8 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
     }
 
     void publishing() {
-        if (!published) {
+        boolean overRate = limits.throttlePublish(this::applyBlocking);
+        if (!published || overRate) {
             published = true;
             applyBlocking();
         }
@@ -153,6 +158,7 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        limits = service.limits().forConnection(ctx.channel());
     }
 
     @Override
@@ -166,12 +172,17 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
                 command.release();
             }
         } else if (msg instanceof OversizedContent oversized) {
+            limits.hit(Limit.AMQP_MAX_MESSAGE_SIZE, oversized.bodySize() + "-byte message body");
             try {
                 channelFor(oversized.channel(), oversized.method()).refuseOversized(oversized);
             } catch (AmqpError e) {
                 closeWithError(e);
             }
         } else if (msg instanceof AmqpDecodeError error) {
+            // The decoder's only way to report an oversized frame is this reason text.
+            if (error.replyText().contains("exceeds frame-max")) {
+                limits.hit(Limit.AMQP_FRAME_MAX, error.replyText());
+            }
             Connection.Close close = error.toConnectionClose();
             closeWithError(close.replyCode(), AmqpError.codeName(close.replyCode()) + " - " + close.replyText(),
                     close.classId(), close.methodId());
@@ -383,8 +394,14 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
         if (host == null) {
             throw AmqpError.hard(AmqpConstants.NOT_ALLOWED, "vhost " + open.virtualHost() + " not found", open);
         }
+        if (!limits.claimUserConnection(user)) {
+            throw AmqpError.hard(AmqpConstants.NOT_ALLOWED, "Connection refused for user '" + user
+                    + "'. User connection limit (" + service.limits().settings().maxConnectionsPerUser()
+                    + ") is reached", open);
+        }
         vhost = host;
         state = State.OPEN;
+        HandshakeDeadline.met(ctx.pipeline());
         service.opened(this);
         ctx.writeAndFlush(AmqpCommand.of(0, new Connection.OpenOk("")));
         log.debug("AMQP connection from {} opened vhost '{}' as '{}'", ctx.channel().remoteAddress(),
@@ -406,6 +423,7 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
                 throw AmqpError.hard(AmqpConstants.CHANNEL_ERROR, "second 'channel.open' seen", method);
             }
             if (number > channelMax) {
+                limits.hit(Limit.AMQP_CHANNEL_MAX, "channel " + number + " opened");
                 throw AmqpError.hard(AmqpConstants.NOT_ALLOWED, "channel " + number
                         + " is above the negotiated channel_max " + channelMax, method);
             }
@@ -467,17 +485,17 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
         // Deliveries still in the inbox reach released channels when the drain task runs: they are requeued there.
     }
 
-    /** Stops or restarts reading a publishing connection as the broker-wide alarm says. */
+    /** Stops or restarts reading a publishing connection as the broker-wide alarm and the publish rate say. */
     void applyBlocking() {
         if (state != State.OPEN || !published) {
             return;
         }
         boolean shouldBlock = service.blockedReason() != null;
+        ctx.channel().config().setAutoRead(!shouldBlock && !limits.publishPaused());
         if (shouldBlock == blocked) {
             return;
         }
         blocked = shouldBlock;
-        ctx.channel().config().setAutoRead(!shouldBlock);
         if (blockedNotify) {
             ctx.writeAndFlush(AmqpCommand.of(0, shouldBlock
                     ? new Connection.Blocked(service.blockedReason()) : new Connection.Unblocked()));

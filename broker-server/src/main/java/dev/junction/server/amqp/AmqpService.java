@@ -3,6 +3,9 @@ package dev.junction.server.amqp;
 import dev.junction.amqp.codec.AmqpFrameDecoder;
 import dev.junction.amqp.codec.AmqpFrameEncoder;
 import dev.junction.core.Broker;
+import dev.junction.server.limits.HandshakeDeadline;
+import dev.junction.server.limits.Limit;
+import dev.junction.server.limits.Limits;
 import dev.junction.server.net.Protocol;
 import dev.junction.server.net.ProtocolListener;
 import io.netty.channel.ChannelPipeline;
@@ -20,11 +23,17 @@ public final class AmqpService {
     private final Broker broker;
     private final AmqpSettings settings;
     private final AmqpUsers users;
+    private final Limits limits;
     private final DirectReplyTo directReplyTo = new DirectReplyTo();
     private final Set<AmqpConnection> connections = ConcurrentHashMap.newKeySet();
     private volatile String blockedReason;
 
     public AmqpService(Broker broker, AmqpSettings settings, AmqpUsers users) {
+        this(broker, settings, users, Limits.none());
+    }
+
+    public AmqpService(Broker broker, AmqpSettings settings, AmqpUsers users, Limits limits) {
+        this.limits = limits;
         this.broker = broker;
         this.settings = settings;
         this.users = users;
@@ -36,6 +45,8 @@ public final class AmqpService {
     }
 
     public void initPipeline(ChannelPipeline pipeline) {
+        HandshakeDeadline.add(pipeline, limits.settings().amqpHandshakeTimeout(), Limit.AMQP_HANDSHAKE_TIMEOUT,
+                limits);
         pipeline.addLast("amqp-header-probe", new ProtocolHeaderProbe());
         AmqpFrameDecoder decoder = new AmqpFrameDecoder();
         decoder.setMaxBodySize(settings.maxMessageSize());
@@ -69,6 +80,10 @@ public final class AmqpService {
 
     AmqpSettings settings() {
         return settings;
+    }
+
+    Limits limits() {
+        return limits;
     }
 
     AmqpUsers users() {

@@ -3,6 +3,8 @@ package dev.junction.server.http;
 import dev.junction.core.Broker;
 import dev.junction.core.queue.Queue;
 import dev.junction.core.vhost.VirtualHost;
+import dev.junction.server.limits.Limit;
+import dev.junction.server.limits.LimitHits;
 import dev.junction.server.mqtt.MqttBroker;
 import dev.junction.server.net.Protocol;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
@@ -65,6 +67,20 @@ public final class BrokerMetrics {
                         callback.call(queue.droppedCount(), vhost.name(), queue.name())))
                 .register(registry);
         JvmMetrics.builder().register(registry);
+    }
+
+    /** Adds {@code junction_limit_hits_total}, by the key of the limit hit. */
+    public void countLimitHits(LimitHits hits) {
+        CounterWithCallback.builder()
+                .name("junction_limit_hits")
+                .help("Times a client ran into a limit, by the configuration key that sets it")
+                .labelNames("limit")
+                .callback(callback -> {
+                    for (Limit limit : Limit.values()) {
+                        callback.call(hits.count(limit), limit.label());
+                    }
+                })
+                .register(registry);
     }
 
     private void queueGauge(Broker broker, String name, String help, ToDoubleFunction<Queue> value) {

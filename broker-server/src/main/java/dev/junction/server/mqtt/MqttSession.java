@@ -352,7 +352,8 @@ final class MqttSession implements QueueConsumer {
         int granted = topicName.startsWith(SYS_PREFIX) ? SessionSubscriptions.NO_MATCH
                 : subscriptions.maxGrantedQos(topicName);
         int qos = Math.min(granted, MqttPublisher.publishQos(message));
-        if (granted == SessionSubscriptions.NO_MATCH || !fitsMqtt(topicName, qos, message)) {
+        if (granted == SessionSubscriptions.NO_MATCH || !readAllowed(topicName)
+                || !fitsMqtt(topicName, qos, message)) {
             delivery.subscription().settle(delivery.entryId());
             message.release();
             return;
@@ -367,6 +368,11 @@ final class MqttSession implements QueueConsumer {
             return;
         }
         sendInFlight(new InFlightPublish(topicName, qos, false, delivery, message));
+    }
+
+    /** Mosquitto checks every delivery against the read ACL: a subscription may be wider than a deny line. */
+    private boolean readAllowed(String topicName) {
+        return connection == null || connection.acl().canRead(topicName);
     }
 
     /**
@@ -510,6 +516,11 @@ final class MqttSession implements QueueConsumer {
         return SubAckReturnCode.granted(requested);
     }
 
+    /** Whether subscribing to {@code filter} keeps the session within {@code max} filters (0: no limit). */
+    boolean hasRoomFor(String filter, int max) {
+        return max == 0 || subscriptions.size() < max || subscriptions.contains(filter);
+    }
+
     /**
      * After SUBSCRIBE or UNSUBSCRIBE: a persistent session records its subscriptions, and {@code stored} learns
      * when the record (and so the binding changes written before it) is durable; SUBACK and UNSUBACK wait for it.
@@ -530,7 +541,9 @@ final class MqttSession implements QueueConsumer {
         broker.retained().forEachMatching(filter, message -> {
             String topicName = TopicMapping.topicName(message.routingKey());
             int qos = Math.min(granted.value(), MqttPublisher.publishQos(message));
-            if (qos == 0) {
+            if (!readAllowed(topicName)) {
+                message.release();
+            } else if (qos == 0) {
                 writePublish(topicName, 0, true, 0, false, message);
                 message.release();
             } else {

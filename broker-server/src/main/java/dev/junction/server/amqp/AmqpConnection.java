@@ -422,6 +422,12 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
             if (channel != null) {
                 throw AmqpError.hard(AmqpConstants.CHANNEL_ERROR, "second 'channel.open' seen", method);
             }
+            if (channels.size() >= channelMax) {
+                limits.hit(Limit.AMQP_CHANNEL_MAX, channels.size() + " channels open");
+                // RabbitMQ's words, which clients and operators search for; like RabbitMQ, no method is blamed.
+                throw AmqpError.hard(AmqpConstants.NOT_ALLOWED, "number of channels opened (" + channels.size()
+                        + ") has reached the negotiated channel_max (" + channelMax + ")", null);
+            }
             if (number > channelMax) {
                 limits.hit(Limit.AMQP_CHANNEL_MAX, "channel " + number + " opened");
                 throw AmqpError.hard(AmqpConstants.NOT_ALLOWED, "channel " + number

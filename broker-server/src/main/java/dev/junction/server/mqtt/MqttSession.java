@@ -14,6 +14,7 @@ import dev.junction.mqtt.codec.MqttTopics;
 import dev.junction.mqtt.codec.Publish;
 import dev.junction.mqtt.codec.PubRel;
 import dev.junction.mqtt.codec.SubAckReturnCode;
+import dev.junction.server.acl.ConnectionAcl;
 import dev.junction.server.mqtt.MqttDurableState.RecoveredSession;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.EventLoop;
@@ -53,6 +54,8 @@ final class MqttSession implements QueueConsumer {
     private volatile EventLoop owner;
     private volatile boolean writable;
     private MqttConnection connection;
+    /** The ACL of the last connection, which also decides for deliveries taken while the session is offline. */
+    private ConnectionAcl acl;
     private Queue queue;
     private Subscription queueSubscription;
     private int lastPacketId;
@@ -186,6 +189,7 @@ final class MqttSession implements QueueConsumer {
             expiry = null;
         }
         connection = newConnection;
+        acl = newConnection.acl();
         newConnection.accepted(this, sessionPresent && !cleanSession);
         reportDrops();
         // [MQTT-4.4.0-1] unacknowledged PUBLISHes and PUBRELs first, with their identifiers, before anything new.
@@ -372,7 +376,7 @@ final class MqttSession implements QueueConsumer {
 
     /** Mosquitto checks every delivery against the read ACL: a subscription may be wider than a deny line. */
     private boolean readAllowed(String topicName) {
-        return connection == null || connection.acl().canRead(topicName);
+        return acl == null || acl.canRead(topicName);
     }
 
     /**

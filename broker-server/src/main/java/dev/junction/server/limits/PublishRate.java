@@ -8,13 +8,13 @@ package dev.junction.server.limits;
 final class PublishRate {
     private static final double NANOS_PER_SECOND = 1e9;
 
-    private final double perNano;
+    private final double nanosPerToken;
     private final double capacity;
     private double tokens;
     private long refilledAt;
 
     PublishRate(int perSecond, long nowNanos) {
-        this.perNano = perSecond / NANOS_PER_SECOND;
+        this.nanosPerToken = NANOS_PER_SECOND / perSecond;
         this.capacity = perSecond;
         this.tokens = perSecond;
         this.refilledAt = nowNanos;
@@ -29,11 +29,11 @@ final class PublishRate {
 
     long waitNanos(long nowNanos) {
         refill(nowNanos);
-        return tokens >= 1 ? 0 : (long) Math.ceil((1 - tokens) / perNano);
+        return tokens >= 1 ? 0 : (long) Math.ceil((1 - tokens) * nanosPerToken);
     }
 
     private void refill(long nowNanos) {
-        tokens = Math.min(capacity, tokens + (nowNanos - refilledAt) * perNano);
+        tokens = Math.min(capacity, tokens + (nowNanos - refilledAt) / nanosPerToken);
         refilledAt = nowNanos;
     }
 }

@@ -1,8 +1,6 @@
 package dev.junction.server.limits;
 
-import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.Channel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,13 +13,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * First in every client pipeline: counts the connection against {@code limits.max_connections} and
- * {@code limits.max_connections_per_address} as it becomes active, before any byte is read, and closes it at once
- * when either is full. A full broker under a connection flood would log a line per refused socket, so refusals are
+ * Counts accepted sockets against {@code limits.max_connections} and {@code limits.max_connections_per_address}
+ * over every listener. A full broker under a connection flood would log a line per refused socket, so refusals are
  * logged at most once a minute per limit, with how many there were.
  */
-@ChannelHandler.Sharable
-final class ConnectionGate extends ChannelInboundHandlerAdapter {
+final class ConnectionGate {
     private static final Logger log = LoggerFactory.getLogger(ConnectionGate.class);
     private static final long LOG_PERIOD_NANOS = TimeUnit.MINUTES.toNanos(1);
 
@@ -37,35 +33,36 @@ final class ConnectionGate extends ChannelInboundHandlerAdapter {
         this.hits = hits;
     }
 
-    @Override
-    public void channelActive(ChannelHandlerContext ctx) {
+    /** Counts the accepted socket until it closes; false, counted as a hit, when a limit is full. */
+    boolean admit(Channel channel) {
         int max = settings.maxConnections();
         if (open.incrementAndGet() > max && max > 0) {
             open.decrementAndGet();
-            refuse(ctx, Limit.MAX_CONNECTIONS, totalRefusals, max + " connections are open");
-            return;
+            refused(Limit.MAX_CONNECTIONS, totalRefusals, max + " connections are open");
+            return false;
         }
-        InetAddress address = ctx.channel().remoteAddress() instanceof InetSocketAddress socket
+        InetAddress address = channel.remoteAddress() instanceof InetSocketAddress socket
                 ? socket.getAddress() : null;
-        if (address != null && settings.maxConnectionsPerAddress() > 0 && !claim(address)) {
+        boolean perAddress = address != null && settings.maxConnectionsPerAddress() > 0;
+        if (perAddress && !claim(address)) {
             open.decrementAndGet();
-            refuse(ctx, Limit.MAX_CONNECTIONS_PER_ADDRESS, addressRefusals, settings.maxConnectionsPerAddress()
+            refused(Limit.MAX_CONNECTIONS_PER_ADDRESS, addressRefusals, settings.maxConnectionsPerAddress()
                     + " connections from " + address.getHostAddress() + " are open");
-            return;
+            return false;
         }
-        ctx.channel().closeFuture().addListener(closed -> {
+        channel.closeFuture().addListener(closed -> {
             open.decrementAndGet();
-            if (address != null && settings.maxConnectionsPerAddress() > 0) {
+            if (perAddress) {
                 openByAddress.computeIfPresent(address, (key, count) -> count == 1 ? null : count - 1);
             }
         });
-        ctx.fireChannelActive();
-        ctx.pipeline().remove(this);
+        return true;
     }
 
     private boolean claim(InetAddress address) {
         int max = settings.maxConnectionsPerAddress();
         boolean[] claimed = new boolean[1];
+        // Counted inside the map's atomic update, so that a count reaching zero and removed cannot lose a claim.
         openByAddress.compute(address, (key, count) -> {
             int current = count == null ? 0 : count;
             claimed[0] = current < max;
@@ -74,14 +71,13 @@ final class ConnectionGate extends ChannelInboundHandlerAdapter {
         return claimed[0];
     }
 
-    private void refuse(ChannelHandlerContext ctx, Limit limit, RefusalLog refusals, String why) {
+    private void refused(Limit limit, RefusalLog refusals, String why) {
         hits.hit(limit);
         long refused = refusals.due();
         if (refused > 0) {
             log.warn("Refusing connections: {} ({}); {} refused since the last such line", why, limit.label(),
                     refused);
         }
-        ctx.close();
     }
 
     /** Counts refusals and says when the next log line is due. */

@@ -33,11 +33,17 @@ public final class Limits {
         return hits;
     }
 
-    /** The listener with the connection-count check in front of everything else in its pipeline (TLS included). */
+    /**
+     * The listener with the connection counts checked as each socket is accepted, before any handler (TLS
+     * included) is added: a socket over a limit is closed with an empty pipeline, so not one byte of it is read.
+     */
     public ProtocolListener guard(ProtocolListener listener) {
         return new ProtocolListener(listener.protocol(), pipeline -> {
-            listener.pipelineInitializer().accept(pipeline);
-            pipeline.addFirst("connection-limits", gate);
+            if (gate.admit(pipeline.channel())) {
+                listener.pipelineInitializer().accept(pipeline);
+            } else {
+                pipeline.channel().close();
+            }
         });
     }
 

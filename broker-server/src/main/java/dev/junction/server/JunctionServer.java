@@ -4,6 +4,7 @@ import dev.junction.core.Broker;
 import dev.junction.core.store.Storage;
 import dev.junction.core.store.StorageEngines;
 import dev.junction.core.store.StorageSettings;
+import dev.junction.server.acl.MqttAcl;
 import dev.junction.server.alarm.DiskSpaceCheck;
 import dev.junction.server.alarm.MemoryCheck;
 import dev.junction.server.alarm.ResourceAlarms;
@@ -21,6 +22,8 @@ import dev.junction.server.http.ConnectionDirectory;
 import dev.junction.server.http.HttpManagement;
 import dev.junction.server.http.Management;
 import dev.junction.server.http.ManagementApi;
+import dev.junction.server.limits.LimitSettings;
+import dev.junction.server.limits.Limits;
 import dev.junction.server.mqtt.MqttBroker;
 import dev.junction.server.mqtt.MqttSettings;
 import dev.junction.server.net.Listener;
@@ -85,6 +88,7 @@ public final class JunctionServer implements AutoCloseable {
         List<ProtocolListener> protocols;
         TlsListeners tls;
         Function<JunctionServer, Management> management;
+        Limits limits = new Limits(LimitSettings.from(config));
         try {
             Storage storage = opened(opened, openStorage(config));
             Broker core = opened(opened, new Broker(Runtime.getRuntime().availableProcessors(), storage));
@@ -92,9 +96,10 @@ public final class JunctionServer implements AutoCloseable {
                     config.get(ConfigKeys.AUTH_HASH_ITERATIONS));
             Logins logins = opened(opened, new Logins(users,
                     Duration.ofMillis(config.get(ConfigKeys.AUTH_FAILED_LOGIN_DELAY_MAX))));
-            MqttBroker mqtt = opened(opened, new MqttBroker(core, MqttSettings.from(config), logins));
+            MqttAcl acl = opened(opened, MqttAcl.load(config));
+            MqttBroker mqtt = opened(opened, new MqttBroker(core, MqttSettings.from(config), logins, acl, limits));
             AmqpService amqp = new AmqpService(core, AmqpSettings.from(config), logins,
-                    permissionLookup(users));
+                    permissionLookup(users), limits);
             users.watchPermissions(amqp::permissionsChanged);
             ResourceAlarms alarms = opened(opened, startAlarms(config, mqtt, amqp));
             protocols = new ArrayList<>(mqtt.listeners());
@@ -103,9 +108,10 @@ public final class JunctionServer implements AutoCloseable {
             protocols.addAll(tls.secured(protocols));
             management = server -> {
                 ConnectionDirectory connections = new ConnectionDirectory(server::listeners);
-                return new Management(new ManagementApi(core, mqtt, logins, connections),
-                        new BrokerMetrics(core, mqtt, connections, new BrokerMetrics.Sources(amqp.messages(),
-                                storage, config.get(ConfigKeys.DATA_DIR), alarms)));
+                BrokerMetrics metrics = new BrokerMetrics(core, mqtt, connections, new BrokerMetrics.Sources(
+                        amqp.messages(), storage, config.get(ConfigKeys.DATA_DIR), alarms));
+                metrics.countLimitHits(limits.hits());
+                return new Management(new ManagementApi(core, mqtt, logins, connections), metrics);
             };
         } catch (StartupException | RuntimeException e) {
             opened.forEach(JunctionServer::closeLogged);
@@ -113,7 +119,7 @@ public final class JunctionServer implements AutoCloseable {
             throw e instanceof StartupException startup ? startup
                     : StartupException.failure("cannot restore the broker's state: " + e.getMessage(), e);
         }
-        return start(config, lock, protocols, List.copyOf(opened), management, tls);
+        return start(config, lock, protocols, List.copyOf(opened), management, tls, limits);
     }
 
     private static <T extends AutoCloseable> T opened(Deque<AutoCloseable> opened, T closeable) {
@@ -183,16 +189,18 @@ public final class JunctionServer implements AutoCloseable {
     public static JunctionServer start(Config config, List<ProtocolListener> protocols,
                                        List<AutoCloseable> shutdownOrder) throws StartupException {
         return start(config, DataDirLock.acquire(config.get(ConfigKeys.DATA_DIR)), protocols, shutdownOrder,
-                server -> null, TlsListeners.off());
+                server -> null, TlsListeners.off(), new Limits(LimitSettings.from(config)));
     }
 
     /**
      * @param management what the HTTP listener serves besides health checks; null: health checks only
      * @param tls        gives the management listener its HTTPS variant
+     * @param limits     guards every messaging listener (connection counts, per address)
      */
     private static JunctionServer start(Config config, DataDirLock lock, List<ProtocolListener> protocols,
                                         List<AutoCloseable> shutdownOrder,
-                                        Function<JunctionServer, Management> management, TlsListeners tls)
+                                        Function<JunctionServer, Management> management, TlsListeners tls,
+                                        Limits limits)
             throws StartupException {
         JunctionServer server = new JunctionServer(config, lock, Transport.create(), shutdownOrder);
         List<ProtocolListener> all = new ArrayList<>();
@@ -200,7 +208,7 @@ public final class JunctionServer implements AutoCloseable {
         ProtocolListener http = HttpManagement.listener(server.ready::get, management.apply(server));
         all.add(http);
         all.addAll(tls.secured(List.of(http)));
-        all.addAll(protocols);
+        protocols.stream().map(limits::guard).forEach(all::add);
         try {
             for (ProtocolListener protocol : all) {
                 server.listen(protocol);

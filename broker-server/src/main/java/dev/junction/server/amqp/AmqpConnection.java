@@ -18,6 +18,9 @@ import dev.junction.core.vhost.VirtualHost;
 import dev.junction.server.auth.Login;
 import dev.junction.server.auth.Logins;
 import dev.junction.server.auth.ResourcePermissions;
+import dev.junction.server.limits.ConnectionLimits;
+import dev.junction.server.limits.HandshakeDeadline;
+import dev.junction.server.limits.Limit;
 import dev.junction.server.net.GracefulClose;
 import dev.junction.server.tls.ClientCertificates;
 import io.netty.channel.ChannelFutureListener;
@@ -77,6 +80,7 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
     /** The CN of a verified TLS client certificate, which SASL EXTERNAL logs in as; read at connection.start. */
     private Optional<String> certificateUser = Optional.empty();
     private int channelMax;
+    private ConnectionLimits limits;
     private boolean consumerCancelNotify;
     private boolean blockedNotify;
     private boolean published;
@@ -137,7 +141,8 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
     }
 
     void publishing() {
-        if (!published) {
+        boolean overRate = limits.throttlePublish(this::applyBlocking);
+        if (!published || overRate) {
             published = true;
             applyBlocking();
         }
@@ -173,6 +178,7 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        limits = service.limits().forConnection(ctx.channel());
     }
 
     @Override
@@ -186,12 +192,17 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
                 command.release();
             }
         } else if (msg instanceof OversizedContent oversized) {
+            limits.hit(Limit.AMQP_MAX_MESSAGE_SIZE, oversized.bodySize() + "-byte message body");
             try {
                 channelFor(oversized.channel(), oversized.method()).refuseOversized(oversized);
             } catch (AmqpError e) {
                 closeWithError(e);
             }
         } else if (msg instanceof AmqpDecodeError error) {
+            // The decoder's only way to report an oversized frame is this reason text.
+            if (error.replyText().contains("exceeds frame-max")) {
+                limits.hit(Limit.AMQP_FRAME_MAX, error.replyText());
+            }
             Connection.Close close = error.toConnectionClose();
             closeWithError(close.replyCode(), AmqpError.codeName(close.replyCode()) + " - " + close.replyText(),
                     close.classId(), close.methodId());
@@ -415,9 +426,15 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
         if (host == null) {
             throw AmqpError.hard(AmqpConstants.NOT_ALLOWED, "vhost " + open.virtualHost() + " not found", open);
         }
+        if (!limits.claimUserConnection(user)) {
+            throw AmqpError.hard(AmqpConstants.NOT_ALLOWED, "Connection refused for user '" + user
+                    + "'. User connection limit (" + service.limits().settings().maxConnectionsPerUser()
+                    + ") is reached", open);
+        }
         access = new ResourceAccess(user, host.name(), permissionsOn(host.name(), open));
         vhost = host;
         state = State.OPEN;
+        HandshakeDeadline.met(ctx.pipeline());
         service.opened(this);
         ctx.writeAndFlush(AmqpCommand.of(0, new Connection.OpenOk("")));
         log.debug("AMQP connection from {} opened vhost '{}' as '{}'", ctx.channel().remoteAddress(),
@@ -497,7 +514,14 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
             if (channel != null) {
                 throw AmqpError.hard(AmqpConstants.CHANNEL_ERROR, "second 'channel.open' seen", method);
             }
+            if (channels.size() >= channelMax) {
+                limits.hit(Limit.AMQP_CHANNEL_MAX, channels.size() + " channels open");
+                // RabbitMQ's words, which clients and operators search for; like RabbitMQ, no method is blamed.
+                throw AmqpError.hard(AmqpConstants.NOT_ALLOWED, "number of channels opened (" + channels.size()
+                        + ") has reached the negotiated channel_max (" + channelMax + ")", null);
+            }
             if (number > channelMax) {
+                limits.hit(Limit.AMQP_CHANNEL_MAX, "channel " + number + " opened");
                 throw AmqpError.hard(AmqpConstants.NOT_ALLOWED, "channel " + number
                         + " is above the negotiated channel_max " + channelMax, method);
             }
@@ -561,17 +585,17 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
         // Deliveries still in the inbox reach released channels when the drain task runs: they are requeued there.
     }
 
-    /** Stops or restarts reading a publishing connection as the broker-wide alarm says. */
+    /** Stops or restarts reading a publishing connection as the broker-wide alarm and the publish rate say. */
     void applyBlocking() {
         if (state != State.OPEN || !published) {
             return;
         }
         boolean shouldBlock = service.blockedReason() != null;
+        ctx.channel().config().setAutoRead(!shouldBlock && !limits.publishPaused());
         if (shouldBlock == blocked) {
             return;
         }
         blocked = shouldBlock;
-        ctx.channel().config().setAutoRead(!shouldBlock);
         if (blockedNotify) {
             ctx.writeAndFlush(AmqpCommand.of(0, shouldBlock
                     ? new Connection.Blocked(service.blockedReason()) : new Connection.Unblocked()));

@@ -5,6 +5,9 @@ import dev.junction.amqp.codec.AmqpFrameEncoder;
 import dev.junction.core.Broker;
 import dev.junction.server.auth.Logins;
 import dev.junction.server.auth.PermissionLookup;
+import dev.junction.server.limits.HandshakeDeadline;
+import dev.junction.server.limits.Limit;
+import dev.junction.server.limits.Limits;
 import dev.junction.server.net.Protocol;
 import dev.junction.server.stats.MessageCounters;
 import dev.junction.server.net.ProtocolListener;
@@ -26,16 +29,19 @@ public final class AmqpService {
     private final AmqpSettings settings;
     private final Logins logins;
     private final PermissionLookup permissions;
+    private final Limits limits;
     private final DirectReplyTo directReplyTo = new DirectReplyTo();
     private final Set<AmqpConnection> connections = ConcurrentHashMap.newKeySet();
     private final MessageCounters messages = new MessageCounters();
     private volatile String blockedReason;
 
-    public AmqpService(Broker broker, AmqpSettings settings, Logins logins, PermissionLookup permissions) {
+    public AmqpService(Broker broker, AmqpSettings settings, Logins logins, PermissionLookup permissions,
+                       Limits limits) {
         this.broker = broker;
         this.settings = settings;
         this.logins = logins;
         this.permissions = permissions;
+        this.limits = limits;
     }
 
     /** The AMQP listener for {@code JunctionServer.start}. */
@@ -44,6 +50,8 @@ public final class AmqpService {
     }
 
     public void initPipeline(ChannelPipeline pipeline) {
+        HandshakeDeadline.add(pipeline, limits.settings().amqpHandshakeTimeout(), Limit.AMQP_HANDSHAKE_TIMEOUT,
+                limits);
         pipeline.addLast("amqp-header-probe", new ProtocolHeaderProbe());
         AmqpFrameDecoder decoder = new AmqpFrameDecoder();
         decoder.setMaxBodySize(settings.maxMessageSize());
@@ -106,6 +114,10 @@ public final class AmqpService {
 
     PermissionLookup permissions() {
         return permissions;
+    }
+
+    Limits limits() {
+        return limits;
     }
 
     DirectReplyTo directReplyTo() {

@@ -133,6 +133,34 @@ public final class ConfigKeys {
             ListenPort.parser(),
             "TCP port of the HTTPS management listener; 0 disables it; off while tls.cert_file is none");
 
+    public static final ConfigKey<Optional<Path>> MQTT_ACL_FILE = new ConfigKey<>("mqtt.acl_file", "none",
+            ValueParsers.optionalPath(),
+            "Mosquitto-format ACL file of MQTT topic permissions; none allows every client every topic");
+    public static final ConfigKey<String> MQTT_ACL_DENY_ACTION = new ConfigKey<>("mqtt.acl_deny_action", "drop",
+            ValueParsers.oneOf(List.of("DROP", "DISCONNECT")),
+            "a PUBLISH the ACL refuses: drop (acknowledged and discarded) or disconnect (the connection is closed)");
+    public static final ConfigKey<Integer> MQTT_ACL_RELOAD_INTERVAL = new ConfigKey<>("mqtt.acl_reload_interval",
+            "5", ValueParsers.integer(1, 3600),
+            "seconds between checks of mqtt.acl_file for changes; a changed file applies to every connection");
+    public static final ConfigKey<Integer> MQTT_MAX_SUBSCRIPTIONS = new ConfigKey<>("mqtt.max_subscriptions", "0",
+            ValueParsers.integer(0, Integer.MAX_VALUE),
+            "topic filters one MQTT session may hold; filters beyond it get 0x80 in the SUBACK; 0 means no limit");
+    public static final ConfigKey<Integer> AMQP_HANDSHAKE_TIMEOUT = new ConfigKey<>("amqp.handshake_timeout", "10",
+            ValueParsers.integer(1, 3600),
+            "seconds from accepting an AMQP connection (TLS included) to connection.open-ok before it is closed");
+    public static final ConfigKey<Integer> LIMITS_MAX_CONNECTIONS = new ConfigKey<>("limits.max_connections", "0",
+            ValueParsers.integer(0, Integer.MAX_VALUE),
+            "client connections open at once over all listeners; one more is closed on accept; 0 means no limit");
+    public static final ConfigKey<Integer> LIMITS_MAX_CONNECTIONS_PER_ADDRESS = new ConfigKey<>(
+            "limits.max_connections_per_address", "0", ValueParsers.integer(0, Integer.MAX_VALUE),
+            "client connections open at once from one IP address; one more is closed on accept; 0 means no limit");
+    public static final ConfigKey<Integer> LIMITS_MAX_CONNECTIONS_PER_USER = new ConfigKey<>(
+            "limits.max_connections_per_user", "0", ValueParsers.integer(0, Integer.MAX_VALUE),
+            "connections one user may have open over both protocols; one more is refused at login; 0 means no limit");
+    public static final ConfigKey<Integer> LIMITS_PUBLISH_RATE = new ConfigKey<>("limits.publish_rate", "0",
+            ValueParsers.integer(0, Integer.MAX_VALUE),
+            "messages per second one connection may publish; beyond it the connection is not read; 0 means no limit");
+
     /** In the order config/junction.conf and docs/configuration.md present them. */
     public static final List<ConfigKey<?>> ALL = List.of(MQTT_PORT, AMQP_PORT, HTTP_PORT, BIND, DATA_DIR,
             MQTT_MAX_PACKET_SIZE, MQTT_CONNECT_TIMEOUT, LOG_LEVEL, SHUTDOWN_TIMEOUT, MQTT_WS_PORT, MQTT_VHOST,
@@ -142,7 +170,9 @@ public final class ConfigKeys {
             STORAGE_SEGMENT_SIZE, STORAGE_DISK_FREE_LIMIT, STORAGE_QUEUE_MEMORY_LIMIT, MEMORY_HIGH_WATERMARK,
             MQTT_TLS_PORT, AMQP_TLS_PORT, MQTT_WSS_PORT, TLS_CERT_FILE,
             TLS_KEY_FILE, TLS_CA_FILE, TLS_VERIFY_PEER, TLS_PROVIDER, TLS_RELOAD_INTERVAL,
-            HTTP_TLS_PORT);
+            HTTP_TLS_PORT, MQTT_ACL_FILE, MQTT_ACL_DENY_ACTION, MQTT_ACL_RELOAD_INTERVAL, MQTT_MAX_SUBSCRIPTIONS, AMQP_HANDSHAKE_TIMEOUT,
+            LIMITS_MAX_CONNECTIONS, LIMITS_MAX_CONNECTIONS_PER_ADDRESS, LIMITS_MAX_CONNECTIONS_PER_USER,
+            LIMITS_PUBLISH_RATE);
 
     private ConfigKeys() {
     }

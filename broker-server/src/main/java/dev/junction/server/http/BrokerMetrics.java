@@ -3,6 +3,8 @@ package dev.junction.server.http;
 import dev.junction.core.Broker;
 import dev.junction.core.queue.Queue;
 import dev.junction.core.vhost.VirtualHost;
+import dev.junction.server.limits.Limit;
+import dev.junction.server.limits.LimitHits;
 import dev.junction.server.mqtt.MqttBroker;
 import dev.junction.server.net.Protocol;
 import dev.junction.core.metrics.LatencyHistogram;
@@ -175,6 +177,20 @@ public final class BrokerMetrics {
                 .labelNames("resource")
                 .callback(callback -> alarms.states().forEach(state ->
                         callback.call(state.activations(), state.resource())))
+                .register(registry);
+    }
+
+    /** Adds {@code junction_limit_hits_total}, by the key of the limit hit. */
+    public void countLimitHits(LimitHits hits) {
+        CounterWithCallback.builder()
+                .name("junction_limit_hits")
+                .help("Times a client ran into a limit, by the configuration key that sets it")
+                .labelNames("limit")
+                .callback(callback -> {
+                    for (Limit limit : Limit.values()) {
+                        callback.call(hits.count(limit), limit.label());
+                    }
+                })
                 .register(registry);
     }
 

@@ -6,6 +6,8 @@ import dev.junction.core.vhost.VirtualHost;
 import dev.junction.mqtt.codec.MqttDecoder;
 import dev.junction.mqtt.codec.MqttEncoder;
 import dev.junction.server.auth.Logins;
+import dev.junction.server.acl.MqttAcl;
+import dev.junction.server.limits.Limits;
 import dev.junction.server.net.Protocol;
 import dev.junction.server.net.ProtocolListener;
 import io.netty.channel.ChannelPipeline;
@@ -44,6 +46,8 @@ import java.util.concurrent.TimeUnit;
 public final class MqttBroker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MqttBroker.class);
     private final MqttSettings settings;
+    private final MqttAcl acl;
+    private final Limits limits;
     private final VirtualHost vhost;
     private final RetainedMessages retained = new RetainedMessages();
     private final MqttStats stats = new MqttStats();
@@ -63,8 +67,10 @@ public final class MqttBroker implements AutoCloseable {
             new DefaultThreadFactory("junction-mqtt-sys", true));
     private final ScheduledFuture<?> sysTask;
 
-    public MqttBroker(Broker core, MqttSettings settings, Logins logins) {
+    public MqttBroker(Broker core, MqttSettings settings, Logins logins, MqttAcl acl, Limits limits) {
         this.settings = settings;
+        this.acl = acl;
+        this.limits = limits;
         this.vhost = core.addVirtualHost(settings.vhost());
         if (vhost.exchange(settings.exchange()) == null) {
             throw new IllegalArgumentException("mqtt.exchange '" + settings.exchange() + "' does not exist in vhost '"
@@ -245,6 +251,14 @@ public final class MqttBroker implements AutoCloseable {
 
     MqttSettings settings() {
         return settings;
+    }
+
+    MqttAcl acl() {
+        return acl;
+    }
+
+    Limits limits() {
+        return limits;
     }
 
     VirtualHost vhost() {

@@ -4,6 +4,10 @@ import dev.junction.core.BrokerException;
 import dev.junction.core.store.StoreCountdown;
 import dev.junction.core.queue.PublishRefused;
 import dev.junction.core.store.StoreListener;
+import dev.junction.server.acl.ConnectionAcl;
+import dev.junction.server.acl.MqttAcl;
+import dev.junction.server.limits.ConnectionLimits;
+import dev.junction.server.limits.Limit;
 import dev.junction.server.net.GracefulClose;
 import dev.junction.server.tls.ClientCertificates;
 import dev.junction.mqtt.codec.ConnAck;
@@ -66,6 +70,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
     private String clientId;
     /** The CONNECT's user name, null for an anonymous client; for the management API. */
     private String user;
+    private ConnectionLimits limits;
+    private ConnectionAcl acl;
     private boolean counted;
     private boolean flushScheduled;
     /** Whether the client has published on this connection: only publishers are held back by an alarm. */
@@ -84,6 +90,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
     @Override
     public void handlerAdded(ChannelHandlerContext context) {
         ctx = context;
+        limits = broker.limits().forConnection(context.channel());
         acknowledgements = new OrderedAcknowledgements(context.channel().eventLoop(), new AcknowledgementWriter());
     }
 
@@ -93,7 +100,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
         long timeout = broker.settings().connectTimeout().toMillis();
         connectTimeout = context.executor().schedule(() -> {
             if (state == State.AWAITING_CONNECT) {
-                log.info("Connection from {} sent no CONNECT within {} ms; closing", remote(), timeout);
+                limits.hit(Limit.MQTT_CONNECT_TIMEOUT, "no CONNECT within " + timeout + " ms; closing");
                 context.close();
             }
         }, timeout, TimeUnit.MILLISECONDS);
@@ -213,13 +220,20 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
             refuse(MqttAuthenticator.returnCode(login));
             return;
         }
+        user = login.user();
+        if (user != null && !limits.claimUserConnection(user)) {
+            // 3, not 5: the client is authorized, the service is unavailable to it only until one of its other
+            // connections closes; a client told "not authorized" would have no reason to try again.
+            refuse(ConnectReturnCode.SERVER_UNAVAILABLE);
+            return;
+        }
+        acl = broker.acl().forClient(user, clientId);
         if (connect.keepAliveSeconds() > 0) {
             long idleMillis = connect.keepAliveSeconds() * 1500L;
             ctx.pipeline().addBefore(ctx.name(), "mqtt-keep-alive",
                     new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS));
         }
         will = connect.will();
-        user = login.user();
         broker.sessions().connect(clientId, connect.cleanSession(), this);
     }
 
@@ -290,7 +304,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
     }
 
     private void publish(Publish publish) {
-        if (!publisher) {
+        boolean overRate = limits.throttlePublish(this::updateAutoRead);
+        if (!publisher || overRate) {
             publisher = true;
             updateAutoRead();
         }
@@ -299,6 +314,10 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
             log.warn("Client '{}': publish to '{}' refused: $SYS topics are the broker's", clientId, publish.topic());
             publish.release();
             acknowledgeNow(publish);
+            return;
+        }
+        if (!acl.canPublish(publish.topic())) {
+            refuseByAcl(publish);
             return;
         }
         if (qos == 2 && session.awaitsPubRel(publish.packetId())) {
@@ -327,6 +346,20 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
             }
             ctx.close();
         }
+    }
+
+    /** As Mosquitto does: acknowledged per its QoS and discarded, or with {@code disconnect}, the connection ends. */
+    private void refuseByAcl(Publish publish) {
+        publish.release();
+        if (acl.denyAction() == MqttAcl.DenyAction.DISCONNECT) {
+            closeBecause("publish to '" + publish.topic() + "' denied by the ACL");
+            return;
+        }
+        if (acl.firstRefusal(publish.topic())) {
+            log.info("Client '{}': publish to '{}' denied by the ACL; dropped (logged once per topic)", clientId,
+                    publish.topic());
+        }
+        acknowledgeNow(publish);
     }
 
     /** PUBACK or PUBREC for a publish not routed, still after the acknowledgements of earlier publishes. */
@@ -371,7 +404,9 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
     private void subscribe(Subscribe subscribe) {
         List<SubAckReturnCode> codes = new ArrayList<>(subscribe.subscriptions().size());
         for (Subscribe.Subscription subscription : subscribe.subscriptions()) {
-            codes.add(session.subscribe(subscription.topicFilter(), subscription.requestedQos()));
+            String filter = subscription.topicFilter();
+            codes.add(maySubscribe(filter) ? session.subscribe(filter, subscription.requestedQos())
+                    : SubAckReturnCode.FAILURE);
         }
         session.recordSubscriptions(acknowledgements.afterStore(new SubAck(subscribe.packetId(), codes)));
         for (int i = 0; i < codes.size(); i++) {
@@ -382,9 +417,28 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
         }
     }
 
+    private boolean maySubscribe(String filter) {
+        if (!acl.canSubscribe(filter)) {
+            if (acl.firstRefusal(filter)) {
+                log.info("Client '{}': subscription to '{}' denied by the ACL", clientId, filter);
+            }
+            return false;
+        }
+        if (!session.hasRoomFor(filter, limits.maxSubscriptions())) {
+            limits.hit(Limit.MQTT_MAX_SUBSCRIPTIONS, "client '" + clientId + "' holds "
+                    + limits.maxSubscriptions() + " subscriptions");
+            return false;
+        }
+        return true;
+    }
+
     // ---- ending ----
 
     private void closeMalformed(MalformedPacket malformed) {
+        // The decoder's only way to report an oversized packet is this reason text.
+        if (malformed.reason().contains("exceeds the maximum packet size")) {
+            limits.hit(Limit.MQTT_MAX_PACKET_SIZE, malformed.reason());
+        }
         log.info("Client '{}' at {}: malformed packet ({}); closing", clientId, remote(), malformed.reason());
         ctx.close();
     }
@@ -417,6 +471,10 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
         if (lastWill == null || lastWill.topic().startsWith(SYS_PREFIX)) {
             return;
         }
+        if (!acl.canPublish(lastWill.topic())) {
+            log.info("Client '{}': will on '{}' denied by the ACL; not published", clientId, lastWill.topic());
+            return;
+        }
         try {
             broker.publisher().publish(lastWill.topic(), lastWill.qos().value(), lastWill.retain(),
                     Unpooled.wrappedBuffer(lastWill.payload()));
@@ -433,7 +491,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
         if (state != State.CONNECTED) {
             return;
         }
-        boolean read = ctx.channel().isWritable() && !(publisher && broker.publishersBlocked());
+        boolean read = ctx.channel().isWritable() && !(publisher && broker.publishersBlocked())
+                && !limits.publishPaused();
         if (read != ctx.channel().config().isAutoRead()) {
             if (!read && publisher && broker.publishersBlocked()) {
                 log.info("Client '{}' at {}: no longer read while publishers are held back", clientId, remote());
@@ -443,6 +502,10 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
     }
 
     // ---- for the session ----
+
+    ConnectionAcl acl() {
+        return acl;
+    }
 
     EventLoop eventLoop() {
         return ctx.channel().eventLoop();

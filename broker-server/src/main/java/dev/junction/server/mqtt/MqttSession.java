@@ -14,6 +14,7 @@ import dev.junction.mqtt.codec.MqttTopics;
 import dev.junction.mqtt.codec.Publish;
 import dev.junction.mqtt.codec.PubRel;
 import dev.junction.mqtt.codec.SubAckReturnCode;
+import dev.junction.server.acl.ConnectionAcl;
 import dev.junction.server.mqtt.MqttDurableState.RecoveredSession;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.EventLoop;
@@ -62,6 +63,8 @@ final class MqttSession implements QueueConsumer {
     private volatile EventLoop owner;
     private volatile boolean writable;
     private MqttConnection connection;
+    /** The ACL of the last connection, which also decides for deliveries taken while the session is offline. */
+    private ConnectionAcl acl;
     private Queue queue;
     private Subscription queueSubscription;
     private int lastPacketId;
@@ -207,6 +210,7 @@ final class MqttSession implements QueueConsumer {
         connection = newConnection;
         user = newConnection.user();
         lastConnected = Instant.now();
+        acl = newConnection.acl();
         newConnection.accepted(this, sessionPresent && !cleanSession);
         reportDrops();
         // [MQTT-4.4.0-1] unacknowledged PUBLISHes and PUBRELs first, with their identifiers, before anything new.
@@ -400,7 +404,8 @@ final class MqttSession implements QueueConsumer {
         int granted = topicName.startsWith(SYS_PREFIX) ? SessionSubscriptions.NO_MATCH
                 : subscriptions.maxGrantedQos(topicName);
         int qos = Math.min(granted, MqttPublisher.publishQos(message));
-        if (granted == SessionSubscriptions.NO_MATCH || !fitsMqtt(topicName, qos, message)) {
+        if (granted == SessionSubscriptions.NO_MATCH || !readAllowed(topicName)
+                || !fitsMqtt(topicName, qos, message)) {
             delivery.subscription().settle(delivery.entryId());
             message.release();
             return;
@@ -416,6 +421,11 @@ final class MqttSession implements QueueConsumer {
             return;
         }
         sendInFlight(new InFlightPublish(topicName, qos, false, delivery, message));
+    }
+
+    /** Mosquitto checks every delivery against the read ACL: a subscription may be wider than a deny line. */
+    private boolean readAllowed(String topicName) {
+        return acl == null || acl.canRead(topicName);
     }
 
     /**
@@ -596,6 +606,11 @@ final class MqttSession implements QueueConsumer {
         return SubAckReturnCode.granted(requested);
     }
 
+    /** Whether subscribing to {@code filter} keeps the session within {@code max} filters (0: no limit). */
+    boolean hasRoomFor(String filter, int max) {
+        return max == 0 || subscriptions.size() < max || subscriptions.contains(filter);
+    }
+
     /**
      * After SUBSCRIBE or UNSUBSCRIBE: a persistent session records its subscriptions, and {@code stored} learns
      * when the record (and so the binding changes written before it) is durable; SUBACK and UNSUBACK wait for it.
@@ -616,7 +631,9 @@ final class MqttSession implements QueueConsumer {
         broker.retained().forEachMatching(filter, message -> {
             String topicName = TopicMapping.topicName(message.routingKey());
             int qos = Math.min(granted.value(), MqttPublisher.publishQos(message));
-            if (qos == 0) {
+            if (!readAllowed(topicName)) {
+                message.release();
+            } else if (qos == 0) {
                 writePublish(topicName, 0, true, 0, false, message);
                 message.release();
             } else {

@@ -41,6 +41,10 @@ final class SessionSubscriptions {
         return grantedQos.keySet();
     }
 
+    boolean contains(String filter) {
+        return grantedQos.containsKey(filter);
+    }
+
     int size() {
         return grantedQos.size();
     }

@@ -1,5 +1,6 @@
 package dev.junction.server.amqp;
 
+import dev.junction.server.limits.Limits;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import dev.junction.core.Broker;
@@ -56,7 +57,8 @@ public final class AmqpBrokerExtension implements BeforeAllCallback, AfterAllCal
         dataDir = Files.createTempDirectory("junction-amqp-test");
         broker = new Broker(2);
         broker.addVirtualHost("other");
-        service = new AmqpService(broker, settings, TestLogins.of(broker, users), permissions);
+        service = new AmqpService(broker, settings, TestLogins.of(broker, users), permissions,
+                Limits.none());
         Config config = Config.defaults()
                 .with(ConfigKeys.BIND, InetAddress.getLoopbackAddress())
                 .with(ConfigKeys.DATA_DIR, dataDir)

@@ -1,5 +1,6 @@
 package dev.junction.server.amqp;
 
+import dev.junction.server.limits.Limits;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
@@ -48,7 +49,7 @@ class TransactionCommitAfterStoreTest {
     void start() throws Exception {
         Broker core = new Broker(2, storage);
         AmqpService amqp = new AmqpService(core, AmqpSettings.defaults(), TestLogins.guest(core),
-                PermissionLookup.grantAll());
+                PermissionLookup.grantAll(), Limits.none());
         Config config = Config.defaults()
                 .with(ConfigKeys.BIND, InetAddress.getLoopbackAddress())
                 .with(ConfigKeys.DATA_DIR, dataDir)

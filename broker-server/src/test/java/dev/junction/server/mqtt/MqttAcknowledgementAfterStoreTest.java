@@ -1,5 +1,7 @@
 package dev.junction.server.mqtt;
 
+import dev.junction.server.acl.MqttAcl;
+import dev.junction.server.limits.Limits;
 import dev.junction.core.Broker;
 import dev.junction.core.queue.Queue;
 import dev.junction.core.queue.QueueSettings;
@@ -50,7 +52,8 @@ class MqttAcknowledgementAfterStoreTest {
     @BeforeEach
     void start() throws Exception {
         core = new Broker(2, storage);
-        MqttBroker mqtt = new MqttBroker(core, MqttSettings.DEFAULTS, TestLogins.guest(core));
+        MqttBroker mqtt = new MqttBroker(core, MqttSettings.DEFAULTS, TestLogins.guest(core), MqttAcl.allowAll(),
+                Limits.none());
         VirtualHost vhost = core.virtualHost(Broker.DEFAULT_VHOST);
         durableQueue = vhost.declareQueue("durable", new QueueSettings(true, null, false, Map.of()));
         vhost.bindQueue("amq.topic", "durable", "stored.#", Map.of(), null);

@@ -1,5 +1,7 @@
 package dev.junction.server.mqtt;
 
+import dev.junction.server.acl.MqttAcl;
+import dev.junction.server.limits.Limits;
 import dev.junction.core.Broker;
 import dev.junction.server.JunctionServer;
 import dev.junction.server.auth.TestLogins;
@@ -24,7 +26,7 @@ final class MqttTestBroker implements AutoCloseable {
     private final JunctionServer server;
 
     MqttTestBroker(MqttSettings settings) throws Exception {
-        mqtt = new MqttBroker(core, settings, TestLogins.guest(core));
+        mqtt = new MqttBroker(core, settings, TestLogins.guest(core), MqttAcl.allowAll(), Limits.none());
         Path dataDir = Files.createTempDirectory("junction-mqtt-test");
         Config config = Config.defaults()
                 .with(ConfigKeys.BIND, InetAddress.getLoopbackAddress())

@@ -13,6 +13,11 @@ public interface QueueHost {
     /** The queue is done with a message (settled, dropped, expired, dead-lettered or deleted); called before it lets go. */
     void settled(Queue queue, Message message);
 
+    /** When the host's queues hold their publishers back; read once, when a queue is created. */
+    default FlowLimits flowLimits() {
+        return FlowLimits.NONE;
+    }
+
     /** For queues outside any virtual host (tests): dead letters are dropped and nothing is deleted. */
     QueueHost DETACHED = new QueueHost() {
         @Override

@@ -1,6 +1,7 @@
 package dev.junction.server;
 
 import dev.junction.core.Broker;
+import dev.junction.core.queue.FlowLimits;
 import dev.junction.core.store.Storage;
 import dev.junction.core.store.StorageEngines;
 import dev.junction.core.store.StorageSettings;
@@ -82,7 +83,9 @@ public final class JunctionServer implements AutoCloseable {
         Function<JunctionServer, Management> management;
         try {
             Storage storage = opened(opened, openStorage(config));
-            Broker core = opened(opened, new Broker(Runtime.getRuntime().availableProcessors(), storage));
+            Broker core = opened(opened, new Broker(Runtime.getRuntime().availableProcessors(), storage,
+                    new FlowLimits(config.get(ConfigKeys.FLOW_QUEUE_HIGH_WATERMARK),
+                            config.get(ConfigKeys.FLOW_QUEUE_HIGH_WATERMARK_BYTES))));
             MqttBroker mqtt = opened(opened, new MqttBroker(core, MqttSettings.from(config)));
             AmqpUsers users = AmqpUsers.from(config);
             AmqpService amqp = new AmqpService(core, AmqpSettings.from(config), users);

@@ -16,6 +16,7 @@ import dev.junction.amqp.codec.types.LongString;
 import dev.junction.core.queue.Delivery;
 import dev.junction.core.vhost.VirtualHost;
 import dev.junction.server.net.GracefulClose;
+import dev.junction.server.net.PublisherThrottle;
 import dev.junction.server.tls.ClientCertificates;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -63,6 +64,7 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
     private final Runnable drainDeliveries = this::drainDeliveries;
 
     private ChannelHandlerContext ctx;
+    private PublisherThrottle throttle;
     private State state = State.AWAITING_HEADER;
     private VirtualHost vhost;
     private String user;
@@ -116,6 +118,18 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
         exclusiveQueues.remove(queue);
     }
 
+    /** Told, after each publish, which queues it reached: any of them may hold this connection back. */
+    void published(List<dev.junction.core.queue.Queue> targets) {
+        throttle.published(targets);
+    }
+
+    /** Deliveries were handed out or settled: while a queue holds this connection back, that may change reading. */
+    void deliveriesChanged() {
+        if (throttle.isBlocked()) {
+            applyBlocking();
+        }
+    }
+
     void publishing() {
         if (!published) {
             published = true;
@@ -146,6 +160,7 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
             work = deliveryWork.addAndGet(-work);
         }
         flush();
+        deliveriesChanged();
     }
 
     // ---- Netty events ----
@@ -153,6 +168,7 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.throttle = new PublisherThrottle(ctx.channel(), this::applyBlocking);
     }
 
     @Override
@@ -448,6 +464,15 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
         ctx.channel().eventLoop().schedule(() -> ctx.close(), handshakeDone ? CLOSE_OK_TIMEOUT_SECONDS : 1, TimeUnit.SECONDS);
     }
 
+    private boolean awaitsAcknowledgements() {
+        for (AmqpChannel channel : channels.values()) {
+            if (channel.holdsDeliveries()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Channels closed (their unacknowledged messages requeued), exclusive queues deleted. Idempotent. */
     private void releaseEverything() {
         for (AmqpChannel channel : new ArrayList<>(channels.values())) {
@@ -467,17 +492,23 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
         // Deliveries still in the inbox reach released channels when the drain task runs: they are requeued there.
     }
 
-    /** Stops or restarts reading a publishing connection as the broker-wide alarm says. */
+    /**
+     * Stops or restarts reading a publishing connection as the broker-wide alarm and the queues it publishes to
+     * say. A queue's hold is not applied while the connection holds unacknowledged deliveries: their acks arrive
+     * on this socket, behind whatever it would stop reading, and a queue waiting for acks from a connection it
+     * stopped would never drain (nor would two connections each consuming what the other publishes).
+     */
     void applyBlocking() {
         if (state != State.OPEN || !published) {
             return;
         }
         boolean shouldBlock = service.blockedReason() != null;
+        boolean queuesHold = throttle.isBlocked() && !awaitsAcknowledgements();
+        ctx.channel().config().setAutoRead(!shouldBlock && !queuesHold);
         if (shouldBlock == blocked) {
             return;
         }
         blocked = shouldBlock;
-        ctx.channel().config().setAutoRead(!shouldBlock);
         if (blockedNotify) {
             ctx.writeAndFlush(AmqpCommand.of(0, shouldBlock
                     ? new Connection.Blocked(service.blockedReason()) : new Connection.Unblocked()));

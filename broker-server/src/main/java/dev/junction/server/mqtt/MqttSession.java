@@ -411,6 +411,7 @@ final class MqttSession implements QueueConsumer {
         if (connection != null) {
             writePublish(packetId, publish);
             connection.flushSoon();
+            connection.deliveriesChanged();
         }
     }
 
@@ -458,6 +459,11 @@ final class MqttSession implements QueueConsumer {
         if (publish != null && publish.awaitingPubComp()) {
             inFlight.remove(packetId);
         }
+    }
+
+    /** Whether outbound QoS 1/2 messages await the client's acknowledgement (owner loop). */
+    boolean awaitsAcknowledgements() {
+        return !inFlight.isEmpty();
     }
 
     /** Inbound QoS 2: whether this packet id was already received and awaits PUBREL (a resend). */

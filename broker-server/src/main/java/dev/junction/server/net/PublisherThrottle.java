@@ -28,10 +28,17 @@ public final class PublisherThrottle implements PublisherFlow {
         channel.attr(ATTRIBUTE).set(this);
     }
 
-    /** After a publish: each queue it reached may hold this publisher back. */
+    /**
+     * After a publish, on the event loop: each queue it reached may hold this publisher back. Once one does, the
+     * connection is told at once rather than by the queued task, so that reading stops within the read loop the
+     * event loop is in, not after it (which can hold hundreds of publishes).
+     */
     public void published(List<Queue> targets) {
         for (int i = 0; i < targets.size(); i++) {
             targets.get(i).throttle(this);
+        }
+        if (isBlocked()) {
+            onChange.run();
         }
     }
 

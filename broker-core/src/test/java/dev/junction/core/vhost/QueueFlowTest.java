@@ -122,6 +122,7 @@ class QueueFlowTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> publisher.blocked.get() == 0);
 
         work.subscribe(slow, new ConsumerOptions(0, true, false)).join();
+        await().atMost(Duration.ofSeconds(5)).until(work::isAboveHighWatermark);
         publish("c", publisher);
         await().atMost(Duration.ofSeconds(5)).until(() -> publisher.blocked.get() == 1);
         vhost.deleteQueue("work", null, false, false).join();

@@ -31,14 +31,17 @@ public final class PublisherThrottle implements PublisherFlow {
     /**
      * After a publish, on the event loop: each queue it reached may hold this publisher back. Once one does, the
      * connection is told at once rather than by the queued task, so that reading stops within the read loop the
-     * event loop is in, not after it (which can hold hundreds of publishes).
+     * event loop is in, not after it (which can hold hundreds of publishes). A publisher already held back does
+     * not ask the queues again: were another queue above its mark too, the first publish after the release
+     * would be held by that one.
      */
     public void published(List<Queue> targets) {
-        for (int i = 0; i < targets.size(); i++) {
-            targets.get(i).throttle(this);
-        }
         if (isBlocked()) {
             onChange.run();
+            return;
+        }
+        for (int i = 0; i < targets.size(); i++) {
+            targets.get(i).throttle(this);
         }
     }
 

@@ -94,7 +94,7 @@ public final class ConfigKeys {
             ValueParsers.fraction(),
             "fraction of the heap plus direct memory in use above which publishers are held back; 0 disables");
     public static final ConfigKey<Integer> FLOW_QUEUE_HIGH_WATERMARK = new ConfigKey<>("flow.queue_high_watermark",
-            "400", ValueParsers.integer(0, Integer.MAX_VALUE),
+            "5000", ValueParsers.integer(0, Integer.MAX_VALUE),
             "ready messages at which a queue with consumers stops reading its publishers until it is down to half; "
                     + "0 disables");
     public static final ConfigKey<Long> FLOW_QUEUE_HIGH_WATERMARK_BYTES = new ConfigKey<>(

@@ -456,10 +456,6 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
         ctx.flush();
     }
 
-    /**
-     * Flushes after the tasks already queued on the event loop, so that a burst of deliveries handed over one by
-     * one from the queue's shard goes out in one write.
-     */
     /** Deliveries went out or were acknowledged: while a queue holds this publisher back, reading may change. */
     void deliveriesChanged() {
         if (throttle.isBlocked()) {
@@ -467,6 +463,10 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
         }
     }
 
+    /**
+     * Flushes after the tasks already queued on the event loop, so that a burst of deliveries handed over one by
+     * one from the queue's shard goes out in one write.
+     */
     void flushSoon() {
         if (!flushScheduled) {
             flushScheduled = true;

@@ -1,6 +1,7 @@
 package dev.junction.core;
 
 import dev.junction.core.message.Message;
+import dev.junction.core.queue.FlowLimits;
 import dev.junction.core.queue.Queue;
 import dev.junction.core.store.Definition;
 import dev.junction.core.store.Definition.PermissionDefinition;
@@ -34,6 +35,7 @@ public final class Broker implements AutoCloseable {
 
     private final ShardGroup shards;
     private final Storage storage;
+    private final FlowLimits flowLimits;
     private final ConcurrentHashMap<String, VirtualHost> vhosts = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, List<StateRecord>> recoveredState = new ConcurrentHashMap<>();
     private volatile List<Definition> recoveredAccessControl = List.of();
@@ -44,9 +46,15 @@ public final class Broker implements AutoCloseable {
      * returns, and closes the storage after closing the broker.
      */
     public Broker(int shardCount, Storage storage) {
+        this(shardCount, storage, FlowLimits.NONE);
+    }
+
+    /** As {@link #Broker(int, Storage)}, with queues that hold their publishers back beyond {@code flowLimits}. */
+    public Broker(int shardCount, Storage storage, FlowLimits flowLimits) {
         this.shards = new ShardGroup(shardCount);
         this.storage = storage;
-        vhosts.put(DEFAULT_VHOST, new VirtualHost(DEFAULT_VHOST, shards, storage));
+        this.flowLimits = flowLimits;
+        vhosts.put(DEFAULT_VHOST, new VirtualHost(DEFAULT_VHOST, shards, storage, flowLimits));
         restore(storage.takeRecovered());
     }
 
@@ -63,7 +71,7 @@ public final class Broker implements AutoCloseable {
     public VirtualHost addVirtualHost(String name) {
         return vhosts.computeIfAbsent(name, n -> {
             storage.definitions().put(new VirtualHostDefinition(n));
-            return new VirtualHost(n, shards, storage);
+            return new VirtualHost(n, shards, storage, flowLimits);
         });
     }
 
@@ -101,7 +109,7 @@ public final class Broker implements AutoCloseable {
         List<Definition> accessControl = new ArrayList<>();
         for (Definition definition : recovered.definitions()) {
             if (definition instanceof VirtualHostDefinition vhost) {
-                vhosts.put(vhost.name(), new VirtualHost(vhost.name(), shards, storage));
+                vhosts.put(vhost.name(), new VirtualHost(vhost.name(), shards, storage, flowLimits));
             } else if (definition instanceof StateRecord state) {
                 recoveredState.computeIfAbsent(state.namespace(), namespace -> new ArrayList<>()).add(state);
             } else if (definition instanceof UserDefinition || definition instanceof PermissionDefinition) {

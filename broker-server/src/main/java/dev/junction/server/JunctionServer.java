@@ -1,6 +1,7 @@
 package dev.junction.server;
 
 import dev.junction.core.Broker;
+import dev.junction.core.queue.FlowLimits;
 import dev.junction.core.store.Storage;
 import dev.junction.core.store.StorageEngines;
 import dev.junction.core.store.StorageSettings;
@@ -91,7 +92,9 @@ public final class JunctionServer implements AutoCloseable {
         Limits limits = new Limits(LimitSettings.from(config));
         try {
             Storage storage = opened(opened, openStorage(config));
-            Broker core = opened(opened, new Broker(Runtime.getRuntime().availableProcessors(), storage));
+            Broker core = opened(opened, new Broker(Runtime.getRuntime().availableProcessors(), storage,
+                    new FlowLimits(config.get(ConfigKeys.FLOW_QUEUE_HIGH_WATERMARK),
+                            config.get(ConfigKeys.FLOW_QUEUE_HIGH_WATERMARK_BYTES))));
             UserRegistry users = UserRegistry.open(core, config.get(ConfigKeys.USERS),
                     config.get(ConfigKeys.AUTH_HASH_ITERATIONS));
             Logins logins = opened(opened, new Logins(users,

@@ -9,8 +9,10 @@ import org.jctools.queues.MpscUnboundedXaddArrayQueue;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,6 +30,10 @@ import java.util.function.Consumer;
  * <p>The behaviours chosen by {@link QueueArguments} live here: message TTL (queue-wide and per message, expired
  * from the head as RabbitMQ does), length and size limits with their overflow behaviour, dead-lettering,
  * priorities, single active consumer, consumer priorities, auto-delete and x-expires.
+ *
+ * <p>Flow: while the queue has consumers and its ready messages are above the host's {@link FlowLimits}, every
+ * publisher that {@link #throttle throttles} on it is blocked, and all are unblocked together once the queue is
+ * back under the low-water mark, has no consumer left, or is deleted.
  */
 public final class Queue implements Destination {
     private final String name;
@@ -35,6 +41,7 @@ public final class Queue implements Destination {
     private final QueueArguments arguments;
     private final Shard shard;
     private final QueueHost host;
+    private final FlowLimits flowLimits;
 
     private final MpscUnboundedXaddArrayQueue<Object> inbox = new MpscUnboundedXaddArrayQueue<>(256);
     private final AtomicInteger inboxWork = new AtomicInteger();
@@ -46,6 +53,10 @@ public final class Queue implements Destination {
     /** Highest consumer priority first; equal priorities in subscription order. */
     private final List<Subscription> subscriptions = new ArrayList<>(1);
     private int nextSubscription;
+    /** With single-active-consumer: the one consumer that receives, until it is cancelled or outranked. */
+    private Subscription activeConsumer;
+    /** Publishers blocked while above the high-water mark; at most one entry per publishing connection. */
+    private Set<PublisherFlow> blockedPublishers;
     private long nextEntryId;
     private boolean deleted;
     private boolean hadConsumer;
@@ -58,6 +69,7 @@ public final class Queue implements Destination {
     private volatile int unsettledCount;
     private volatile int consumerCount;
     private volatile long droppedCount;
+    private volatile boolean aboveHighWatermark;
 
     /** A queue outside any virtual host: nothing to dead-letter to, never deleted for disuse. */
     public Queue(String name, QueueSettings settings, Shard shard) {
@@ -70,6 +82,7 @@ public final class Queue implements Destination {
         this.arguments = arguments;
         this.shard = shard;
         this.host = host;
+        this.flowLimits = host.flowLimits();
         this.ready = new ReadyMessages(arguments.maxPriority(), new Paging(host.pages(),
                 message -> host.storedRecord(this, message), shard, this::afterReadBack, this::finish));
         if (arguments.expiresMillis() != null) {
@@ -112,6 +125,34 @@ public final class Queue implements Destination {
     /** Messages dropped from the head to respect a length or size limit (dead-lettered where configured). */
     public long droppedCount() {
         return droppedCount;
+    }
+
+    /** Whether publishers into this queue are being held back (see {@link FlowLimits}). */
+    public boolean isAboveHighWatermark() {
+        return aboveHighWatermark;
+    }
+
+    /**
+     * A publisher has just routed a message here: while the queue is above its high-water mark the publisher is
+     * blocked until the queue drains. Costs one volatile read below the mark. The decision is taken again on the
+     * shard, so a publisher is never left blocked by a queue that drained meanwhile.
+     */
+    public void throttle(PublisherFlow publisher) {
+        if (aboveHighWatermark) {
+            shard.execute(() -> block(publisher));
+        }
+    }
+
+    private void block(PublisherFlow publisher) {
+        if (!aboveHighWatermark || deleted) {
+            return;
+        }
+        if (blockedPublishers == null) {
+            blockedPublishers = new HashSet<>();
+        }
+        if (blockedPublishers.add(publisher)) {
+            publisher.block();
+        }
     }
 
     @Override
@@ -372,6 +413,9 @@ public final class Queue implements Destination {
             }
             subscription.cancelled = true;
             boolean wasConsumer = subscriptions.remove(subscription);
+            if (activeConsumer == subscription) {
+                activeConsumer = null;
+            }
             consumerCount = subscriptions.size();
             for (long entryId : subscription.unsettled) {
                 returnToQueue(delivered.remove(entryId));
@@ -423,6 +467,8 @@ public final class Queue implements Destination {
                 delivered.clear();
                 subscriptions.clear();
                 consumerCount = 0;
+                activeConsumer = null;
+                unblockPublishers();
             }
             result.complete(null);
         });
@@ -441,6 +487,7 @@ public final class Queue implements Destination {
                 return;
             }
             deleted = true;
+            activeConsumer = null;
             int dropped = ready.releaseAll(this::finish);
             delivered.values().forEach(entry -> finish(entry.message()));
             delivered.clear();
@@ -470,6 +517,7 @@ public final class Queue implements Destination {
             }
             QueueEntry entry = nextLive();
             if (entry == null) {
+                subscription.consumer().releaseClaim();
                 break;
             }
             subscription.consumer().deliver(handOver(subscription, entry));
@@ -482,8 +530,8 @@ public final class Queue implements Destination {
     private Subscription nextWithCredit() {
         int count = subscriptions.size();
         if (arguments.singleActiveConsumer()) {
-            Subscription active = earliestSubscription();
-            return active != null && active.hasCredit() ? active : null;
+            Subscription active = singleActiveConsumer();
+            return active != null && active.claimCredit() ? active : null;
         }
         int groupStart = 0;
         while (groupStart < count) {
@@ -496,7 +544,7 @@ public final class Queue implements Destination {
             for (int turn = 0; turn < groupSize; turn++) {
                 int index = groupStart + Math.floorMod(nextSubscription + turn, groupSize);
                 Subscription candidate = subscriptions.get(index);
-                if (candidate.hasCredit()) {
+                if (candidate.claimCredit()) {
                     nextSubscription = index - groupStart + 1;
                     return candidate;
                 }
@@ -506,14 +554,26 @@ public final class Queue implements Destination {
         return null;
     }
 
-    private Subscription earliestSubscription() {
-        Subscription earliest = null;
-        for (Subscription subscription : subscriptions) {
-            if (earliest == null || subscription.sequence < earliest.sequence) {
-                earliest = subscription;
-            }
+    /**
+     * RabbitMQ's rule: the active consumer is the one of highest priority, the earliest among equals. One that
+     * subscribes with a higher priority than the active one takes over, but only once the active one has settled
+     * everything it holds, so that messages are still processed in order; until then nobody receives.
+     */
+    private Subscription singleActiveConsumer() {
+        if (subscriptions.isEmpty()) {
+            return null;
         }
-        return earliest;
+        Subscription first = subscriptions.get(0);
+        if (activeConsumer == null) {
+            activeConsumer = first;
+        }
+        if (first.options().priority() > activeConsumer.options().priority()) {
+            if (!activeConsumer.unsettled.isEmpty()) {
+                return null;
+            }
+            activeConsumer = first;
+        }
+        return activeConsumer;
     }
 
     /** The next ready message that has not expired; expired ones met on the way are dead-lettered. */
@@ -592,6 +652,27 @@ public final class Queue implements Destination {
     private void publishCounts() {
         readyCount = ready.size();
         unsettledCount = delivered.size();
+        updateFlow();
+    }
+
+    private void updateFlow() {
+        if (!flowLimits.enabled()) {
+            return;
+        }
+        boolean consumed = !deleted && !subscriptions.isEmpty();
+        if (!aboveHighWatermark) {
+            aboveHighWatermark = consumed && flowLimits.reachesHigh(ready.size(), ready.bytes());
+        } else if (!consumed || flowLimits.belowLow(ready.size(), ready.bytes())) {
+            unblockPublishers();
+        }
+    }
+
+    private void unblockPublishers() {
+        aboveHighWatermark = false;
+        if (blockedPublishers != null && !blockedPublishers.isEmpty()) {
+            blockedPublishers.forEach(PublisherFlow::unblock);
+            blockedPublishers.clear();
+        }
     }
 
     @Override

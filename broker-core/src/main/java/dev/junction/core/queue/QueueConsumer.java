@@ -19,4 +19,18 @@ public interface QueueConsumer {
     default boolean isWritable() {
         return true;
     }
+
+    /**
+     * Claims room for one delivery just before the queue takes a message out for it, for limits this consumer
+     * shares with consumers of other queues, whose shards claim concurrently (AMQP's channel-wide prefetch). A
+     * claim that succeeds is followed by exactly one {@link #deliver} or one {@link #releaseClaim()}. A consumer
+     * refused here is not asked again until it calls {@link Subscription#resume()}.
+     */
+    default boolean claimDelivery() {
+        return isWritable();
+    }
+
+    /** The queue found nothing to deliver after all (the ready messages had expired): the claim is given back. */
+    default void releaseClaim() {
+    }
 }

@@ -27,6 +27,11 @@ public interface QueueHost {
         return -1;
     }
 
+    /** When the host's queues hold their publishers back; read once, when a queue is created. */
+    default FlowLimits flowLimits() {
+        return FlowLimits.NONE;
+    }
+
     /** For queues outside any virtual host (tests): dead letters are dropped and nothing is deleted. */
     QueueHost DETACHED = new QueueHost() {
         @Override

@@ -2,7 +2,6 @@ package dev.junction.core.queue;
 
 import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One consumer's attachment to a queue: what the protocol side calls to settle, requeue, resume or cancel.
@@ -12,11 +11,8 @@ public final class Subscription {
     private final Queue queue;
     private final QueueConsumer consumer;
     private final ConsumerOptions options;
-    private static final AtomicLong SEQUENCE = new AtomicLong();
 
     final Set<Long> unsettled = new HashSet<>();
-    /** Subscription order, for single-active-consumer queues. */
-    final long sequence = SEQUENCE.incrementAndGet();
     boolean cancelled;
 
     Subscription(Queue queue, QueueConsumer consumer, ConsumerOptions options) {
@@ -63,8 +59,9 @@ public final class Subscription {
         queue.cancel(this);
     }
 
-    boolean hasCredit() {
+    /** Whether the subscription can take one more delivery now; if so, the consumer's claim is made. */
+    boolean claimCredit() {
         return !cancelled && (options.prefetch() == 0 || unsettled.size() < options.prefetch())
-                && consumer.isWritable();
+                && consumer.claimDelivery();
     }
 }

@@ -10,6 +10,7 @@ import dev.junction.core.exchange.ExchangeSettings;
 import dev.junction.core.exchange.ExchangeType;
 import dev.junction.core.exchange.RouteCollector;
 import dev.junction.core.message.Message;
+import dev.junction.core.queue.FlowLimits;
 import dev.junction.core.queue.Queue;
 import dev.junction.core.queue.QueueArguments;
 import dev.junction.core.queue.QueueHost;
@@ -49,6 +50,7 @@ public final class VirtualHost {
     private final String name;
     private final ShardGroup shards;
     private final Storage storage;
+    private final FlowLimits flowLimits;
     /** Durable queues and the ids the store knows them by; a queue leaves once its deletion has settled everything. */
     private final ConcurrentHashMap<Queue, Long> durableQueueIds = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Exchange> exchanges = new ConcurrentHashMap<>();
@@ -90,6 +92,11 @@ public final class VirtualHost {
             StoredMessage stored = message.stored();
             return stored != null && durableQueueIds.containsKey(queue) ? stored.recordId() : -1;
         }
+
+        @Override
+        public FlowLimits flowLimits() {
+            return flowLimits;
+        }
     };
 
     /** A virtual host whose durable entities and persistent messages are not stored anywhere. */
@@ -98,9 +105,14 @@ public final class VirtualHost {
     }
 
     public VirtualHost(String name, ShardGroup shards, Storage storage) {
+        this(name, shards, storage, FlowLimits.NONE);
+    }
+
+    public VirtualHost(String name, ShardGroup shards, Storage storage, FlowLimits flowLimits) {
         this.name = name;
         this.shards = shards;
         this.storage = storage;
+        this.flowLimits = flowLimits;
         exchanges.put("", new DefaultExchange(queues::get));
         for (ExchangeType type : ExchangeType.values()) {
             String exchangeName = RESERVED_PREFIX + type.wireName();

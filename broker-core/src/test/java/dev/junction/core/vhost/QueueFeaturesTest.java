@@ -312,4 +312,72 @@ class QueueFeaturesTest {
         }
         assertNull(vhost.queue("bad"));
     }
+
+    @Test
+    void singleActiveConsumerIsTheHighestPriorityOne() throws InterruptedException {
+        Queue work = queue("work", Map.of("x-single-active-consumer", true));
+        RecordingConsumer low = new RecordingConsumer();
+        RecordingConsumer high = new RecordingConsumer();
+        RecordingConsumer middle = new RecordingConsumer();
+        subscribe(work, low, new ConsumerOptions(0, true, false, 1));
+        Subscription highSubscription = subscribe(work, high, new ConsumerOptions(0, true, false, 9));
+        subscribe(work, middle, new ConsumerOptions(0, true, false, 5));
+        publish("a");
+        assertEquals("a", text(take(high)));
+        highSubscription.cancel();
+        publish("b");
+        assertEquals("b", text(take(middle)), "the next highest priority takes over, not the earliest");
+        assertEquals(0, low.pending());
+    }
+
+    @Test
+    void higherPrioritySingleActiveConsumerTakesOverOnceTheActiveOneHoldsNothing() throws InterruptedException {
+        Queue work = queue("work", Map.of("x-single-active-consumer", true));
+        RecordingConsumer first = new RecordingConsumer();
+        RecordingConsumer preferred = new RecordingConsumer();
+        subscribe(work, first, new ConsumerOptions(0, false, false, 0));
+        publish("1");
+        Delivery one = take(first);
+        subscribe(work, preferred, new ConsumerOptions(0, false, false, 5));
+        publish("2");
+        assertNull(preferred.poll(Duration.ofMillis(200)), "not switched while the active one holds a message");
+        assertEquals(0, first.pending(), "the outranked consumer gets nothing more");
+        one.subscription().settle(one.entryId());
+        Delivery two = take(preferred);
+        assertEquals("2", text(two));
+        two.subscription().settle(two.entryId());
+        publish("3");
+        Delivery three = take(preferred);
+        assertEquals("3", text(three));
+        three.subscription().settle(three.entryId());
+        assertEquals(0, first.pending());
+    }
+
+    @Test
+    void higherPrioritySingleActiveConsumerTakesOverAtOnceFromAnIdleOne() throws InterruptedException {
+        Queue work = queue("work", Map.of("x-single-active-consumer", true));
+        RecordingConsumer first = new RecordingConsumer();
+        RecordingConsumer preferred = new RecordingConsumer();
+        subscribe(work, first, new ConsumerOptions(0, true, false, 0));
+        publish("1");
+        assertEquals("1", text(take(first)));
+        subscribe(work, preferred, new ConsumerOptions(0, true, false, 2));
+        publish("2");
+        assertEquals("2", text(take(preferred)));
+        assertEquals(0, first.pending());
+    }
+
+    @Test
+    void equalPrioritySingleActiveConsumerDoesNotTakeOver() throws InterruptedException {
+        Queue work = queue("work", Map.of("x-single-active-consumer", true));
+        RecordingConsumer first = new RecordingConsumer();
+        RecordingConsumer second = new RecordingConsumer();
+        subscribe(work, first, new ConsumerOptions(0, true, false, 3));
+        subscribe(work, second, new ConsumerOptions(0, true, false, 3));
+        publish("1");
+        publish("2");
+        assertEquals("1", text(take(first)));
+        assertEquals("2", text(take(first)));
+        assertEquals(0, second.pending());
+    }
 }

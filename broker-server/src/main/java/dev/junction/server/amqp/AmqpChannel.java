@@ -83,6 +83,39 @@ final class AmqpChannel {
         return flowActive && connection.isWritable() && (limit == 0 || inFlight.get() < limit);
     }
 
+    /**
+     * Reserves one delivery under the channel-wide prefetch, from a queue's shard thread. Queues on other shards
+     * reserve at the same time, so the check and the count are one compare-and-set: the limit holds exactly.
+     */
+    boolean claimDelivery() {
+        if (!flowActive || !connection.isWritable()) {
+            return false;
+        }
+        while (true) {
+            int held = inFlight.get();
+            int limit = globalPrefetch;
+            if (limit != 0 && held >= limit) {
+                return false;
+            }
+            if (inFlight.compareAndSet(held, held + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** A reservation no delivery followed; a consumer refused meanwhile on another queue is asked again. */
+    void releaseClaim() {
+        inFlight.decrementAndGet();
+        if (globalPrefetch > 0) {
+            connection.execute(this::resumeConsumers);
+        }
+    }
+
+    /** Whether acknowledgements are owed or due on this channel (event loop). */
+    boolean holdsDeliveries() {
+        return inFlight.get() > 0 || !unacked.isEmpty();
+    }
+
     void resumeConsumers() {
         for (ChannelConsumer consumer : consumers.values()) {
             if (consumer.subscription != null) {
@@ -466,11 +499,17 @@ final class AmqpChannel {
                 confirmNow = true;
             } else if (confirms != null) {
                 PendingConfirm pending = new PendingConfirm(sequence);
-                routed = pending.published(vhost().publish(publish.exchange(), message, pending, pending).size());
+                List<dev.junction.core.queue.Queue> targets = vhost().publish(publish.exchange(), message,
+                        pending, pending);
+                routed = pending.published(targets.size());
                 confirmNow = !routed;
+                connection.published(targets);
             } else {
-                routed = !vhost().publish(publish.exchange(), message, null, stored).isEmpty();
+                List<dev.junction.core.queue.Queue> targets = vhost().publish(publish.exchange(), message, null,
+                        stored);
+                routed = !targets.isEmpty();
                 confirmNow = false;
+                connection.published(targets);
             }
         } catch (BrokerException e) {
             // The exchange went away or refuses publishes (internal); the message was released by the core.
@@ -793,6 +832,7 @@ final class AmqpChannel {
         if (globalPrefetch > 0) {
             resumeConsumers();
         }
+        connection.deliveriesChanged();
     }
 
     /** Deliveries whose settlement a rollback undid are unacknowledged again, under their old tags. */

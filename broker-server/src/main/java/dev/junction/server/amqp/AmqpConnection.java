@@ -22,6 +22,7 @@ import dev.junction.server.limits.ConnectionLimits;
 import dev.junction.server.limits.HandshakeDeadline;
 import dev.junction.server.limits.Limit;
 import dev.junction.server.net.GracefulClose;
+import dev.junction.server.net.PublisherThrottle;
 import dev.junction.server.tls.ClientCertificates;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -71,6 +72,7 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
     private final Runnable drainDeliveries = this::drainDeliveries;
 
     private ChannelHandlerContext ctx;
+    private PublisherThrottle throttle;
     private State state = State.AWAITING_HEADER;
     private VirtualHost vhost;
     private String user;
@@ -140,6 +142,18 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
         exclusiveQueues.remove(queue);
     }
 
+    /** Told, after each publish, which queues it reached: any of them may hold this connection back. */
+    void published(List<dev.junction.core.queue.Queue> targets) {
+        throttle.published(targets);
+    }
+
+    /** Deliveries were handed out or settled: while a queue holds this connection back, that may change reading. */
+    void deliveriesChanged() {
+        if (throttle.isBlocked()) {
+            applyBlocking();
+        }
+    }
+
     void publishing() {
         boolean overRate = limits.throttlePublish(this::applyBlocking);
         if (!published || overRate) {
@@ -171,6 +185,7 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
             work = deliveryWork.addAndGet(-work);
         }
         flush();
+        deliveriesChanged();
     }
 
     // ---- Netty events ----
@@ -179,6 +194,7 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         limits = service.limits().forConnection(ctx.channel());
+        this.throttle = new PublisherThrottle(ctx.channel(), this::applyBlocking);
     }
 
     @Override
@@ -566,6 +582,15 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
         ctx.channel().eventLoop().schedule(() -> ctx.close(), handshakeDone ? CLOSE_OK_TIMEOUT_SECONDS : 1, TimeUnit.SECONDS);
     }
 
+    private boolean awaitsAcknowledgements() {
+        for (AmqpChannel channel : channels.values()) {
+            if (channel.holdsDeliveries()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Channels closed (their unacknowledged messages requeued), exclusive queues deleted. Idempotent. */
     private void releaseEverything() {
         for (AmqpChannel channel : new ArrayList<>(channels.values())) {
@@ -585,13 +610,19 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
         // Deliveries still in the inbox reach released channels when the drain task runs: they are requeued there.
     }
 
-    /** Stops or restarts reading a publishing connection as the broker-wide alarm and the publish rate say. */
+    /**
+     * Stops or restarts reading a publishing connection as the broker-wide alarm, the publish rate and the queues
+     * it publishes to say. A queue's hold is not applied while the connection holds unacknowledged deliveries: their
+     * acks arrive on this socket, behind whatever it would stop reading, and a queue waiting for acks from a
+     * connection it stopped would never drain (nor would two connections each consuming what the other publishes).
+     */
     void applyBlocking() {
         if (state != State.OPEN || !published) {
             return;
         }
         boolean shouldBlock = service.blockedReason() != null;
-        ctx.channel().config().setAutoRead(!shouldBlock && !limits.publishPaused());
+        boolean queuesHold = throttle.isBlocked() && !awaitsAcknowledgements();
+        ctx.channel().config().setAutoRead(!shouldBlock && !queuesHold && !limits.publishPaused());
         if (shouldBlock == blocked) {
             return;
         }

@@ -31,9 +31,6 @@ final class ChannelConsumer implements QueueConsumer {
 
     @Override
     public void deliver(Delivery delivery) {
-        if (!autoAck) {
-            channel.inFlight.incrementAndGet();
-        }
         channel.connection().offerDelivery(delivery);
     }
 
@@ -45,6 +42,19 @@ final class ChannelConsumer implements QueueConsumer {
     @Override
     public boolean isWritable() {
         return channel.canTakeDeliveries();
+    }
+
+    /** Deliveries to be acknowledged count against the channel-wide prefetch from the moment they are claimed. */
+    @Override
+    public boolean claimDelivery() {
+        return autoAck ? channel.canTakeDeliveries() : channel.claimDelivery();
+    }
+
+    @Override
+    public void releaseClaim() {
+        if (!autoAck) {
+            channel.releaseClaim();
+        }
     }
 
     /** Returns false if the delivery has to wait for consume-ok; it is then kept until {@link #announced()}. */

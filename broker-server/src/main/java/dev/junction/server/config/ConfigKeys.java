@@ -102,6 +102,14 @@ public final class ConfigKeys {
     public static final ConfigKey<Double> MEMORY_HIGH_WATERMARK = new ConfigKey<>("memory.high_watermark", "0.6",
             ValueParsers.fraction(),
             "fraction of the heap plus direct memory in use above which publishers are held back; 0 disables");
+    public static final ConfigKey<Integer> FLOW_QUEUE_HIGH_WATERMARK = new ConfigKey<>("flow.queue_high_watermark",
+            "5000", ValueParsers.integer(0, Integer.MAX_VALUE),
+            "ready messages at which a queue with consumers stops reading its publishers until it is down to half; "
+                    + "0 disables");
+    public static final ConfigKey<Long> FLOW_QUEUE_HIGH_WATERMARK_BYTES = new ConfigKey<>(
+            "flow.queue_high_watermark_bytes", "16777216", ValueParsers.longInteger(0, Long.MAX_VALUE),
+            "bytes of ready message bodies at which a queue with consumers stops reading its publishers until it "
+                    + "is down to half; 0 disables");
     public static final ConfigKey<ListenPort> MQTT_TLS_PORT = new ConfigKey<>("mqtt.tls.port", "8883",
             ListenPort.parser(),
             "TCP port of the MQTT-over-TLS listener; 0 disables it; off while tls.cert_file is none");
@@ -168,6 +176,7 @@ public final class ConfigKeys {
             AMQP_FRAME_MAX, AMQP_CHANNEL_MAX, AMQP_HEARTBEAT, AMQP_MAX_MESSAGE_SIZE, USERS, AUTH_HASH_ITERATIONS,
             AUTH_FAILED_LOGIN_DELAY_MAX, STORAGE_ENGINE, STORAGE_FSYNC,
             STORAGE_SEGMENT_SIZE, STORAGE_DISK_FREE_LIMIT, STORAGE_QUEUE_MEMORY_LIMIT, MEMORY_HIGH_WATERMARK,
+            FLOW_QUEUE_HIGH_WATERMARK, FLOW_QUEUE_HIGH_WATERMARK_BYTES,
             MQTT_TLS_PORT, AMQP_TLS_PORT, MQTT_WSS_PORT, TLS_CERT_FILE,
             TLS_KEY_FILE, TLS_CA_FILE, TLS_VERIFY_PEER, TLS_PROVIDER, TLS_RELOAD_INTERVAL,
             HTTP_TLS_PORT, MQTT_ACL_FILE, MQTT_ACL_DENY_ACTION, MQTT_ACL_RELOAD_INTERVAL, MQTT_MAX_SUBSCRIPTIONS, AMQP_HANDSHAKE_TIMEOUT,

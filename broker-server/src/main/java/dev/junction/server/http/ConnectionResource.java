@@ -3,6 +3,7 @@ package dev.junction.server.http;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.junction.server.http.ConnectionDirectory.OpenConnection;
+import dev.junction.server.net.PublisherThrottle;
 import io.netty.handler.codec.http.HttpMethod;
 
 import java.util.concurrent.CompletableFuture;
@@ -47,6 +48,6 @@ final class ConnectionResource implements ApiResource {
                 .put("port", connection.local().getPort())
                 .put("peer_host", connection.peer().getAddress().getHostAddress())
                 .put("peer_port", connection.peer().getPort())
-                .put("state", "running");
+                .put("state", PublisherThrottle.state(connection.channel()));
     }
 }

@@ -9,6 +9,7 @@ import dev.junction.server.acl.MqttAcl;
 import dev.junction.server.limits.ConnectionLimits;
 import dev.junction.server.limits.Limit;
 import dev.junction.server.net.GracefulClose;
+import dev.junction.server.net.PublisherThrottle;
 import dev.junction.server.tls.ClientCertificates;
 import dev.junction.mqtt.codec.ConnAck;
 import dev.junction.mqtt.codec.Connect;
@@ -60,6 +61,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
 
     private final MqttBroker broker;
     private ChannelHandlerContext ctx;
+    private PublisherThrottle throttle;
     private State state = State.AWAITING_CONNECT;
     private ScheduledFuture<?> connectTimeout;
     /** Packets a client sent right behind its CONNECT, held until the session is ready. */
@@ -91,6 +93,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
     public void handlerAdded(ChannelHandlerContext context) {
         ctx = context;
         limits = broker.limits().forConnection(context.channel());
+        throttle = new PublisherThrottle(context.channel(), this::updateAutoRead);
         acknowledgements = new OrderedAcknowledgements(context.channel().eventLoop(), new AcknowledgementWriter());
     }
 
@@ -276,12 +279,14 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
             publish(publish);
         } else if (msg instanceof PubAck ack) {
             session.pubAck(ack.packetId());
+            deliveriesChanged();
         } else if (msg instanceof PubRec rec) {
             session.pubRec(rec.packetId());
         } else if (msg instanceof PubRel rel) {
             session.pubRel(rel.packetId(), acknowledgements.afterStore(new PubComp(rel.packetId())));
         } else if (msg instanceof PubComp comp) {
             session.pubComp(comp.packetId());
+            deliveriesChanged();
         } else if (msg instanceof Subscribe subscribe) {
             subscribe(subscribe);
         } else if (msg instanceof Unsubscribe unsubscribe) {
@@ -338,7 +343,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
             }
         };
         try {
-            broker.publisher().publish(publish.topic(), qos, publish.retainFlag(), publish.payload(), stored);
+            throttle.published(broker.publisher().publish(publish.topic(), qos, publish.retainFlag(),
+                    publish.payload(), stored));
         } catch (BrokerException e) {
             log.warn("Client '{}': publish to '{}' failed: {}", clientId, publish.topic(), e.getMessage());
             if (qos == 2) {
@@ -485,13 +491,16 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
 
     /**
      * Reads only while the client reads what we send (acknowledgements included, so its unread replies cannot
-     * pile up in our outbound buffer) and, for a publisher, while no alarm holds publishers back.
+     * pile up in our outbound buffer) and, for a publisher, while no alarm holds publishers back and no queue it
+     * publishes to does. A queue's hold waits while the session has deliveries in flight: their PUBACKs arrive
+     * on this socket, and the queue holding us back may be waiting for exactly those.
      */
     void updateAutoRead() {
         if (state != State.CONNECTED) {
             return;
         }
-        boolean read = ctx.channel().isWritable() && !(publisher && broker.publishersBlocked())
+        boolean queuesHold = throttle.isBlocked() && !session.awaitsAcknowledgements();
+        boolean read = ctx.channel().isWritable() && !(publisher && broker.publishersBlocked()) && !queuesHold
                 && !limits.publishPaused();
         if (read != ctx.channel().config().isAutoRead()) {
             if (!read && publisher && broker.publishersBlocked()) {
@@ -525,6 +534,13 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
 
     void flush() {
         ctx.flush();
+    }
+
+    /** Deliveries went out or were acknowledged: while a queue holds this publisher back, reading may change. */
+    void deliveriesChanged() {
+        if (throttle.isBlocked()) {
+            updateAutoRead();
+        }
     }
 
     /**

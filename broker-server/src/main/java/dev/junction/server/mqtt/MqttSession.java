@@ -474,6 +474,7 @@ final class MqttSession implements QueueConsumer {
         if (connection != null) {
             writePublish(packetId, publish);
             connection.flushSoon();
+            connection.deliveriesChanged();
         }
     }
 
@@ -554,6 +555,11 @@ final class MqttSession implements QueueConsumer {
             }
             broker.stats().messages.acknowledged.increment();
         }
+    }
+
+    /** Whether outbound QoS 1/2 messages await the client's acknowledgement (owner loop). */
+    boolean awaitsAcknowledgements() {
+        return !inFlight.isEmpty();
     }
 
     /** Inbound QoS 2: whether this packet id was already received and awaits PUBREL (a resend). */

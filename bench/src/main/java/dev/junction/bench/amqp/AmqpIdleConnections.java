@@ -5,9 +5,12 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.impl.nio.NioParams;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -32,6 +35,9 @@ public final class AmqpIdleConnections implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "300", description = "deadline for opening them all")
     int seconds;
 
+    @Option(names = "--concurrency", defaultValue = "8", description = "handshakes in progress, at most")
+    int concurrency;
+
     @Option(names = "--threads", defaultValue = "2", description = "NIO threads of the client")
     int threads;
 
@@ -43,19 +49,35 @@ public final class AmqpIdleConnections implements Callable<Integer> {
         factory.setAutomaticRecoveryEnabled(false);
         factory.useNio();
         factory.setNioParams(new NioParams().setNbIoThreads(threads));
-        List<Connection> open = new ArrayList<>(connections);
+        List<Connection> open = Collections.synchronizedList(new ArrayList<>(connections));
+        AtomicInteger next = new AtomicInteger();
+        AtomicReference<Exception> firstFailure = new AtomicReference<>();
         long start = System.nanoTime();
         long deadline = start + TimeUnit.SECONDS.toNanos(seconds);
-        String stoppedBy = "";
-        try {
-            while (open.size() < connections && System.nanoTime() < deadline) {
-                Connection connection = factory.newConnection("bench-idle-" + open.size());
-                open.add(connection);
-                Channel unused = connection.createChannel();
+        Runnable opener = () -> {
+            int index;
+            while (firstFailure.get() == null && System.nanoTime() < deadline
+                    && (index = next.getAndIncrement()) < connections) {
+                try {
+                    Connection connection = factory.newConnection("bench-idle-" + index);
+                    open.add(connection);
+                    Channel unused = connection.createChannel();
+                } catch (Exception e) {
+                    firstFailure.compareAndSet(null, e);
+                }
             }
-        } catch (Exception e) {
-            stoppedBy = " stopped_by=" + String.valueOf(e).replaceAll("\\s+", "_");
+        };
+        List<Thread> openers = new ArrayList<>();
+        for (int i = 0; i < concurrency; i++) {
+            Thread thread = new Thread(opener, "opener-" + i);
+            thread.start();
+            openers.add(thread);
         }
+        for (Thread thread : openers) {
+            thread.join();
+        }
+        String stoppedBy = firstFailure.get() == null ? ""
+                : " stopped_by=" + String.valueOf(firstFailure.get()).replaceAll("\\s+", "_");
         long elapsed = System.nanoTime() - start;
         System.out.println("OPEN " + open.size());
         System.out.flush();

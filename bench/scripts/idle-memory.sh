@@ -100,7 +100,7 @@ G_PID=$!
 PIDS+=("$G_PID")
 deadline=$(( SECONDS + 300 ))
 # Until all are open, or the AMQP generator reached its deadline (it says OPEN): then what is open is measured.
-until [ "$(established)" -ge "$N" ] || grep -q '^OPEN' "$WORK/generator.log"; do
+until [ "$(established)" -ge "$N" ] || grep -qs '^OPEN' "$WORK/generator.log"; do
     if [ $SECONDS -ge $deadline ] || ! kill -0 "$G_PID" 2>/dev/null; then
         log "only $(established) of $N connections open"; cat "$WORK/generator.log" >&2; exit 1
     fi

@@ -79,7 +79,7 @@ public final class AmqpIdleConnections implements Callable<Integer> {
         String stoppedBy = firstFailure.get() == null ? ""
                 : " stopped_by=" + String.valueOf(firstFailure.get()).replaceAll("\\s+", "_");
         long elapsed = System.nanoTime() - start;
-        System.out.println("OPEN " + open.size());
+        System.out.println("OPEN " + open.size() + stoppedBy);
         System.out.flush();
         TimeUnit.SECONDS.sleep(holdSeconds);
         for (Connection connection : open) {

@@ -4,9 +4,12 @@
 # scenario against each, measures each broker's CPU time (/proc/<pid>/stat) and resident memory, prints one table
 # with Junction's ratio to each, and stops everything it started.
 #
-#   bench/scripts/compare.sh [--quick] [--skip-build] [--jfr] [--keep]
+#   bench/scripts/compare.sh [--quick] [--idle-only] [--skip-build] [--jfr] [--keep]
 #
 #   --quick       smaller runs: the whole comparison in under 2 minutes (the full one takes under 10)
+#   --idle-only   only idle connections: MQTT (all three brokers) and AMQP with one channel each (Junction and
+#                 RabbitMQ), IDLE of them (default: as many as the descriptor limit allows); each broker's resident
+#                 memory growth per connection, measured right after the last one opened
 #   --skip-build  use the jars already in broker-server/target and bench/target
 #   --jfr         record Junction with JDK Flight Recorder and summarise its hottest frames at the end
 #   --keep        keep the temporary directory (logs, raw results, the recording)
@@ -16,10 +19,11 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-QUICK=0 BUILD=1 JFR=0 KEEP=0
+QUICK=0 BUILD=1 JFR=0 KEEP=0 IDLE_ONLY=0
 for arg in "$@"; do
     case "$arg" in
         --quick) QUICK=1 ;;
+        --idle-only) IDLE_ONLY=1 ;;
         --skip-build) BUILD=0 ;;
         --jfr) JFR=1 ;;
         --keep) KEEP=1 ;;
@@ -45,9 +49,12 @@ if [ "$QUICK" = 1 ]; then
     PHASE_SECONDS=8
     AMQP_MSGS=50000 AMQP_PERSISTENT=10000 AMQP_FANOUT=10000 AMQP_LAT_SECONDS=3
 else
-    QOS0=500000 QOS1=200000 QOS2=100000 FANOUT=20000 FANIN=200000 LAT=15000 LAT_WARMUP=2000 IDLE=0
+    QOS0=500000 QOS1=200000 QOS2=100000 FANOUT=20000 FANIN=200000 LAT=15000 LAT_WARMUP=2000 IDLE=${IDLE:-0}
     PHASE_SECONDS=20
     AMQP_MSGS=500000 AMQP_PERSISTENT=100000 AMQP_FANOUT=100000 AMQP_LAT_SECONDS=20
+fi
+if [ "$IDLE_ONLY" = 1 ]; then
+    PHASE_SECONDS=120   # for opening every idle connection on a busy machine
 fi
 if [ "$IDLE" = 0 ]; then
     # Both the generator and the broker hold one descriptor per connection; keep headroom for their own files.
@@ -178,14 +185,17 @@ EOF
 }
 
 mqtt_suite() {  # broker pid port
-    local broker=$1 pid=$2 port=$3
+    local broker=$1 pid=$2 port=$3 runs
     log "MQTT scenarios against $broker"
     # Idle connections first: a fresh broker's memory growth is not hidden by pages earlier runs touched.
+    runs=(--run idle="$IDLE")
+    if [ "$IDLE_ONLY" = 0 ]; then
+        runs+=(--run qos0=$QOS0 --run qos1=$QOS1 --run qos2=$QOS2 --run fanout=$FANOUT --run fanin=$FANIN
+            --run latency=$LAT)
+    fi
     timeout 600 java -cp "$BENCH_JAR" dev.junction.bench.mqtt.MqttLoad --port "$port" --broker-pid "$pid" \
         --seconds "$PHASE_SECONDS" --connect-concurrency 200 --clients 100 --rate 1000 \
-        --warmup-messages "$LAT_WARMUP" --latency-qos 1 \
-        --run idle="$IDLE" --run qos0=$QOS0 --run qos1=$QOS1 --run qos2=$QOS2 --run fanout=$FANOUT \
-        --run fanin=$FANIN --run latency=$LAT \
+        --warmup-messages "$LAT_WARMUP" --latency-qos 1 "${runs[@]}" \
         2>> "$WORK/generator-$broker.log" | grep '^RESULT' > "$WORK/mqtt-$broker.log" || true
     while read -r line; do
         local scenario
@@ -229,7 +239,45 @@ perf_test() {  # broker pid port scenario perf-test-args...
     fi
 }
 
+amqp_idle() {  # broker pid port: IDLE connections with one channel each, held while the broker's RSS is read
+    local broker=$1 pid=$2 port=$3 out rss0 rss1 opened generator deadline
+    # The MQTT idle run's connections gone first: a broker still closing thousands of them (RabbitMQ) answers no
+    # AMQP handshake within the client's timeout, and its memory is still falling.
+    deadline=$(( SECONDS + 180 ))
+    while [ "$(ss -Htn state established "( sport = :$J_MQTT or sport = :$R_MQTT )" | wc -l)" -gt 0 ] \
+            && [ $SECONDS -lt $deadline ]; do
+        sleep 1
+    done
+    sleep 10
+    log "AMQP idle connections against $broker"
+    out=$WORK/amqp-idle-$broker.log
+    rss0=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status")
+    java -cp "$BENCH_JAR" dev.junction.bench.amqp.AmqpIdleConnections --uri "amqp://guest:guest@127.0.0.1:$port" \
+        --connections "$IDLE" --seconds 300 --hold-seconds 60 > "$out" 2>&1 &
+    generator=$!
+    deadline=$(( SECONDS + 330 ))
+    until grep -qs '^OPEN' "$out" || ! kill -0 "$generator" 2>/dev/null || [ $SECONDS -ge $deadline ]; do
+        sleep 1
+    done
+    sleep 1   # as MqttLoad does: the last handshakes' work done
+    rss1=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status")
+    opened=$(sed -n 's/^OPEN \([0-9]*\).*/\1/p' "$out")
+    kill "$generator" 2>/dev/null || true
+    wait "$generator" 2>/dev/null || true
+    if [ -z "$opened" ] || [ "$opened" = 0 ]; then
+        record "$broker" amqp-idle failed 1
+        return
+    fi
+    record "$broker" amqp-idle connected "$opened"
+    record "$broker" amqp-idle broker_bytes_per_conn $(( (rss1 - rss0) * 1024 / opened ))
+    record "$broker" amqp-idle broker_rss_mb "$(awk -v kb="$rss1" 'BEGIN { printf "%.1f", kb / 1024 }')"
+}
+
 amqp_suite() {  # broker pid port
+    if [ "$IDLE_ONLY" = 1 ]; then
+        amqp_idle "$@"
+        return
+    fi
     perf_test "$@" transient -x 1 -y 1 -a -C $AMQP_MSGS -D $AMQP_MSGS -z $(( PHASE_SECONDS + 10 ))
     perf_test "$@" persistent -x 1 -y 1 -f persistent -c 100 -q 200 -u compare-durable -ad false \
         -C $AMQP_PERSISTENT -D $AMQP_PERSISTENT -z $(( PHASE_SECONDS + 10 ))
@@ -316,7 +364,8 @@ main() {
     echo
     echo "Junction vs Mosquitto $(dpkg-query -W -f '${Version}' mosquitto 2>/dev/null) and RabbitMQ" \
         "$(dpkg-query -W -f '${Version}' rabbitmq-server 2>/dev/null) on $(nproc) cores," \
-        "$( [ "$QUICK" = 1 ] && echo quick || echo full ) run; ratios are Junction / other."
+        "$( [ "$IDLE_ONLY" = 1 ] && echo idle-only || { [ "$QUICK" = 1 ] && echo quick || echo full; } ) run;" \
+        "load average $(cut -d' ' -f1-3 /proc/loadavg); ratios are Junction / other."
     print_table
     gc_summary
     if [ "$JFR" = 1 ]; then

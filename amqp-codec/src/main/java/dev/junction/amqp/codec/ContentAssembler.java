@@ -37,7 +37,8 @@ final class ContentAssembler {
         }
     }
 
-    private final IntObjectMap<PendingContent> pending = new IntObjectHashMap<>();
+    /** Sized for content arriving on one or two channels at once, as on most connections; it grows for more. */
+    private final IntObjectMap<PendingContent> pending = new IntObjectHashMap<>(2);
     private long maxBodySize = Long.MAX_VALUE;
 
     void setMaxBodySize(long maxBodySize) {

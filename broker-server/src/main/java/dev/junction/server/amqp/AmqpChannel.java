@@ -50,7 +50,8 @@ final class AmqpChannel {
     private final int number;
     private final Map<String, ChannelConsumer> consumers = new LinkedHashMap<>();
     private final TreeMap<Long, Unacked> unacked = new TreeMap<>();
-    private final ArrayDeque<AmqpCommand> waiting = new ArrayDeque<>();
+    /** Small at first: commands wait only while an earlier one awaits its answer, which most channels never do. */
+    private final ArrayDeque<AmqpCommand> waiting = new ArrayDeque<>(2);
     /** Consumer deliveries not yet acknowledged, counted from the queues' threads for the global prefetch. */
     final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean flowActive = true;

@@ -65,9 +65,11 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
     private enum State { AWAITING_HEADER, AWAITING_START_OK, AUTHENTICATING, AWAITING_TUNE_OK, AWAITING_OPEN, OPEN, CLOSING, CLOSED }
 
     private final AmqpService service;
-    private final IntObjectMap<AmqpChannel> channels = new IntObjectHashMap<>();
+    /** Sized for the one or two channels most connections open; it grows for more. */
+    private final IntObjectMap<AmqpChannel> channels = new IntObjectHashMap<>(2);
     private final Set<String> exclusiveQueues = new HashSet<>();
-    private final MpscUnboundedXaddArrayQueue<Delivery> deliveries = new MpscUnboundedXaddArrayQueue<>(256);
+    /** Created for the connection's first consumer: most of an idle or publishing connection's memory otherwise. */
+    private MpscUnboundedXaddArrayQueue<Delivery> deliveries;
     private final AtomicInteger deliveryWork = new AtomicInteger();
     private final Runnable drainDeliveries = this::drainDeliveries;
 
@@ -159,6 +161,16 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
         if (!published || overRate) {
             published = true;
             applyBlocking();
+        }
+    }
+
+    /**
+     * Event loop, before a consumer on this connection subscribes to a queue: the subscription's hand-over to the
+     * queue's shard thread publishes the inbox to it, and the inbox is never replaced.
+     */
+    void prepareForDeliveries() {
+        if (deliveries == null) {
+            deliveries = new MpscUnboundedXaddArrayQueue<>(256);
         }
     }
 

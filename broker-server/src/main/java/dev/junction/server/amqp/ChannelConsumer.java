@@ -27,6 +27,7 @@ final class ChannelConsumer implements QueueConsumer {
         this.channel = channel;
         this.tag = tag;
         this.autoAck = autoAck;
+        channel.connection().prepareForDeliveries();
     }
 
     @Override

@@ -197,6 +197,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
 
     private void connect(Connect connect) {
         connectTimeout.cancel(false);
+        // Not kept for the life of the connection: an idle connection holds no more than it needs.
+        connectTimeout = null;
         boolean generatedId = connect.clientId().isEmpty();
         if (generatedId && !connect.cleanSession()) {
             // [MQTT-3.1.3-8] a persistent session needs an identifier to be found again.

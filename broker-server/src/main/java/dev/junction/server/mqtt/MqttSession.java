@@ -132,27 +132,28 @@ final class MqttSession implements QueueConsumer {
     // ---- life cycle (owner loop) ----
 
     /**
-     * A new or recovered session: declares its queue and subscribes to it, then attaches the connection. A
-     * persistent session's queue is durable and shared (an exclusive queue ends with its owner, so is never
-     * stored), and the session is recorded, so that it, its bindings and its queued messages survive a restart.
+     * A new or recovered session attaches the connection. A persistent session first declares its queue and
+     * subscribes to it: the queue is durable and shared (an exclusive queue ends with its owner, so is never
+     * stored), and the session is recorded, so that it, its bindings and its queued messages survive a restart. A
+     * clean session starts with no subscription, so nothing can be routed to it until its first SUBSCRIBE, which
+     * declares its queue: an idle clean-session connection costs no queue.
      */
     void start(MqttConnection newConnection) {
-        QueueSettings queueSettings = new QueueSettings(!cleanSession, cleanSession ? this : null, false, Map.of(
-                "x-max-length", broker.settings().maxQueuedMessages(),
-                "x-overflow", "drop-transient-first"));
+        if (cleanSession) {
+            attach(newConnection, false);
+            return;
+        }
         try {
-            queue = broker.vhost().declareQueue(queueName(), queueSettings);
+            declareQueue();
         } catch (BrokerException e) {
             log.warn("Client '{}': cannot declare its session queue: {}", clientId, e.getMessage());
             broker.sessions().remove(this);
             newConnection.refuseUnavailable();
             return;
         }
-        if (!cleanSession) {
-            broker.durable().saveSession(clientId, subscriptions, StoreListener.NONE);
-        }
+        broker.durable().saveSession(clientId, subscriptions, StoreListener.NONE);
         broker.stats().subscriptions.addAndGet(subscriptions.size());
-        queue.subscribe(this, new ConsumerOptions(broker.settings().maxInflight(), false, true))
+        queue.subscribe(this, consumerOptions())
                 .whenComplete((subscription, failure) -> execute(() -> {
                     if (failure != null) {
                         log.warn("Client '{}': cannot subscribe to its session queue", clientId, failure);
@@ -163,6 +164,37 @@ final class MqttSession implements QueueConsumer {
                     queueSubscription = subscription;
                     attach(newConnection, recovered);
                 }));
+    }
+
+    private void declareQueue() {
+        QueueSettings queueSettings = new QueueSettings(!cleanSession, cleanSession ? this : null, false, Map.of(
+                "x-max-length", broker.settings().maxQueuedMessages(),
+                "x-overflow", "drop-transient-first"));
+        queue = broker.vhost().declareQueue(queueName(), queueSettings);
+    }
+
+    private ConsumerOptions consumerOptions() {
+        return new ConsumerOptions(broker.settings().maxInflight(), false, true);
+    }
+
+    /**
+     * A clean session's first SUBSCRIBE: declares its queue and subscribes to it. Bindings made right after route
+     * into the queue at once; it holds what arrives until the subscription is in place and then delivers it.
+     */
+    private void openQueueOnFirstSubscribe() {
+        declareQueue();
+        queue.subscribe(this, consumerOptions()).whenComplete((subscription, failure) -> execute(() -> {
+            if (failure != null) {
+                log.warn("Client '{}': cannot subscribe to its session queue", clientId, failure);
+                if (connection != null) {
+                    connection.closeBecause("session queue unavailable");
+                }
+            } else if (discarded) {
+                subscription.cancel();
+            } else {
+                queueSubscription = subscription;
+            }
+        }));
     }
 
     /**
@@ -214,14 +246,13 @@ final class MqttSession implements QueueConsumer {
         newConnection.accepted(this, sessionPresent && !cleanSession);
         reportDrops();
         // [MQTT-4.4.0-1] unacknowledged PUBLISHes and PUBRELs first, with their identifiers, before anything new.
-        for (Map.Entry<Integer, InFlightPublish> entry : inFlight.entrySet()) {
-            InFlightPublish publish = entry.getValue();
+        inFlight.forEach((packetId, publish) -> {
             if (publish.awaitingPubComp()) {
-                newConnection.write(new PubRel(entry.getKey()));
+                newConnection.write(new PubRel(packetId));
             } else {
-                writePublish(entry.getKey(), publish);
+                writePublish(packetId, publish);
             }
-        }
+        });
         newConnection.flush();
         writabilityChanged();
     }
@@ -322,6 +353,9 @@ final class MqttSession implements QueueConsumer {
     }
 
     private void reportDrops() {
+        if (queue == null) {
+            return;
+        }
         long dropped = queue.droppedCount();
         if (dropped > droppedReported) {
             log.warn("Client '{}': {} message(s) dropped because its queue held {} (QoS 0 first)", clientId,
@@ -596,6 +630,9 @@ final class MqttSession implements QueueConsumer {
         boolean added = subscriptions.put(filter, requested.value());
         if (!filter.startsWith(SYS_PREFIX)) {
             try {
+                if (queue == null) {
+                    openQueueOnFirstSubscribe();
+                }
                 broker.vhost().bindQueue(broker.settings().exchange(), queue.name(),
                         TopicMapping.bindingKey(filter), Map.of(), this);
             } catch (BrokerException e) {
@@ -658,7 +695,7 @@ final class MqttSession implements QueueConsumer {
         if (filter.startsWith(SYS_PREFIX) || bindingStillNeeded(bindingKey)) {
             return;
         }
-        broker.vhost().unbindQueue(broker.settings().exchange(), queue.name(), bindingKey, Map.of(), this);
+        broker.vhost().unbindQueue(broker.settings().exchange(), queueName(), bindingKey, Map.of(), this);
     }
 
     /** Two filters can share one binding key (a literal '*' level and '+'); the binding stays for the other. */

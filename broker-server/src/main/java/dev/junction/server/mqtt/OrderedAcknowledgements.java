@@ -27,7 +27,8 @@ final class OrderedAcknowledgements {
         void withheld(MqttPacket acknowledgement, PublishRefused refusal);
     }
 
-    private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+    /** Small at first: most connections never have more than a few acknowledgements waiting, many have none. */
+    private final ArrayDeque<Pending> pending = new ArrayDeque<>(2);
     private final EventLoop loop;
     private final Sink sink;
 

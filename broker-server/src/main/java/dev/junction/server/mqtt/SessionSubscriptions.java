@@ -24,6 +24,10 @@ final class SessionSubscriptions {
 
     /** The highest QoS granted by a filter that matches the topic, or {@link #NO_MATCH}. */
     int maxGrantedQos(String topicName) {
+        if (grantedQos.isEmpty()) {
+            // Most sessions a $SYS update visits subscribed to nothing: no iterator, no cached entry set.
+            return NO_MATCH;
+        }
         int max = NO_MATCH;
         for (Map.Entry<String, Integer> entry : grantedQos.entrySet()) {
             if (entry.getValue() > max && TopicFilter.matches(entry.getKey(), topicName)) {

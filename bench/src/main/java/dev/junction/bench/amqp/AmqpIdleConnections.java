@@ -1,0 +1,96 @@
+package dev.junction.bench.amqp;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.impl.nio.NioParams;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Opens AMQP 0-9-1 connections with one channel each that then stay idle (heartbeat off), holds them for a while so
+ * that the broker's memory can be inspected, and closes them. The RabbitMQ client's NIO mode keeps the generator at a
+ * few threads whatever the count. Prints {@code OPEN n} once all are open, then a {@code RESULT} line.
+ */
+@Command(name = "amqp-idle", mixinStandardHelpOptions = true,
+        description = "Opens idle AMQP connections (one channel each) and holds them.")
+public final class AmqpIdleConnections implements Callable<Integer> {
+    @Option(names = "--uri", defaultValue = "amqp://guest:guest@127.0.0.1:5672")
+    String uri;
+
+    @Option(names = "--connections", required = true)
+    int connections;
+
+    @Option(names = "--hold-seconds", defaultValue = "30", description = "how long the connections stay open")
+    int holdSeconds;
+
+    @Option(names = "--seconds", defaultValue = "300", description = "deadline for opening them all")
+    int seconds;
+
+    @Option(names = "--concurrency", defaultValue = "8", description = "handshakes in progress, at most")
+    int concurrency;
+
+    @Option(names = "--threads", defaultValue = "2", description = "NIO threads of the client")
+    int threads;
+
+    @Override
+    public Integer call() throws Exception {
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setUri(uri);
+        factory.setRequestedHeartbeat(0);
+        factory.setAutomaticRecoveryEnabled(false);
+        factory.useNio();
+        factory.setNioParams(new NioParams().setNbIoThreads(threads));
+        List<Connection> open = Collections.synchronizedList(new ArrayList<>(connections));
+        AtomicInteger next = new AtomicInteger();
+        AtomicReference<Exception> firstFailure = new AtomicReference<>();
+        long start = System.nanoTime();
+        long deadline = start + TimeUnit.SECONDS.toNanos(seconds);
+        Runnable opener = () -> {
+            int index;
+            while (firstFailure.get() == null && System.nanoTime() < deadline
+                    && (index = next.getAndIncrement()) < connections) {
+                try {
+                    Connection connection = factory.newConnection("bench-idle-" + index);
+                    open.add(connection);
+                    Channel unused = connection.createChannel();
+                } catch (Exception e) {
+                    firstFailure.compareAndSet(null, e);
+                }
+            }
+        };
+        List<Thread> openers = new ArrayList<>();
+        for (int i = 0; i < concurrency; i++) {
+            Thread thread = new Thread(opener, "opener-" + i);
+            thread.start();
+            openers.add(thread);
+        }
+        for (Thread thread : openers) {
+            thread.join();
+        }
+        String stoppedBy = firstFailure.get() == null ? ""
+                : " stopped_by=" + String.valueOf(firstFailure.get()).replaceAll("\\s+", "_");
+        long elapsed = System.nanoTime() - start;
+        System.out.println("OPEN " + open.size() + stoppedBy);
+        System.out.flush();
+        TimeUnit.SECONDS.sleep(holdSeconds);
+        for (Connection connection : open) {
+            connection.abort(5000);
+        }
+        System.out.printf("RESULT scenario=amqp-idle requested=%d connected=%d connects_per_s=%d%s%n", connections,
+                open.size(), Math.round(open.size() * 1e9 / elapsed), stoppedBy);
+        return open.size() == connections ? 0 : 2;
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new AmqpIdleConnections()).execute(args));
+    }
+}

@@ -82,7 +82,7 @@ public final class Queue implements Destination {
         this.arguments = arguments;
         this.shard = shard;
         this.host = host;
-        this.flowLimits = host.flowLimits();
+        this.flowLimits = host.flowLimits().within(arguments);
         this.ready = new ReadyMessages(arguments.maxPriority(), new Paging(host.pages(),
                 message -> host.storedRecord(this, message), shard, this::afterReadBack, this::finish));
         if (arguments.expiresMillis() != null) {

@@ -129,6 +129,25 @@ class QueueFlowTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> publisher.blocked.get() == 0);
     }
 
+    @Test
+    void aDropTransientFirstQueueHoldsPublishersBackBeforeItsBoundDropsAnything() {
+        vhost = new VirtualHost("/", shards, new MemoryStorage(), new FlowLimits(5000, 0));
+        Queue session = vhost.declareQueue("work", new QueueSettings(false, null, false, Map.of(
+                "x-max-length", 10, "x-overflow", "drop-transient-first")));
+        RecordingConsumer slow = new RecordingConsumer();
+        slow.setWritable(false);
+        session.subscribe(slow, new ConsumerOptions(0, true, false)).join();
+        CountingFlow publisher = new CountingFlow();
+        for (int i = 0; i < 5; i++) {
+            publish("m" + i, publisher);
+        }
+        // Half the bound, far below the broker-wide mark of 5000.
+        await().atMost(Duration.ofSeconds(5)).until(session::isAboveHighWatermark);
+        publish("m5", publisher);
+        await().atMost(Duration.ofSeconds(5)).until(() -> publisher.blocked.get() == 1);
+        assertEquals(0, session.droppedCount(), "nothing dropped: the publisher was held back first");
+    }
+
     private static final class CountingFlow implements PublisherFlow {
         final AtomicInteger blocked = new AtomicInteger();
         final AtomicInteger blocks = new AtomicInteger();

@@ -2,16 +2,14 @@ package dev.junction.server.acl;
 
 import dev.junction.server.StartupException;
 import dev.junction.server.config.Config;
+import dev.junction.server.config.FileStamp;
 import dev.junction.server.config.ConfigKeys;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -123,16 +121,6 @@ public final class MqttAcl implements AutoCloseable {
     public void close() {
         if (poller != null) {
             poller.shutdownNow();
-        }
-    }
-
-    private record FileStamp(FileTime modified, long size) {
-        static FileStamp of(Path file) {
-            try {
-                return new FileStamp(Files.getLastModifiedTime(file), Files.size(file));
-            } catch (IOException e) {
-                return new FileStamp(null, -1);
-            }
         }
     }
 }

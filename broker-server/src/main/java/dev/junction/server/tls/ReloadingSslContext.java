@@ -1,5 +1,6 @@
 package dev.junction.server.tls;
 
+import dev.junction.server.config.FileStamp;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
@@ -7,10 +8,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -74,16 +72,5 @@ final class ReloadingSslContext implements AutoCloseable {
     @Override
     public void close() {
         poller.shutdownNow();
-    }
-
-    /** What tells a replaced file apart; a file missing for a moment (mid-replacement) has a null time. */
-    private record FileStamp(FileTime modified, long size) {
-        static FileStamp of(Path file) {
-            try {
-                return new FileStamp(Files.getLastModifiedTime(file), Files.size(file));
-            } catch (IOException e) {
-                return new FileStamp(null, -1);
-            }
-        }
     }
 }

@@ -19,18 +19,15 @@ public record FlowLimits(int highMessages, long highBytes) {
     }
 
     /**
-     * The limits for one queue. A queue that overflows by dropping transient messages first (an MQTT session's)
-     * holds its publishers back at half its {@code x-max-length} at the latest: a subscriber that is connected but
-     * slow then slows the publishers instead of losing messages to the bound, which only an offline session (no
-     * consumer, so no hold) still reaches. Other queues keep their overflow as declared (drop-head is the choice
-     * of losing old messages rather than slowing anyone).
+     * The limits for one queue: its own {@code x-flow-high-watermark} (Junction's argument, in ready messages; 0
+     * means the queue never holds its publishers back) replaces the broker-wide message mark, the byte mark stays.
      */
     FlowLimits within(QueueArguments arguments) {
-        if (!enabled() || arguments.overflow() != Overflow.DROP_TRANSIENT_FIRST || arguments.maxLength() == null) {
+        Long own = arguments.flowHighWatermark();
+        if (own == null) {
             return this;
         }
-        int bound = (int) Math.max(1, Math.min(Integer.MAX_VALUE, arguments.maxLength() / 2));
-        return highMessages > 0 && highMessages <= bound ? this : new FlowLimits(bound, highBytes);
+        return own == 0 ? NONE : new FlowLimits((int) Math.min(Integer.MAX_VALUE, own), highBytes);
     }
 
     boolean enabled() {

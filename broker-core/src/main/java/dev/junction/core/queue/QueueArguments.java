@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * The queue behaviours selected by declaration arguments, parsed and checked once at declaration. The argument
- * names are RabbitMQ's because that is what clients send; the core only ever sees the parsed values.
+ * names are RabbitMQ's because that is what clients send (but {@code x-flow-high-watermark}, Junction's own: see
+ * {@link FlowLimits}); the core only ever sees the parsed values.
  * Absent limits are null; arguments the core does not know are kept in the settings and otherwise ignored, as
  * RabbitMQ does.
  */
@@ -20,10 +21,11 @@ public record QueueArguments(
         String deadLetterExchange,
         String deadLetterRoutingKey,
         int maxPriority,
-        boolean singleActiveConsumer) {
+        boolean singleActiveConsumer,
+        Long flowHighWatermark) {
 
     public static final QueueArguments NONE =
-            new QueueArguments(null, null, null, null, Overflow.DROP_HEAD, null, null, 0, false);
+            new QueueArguments(null, null, null, null, Overflow.DROP_HEAD, null, null, 0, false, null);
 
     /** The largest x-max-priority RabbitMQ accepts. */
     public static final int PRIORITY_LIMIT = 255;
@@ -62,7 +64,8 @@ public record QueueArguments(
                 deadLetterExchange,
                 deadLetterRoutingKey,
                 maxPriority == null ? 0 : maxPriority.intValue(),
-                singleActiveConsumer != null && singleActiveConsumer);
+                singleActiveConsumer != null && singleActiveConsumer,
+                parser.nonNegativeInteger("x-flow-high-watermark"));
     }
 
     private record Parser(String queue, String vhost, Map<String, Object> arguments) {

@@ -130,10 +130,10 @@ class QueueFlowTest {
     }
 
     @Test
-    void aDropTransientFirstQueueHoldsPublishersBackBeforeItsBoundDropsAnything() {
+    void aQueuesOwnMarkHoldsPublishersBackBeforeItsBoundDropsAnything() {
         vhost = new VirtualHost("/", shards, new MemoryStorage(), new FlowLimits(5000, 0));
         Queue session = vhost.declareQueue("work", new QueueSettings(false, null, false, Map.of(
-                "x-max-length", 10, "x-overflow", "drop-transient-first")));
+                "x-max-length", 10, "x-overflow", "drop-transient-first", "x-flow-high-watermark", 5)));
         RecordingConsumer slow = new RecordingConsumer();
         slow.setWritable(false);
         session.subscribe(slow, new ConsumerOptions(0, true, false)).join();
@@ -141,11 +141,28 @@ class QueueFlowTest {
         for (int i = 0; i < 5; i++) {
             publish("m" + i, publisher);
         }
-        // Half the bound, far below the broker-wide mark of 5000.
+        // Its own mark, far below the broker-wide one of 5000.
         await().atMost(Duration.ofSeconds(5)).until(session::isAboveHighWatermark);
         publish("m5", publisher);
         await().atMost(Duration.ofSeconds(5)).until(() -> publisher.blocked.get() == 1);
         assertEquals(0, session.droppedCount(), "nothing dropped: the publisher was held back first");
+    }
+
+    @Test
+    void aQueueWhoseOwnMarkIsZeroNeverHoldsPublishersBack() {
+        vhost = new VirtualHost("/", shards, new MemoryStorage(), new FlowLimits(2, 0));
+        Queue session = vhost.declareQueue("work", new QueueSettings(false, null, false, Map.of(
+                "x-max-length", 5, "x-overflow", "drop-transient-first", "x-flow-high-watermark", 0)));
+        RecordingConsumer slow = new RecordingConsumer();
+        slow.setWritable(false);
+        session.subscribe(slow, new ConsumerOptions(0, true, false)).join();
+        CountingFlow publisher = new CountingFlow();
+        for (int i = 0; i < 8; i++) {
+            publish("m" + i, publisher);
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> session.droppedCount() == 3);
+        assertFalse(session.isAboveHighWatermark());
+        assertEquals(0, publisher.blocks.get());
     }
 
     private static final class CountingFlow implements PublisherFlow {

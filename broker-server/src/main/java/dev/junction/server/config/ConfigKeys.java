@@ -52,6 +52,10 @@ public final class ConfigKeys {
     public static final ConfigKey<Integer> MQTT_MAX_QUEUED_MESSAGES = new ConfigKey<>("mqtt.max_queued_messages", "1000",
             ValueParsers.integer(0, Integer.MAX_VALUE),
             "messages an MQTT session's queue holds undelivered; beyond it the oldest QoS 0, else the oldest, is dropped");
+    public static final ConfigKey<String> MQTT_SLOW_SUBSCRIBER = new ConfigKey<>("mqtt.slow_subscriber", "hold",
+            ValueParsers.oneOf(List.of("HOLD", "DROP")),
+            "a connected subscriber whose session queue fills: hold (its publishers are not read once the queue is at "
+                    + "half mqtt.max_queued_messages) or drop (publishers go on, the queue drops at the bound)");
     public static final ConfigKey<Integer> MQTT_SESSION_EXPIRY = new ConfigKey<>("mqtt.session_expiry", "86400",
             ValueParsers.integer(1, Integer.MAX_VALUE),
             "seconds a persistent MQTT session (clean session 0) is kept after its client disconnects");
@@ -172,7 +176,7 @@ public final class ConfigKeys {
     /** In the order config/junction.conf and docs/configuration.md present them. */
     public static final List<ConfigKey<?>> ALL = List.of(MQTT_PORT, AMQP_PORT, HTTP_PORT, BIND, DATA_DIR,
             MQTT_MAX_PACKET_SIZE, MQTT_CONNECT_TIMEOUT, LOG_LEVEL, SHUTDOWN_TIMEOUT, MQTT_WS_PORT, MQTT_VHOST,
-            MQTT_EXCHANGE, MQTT_MAX_INFLIGHT, MQTT_MAX_QUEUED_MESSAGES, MQTT_SESSION_EXPIRY, MQTT_SYS_INTERVAL, MQTT_ALLOW_ANONYMOUS,
+            MQTT_EXCHANGE, MQTT_MAX_INFLIGHT, MQTT_MAX_QUEUED_MESSAGES, MQTT_SLOW_SUBSCRIBER, MQTT_SESSION_EXPIRY, MQTT_SYS_INTERVAL, MQTT_ALLOW_ANONYMOUS,
             AMQP_FRAME_MAX, AMQP_CHANNEL_MAX, AMQP_HEARTBEAT, AMQP_MAX_MESSAGE_SIZE, USERS, AUTH_HASH_ITERATIONS,
             AUTH_FAILED_LOGIN_DELAY_MAX, STORAGE_ENGINE, STORAGE_FSYNC,
             STORAGE_SEGMENT_SIZE, STORAGE_DISK_FREE_LIMIT, STORAGE_QUEUE_MEMORY_LIMIT, MEMORY_HIGH_WATERMARK,

@@ -169,8 +169,23 @@ final class MqttSession implements QueueConsumer {
     private void declareQueue() {
         QueueSettings queueSettings = new QueueSettings(!cleanSession, cleanSession ? this : null, false, Map.of(
                 "x-max-length", broker.settings().maxQueuedMessages(),
-                "x-overflow", "drop-transient-first"));
-        queue = broker.vhost().declareQueue(queueName(), queueSettings);
+                "x-overflow", "drop-transient-first",
+                // Held back before the bound drops a message a connected subscriber would still have taken.
+                "x-flow-high-watermark", broker.settings().holdPublishers()
+                        ? Math.max(1, broker.settings().maxQueuedMessages() / 2) : 0));
+        try {
+            queue = broker.vhost().declareQueue(queueName(), queueSettings);
+        } catch (BrokerException inequivalent) {
+            // A stored session's queue declared under other settings (mqtt.max_queued_messages or
+            // mqtt.slow_subscriber changed, or an older version): the session keeps it rather than being refused.
+            Queue stored = cleanSession ? null : broker.vhost().queue(queueName());
+            if (stored == null) {
+                throw inequivalent;
+            }
+            log.info("Client '{}': its stored session queue keeps the settings it was created with {}", clientId,
+                    stored.settings().arguments());
+            queue = stored;
+        }
     }
 
     private ConsumerOptions consumerOptions() {

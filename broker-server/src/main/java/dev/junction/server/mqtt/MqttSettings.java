@@ -19,12 +19,14 @@ import java.time.Duration;
  * @param sysInterval       period of the {@code $SYS/broker/...} updates ({@code mqtt.sys_interval})
  * @param allowAnonymous    whether clients without a user name are accepted from non-loopback addresses
  *                          ({@code mqtt.allow_anonymous})
+ * @param holdPublishers    whether a connected subscriber's filling session queue stops its publishers' reads
+ *                          ({@code mqtt.slow_subscriber = hold}) rather than dropping at the bound
  */
 public record MqttSettings(String vhost, String exchange, int maxInflight, int maxQueuedMessages,
                            Duration sessionExpiry, Duration connectTimeout, int maxPacketSize, Duration sysInterval,
-                           boolean allowAnonymous) {
+                           boolean allowAnonymous, boolean holdPublishers) {
     public static final MqttSettings DEFAULTS = new MqttSettings("/", "amq.topic", 32, 1000, Duration.ofDays(1),
-            Duration.ofSeconds(10), 16 * 1024 * 1024, Duration.ofSeconds(10), false);
+            Duration.ofSeconds(10), 16 * 1024 * 1024, Duration.ofSeconds(10), false, true);
 
     /** From the daemon's configuration. */
     public static MqttSettings from(Config config) {
@@ -34,7 +36,8 @@ public record MqttSettings(String vhost, String exchange, int maxInflight, int m
                 Duration.ofSeconds(config.get(ConfigKeys.MQTT_CONNECT_TIMEOUT)),
                 config.get(ConfigKeys.MQTT_MAX_PACKET_SIZE),
                 Duration.ofSeconds(config.get(ConfigKeys.MQTT_SYS_INTERVAL)),
-                config.get(ConfigKeys.MQTT_ALLOW_ANONYMOUS));
+                config.get(ConfigKeys.MQTT_ALLOW_ANONYMOUS),
+                config.get(ConfigKeys.MQTT_SLOW_SUBSCRIBER).equals("HOLD"));
     }
 
     public MqttSettings {
@@ -45,21 +48,21 @@ public record MqttSettings(String vhost, String exchange, int maxInflight, int m
 
     public MqttSettings withSessionExpiry(Duration expiry) {
         return new MqttSettings(vhost, exchange, maxInflight, maxQueuedMessages, expiry, connectTimeout,
-                maxPacketSize, sysInterval, allowAnonymous);
+                maxPacketSize, sysInterval, allowAnonymous, holdPublishers);
     }
 
     public MqttSettings withLimits(int inflight, int queuedMessages) {
         return new MqttSettings(vhost, exchange, inflight, queuedMessages, sessionExpiry, connectTimeout,
-                maxPacketSize, sysInterval, allowAnonymous);
+                maxPacketSize, sysInterval, allowAnonymous, holdPublishers);
     }
 
     public MqttSettings withTimeouts(Duration connect, Duration sys) {
         return new MqttSettings(vhost, exchange, maxInflight, maxQueuedMessages, sessionExpiry, connect,
-                maxPacketSize, sys, allowAnonymous);
+                maxPacketSize, sys, allowAnonymous, holdPublishers);
     }
 
     public MqttSettings withAllowAnonymous(boolean allow) {
         return new MqttSettings(vhost, exchange, maxInflight, maxQueuedMessages, sessionExpiry, connectTimeout,
-                maxPacketSize, sysInterval, allow);
+                maxPacketSize, sysInterval, allow, holdPublishers);
     }
 }

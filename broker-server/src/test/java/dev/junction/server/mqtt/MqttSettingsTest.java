@@ -30,7 +30,7 @@ class MqttSettingsTest {
                 .with(ConfigKeys.MQTT_ALLOW_ANONYMOUS, ConfigKeys.MQTT_ALLOW_ANONYMOUS.parse("TRUE"));
         MqttSettings settings = MqttSettings.from(config);
         assertEquals(new MqttSettings("devices", "telemetry", 5, 7, Duration.ofSeconds(60),
-                Duration.ofSeconds(10), 16777216, Duration.ofSeconds(3), true),
+                Duration.ofSeconds(10), 16777216, Duration.ofSeconds(3), true, true),
                 settings);
     }
 

@@ -27,6 +27,7 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 import static dev.junction.server.mqtt.RawMqttClient.publish;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -42,15 +43,16 @@ class MqttStateSurvivesRestartTest {
     @TempDir
     Path dataDir;
     private JunctionServer server;
+    private UnaryOperator<Config> settings = UnaryOperator.identity();
 
     private RawMqttClient client() throws Exception {
         if (server == null) {
-            server = JunctionServer.start(Config.defaults()
+            server = JunctionServer.start(settings.apply(Config.defaults()
                     .with(ConfigKeys.BIND, InetAddress.getLoopbackAddress())
                     .with(ConfigKeys.DATA_DIR, dataDir)
                     .with(ConfigKeys.MQTT_PORT, ListenPort.EPHEMERAL)
                     .with(ConfigKeys.AMQP_PORT, ListenPort.EPHEMERAL)
-                    .with(ConfigKeys.HTTP_PORT, ListenPort.DISABLED));
+                    .with(ConfigKeys.HTTP_PORT, ListenPort.DISABLED)));
         }
         return new RawMqttClient(server.port(Protocol.MQTT));
     }
@@ -276,6 +278,26 @@ class MqttStateSurvivesRestartTest {
             // PUBCOMP completed the flow for good: no PUBREL after this restart.
             receiver.send(PingReq.INSTANCE);
             receiver.read(PingResp.class);
+        }
+    }
+
+    @Test
+    void aStoredSessionResumesAfterItsQueueSettingsChanged() throws Exception {
+        try (RawMqttClient subscriber = client()) {
+            subscriber.connect("settled", false);
+            subscribe(subscriber, "settled/#", 1);
+        }
+        restart();
+        settings = config -> config.with(ConfigKeys.MQTT_MAX_QUEUED_MESSAGES, 10)
+                .with(ConfigKeys.MQTT_SLOW_SUBSCRIBER, "drop");
+        try (RawMqttClient subscriber = client()) {
+            assertTrue(subscriber.connect("settled", false).sessionPresent(), "not refused for its old queue");
+            try (RawMqttClient publisher = client()) {
+                publisher.connect("settler", true);
+                publisher.send(publish("settled/a", 1, 1, false, "still here"));
+                publisher.read(PubAck.class);
+            }
+            assertEquals("still here", subscriber.readPublish().payload());
         }
     }
 }

@@ -42,6 +42,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * clients that are closed after each test.
  */
 final class CrossProtocolBroker implements BeforeAllCallback, AfterAllCallback, AfterEachCallback {
+    /**
+     * Paho's in-flight window, as large as MQTT packet ids allow. Paho wakes a synchronous publisher as soon as
+     * its PUBACK is read but frees the window slot later, on its callback thread (eclipse-paho/paho.mqtt.java#551):
+     * on a loaded machine a publisher that publishes one message at a time outran that thread by the default
+     * window of 10 and was refused with "Too many publishes in progress (32202)" while nothing was in flight.
+     */
+    private static final int PAHO_MAX_INFLIGHT = 65_535;
+
     private final UnaryOperator<Config> settings;
     private final List<AutoCloseable> clients = new ArrayList<>();
     private Path dataDir;
@@ -91,6 +99,7 @@ final class CrossProtocolBroker implements BeforeAllCallback, AfterAllCallback, 
         options.setCleanSession(cleanSession);
         options.setConnectionTimeout(5);
         options.setAutomaticReconnect(false);
+        options.setMaxInflight(PAHO_MAX_INFLIGHT);
         client.connect(options);
         clients.add(() -> {
             if (client.isConnected()) {

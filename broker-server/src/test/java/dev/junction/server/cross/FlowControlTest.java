@@ -54,10 +54,17 @@ class FlowControlTest {
             tags.add(envelope.getDeliveryTag());
         }
 
-        /** Acknowledges as it receives, checking that {@code count} messages arrive in publish order. */
-        void drainInOrder(int count) throws Exception {
+        /**
+         * Acknowledges as it receives, checking that {@code count} messages arrive in publish order. A message
+         * that does not come is blamed on {@code publishing} when that failed, so a client error is not taken
+         * for a stall.
+         */
+        void drainInOrder(int count, CompletableFuture<Void> publishing) throws Exception {
             for (int i = 0; i < count; i++) {
                 String text = texts.poll(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+                if (text == null && publishing.isCompletedExceptionally()) {
+                    publishing.join();
+                }
                 assertEquals(String.valueOf(i), text, "message " + i);
                 getChannel().basicAck(tags.take(), false);
             }
@@ -117,7 +124,7 @@ class FlowControlTest {
         assertHeldNearTheMark(observer, "flow-from-mqtt");
         assertTrue(published.get() < total, "the publisher waits for its PUBACKs, published " + published.get());
 
-        consumer.drainInOrder(total);
+        consumer.drainInOrder(total, publishing);
         publishing.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
         await().atMost(DEADLINE).until(() -> connectionsInFlow() == 0);
     }
@@ -143,7 +150,7 @@ class FlowControlTest {
         });
         assertHeldNearTheMark(observer, "flow-from-amqp");
 
-        consumer.drainInOrder(total);
+        consumer.drainInOrder(total, publishing);
         publishing.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
         await().atMost(DEADLINE).until(() -> connectionsInFlow() == 0);
     }
@@ -158,7 +165,7 @@ class FlowControlTest {
             device.publish("flow/below", String.valueOf(i).getBytes(StandardCharsets.UTF_8), 1, false);
         }
         assertEquals(0, connectionsInFlow());
-        consumer.drainInOrder(total);
+        consumer.drainInOrder(total, CompletableFuture.completedFuture(null));
     }
 
     @Test
@@ -183,7 +190,7 @@ class FlowControlTest {
         });
         // Above the mark with unacked deliveries outstanding: the acks below travel behind the publishes.
         await().atMost(DEADLINE).until(() -> ready(observer, "flow-loop") >= MARK);
-        consumer.drainInOrder(total);
+        consumer.drainInOrder(total, publisher);
         publisher.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
     }
 

@@ -139,21 +139,22 @@ public final class JunctionServer implements AutoCloseable {
     /** Before any listener opens, so that a resource already short holds the first publisher back. */
     private static ResourceAlarms startAlarms(Config config, MqttBroker mqtt, AmqpService amqp)
             throws StartupException {
+        // Both resources are always listed, so that their metrics exist (at 0) even while a check is off.
         Map<String, ResourceAlarms.Check> checks = new LinkedHashMap<>();
         long diskFreeLimit = config.get(ConfigKeys.STORAGE_DISK_FREE_LIMIT);
+        ResourceAlarms.Check disk = ResourceAlarms.Check.OFF;
         if (diskFreeLimit > 0) {
             Path directory = config.get(ConfigKeys.DATA_DIR);
             try {
-                checks.put("disk", new DiskSpaceCheck(directory, diskFreeLimit));
+                disk = new DiskSpaceCheck(directory, diskFreeLimit);
             } catch (IOException e) {
                 throw StartupException.failure("cannot watch the free space of " + directory + ": "
                         + e.getMessage(), e);
             }
         }
+        checks.put("disk", disk);
         double memoryWatermark = config.get(ConfigKeys.MEMORY_HIGH_WATERMARK);
-        if (memoryWatermark > 0) {
-            checks.put("memory", new MemoryCheck(memoryWatermark));
-        }
+        checks.put("memory", memoryWatermark > 0 ? new MemoryCheck(memoryWatermark) : ResourceAlarms.Check.OFF);
         return ResourceAlarms.start(checks, new ResourceAlarms.Publishers() {
             @Override
             public void block(String reason) {

@@ -199,7 +199,7 @@ public final class JunctionServer implements AutoCloseable {
     /**
      * @param management what the HTTP listener serves besides health checks; null: health checks only
      * @param tls        gives the management listener its HTTPS variant
-     * @param limits     guards every messaging listener (connection counts, per address)
+     * @param limits     guards every messaging listener (connection counts, per address) and management (per address)
      */
     private static JunctionServer start(Config config, DataDirLock lock, List<ProtocolListener> protocols,
                                         List<AutoCloseable> shutdownOrder,
@@ -210,8 +210,8 @@ public final class JunctionServer implements AutoCloseable {
         List<ProtocolListener> all = new ArrayList<>();
         // Management first, so a readiness probe during start-up sees 503 rather than a refused connection.
         ProtocolListener http = HttpManagement.listener(server.ready::get, management.apply(server));
-        all.add(http);
-        all.addAll(tls.secured(List.of(http)));
+        all.add(limits.guardManagement(http));
+        tls.secured(List.of(http)).stream().map(limits::guardManagement).forEach(all::add);
         protocols.stream().map(limits::guard).forEach(all::add);
         try {
             for (ProtocolListener protocol : all) {

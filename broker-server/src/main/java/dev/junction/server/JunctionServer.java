@@ -108,6 +108,11 @@ public final class JunctionServer implements AutoCloseable {
             protocols = new ArrayList<>(mqtt.listeners());
             protocols.add(amqp.listener());
             tls = opened(opened, TlsListeners.start(config));
+            TlsListeners certificates = tls;
+            opened(opened, HangupReload.install(() -> {
+                acl.reload();
+                certificates.reload();
+            }));
             protocols.addAll(tls.secured(protocols));
             management = server -> {
                 ConnectionDirectory connections = new ConnectionDirectory(server::listeners);

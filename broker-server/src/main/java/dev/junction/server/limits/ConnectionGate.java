@@ -38,10 +38,9 @@ final class ConnectionGate {
 
     /** Counts the accepted socket until it closes; false, counted as a hit, when a limit is full. */
     boolean admit(Channel channel) {
-        int max = maxConnections;
-        if (open.incrementAndGet() > max && max > 0) {
+        if (open.incrementAndGet() > maxConnections && maxConnections > 0) {
             open.decrementAndGet();
-            refused(Limit.MAX_CONNECTIONS, totalRefusals, max + " connections are open");
+            refused(Limit.MAX_CONNECTIONS, totalRefusals, maxConnections + " connections are open");
             return false;
         }
         InetAddress address = channel.remoteAddress() instanceof InetSocketAddress socket
@@ -63,12 +62,11 @@ final class ConnectionGate {
     }
 
     private boolean claim(InetAddress address) {
-        int max = maxConnectionsPerAddress;
         boolean[] claimed = new boolean[1];
         // Counted inside the map's atomic update, so that a count reaching zero and removed cannot lose a claim.
         openByAddress.compute(address, (key, count) -> {
             int current = count == null ? 0 : count;
-            claimed[0] = current < max;
+            claimed[0] = current < maxConnectionsPerAddress;
             return claimed[0] ? current + 1 : count;
         });
         return claimed[0];

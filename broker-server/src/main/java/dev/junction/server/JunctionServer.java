@@ -108,6 +108,11 @@ public final class JunctionServer implements AutoCloseable {
             protocols = new ArrayList<>(mqtt.listeners());
             protocols.add(amqp.listener());
             tls = opened(opened, TlsListeners.start(config));
+            TlsListeners certificates = tls;
+            opened(opened, HangupReload.install(() -> {
+                acl.reload();
+                certificates.reload();
+            }));
             protocols.addAll(tls.secured(protocols));
             management = server -> {
                 ConnectionDirectory connections = new ConnectionDirectory(server::listeners);
@@ -139,21 +144,22 @@ public final class JunctionServer implements AutoCloseable {
     /** Before any listener opens, so that a resource already short holds the first publisher back. */
     private static ResourceAlarms startAlarms(Config config, MqttBroker mqtt, AmqpService amqp)
             throws StartupException {
+        // Both resources are always listed, so that their metrics exist (at 0) even while a check is off.
         Map<String, ResourceAlarms.Check> checks = new LinkedHashMap<>();
         long diskFreeLimit = config.get(ConfigKeys.STORAGE_DISK_FREE_LIMIT);
+        ResourceAlarms.Check disk = ResourceAlarms.Check.OFF;
         if (diskFreeLimit > 0) {
             Path directory = config.get(ConfigKeys.DATA_DIR);
             try {
-                checks.put("disk", new DiskSpaceCheck(directory, diskFreeLimit));
+                disk = new DiskSpaceCheck(directory, diskFreeLimit);
             } catch (IOException e) {
                 throw StartupException.failure("cannot watch the free space of " + directory + ": "
                         + e.getMessage(), e);
             }
         }
+        checks.put("disk", disk);
         double memoryWatermark = config.get(ConfigKeys.MEMORY_HIGH_WATERMARK);
-        if (memoryWatermark > 0) {
-            checks.put("memory", new MemoryCheck(memoryWatermark));
-        }
+        checks.put("memory", memoryWatermark > 0 ? new MemoryCheck(memoryWatermark) : ResourceAlarms.Check.OFF);
         return ResourceAlarms.start(checks, new ResourceAlarms.Publishers() {
             @Override
             public void block(String reason) {
@@ -198,7 +204,7 @@ public final class JunctionServer implements AutoCloseable {
     /**
      * @param management what the HTTP listener serves besides health checks; null: health checks only
      * @param tls        gives the management listener its HTTPS variant
-     * @param limits     guards every messaging listener (connection counts, per address)
+     * @param limits     guards every messaging listener (connection counts, per address) and management (per address)
      */
     private static JunctionServer start(Config config, DataDirLock lock, List<ProtocolListener> protocols,
                                         List<AutoCloseable> shutdownOrder,
@@ -209,8 +215,8 @@ public final class JunctionServer implements AutoCloseable {
         List<ProtocolListener> all = new ArrayList<>();
         // Management first, so a readiness probe during start-up sees 503 rather than a refused connection.
         ProtocolListener http = HttpManagement.listener(server.ready::get, management.apply(server));
-        all.add(http);
-        all.addAll(tls.secured(List.of(http)));
+        all.add(limits.guardManagement(http));
+        tls.secured(List.of(http)).stream().map(limits::guardManagement).forEach(all::add);
         protocols.stream().map(limits::guard).forEach(all::add);
         try {
             for (ProtocolListener protocol : all) {

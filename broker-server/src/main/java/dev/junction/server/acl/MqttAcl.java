@@ -7,7 +7,6 @@ import dev.junction.server.config.ConfigKeys;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import sun.misc.Signal;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -63,21 +62,10 @@ public final class MqttAcl implements AutoCloseable {
         try {
             AclRules rules = AclFile.read(file.get());
             log.info("MQTT topic ACLs from {}", file.get());
-            MqttAcl acl = new MqttAcl(file.get(), action, rules,
+            return new MqttAcl(file.get(), action, rules,
                     Duration.ofSeconds(config.get(ConfigKeys.MQTT_ACL_RELOAD_INTERVAL)));
-            reloadOnHangup(acl);
-            return acl;
         } catch (AclFileException e) {
             throw StartupException.setup("mqtt.acl_file: " + e.getMessage());
-        }
-    }
-
-    /** Mosquitto reloads its ACLs on SIGHUP; so does Junction, where the JVM lets it handle the signal. */
-    private static void reloadOnHangup(MqttAcl acl) {
-        try {
-            Signal.handle(new Signal("HUP"), signal -> acl.reload());
-        } catch (IllegalArgumentException e) {
-            log.debug("SIGHUP cannot be handled here ({}); the ACL file is still polled", e.getMessage());
         }
     }
 
@@ -95,7 +83,10 @@ public final class MqttAcl implements AutoCloseable {
         return rules;
     }
 
-    /** Reads the file again now (SIGHUP, tests); false, with the reason logged, when it keeps the previous rules. */
+    /**
+     * Reads the file again now (the server's SIGHUP reload, tests); false, with the reason logged, when it keeps
+     * the previous rules.
+     */
     public synchronized boolean reload() {
         if (file == null) {
             return true;

@@ -26,6 +26,9 @@ public final class ResourceAlarms implements AutoCloseable {
 
     /** One watched resource. */
     public interface Check {
+        /** A resource with no limit configured: listed, never raised. */
+        Check OFF = () -> null;
+
         /** Why publishers must wait now, or null while the resource is fine. */
         String breach();
     }

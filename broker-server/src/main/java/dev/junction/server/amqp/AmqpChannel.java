@@ -127,8 +127,15 @@ final class AmqpChannel {
 
     /** What the management API shows of this channel. */
     ChannelSnapshot snapshot() {
+        List<ConsumerSnapshot> subscribed = new ArrayList<>(consumers.size());
+        for (ChannelConsumer consumer : consumers.values()) {
+            ConsumerSnapshot snapshot = consumer.snapshot();
+            if (snapshot != null) {
+                subscribed.add(snapshot);
+            }
+        }
         return new ChannelSnapshot(number, consumerPrefetch, globalPrefetch, consumers.size(), unacked.size(),
-                confirms != null, transaction != null, open ? "running" : "closing");
+                confirms != null, transaction != null, open ? "running" : "closing", subscribed);
     }
 
     // ---- receiving ----
@@ -645,7 +652,7 @@ final class AmqpChannel {
         access().checkRead(Kind.QUEUE, queueName, consume);
         dev.junction.core.queue.Queue queue = vhost().existingQueue(queueName, connection);
         int priority = consumerPriority(consume);
-        ChannelConsumer consumer = new ChannelConsumer(this, tag, consume.noAck());
+        ChannelConsumer consumer = new ChannelConsumer(this, tag, consume.noAck(), consume.arguments());
         consumers.put(tag, consumer);
         ConsumerOptions options = new ConsumerOptions(consume.noAck() ? 0 : consumerPrefetch, consume.noAck(),
                 consume.exclusive(), priority);

@@ -7,6 +7,7 @@ import dev.junction.core.queue.Subscription;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A basic.consume: the queue calls it on its shard thread and it hands everything to the connection's event loop.
@@ -17,16 +18,19 @@ final class ChannelConsumer implements QueueConsumer {
     final AmqpChannel channel;
     final String tag;
     final boolean autoAck;
+    /** As basic.consume gave them, for the management API. */
+    final Map<String, Object> arguments;
 
     Subscription subscription;
     boolean cancelled;
     private boolean announced;
     private List<Delivery> held;
 
-    ChannelConsumer(AmqpChannel channel, String tag, boolean autoAck) {
+    ChannelConsumer(AmqpChannel channel, String tag, boolean autoAck, Map<String, Object> arguments) {
         this.channel = channel;
         this.tag = tag;
         this.autoAck = autoAck;
+        this.arguments = arguments;
         channel.connection().prepareForDeliveries();
     }
 
@@ -78,5 +82,15 @@ final class ChannelConsumer implements QueueConsumer {
             held = null;
             waiting.forEach(channel::deliver);
         }
+    }
+
+    /** Null until the queue has accepted the subscription. */
+    ConsumerSnapshot snapshot() {
+        if (subscription == null) {
+            return null;
+        }
+        var options = subscription.options();
+        return new ConsumerSnapshot(tag, subscription.queue().name(), !options.autoAck(), options.exclusive(),
+                options.prefetch(), arguments);
     }
 }

@@ -9,7 +9,9 @@ import dev.junction.server.net.Protocol;
 import io.netty.handler.codec.http.HttpMethod;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -47,24 +49,39 @@ final class ChannelResource implements ApiResource {
     }
 
     private static CompletableFuture<ArrayNode> channelsOf(List<OpenConnection> open) {
-        List<OpenConnection> amqp = open.stream().filter(c -> c.protocol() == Protocol.AMQP).toList();
-        List<CompletableFuture<ConnectionSnapshot>> snapshots = new ArrayList<>();
-        amqp.forEach(connection -> snapshots.add(ConnectionSnapshot.of(connection.channel())));
-        return CompletableFuture.allOf(snapshots.toArray(CompletableFuture[]::new)).thenApply(done -> {
+        return snapshots(open).thenApply(snapshots -> {
             ArrayNode list = Json.array();
-            for (int i = 0; i < amqp.size(); i++) {
-                ConnectionSnapshot snapshot = snapshots.get(i).join();
+            snapshots.forEach((connection, snapshot) -> {
                 for (ChannelSnapshot channel : snapshot.channels()) {
-                    list.add(json(amqp.get(i), snapshot, channel));
+                    list.add(json(connection, snapshot, channel));
                 }
-            }
+            });
             return list;
         });
     }
 
+    /** The AMQP connections among {@code open} (TLS included), each read on its own event loop, in list order. */
+    static CompletableFuture<Map<OpenConnection, ConnectionSnapshot>> snapshots(List<OpenConnection> open) {
+        List<OpenConnection> amqp = open.stream()
+                .filter(c -> c.protocol() == Protocol.AMQP || c.protocol() == Protocol.AMQP_TLS).toList();
+        List<CompletableFuture<ConnectionSnapshot>> snapshots = new ArrayList<>();
+        amqp.forEach(connection -> snapshots.add(ConnectionSnapshot.of(connection.channel())));
+        return CompletableFuture.allOf(snapshots.toArray(CompletableFuture[]::new)).thenApply(done -> {
+            Map<OpenConnection, ConnectionSnapshot> byConnection = new LinkedHashMap<>();
+            for (int i = 0; i < amqp.size(); i++) {
+                byConnection.put(amqp.get(i), snapshots.get(i).join());
+            }
+            return byConnection;
+        });
+    }
+
+    static String name(OpenConnection connection, ChannelSnapshot channel) {
+        return connection.name() + " (" + channel.number() + ")";
+    }
+
     private static ObjectNode json(OpenConnection connection, ConnectionSnapshot owner, ChannelSnapshot channel) {
         ObjectNode node = Json.object()
-                .put("name", connection.name() + " (" + channel.number() + ")")
+                .put("name", name(connection, channel))
                 .put("number", channel.number());
         node.putObject("connection_details")
                 .put("name", connection.name())

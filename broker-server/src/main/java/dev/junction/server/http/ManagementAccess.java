@@ -18,7 +18,7 @@ import java.util.Set;
 final class ManagementAccess {
     private static final Set<String> ADMINISTRATOR_ONLY = Set.of("users", "permissions", "definitions", "tail");
     /** Resources whose paths name a vhost as their second segment. */
-    private static final Set<String> BY_VHOST = Set.of("vhosts", "queues", "exchanges", "bindings");
+    private static final Set<String> BY_VHOST = Set.of("vhosts", "queues", "exchanges", "bindings", "consumers");
 
     private final UserRegistry registry;
 
@@ -54,7 +54,8 @@ final class ManagementAccess {
         String vhostField = request.length() == 1 && request.segment(0).equals("vhosts") ? "name" : "vhost";
         ArrayNode visible = Json.array();
         for (JsonNode item : list) {
-            JsonNode vhost = item.get(vhostField);
+            // A consumer names its vhost only inside its queue, as in RabbitMQ.
+            JsonNode vhost = item.path("queue").isObject() ? item.get("queue").get("vhost") : item.get(vhostField);
             if (vhost == null || registry.permission(user.name(), vhost.asText()).isPresent()) {
                 visible.add(item);
             }

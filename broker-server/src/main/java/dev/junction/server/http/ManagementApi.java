@@ -44,6 +44,7 @@ public final class ManagementApi {
                 "permissions", permissions));
         // Map.of takes at most ten entries.
         resources.put("channels", new ChannelResource(connections));
+        resources.put("consumers", new ConsumerResource(connections));
         resources.put("mqtt", new MqttResource(mqtt));
         resources.put("tail", new TailResource(broker, mqtt));
         this.resources = Map.copyOf(resources);

@@ -21,32 +21,34 @@ final class ConnectionGate {
     private static final Logger log = LoggerFactory.getLogger(ConnectionGate.class);
     private static final long LOG_PERIOD_NANOS = TimeUnit.MINUTES.toNanos(1);
 
-    private final LimitSettings settings;
+    private final int maxConnections;
+    private final int maxConnectionsPerAddress;
     private final LimitHits hits;
     private final AtomicInteger open = new AtomicInteger();
     private final Map<InetAddress, Integer> openByAddress = new ConcurrentHashMap<>();
     private final RefusalLog totalRefusals = new RefusalLog();
     private final RefusalLog addressRefusals = new RefusalLog();
 
-    ConnectionGate(LimitSettings settings, LimitHits hits) {
-        this.settings = settings;
+    /** A limit of 0 is off. */
+    ConnectionGate(int maxConnections, int maxConnectionsPerAddress, LimitHits hits) {
+        this.maxConnections = maxConnections;
+        this.maxConnectionsPerAddress = maxConnectionsPerAddress;
         this.hits = hits;
     }
 
     /** Counts the accepted socket until it closes; false, counted as a hit, when a limit is full. */
     boolean admit(Channel channel) {
-        int max = settings.maxConnections();
-        if (open.incrementAndGet() > max && max > 0) {
+        if (open.incrementAndGet() > maxConnections && maxConnections > 0) {
             open.decrementAndGet();
-            refused(Limit.MAX_CONNECTIONS, totalRefusals, max + " connections are open");
+            refused(Limit.MAX_CONNECTIONS, totalRefusals, maxConnections + " connections are open");
             return false;
         }
         InetAddress address = channel.remoteAddress() instanceof InetSocketAddress socket
                 ? socket.getAddress() : null;
-        boolean perAddress = address != null && settings.maxConnectionsPerAddress() > 0;
+        boolean perAddress = address != null && maxConnectionsPerAddress > 0;
         if (perAddress && !claim(address)) {
             open.decrementAndGet();
-            refused(Limit.MAX_CONNECTIONS_PER_ADDRESS, addressRefusals, settings.maxConnectionsPerAddress()
+            refused(Limit.MAX_CONNECTIONS_PER_ADDRESS, addressRefusals, maxConnectionsPerAddress
                     + " connections from " + address.getHostAddress() + " are open");
             return false;
         }
@@ -60,12 +62,11 @@ final class ConnectionGate {
     }
 
     private boolean claim(InetAddress address) {
-        int max = settings.maxConnectionsPerAddress();
         boolean[] claimed = new boolean[1];
         // Counted inside the map's atomic update, so that a count reaching zero and removed cannot lose a claim.
         openByAddress.compute(address, (key, count) -> {
             int current = count == null ? 0 : count;
-            claimed[0] = current < max;
+            claimed[0] = current < maxConnectionsPerAddress;
             return claimed[0] ? current + 1 : count;
         });
         return claimed[0];

@@ -14,11 +14,17 @@ public final class Limits {
     private final LimitSettings settings;
     private final LimitHits hits = new LimitHits();
     private final ConnectionGate gate;
+    /**
+     * Management has its own count per address and none in total, so that a broker full of clients can still be
+     * looked at, while one address still cannot hold every management socket.
+     */
+    private final ConnectionGate managementGate;
     private final Map<String, Integer> connectionsByUser = new ConcurrentHashMap<>();
 
     public Limits(LimitSettings settings) {
         this.settings = settings;
-        this.gate = new ConnectionGate(settings, hits);
+        this.gate = new ConnectionGate(settings.maxConnections(), settings.maxConnectionsPerAddress(), hits);
+        this.managementGate = new ConnectionGate(0, settings.maxConnectionsPerAddress(), hits);
     }
 
     public static Limits none() {
@@ -38,6 +44,15 @@ public final class Limits {
      * included) is added: a socket over a limit is closed with an empty pipeline, so not one byte of it is read.
      */
     public ProtocolListener guard(ProtocolListener listener) {
+        return guard(listener, gate);
+    }
+
+    /** The management listener (HTTP or HTTPS) with {@code limits.max_connections_per_address} checked on accept. */
+    public ProtocolListener guardManagement(ProtocolListener listener) {
+        return guard(listener, managementGate);
+    }
+
+    private static ProtocolListener guard(ProtocolListener listener, ConnectionGate gate) {
         return new ProtocolListener(listener.protocol(), pipeline -> {
             if (gate.admit(pipeline.channel())) {
                 listener.pipelineInitializer().accept(pipeline);

@@ -25,7 +25,7 @@ final class ReloadingSslContext implements AutoCloseable {
     private final TlsSettings settings;
     private final ScheduledExecutorService poller;
     private volatile SslContext current;
-    /** Touched by the poller thread only, after construction. */
+    /** Touched under this object's lock, by the poller thread and by {@link #reload()}. */
     private List<FileStamp> loadedStamps;
 
     private ReloadingSslContext(TlsSettings settings, SslContext initial, List<FileStamp> stamps) {
@@ -46,18 +46,26 @@ final class ReloadingSslContext implements AutoCloseable {
         return current.newHandler(allocator);
     }
 
-    private void reloadIfChanged() {
+    private synchronized void reloadIfChanged() {
         List<FileStamp> stamps = stamps(settings);
-        if (stamps.equals(loadedStamps)) {
-            return;
+        if (!stamps.equals(loadedStamps)) {
+            load(stamps, "TLS files changed");
         }
+    }
+
+    /** Rebuilds the context from the files now, changed or not (the server's SIGHUP reload). */
+    synchronized void reload() {
+        load(stamps(settings), "TLS files reloaded");
+    }
+
+    private void load(List<FileStamp> stamps, String why) {
         // Remembered even if loading fails, so a half-replaced pair is reported once and retried on the next change.
         loadedStamps = stamps;
         try {
             current = ServerSslContexts.build(settings);
-            log.info("TLS files changed; new connections use the certificate now in {}", settings.certFile());
+            log.info("{}; new connections use the certificate now in {}", why, settings.certFile());
         } catch (TlsFileException | RuntimeException e) {
-            log.warn("TLS files changed but cannot be used, keeping the previous certificate: {}", e.getMessage());
+            log.warn("{} but cannot be used, keeping the previous certificate: {}", why, e.getMessage());
         }
     }
 

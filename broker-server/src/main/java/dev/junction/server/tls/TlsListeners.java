@@ -104,6 +104,11 @@ public final class TlsListeners implements AutoCloseable {
         return port.bindPort() == 0 ? "ephemeral" : String.valueOf(port.bindPort());
     }
 
+    /** Reads the certificate, key and CA files again now, for new connections; nothing while TLS is off. */
+    public void reload() {
+        context.ifPresent(ReloadingSslContext::reload);
+    }
+
     /** Stops watching the TLS files. */
     @Override
     public void close() {

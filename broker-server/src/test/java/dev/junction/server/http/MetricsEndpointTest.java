@@ -11,6 +11,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
@@ -58,6 +59,28 @@ class MetricsEndpointTest {
         assertTrue(metrics.contains("# TYPE junction_queue_messages_dropped_total counter"), metrics);
         assertTrue(metrics.contains("jvm_memory_used_bytes{area=\"heap\"}"), metrics);
         assertTrue(metrics.contains("jvm_gc_collection_seconds"), metrics);
+    }
+
+    /** Counted at PUBACK (QoS 1) and PUBCOMP (QoS 2), which Paho may send after its callback has returned. */
+    @Test
+    void countsMqttDeliveriesAcknowledgedWithPubAckAndPubComp() throws Exception {
+        MqttClient subscriber = new MqttClient("tcp://127.0.0.1:" + broker.port(Protocol.MQTT), "acknowledger",
+                new MemoryPersistence());
+        broker.closeAfterwards(subscriber);
+        subscriber.connect(new MqttConnectOptions());
+        CountDownLatch received = new CountDownLatch(2);
+        subscriber.subscribe("acks/#", 2, (topic, message) -> received.countDown());
+        MqttClient publisher = new MqttClient("tcp://127.0.0.1:" + broker.port(Protocol.MQTT), "acked-publisher",
+                new MemoryPersistence());
+        broker.closeAfterwards(publisher);
+        publisher.connect(new MqttConnectOptions());
+        publisher.publish("acks/one", "1".getBytes(StandardCharsets.UTF_8), 1, false);
+        publisher.publish("acks/two", "2".getBytes(StandardCharsets.UTF_8), 2, false);
+        assertTrue(received.await(5, TimeUnit.SECONDS));
+
+        await().atMost(5, TimeUnit.SECONDS).until(() ->
+                scrape().contains("junction_messages_acknowledged_total{protocol=\"mqtt\"} 2.0"));
+        assertTrue(scrape().contains("junction_messages_delivered_total{protocol=\"mqtt\"} 2.0"));
     }
 
     @Test

@@ -50,6 +50,8 @@ class ConnectionLimitsTest {
     private JunctionServer server;
     private final List<Socket> sockets = new ArrayList<>();
     private final List<MqttClient> mqttClients = new ArrayList<>();
+    /** One client, so that scrapes reuse one management connection. */
+    private final HttpClient http = HttpClient.newHttpClient();
 
     private Config config() throws Exception {
         return Config.defaults()
@@ -100,7 +102,7 @@ class ConnectionLimitsTest {
     }
 
     private long limitHits(String limit) throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + server.port(Protocol.HTTP) + "/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString());
         Matcher matcher = Pattern.compile("junction_limit_hits_total\\{limit=\"" + Pattern.quote(limit)
@@ -151,6 +153,24 @@ class ConnectionLimitsTest {
         assertEquals(1, closed);
         assertTrue(!closedByServer(otherAddress, 100), "another address has its own count");
         assertEquals(1, limitHits("limits.max_connections_per_address"));
+    }
+
+    @Test
+    void managementConnectionsBeyondThePerAddressLimitAreClosedOnAccept() throws Exception {
+        server = JunctionServer.start(config().with(ConfigKeys.LIMITS_MAX_CONNECTIONS_PER_ADDRESS, 2)
+                .with(ConfigKeys.LIMITS_MAX_CONNECTIONS, 1));
+        List<Socket> fromOne = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            fromOne.add(open(Protocol.HTTP, "127.0.0.3"));
+        }
+        // limitHits scrapes from 127.0.0.1, which has a count of its own; management has no total limit.
+        await().atMost(Duration.ofSeconds(5)).until(() -> limitHits("limits.max_connections_per_address") == 1);
+        int closed = 0;
+        for (Socket socket : fromOne) {
+            closed += closedByServer(socket, 100) ? 1 : 0;
+        }
+        assertEquals(1, closed);
+        assertEquals(0, limitHits("limits.max_connections"));
     }
 
     private MqttClient mqtt(String clientId, String user, String password) throws MqttException {
@@ -258,9 +278,12 @@ class ConnectionLimitsTest {
         try (com.rabbitmq.client.Connection connection = factory.newConnection();
              com.rabbitmq.client.Channel channel = connection.createChannel()) {
             String queue = channel.queueDeclare().getQueue();
+            // Larger than one socket read (64 KiB at most): small messages could all arrive in the first read,
+            // which is taken whole (the bucket goes into debt) and leaves nothing to slow down.
+            byte[] body = new byte[70_000];
             long started = System.nanoTime();
             for (int i = 0; i < messages; i++) {
-                channel.basicPublish("", queue, null, new byte[] {(byte) i});
+                channel.basicPublish("", queue, null, body);
             }
             await().atMost(Duration.ofSeconds(20)).until(() -> channel.messageCount(queue) == messages);
             long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);

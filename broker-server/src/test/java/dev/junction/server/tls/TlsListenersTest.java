@@ -22,6 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import sun.misc.Signal;
 import picocli.CommandLine;
 
 import javax.net.ssl.SSLContext;
@@ -273,6 +274,22 @@ class TlsListenersTest {
         await().atMost(10, TimeUnit.SECONDS).pollInterval(200, TimeUnit.MILLISECONDS)
                 .until(() -> servedSerial(port).equals(renewed.certificate().getSerialNumber()));
         amqpRoundTrip(amqpFactory(TestPki.trustingOnly(ca)));
+    }
+
+    /** Polled only hourly: the signal alone brings the new certificate. Raised in this JVM, which the server's
+     * handler keeps running. */
+    @Test
+    void sighupServesAReplacedCertificateAtOnce() throws Exception {
+        broker = JunctionServer.start(tlsOnly(serverCertificate, "NONE").with(ConfigKeys.TLS_RELOAD_INTERVAL, 3600));
+        int port = broker.port(Protocol.AMQP_TLS);
+        Issued renewed = TestPki.server(ca);
+        renewed.writeKey(dir.resolve("server.key"));
+        renewed.writeCertificate(dir.resolve("server.pem"));
+        assertEquals(serverCertificate.certificate().getSerialNumber(), servedSerial(port));
+
+        Signal.raise(new Signal("HUP"));
+        await().atMost(10, TimeUnit.SECONDS).pollInterval(100, TimeUnit.MILLISECONDS)
+                .until(() -> servedSerial(port).equals(renewed.certificate().getSerialNumber()));
     }
 
     private static BigInteger servedSerial(int port) throws Exception {

@@ -659,12 +659,21 @@ public final class Queue implements Destination {
         if (!flowLimits.enabled()) {
             return;
         }
-        boolean consumed = !deleted && !subscriptions.isEmpty();
+        boolean consumed = !deleted && hasOnlineConsumer();
         if (!aboveHighWatermark) {
             aboveHighWatermark = consumed && flowLimits.reachesHigh(ready.size(), ready.bytes());
         } else if (!consumed || flowLimits.belowLow(ready.size(), ready.bytes())) {
             unblockPublishers();
         }
+    }
+
+    private boolean hasOnlineConsumer() {
+        for (int i = 0; i < subscriptions.size(); i++) {
+            if (subscriptions.get(i).consumer().isOnline()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void unblockPublishers() {

@@ -21,6 +21,16 @@ public interface QueueConsumer {
     }
 
     /**
+     * Whether a client is there to take deliveries at all. A queue whose consumers are all offline (an MQTT
+     * persistent session between connections stays subscribed, to keep its in-flight messages) is a buffer, not a
+     * brake: it does not hold its publishers back. A consumer going offline calls {@link Subscription#resume()} so
+     * the queue looks again.
+     */
+    default boolean isOnline() {
+        return true;
+    }
+
+    /**
      * Claims room for one delivery just before the queue takes a message out for it, for limits this consumer
      * shares with consumers of other queues, whose shards claim concurrently (AMQP's channel-wide prefetch). A
      * claim that succeeds is followed by exactly one {@link #deliver} or one {@link #releaseClaim()}. A consumer

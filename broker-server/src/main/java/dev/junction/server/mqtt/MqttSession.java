@@ -62,6 +62,8 @@ final class MqttSession implements QueueConsumer {
 
     private volatile EventLoop owner;
     private volatile boolean writable;
+    /** A connection is attached; read by the queue's shard, which holds publishers back only for online sessions. */
+    private volatile boolean online;
     private MqttConnection connection;
     /** The ACL of the last connection, which also decides for deliveries taken while the session is offline. */
     private ConnectionAcl acl;
@@ -241,6 +243,7 @@ final class MqttSession implements QueueConsumer {
             MqttConnection previous = connection;
             connection = null;
             writable = false;
+            wentOffline();
             previous.closeForTakeover();
         }
     }
@@ -255,6 +258,7 @@ final class MqttSession implements QueueConsumer {
             expiry = null;
         }
         connection = newConnection;
+        online = true;
         user = newConnection.user();
         lastConnected = Instant.now();
         acl = newConnection.acl();
@@ -277,6 +281,7 @@ final class MqttSession implements QueueConsumer {
         if (connection == lost) {
             connection = null;
             writable = false;
+            wentOffline();
         }
         if (connection != null || discarded) {
             return;
@@ -428,6 +433,19 @@ final class MqttSession implements QueueConsumer {
     @Override
     public boolean isWritable() {
         return writable;
+    }
+
+    @Override
+    public boolean isOnline() {
+        return online;
+    }
+
+    /** The queue looks at its flow again: publishers it held back for this session go on while it is offline. */
+    private void wentOffline() {
+        online = false;
+        if (queueSubscription != null) {
+            queueSubscription.resume();
+        }
     }
 
     /** Follows the connection's writability; when it can take more, the queue resumes delivering. */

@@ -81,6 +81,10 @@ public final class MqttLoad implements Callable<Integer> {
             description = "keeps idle connections open this long after measuring, to inspect the broker")
     int idleHoldSeconds;
 
+    @Option(names = "--persistent-sessions",
+            description = "CONNECT with clean session 0: the broker stores QoS 1 and 2 messages for the subscribers")
+    boolean persistentSessions;
+
     @Option(names = "--threads", defaultValue = "2", description = "event loop threads of the generator")
     int threads;
 
@@ -90,7 +94,7 @@ public final class MqttLoad implements Callable<Integer> {
             throw new CommandLine.ParameterException(new CommandLine(this), "--payload must be at least 8");
         }
         LoadSettings settings = new LoadSettings(new InetSocketAddress(host, port), brokerPid, threads, payloadSize,
-                window, maxInFlight, new Phase(Duration.ofSeconds(seconds), Duration.ofSeconds(stallSeconds)));
+                window, maxInFlight, !persistentSessions, new Phase(Duration.ofSeconds(seconds), Duration.ofSeconds(stallSeconds)));
         int failed = 0;
         for (Map.Entry<Scenario, Integer> run : runs.entrySet()) {
             Result result;

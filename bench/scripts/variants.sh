@@ -3,8 +3,8 @@
 #
 #   bench/scripts/variants.sh gc [--skip-build] [--keep] [VARIANT...]
 #       VARIANT: g1 (the JDK's default pause target), g1-10ms (-XX:MaxGCPauseMillis=10), zgc, shenandoah; all four
-#       by default. Per variant: MQTT QoS 1, one publisher to one subscriber, for about QOS1_SECONDS (60) at full rate
-#       (a fifth more before it, unmeasured, to compile the code), then IDLE (10,000) idle connections opened 200
+#       by default. Per variant: MQTT QoS 1, one publisher to one subscriber, QOS1 (2,700,000: about 60 s at full
+#       rate on 2 cores) messages, a fifth more before them to compile the code, then IDLE (10,000) idle connections opened 200
 #       at a time. For each phase: deliveries/s (or connects/s), the longest and 99th-percentile GC pause and the
 #       longest safepoint (what the application threads were stopped for, time to reach it included), broker RSS.
 #   bench/scripts/variants.sh fsync [--skip-build] [--keep]
@@ -12,7 +12,7 @@
 #       sessions (the subscriber's messages are stored), and PerfTest with persistent messages, a durable queue,
 #       confirms (100 outstanding) and manual acks (prefetch 200). Deliveries/s, broker CPU per message, fsyncs.
 #
-# Environment: HEAP (default: the systemd unit's -Xms256m -Xmx2g), QOS1_SECONDS, IDLE, ROUNDS, MQTT_PERSISTENT and
+# Environment: HEAP (default: the systemd unit's -Xms256m -Xmx2g), QOS1, IDLE, ROUNDS, MQTT_PERSISTENT and
 # AMQP_PERSISTENT (message counts of the fsync runs).
 set -euo pipefail
 
@@ -35,7 +35,7 @@ case "$SUITE" in
 esac
 
 HEAP=${HEAP:--Xms256m -Xmx2g}
-QOS1_SECONDS=${QOS1_SECONDS:-60} IDLE=${IDLE:-10000}
+QOS1=${QOS1:-2700000} IDLE=${IDLE:-10000}
 MQTT_PERSISTENT=${MQTT_PERSISTENT:-100000} AMQP_PERSISTENT=${AMQP_PERSISTENT:-100000}
 WORK=$(mktemp -d /tmp/junction-variants.XXXXXX)
 BENCH_JAR=$ROOT/bench/target/benchmarks.jar
@@ -102,33 +102,31 @@ field() {  # key line
     sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<< "$2"
 }
 
-# The GC pauses and safepoints logged between two line numbers of a log: count, longest, 99th percentile (ms).
-pauses() {  # log first-line last-line
-    sed -n "$2,$3p" "$1" | awk '
-        / Pause / && /ms$/ && !/safepoint/ { v = $NF; sub(/ms$/, "", v); p[n++] = v + 0 }
-        /safepoint/ && /Total: [0-9]+ ns/ { match($0, /Total: [0-9]+ ns/); t = substr($0, RSTART + 7, RLENGTH - 10) / 1e6
-                                          if (t > sp) sp = t }
-        END { if (n == 0) { printf "pauses=0 max_pause_ms=0 p99_pause_ms=0 max_safepoint_ms=%.2f", sp; exit }
-              asort(p); i = int(n * 0.99); if (i < 1) i = 1
-              printf "pauses=%d max_pause_ms=%.2f p99_pause_ms=%.2f max_safepoint_ms=%.2f", n, p[n], p[i], sp }'
+# The GC pauses and safepoints logged after a line number of a log: count, longest, 99th percentile (ms).
+pauses() {  # log first-line
+    local safepoint
+    safepoint=$(tail -n +"$2" "$1" | sed -n 's/.*\[safepoint *\].*Total: \([0-9]*\) ns.*/\1/p' \
+        | awk '$1 > max { max = $1 } END { printf "%.2f", max / 1e6 }')
+    tail -n +"$2" "$1" | grep -v -e '\[safepoint' -e '\[gc,stats' | sed -n 's/.* Pause .* \([0-9.]*\)ms$/\1/p' | sort -n \
+        | awk -v sp="$safepoint" '{ p[++n] = $1 }
+              END { i = int(n * 0.99); if (i < 1) i = 1
+                    printf "pauses=%d max_pause_ms=%.2f p99_pause_ms=%.2f max_safepoint_ms=%s", n, p[n], p[i], sp }'
 }
 
 gc_variant() {  # name
-    local name=$1 gclog=$WORK/gc-$1.log mark result rate
+    local name=$1 gclog=$WORK/gc-$1.log mark result
     start_junction "$name" "$(collector_flags "$name")"
-    # A short run first tells the rate, so the measured one lasts about QOS1_SECONDS at full speed.
-    result=$(mqtt_load --seconds 30 --run qos1=20000)
-    rate=$(field msgs_per_s "$result")
-    mark=$(wc -l < "$gclog")
-    result=$(mqtt_load --seconds $(( QOS1_SECONDS * 2 )) --run qos1=$(( ${rate:-20000} * QOS1_SECONDS )))
+    # MqttLoad runs a fifth of the messages first (unmeasured, for the JIT): the GC log counts from there.
+    mark=$(( $(wc -l < "$gclog") + 1 ))
+    result=$(mqtt_load --seconds 150 --run qos1="$QOS1")
     echo "$name qos1 $(field msgs_per_s "$result") msg/s seconds=$(field seconds "$result")" \
         "complete=$(field complete "$result") broker_cpu_us_per_msg=$(field broker_cpu_us_per_msg "$result")" \
-        "$(pauses "$gclog" "$mark" '$') rss_mb=$(awk '/^VmRSS:/ { printf "%.0f", $2 / 1024 }' "/proc/$J_PID/status")" \
+        "$(pauses "$gclog" "$mark") rss_mb=$(awk '/^VmRSS:/ { printf "%.0f", $2 / 1024 }' "/proc/$J_PID/status")" \
         "load=$(cut -d' ' -f1 /proc/loadavg)"
-    mark=$(wc -l < "$gclog")
+    mark=$(( $(wc -l < "$gclog") + 1 ))
     result=$(mqtt_load --seconds 120 --connect-concurrency 200 --run idle="$IDLE")
     echo "$name idle connected=$(field connected "$result") connects_per_s=$(field connects_per_s "$result")" \
-        "$(pauses "$gclog" "$mark" '$') rss_mb=$(awk '/^VmRSS:/ { printf "%.0f", $2 / 1024 }' "/proc/$J_PID/status")" \
+        "$(pauses "$gclog" "$mark") rss_mb=$(awk '/^VmRSS:/ { printf "%.0f", $2 / 1024 }' "/proc/$J_PID/status")" \
         "bytes_per_conn=$(field broker_bytes_per_conn "$result") load=$(cut -d' ' -f1 /proc/loadavg)"
     stop_junction
 }

@@ -11,6 +11,7 @@ import dev.junction.server.config.ListenPort;
 import dev.junction.server.net.Protocol;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
@@ -61,6 +62,16 @@ class ScenariosAgainstJunctionTest {
                 settings.payloadSize(), settings.window(), settings.maxInFlight(), false, settings.phase());
         Result result = ThroughputScenario.oneToOne(MqttQos.AT_LEAST_ONCE).run(persistent, 2000);
         assertComplete(result, 2000);
+    }
+
+    @ParameterizedTest
+    @EnumSource(MqttQos.class)
+    void crossProtocolRunsDeliverEveryMessageBothWays(MqttQos qos) throws Exception {
+        URI amqp = URI.create("amqp://guest:guest@127.0.0.1:" + server.port(Protocol.AMQP));
+        for (boolean mqttPublishes : new boolean[] {true, false}) {
+            Result result = new CrossProtocolScenario("cross", mqttPublishes, qos, amqp).run(settings, 1000);
+            assertComplete(result, 1000);
+        }
     }
 
     @Test

@@ -132,7 +132,7 @@ start_junction() {
         jfr=("-XX:StartFlightRecording=settings=profile")
     fi
     # shellcheck disable=SC2086 # the flags are a word list on purpose
-    java $JUNCTION_JVM_FLAGS "${jfr[@]}" "-Xlog:gc:file=$WORK/junction-gc.log" -jar "$JUNCTION_JAR" --set data.dir="$WORK/junction-data" \
+    java $JUNCTION_JVM_FLAGS "${jfr[@]}" "-Xlog:gc,gc+phases:file=$WORK/junction-gc.log" -jar "$JUNCTION_JAR" --set data.dir="$WORK/junction-data" \
         --set bind=127.0.0.1 --set mqtt.port=$J_MQTT --set amqp.port=$J_AMQP --set http.port=$J_HTTP \
         --set log.level=WARN > "$WORK/junction.log" 2>&1 &
     J_PID=$!

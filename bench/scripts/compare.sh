@@ -34,7 +34,7 @@ done
 WORK=$(mktemp -d /tmp/junction-compare.XXXXXX)
 RESULTS=$WORK/results.tsv     # broker <TAB> scenario <TAB> key <TAB> value
 : > "$RESULTS"
-JUNCTION_JVM_FLAGS=${JUNCTION_JVM_FLAGS:--Xms256m -Xmx2g -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError}
+JUNCTION_JVM_FLAGS=${JUNCTION_JVM_FLAGS:--Xms256m -Xmx2g -XX:+UseZGC -XX:+ExitOnOutOfMemoryError}
 BENCH_JAR=$ROOT/bench/target/benchmarks.jar
 JUNCTION_JAR=$ROOT/broker-server/target/junction.jar
 # Loopback ports away from the brokers' defaults, so that a broker already running here is not measured instead.
@@ -45,11 +45,12 @@ R_NODE=junction-compare@localhost
 RABBIT_BIN=/usr/lib/rabbitmq/bin
 
 if [ "$QUICK" = 1 ]; then
-    QOS0=50000 QOS1=20000 QOS2=10000 FANOUT=1500 FANIN=20000 LAT=1000 LAT_WARMUP=500 IDLE=1000
+    QOS0=50000 QOS1=20000 QOS2=10000 FANOUT=1500 FANIN=20000 LAT=1000 LAT_WARMUP=500 IDLE=1000 CROSS=20000 QOS1_PERSISTENT=5000
     PHASE_SECONDS=8
     AMQP_MSGS=50000 AMQP_PERSISTENT=10000 AMQP_FANOUT=10000 AMQP_LAT_SECONDS=3
 else
     QOS0=500000 QOS1=200000 QOS2=100000 FANOUT=20000 FANIN=200000 LAT=15000 LAT_WARMUP=2000 IDLE=${IDLE:-0}
+    CROSS=200000 QOS1_PERSISTENT=50000
     PHASE_SECONDS=20
     AMQP_MSGS=500000 AMQP_PERSISTENT=100000 AMQP_FANOUT=100000 AMQP_LAT_SECONDS=20
 fi
@@ -131,7 +132,7 @@ start_junction() {
         jfr=("-XX:StartFlightRecording=settings=profile")
     fi
     # shellcheck disable=SC2086 # the flags are a word list on purpose
-    java $JUNCTION_JVM_FLAGS "${jfr[@]}" "-Xlog:gc:file=$WORK/junction-gc.log" -jar "$JUNCTION_JAR" --set data.dir="$WORK/junction-data" \
+    java $JUNCTION_JVM_FLAGS "${jfr[@]}" "-Xlog:gc,gc+phases:file=$WORK/junction-gc.log" -jar "$JUNCTION_JAR" --set data.dir="$WORK/junction-data" \
         --set bind=127.0.0.1 --set mqtt.port=$J_MQTT --set amqp.port=$J_AMQP --set http.port=$J_HTTP \
         --set log.level=WARN > "$WORK/junction.log" 2>&1 &
     J_PID=$!
@@ -144,7 +145,8 @@ start_mosquitto() {
     cat > "$WORK/mosquitto.conf" <<EOF
 listener $M_MQTT 127.0.0.1
 allow_anonymous true
-persistence false
+persistence true
+persistence_location $WORK/
 log_dest file $WORK/mosquitto.log
 EOF
     /usr/sbin/mosquitto -c "$WORK/mosquitto.conf" > /dev/null 2>&1 &
@@ -184,19 +186,31 @@ EOF
     log "RabbitMQ pid $R_PID (MQTT plugin: $R_HAS_MQTT)"
 }
 
-mqtt_suite() {  # broker pid port
-    local broker=$1 pid=$2 port=$3 runs
+mqtt_suite() {  # broker pid port [amqp-port: adds MQTT to AMQP and AMQP to MQTT through amq.topic]
+    local broker=$1 pid=$2 port=$3 amqp_port=${4:-} runs
     log "MQTT scenarios against $broker"
     # Idle connections first: a fresh broker's memory growth is not hidden by pages earlier runs touched.
     runs=(--run idle="$IDLE")
     if [ "$IDLE_ONLY" = 0 ]; then
         runs+=(--run qos0=$QOS0 --run qos1=$QOS1 --run qos2=$QOS2 --run fanout=$FANOUT --run fanin=$FANIN
             --run latency=$LAT)
+        if [ -n "$amqp_port" ]; then
+            runs+=(--amqp-uri "amqp://guest:guest@127.0.0.1:$amqp_port" --run mqtt_to_amqp=$CROSS
+                --run amqp_to_mqtt=$CROSS)
+        fi
     fi
     timeout 600 java -cp "$BENCH_JAR" dev.junction.bench.mqtt.MqttLoad --port "$port" --broker-pid "$pid" \
         --seconds "$PHASE_SECONDS" --connect-concurrency 200 --clients 100 --rate 1000 \
         --warmup-messages "$LAT_WARMUP" --latency-qos 1 "${runs[@]}" \
         2>> "$WORK/generator-$broker.log" | grep '^RESULT' > "$WORK/mqtt-$broker.log" || true
+    if [ "$IDLE_ONLY" = 0 ]; then
+        # Persistent sessions: the broker stores every QoS 1 message for the subscriber (Junction in its log,
+        # fsync'd before PUBACK by default; Mosquitto in memory, saved to its persistence file periodically).
+        timeout 300 java -cp "$BENCH_JAR" dev.junction.bench.mqtt.MqttLoad --port "$port" --broker-pid "$pid" \
+            --seconds "$PHASE_SECONDS" --persistent-sessions --run qos1=$QOS1_PERSISTENT \
+            2>> "$WORK/generator-$broker.log" | grep '^RESULT' | sed 's/scenario=qos1 /scenario=qos1-persistent /' \
+            >> "$WORK/mqtt-$broker.log" || true
+    fi
     while read -r line; do
         local scenario
         scenario=$(sed 's/^RESULT scenario=\([^ ]*\).*/\1/' <<< "$line")
@@ -353,10 +367,10 @@ main() {
     start_mosquitto
     start_rabbitmq
 
-    mqtt_suite junction "$J_PID" $J_MQTT
+    mqtt_suite junction "$J_PID" $J_MQTT $J_AMQP
     mqtt_suite mosquitto "$M_PID" $M_MQTT
     if [ "$R_HAS_MQTT" = 1 ]; then
-        mqtt_suite rabbitmq "$R_PID" $R_MQTT
+        mqtt_suite rabbitmq "$R_PID" $R_MQTT $R_AMQP
     fi
     amqp_suite junction "$J_PID" $J_AMQP
     amqp_suite rabbitmq "$R_PID" $R_AMQP

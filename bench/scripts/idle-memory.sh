@@ -5,7 +5,9 @@
 # channel, heartbeat 0), and prints the per-connection difference: heap by class, native memory by NMT category,
 # RSS. With a pre-touched heap, RSS growth is what the connections cost outside the Java heap.
 #
-#   bench/scripts/idle-memory.sh mqtt|amqp [N] [--skip-build] [--keep]
+#   bench/scripts/idle-memory.sh mqtt|amqp [N] [--skip-build] [--keep] [--persistent]
+#
+#   --persistent  MQTT only: persistent sessions (clean session 0), each with its durable queue, instead of clean ones
 #
 # Environment: JUNCTION_JVM_FLAGS adds JVM flags (e.g. -Dio.netty.allocator.type=pooled).
 set -euo pipefail
@@ -13,11 +15,12 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 PROTOCOL=${1:?usage: $0 mqtt|amqp [N] [--skip-build] [--keep]}
 shift
-N=10000 BUILD=1 KEEP=0
+N=10000 BUILD=1 KEEP=0 SESSIONS=()
 for arg in "$@"; do
     case "$arg" in
         --skip-build) BUILD=0 ;;
         --keep) KEEP=1 ;;
+        --persistent) SESSIONS=(--persistent-sessions) ;;
         [0-9]*) N=$arg ;;
         *) echo "unknown option: $arg (see the header of $0)" >&2; exit 64 ;;
     esac
@@ -78,7 +81,7 @@ log "Junction pid $J_PID, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 # and warm in both snapshots and only what each connection holds is counted.
 warm_up() {  # count
     if [ "$PROTOCOL" = mqtt ]; then
-        java -cp "$BENCH_JAR" dev.junction.bench.mqtt.MqttLoad --port $J_MQTT --run idle="$1" >/dev/null 2>&1
+        java -cp "$BENCH_JAR" dev.junction.bench.mqtt.MqttLoad --port $J_MQTT "${SESSIONS[@]}" --run idle="$1" >/dev/null 2>&1
     else
         java -cp "$BENCH_JAR" dev.junction.bench.amqp.AmqpIdleConnections --uri "amqp://guest:guest@127.0.0.1:$J_AMQP" \
             --connections "$1" --hold-seconds 0 >/dev/null 2>&1
@@ -91,7 +94,7 @@ snapshot 0
 HOLD=600
 if [ "$PROTOCOL" = mqtt ]; then
     java -cp "$BENCH_JAR" dev.junction.bench.mqtt.MqttLoad --port $J_MQTT --seconds 300 --connect-concurrency 200 \
-        --run idle="$N" --idle-hold-seconds $HOLD > "$WORK/generator.log" 2>&1 &
+        "${SESSIONS[@]}" --run idle="$N" --idle-hold-seconds $HOLD > "$WORK/generator.log" 2>&1 &
 else
     java -cp "$BENCH_JAR" dev.junction.bench.amqp.AmqpIdleConnections --uri "amqp://guest:guest@127.0.0.1:$J_AMQP" \
         --connections "$N" --hold-seconds $HOLD > "$WORK/generator.log" 2>&1 &
@@ -111,7 +114,7 @@ snapshot n
 CONNECTED=$(established)
 kill "$G_PID"
 
-echo "Junction, $CONNECTED idle $PROTOCOL connections, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "Junction, $CONNECTED idle $PROTOCOL connections${SESSIONS[*]:+ with persistent sessions}, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 awk -v n="$CONNECTED" '
     FNR == 1 { file++ }
     $1 ~ /^[0-9]+:$/ { key = $4; bytes[file, key] += $3; count[file, key] += $2; keys[key] = 1 }

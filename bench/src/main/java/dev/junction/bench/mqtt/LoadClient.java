@@ -24,8 +24,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * One MQTT connection of the load generator: connects, optionally subscribes, publishes when given an allowance
- * and counts what it receives. It speaks just enough of the client side of MQTT 3.1.1 for load (clean sessions, no
- * keep alive, no will), acknowledges every QoS 1 and 2 delivery, and runs entirely on its channel's event loop.
+ * and counts what it receives. It speaks just enough of the client side of MQTT 3.1.1 for load (clean or persistent
+ * sessions, no keep alive, no will), acknowledges every QoS 1 and 2 delivery, and runs entirely on its channel's event loop.
  *
  * <p>Every payload starts with the sender's {@link System#nanoTime()}, which gives end-to-end latency without
  * any lookup on the receiving side.
@@ -34,6 +34,7 @@ final class LoadClient extends SimpleChannelInboundHandler<MqttInbound> {
     static final int MIN_PAYLOAD = Long.BYTES;
 
     private final String clientId;
+    private final boolean cleanSession;
     private final DeliveryWindow window;
     private final LatencySamples latencies;
     private final CompletableFuture<Void> connected = new CompletableFuture<>();
@@ -53,8 +54,9 @@ final class LoadClient extends SimpleChannelInboundHandler<MqttInbound> {
     private final Runnable wake = () -> channel.eventLoop().execute(pumpOnEventLoop);
 
     /** @param latencies where received messages' latencies go, or null not to record them */
-    LoadClient(String clientId, DeliveryWindow window, LatencySamples latencies) {
+    LoadClient(String clientId, boolean cleanSession, DeliveryWindow window, LatencySamples latencies) {
         this.clientId = clientId;
+        this.cleanSession = cleanSession;
         this.window = window;
         this.latencies = latencies;
     }
@@ -131,7 +133,7 @@ final class LoadClient extends SimpleChannelInboundHandler<MqttInbound> {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         channel = ctx.channel();
-        ctx.writeAndFlush(new Connect(MqttProtocolVersion.MQTT_3_1_1, true, 0, clientId, null, null, null));
+        ctx.writeAndFlush(new Connect(MqttProtocolVersion.MQTT_3_1_1, cleanSession, 0, clientId, null, null, null));
     }
 
     @Override

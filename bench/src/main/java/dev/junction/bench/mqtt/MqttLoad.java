@@ -2,6 +2,7 @@ package dev.junction.bench.mqtt;
 
 import dev.junction.mqtt.codec.MqttQos;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -17,10 +18,10 @@ import picocli.CommandLine.Option;
  * broker would otherwise be measured partly interpreted.
  */
 @Command(name = "mqtt-load", mixinStandardHelpOptions = true,
-        description = "MQTT 3.1.1 load generator: throughput, fan-out, fan-in, latency, idle connections.")
+        description = "MQTT 3.1.1 load generator: throughput, fan-out, fan-in, latency, idle connections, MQTT to AMQP and back.")
 public final class MqttLoad implements Callable<Integer> {
 
-    enum Scenario { QOS0, QOS1, QOS2, FANOUT, FANIN, LATENCY, IDLE }
+    enum Scenario { QOS0, QOS1, QOS2, FANOUT, FANIN, LATENCY, IDLE, MQTT_TO_AMQP, AMQP_TO_MQTT }
 
     @Option(names = "--run", required = true, paramLabel = "SCENARIO=COUNT",
             description = "a scenario (${COMPLETION-CANDIDATES}) and its messages (throughput, latency) or "
@@ -44,7 +45,7 @@ public final class MqttLoad implements Callable<Integer> {
             description = "ends a phase after this long without a delivery or a CONNACK")
     int stallSeconds;
 
-    @Option(names = "--qos", defaultValue = "0", description = "QoS of fan-out and fan-in runs")
+    @Option(names = "--qos", defaultValue = "0", description = "QoS of fan-out, fan-in and cross-protocol runs (the MQTT side)")
     int qos;
 
     @Option(names = "--latency-qos", defaultValue = "1", description = "QoS of latency runs")
@@ -81,6 +82,14 @@ public final class MqttLoad implements Callable<Integer> {
             description = "keeps idle connections open this long after measuring, to inspect the broker")
     int idleHoldSeconds;
 
+    @Option(names = "--amqp-uri", defaultValue = "amqp://guest:guest@127.0.0.1:5672",
+            description = "the AMQP side of the cross-protocol runs")
+    URI amqpUri;
+
+    @Option(names = "--persistent-sessions",
+            description = "CONNECT with clean session 0: the broker stores QoS 1 and 2 messages for the subscribers")
+    boolean persistentSessions;
+
     @Option(names = "--threads", defaultValue = "2", description = "event loop threads of the generator")
     int threads;
 
@@ -90,7 +99,7 @@ public final class MqttLoad implements Callable<Integer> {
             throw new CommandLine.ParameterException(new CommandLine(this), "--payload must be at least 8");
         }
         LoadSettings settings = new LoadSettings(new InetSocketAddress(host, port), brokerPid, threads, payloadSize,
-                window, maxInFlight, new Phase(Duration.ofSeconds(seconds), Duration.ofSeconds(stallSeconds)));
+                window, maxInFlight, !persistentSessions, new Phase(Duration.ofSeconds(seconds), Duration.ofSeconds(stallSeconds)));
         int failed = 0;
         for (Map.Entry<Scenario, Integer> run : runs.entrySet()) {
             Result result;
@@ -117,6 +126,12 @@ public final class MqttLoad implements Callable<Integer> {
             case LATENCY -> new LatencyScenario(rate, warmupMessages, MqttQos.of(latencyQos)).run(settings, count);
             case IDLE -> new IdleConnectionsScenario(count, connectConcurrency,
                     Duration.ofSeconds(idleHoldSeconds)).run(settings);
+            case MQTT_TO_AMQP, AMQP_TO_MQTT -> {
+                CrossProtocolScenario cross = new CrossProtocolScenario(scenario.name().toLowerCase(Locale.ROOT),
+                        scenario == Scenario.MQTT_TO_AMQP, MqttQos.of(qos), amqpUri);
+                cross.run(settings, Math.max(count / 5, 1));
+                yield cross.run(settings, count);
+            }
         };
     }
 

@@ -11,6 +11,7 @@ import dev.junction.server.config.ListenPort;
 import dev.junction.server.net.Protocol;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
@@ -37,7 +38,7 @@ class ScenariosAgainstJunctionTest {
                 .with(ConfigKeys.HTTP_PORT, ListenPort.EPHEMERAL)
                 .with(ConfigKeys.SHUTDOWN_TIMEOUT, 5));
         settings = new LoadSettings(new InetSocketAddress("127.0.0.1", server.port(Protocol.MQTT)),
-                ProcessHandle.current().pid(), 1, 32, 100, 10, new Phase(Duration.ofSeconds(20), Duration.ofSeconds(5)));
+                ProcessHandle.current().pid(), 1, 32, 100, 10, true, new Phase(Duration.ofSeconds(20), Duration.ofSeconds(5)));
     }
 
     @AfterAll
@@ -53,6 +54,24 @@ class ScenariosAgainstJunctionTest {
         assertEquals("qos" + qos.value(), result.get("scenario"));
         assertTrue(Long.parseLong(result.get("msgs_per_s")) > 0, result.line());
         assertTrue(result.line().contains(" broker_cpu_us_per_msg="), result.line());
+    }
+
+    @Test
+    void persistentSessionsDeliverEveryStoredQos1Message() throws Exception {
+        LoadSettings persistent = new LoadSettings(settings.broker(), settings.brokerPid(), settings.threads(),
+                settings.payloadSize(), settings.window(), settings.maxInFlight(), false, settings.phase());
+        Result result = ThroughputScenario.oneToOne(MqttQos.AT_LEAST_ONCE).run(persistent, 2000);
+        assertComplete(result, 2000);
+    }
+
+    @ParameterizedTest
+    @EnumSource(MqttQos.class)
+    void crossProtocolRunsDeliverEveryMessageBothWays(MqttQos qos) throws Exception {
+        URI amqp = URI.create("amqp://guest:guest@127.0.0.1:" + server.port(Protocol.AMQP));
+        for (boolean mqttPublishes : new boolean[] {true, false}) {
+            Result result = new CrossProtocolScenario("cross", mqttPublishes, qos, amqp).run(settings, 1000);
+            assertComplete(result, 1000);
+        }
     }
 
     @Test

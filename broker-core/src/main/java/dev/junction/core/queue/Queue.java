@@ -5,7 +5,7 @@ import dev.junction.core.exchange.Destination;
 import dev.junction.core.exchange.RouteCollector;
 import dev.junction.core.message.Message;
 import dev.junction.core.thread.Shard;
-import org.jctools.queues.MpscUnboundedXaddArrayQueue;
+import org.jctools.queues.MpscUnboundedArrayQueue;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,6 +36,8 @@ import java.util.function.Consumer;
  * back under the low-water mark, has no consumer left, or is deleted.
  */
 public final class Queue implements Destination {
+    private static final int INBOX_CHUNK = 64;
+
     private final String name;
     private final QueueSettings settings;
     private final QueueArguments arguments;
@@ -43,7 +45,12 @@ public final class Queue implements Destination {
     private final QueueHost host;
     private final FlowLimits flowLimits;
 
-    private final MpscUnboundedXaddArrayQueue<Object> inbox = new MpscUnboundedXaddArrayQueue<>(256);
+    /**
+     * Small chunks and no pool of spare ones: every persistent MQTT session and AMQP queue has an inbox, mostly idle,
+     * and this one costs about 860 bytes where an xadd queue with pooled 256-slot chunks cost 3.3 KB. A busy queue
+     * allocates a 64-slot chunk per 64 messages instead, about 4 bytes a message.
+     */
+    private final MpscUnboundedArrayQueue<Object> inbox = new MpscUnboundedArrayQueue<>(INBOX_CHUNK);
     private final AtomicInteger inboxWork = new AtomicInteger();
     private final Runnable drainInbox = this::drainInbox;
 

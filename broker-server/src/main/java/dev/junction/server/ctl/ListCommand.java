@@ -12,13 +12,15 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * {@code list connections|queues|exchanges|users|permissions}: one tab-separated line per object, under a header
+ * {@code list connections|sessions|queues|exchanges|users|permissions}: one tab-separated line per object, under a header
  * line.
  */
-@Command(name = "list", description = "Lists connections, queues, exchanges, users or permissions.")
+@Command(name = "list", description = "Lists connections, MQTT sessions, queues, exchanges, users or permissions.")
 final class ListCommand implements Callable<Integer> {
     enum What {
         CONNECTIONS("/api/connections", List.of("name", "protocol", "peer_host", "peer_port", "state")),
+        SESSIONS("/api/mqtt/sessions", List.of("client_id", "clean_session", "connected", "messages_queued",
+                "messages_in_flight", "user", "last_connected")),
         QUEUES("/api/queues", List.of("vhost", "name", "messages", "messages_ready", "messages_unacknowledged",
                 "consumers", "durable", "auto_delete", "exclusive")),
         EXCHANGES("/api/exchanges", List.of("vhost", "name", "type", "durable", "auto_delete", "internal")),
@@ -40,7 +42,7 @@ final class ListCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "WHAT", description = "connections, queues, exchanges, users or permissions")
+    @Parameters(paramLabel = "WHAT", description = "connections, sessions, queues, exchanges, users or permissions")
     What what;
 
     @Override

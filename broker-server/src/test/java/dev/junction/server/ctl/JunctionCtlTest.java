@@ -15,10 +15,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
+import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -119,6 +122,24 @@ class JunctionCtlTest {
         Run connections = ctl("list", "CONNECTIONS");
         assertEquals(2, connections.lines().size(), connections.out());
         assertTrue(connections.lines().get(1).contains("\tAMQP 0-9-1\t127.0.0.1\t"), connections.out());
+
+        try (Socket device = new Socket(InetAddress.getLoopbackAddress(), server.port(Protocol.MQTT))) {
+            // CONNECT, MQTT 3.1.1, clean session 0, keep alive 0, client id "listed-device"; then its CONNACK.
+            byte[] clientId = "listed-device".getBytes(StandardCharsets.UTF_8);
+            ByteArrayOutputStream connect = new ByteArrayOutputStream();
+            connect.writeBytes(new byte[] {0x10, (byte) (12 + clientId.length), 0, 4, 'M', 'Q', 'T', 'T', 4, 0, 0, 0,
+                    0, (byte) clientId.length});
+            connect.writeBytes(clientId);
+            device.getOutputStream().write(connect.toByteArray());
+            assertEquals(0x20, device.getInputStream().read(), "CONNACK");
+            await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> {
+                Run sessions = ctl("list", "sessions");
+                assertEquals("client_id\tclean_session\tconnected\tmessages_queued\tmessages_in_flight\tuser\t"
+                        + "last_connected", sessions.lines().get(0));
+                assertTrue(sessions.lines().stream()
+                        .anyMatch(line -> line.startsWith("listed-device\tfalse\ttrue\t0\t0\t")), sessions.out());
+            });
+        }
     }
 
     @Test

@@ -11,12 +11,13 @@ import dev.junction.core.store.Definition.VirtualHostDefinition;
 import dev.junction.core.store.DefinitionStore;
 import dev.junction.core.store.MemoryStorage;
 import dev.junction.core.store.Recovered;
-import dev.junction.core.store.RecoveredMessage;
+import dev.junction.core.store.RecoveredMessages;
 import dev.junction.core.store.Storage;
 import dev.junction.core.thread.ShardGroup;
 import dev.junction.core.vhost.VirtualHost;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -121,23 +122,33 @@ public final class Broker implements AutoCloseable {
         for (VirtualHost vhost : vhosts.values()) {
             queues.putAll(vhost.restore(recovered.definitions(), recovered.queueIds()));
         }
-        recovered.messages().forEach(message -> restore(message, queues));
+        restore(recovered.messages(), queues);
     }
 
-    /** Each queue gets its own reference; a queue that is gone settles its share at once. */
-    private void restore(RecoveredMessage recovered, Map<Long, Queue> queues) {
-        Message message = new Message(recovered.exchange(), recovered.routingKey(), recovered.properties(),
-                recovered.body());
-        message.stored(recovered.stored());
-        for (long queueId : recovered.queueIds()) {
-            Queue queue = queues.get(queueId);
-            if (queue == null) {
-                storage.messages().settle(recovered.stored(), queueId);
-            } else {
-                queue.restore(message.retain());
+    /**
+     * Hands each queue the positions of its messages in one go (no task per message); a queue that is gone settles
+     * its share at once.
+     */
+    private void restore(RecoveredMessages messages, Map<Long, Queue> queues) {
+        Map<Queue, int[]> positions = new HashMap<>();
+        Map<Queue, Integer> counts = new HashMap<>();
+        for (int i = 0; i < messages.size(); i++) {
+            for (long queueId : messages.queueIds(i)) {
+                Queue queue = queues.get(queueId);
+                if (queue == null) {
+                    storage.messages().settle(messages.stored(i), queueId);
+                    continue;
+                }
+                int count = counts.merge(queue, 1, Integer::sum);
+                int[] held = positions.computeIfAbsent(queue, q -> new int[16]);
+                if (count > held.length) {
+                    held = Arrays.copyOf(held, held.length * 2);
+                    positions.put(queue, held);
+                }
+                held[count - 1] = i;
             }
         }
-        message.release();
+        positions.forEach((queue, held) -> queue.restore(messages, held, counts.get(queue)));
     }
 
     @Override

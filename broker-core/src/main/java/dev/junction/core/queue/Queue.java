@@ -4,6 +4,7 @@ import dev.junction.core.BrokerException;
 import dev.junction.core.exchange.Destination;
 import dev.junction.core.exchange.RouteCollector;
 import dev.junction.core.message.Message;
+import dev.junction.core.store.RecoveredMessages;
 import dev.junction.core.thread.Shard;
 import org.jctools.queues.MpscUnboundedXaddArrayQueue;
 
@@ -84,7 +85,8 @@ public final class Queue implements Destination {
         this.host = host;
         this.flowLimits = host.flowLimits();
         this.ready = new ReadyMessages(arguments.maxPriority(), new Paging(host.pages(),
-                message -> host.storedRecord(this, message), shard, this::afterReadBack, this::finish));
+                message -> host.storedRecord(this, message), recordId -> host.storedCopy(this, recordId), shard,
+                this::afterReadBack, this::finish));
         if (arguments.expiresMillis() != null) {
             shard.execute(this::checkDisuse);
         }
@@ -178,16 +180,27 @@ public final class Queue implements Destination {
     }
 
     /**
-     * Puts back a message recovered from the store at start-up, marked redelivered, after those restored before it.
-     * Takes over one reference; limits are not applied again (the message was within them when it was stored).
+     * Puts back messages recovered from the store at start-up (those at {@code positions[0..count)} of
+     * {@code messages}), marked redelivered, after those restored before them. They stay paged out, read back from
+     * their records as they near the head, so a backlog costs no memory for its bodies. Limits are not applied again
+     * (the messages were within them when they were stored).
      */
-    public void restore(Message message) {
+    public void restore(RecoveredMessages messages, int[] positions, int count) {
         shard.execute(() -> {
-            if (deleted) {
-                finish(message);
-                return;
+            long now = System.nanoTime();
+            for (int i = 0; i < count; i++) {
+                int position = positions[i];
+                long messageTtl = messages.expirationMillis(position);
+                Long ttl = ttl(messageTtl < 0 ? null : messageTtl);
+                if (deleted) {
+                    finish(ReadyMessages.hollow(messages.stored(position)));
+                    continue;
+                }
+                ready.addRecovered(nextEntryId++, level(messages.priority(position) < 0 ? null
+                                : messages.priority(position)), ttl != null,
+                        ttl == null ? 0 : now + TimeUnit.MILLISECONDS.toNanos(ttl), messages.recordId(position),
+                        messages.bodySize(position), messages.sharedHandle(position));
             }
-            ready.addNew(newEntry(message, System.nanoTime()).redelivered());
             publishCounts();
         });
     }
@@ -243,15 +256,19 @@ public final class Queue implements Destination {
     }
 
     private QueueEntry newEntry(Message message, long now) {
-        Long ttl = arguments.messageTtlMillis();
-        Long messageTtl = message.properties().expiration() == null ? null : parseExpiration(message);
-        if (messageTtl != null && (ttl == null || messageTtl < ttl)) {
-            ttl = messageTtl;
-        }
-        Integer priority = message.properties().priority();
-        int level = priority == null ? 0 : Math.max(0, Math.min(priority, arguments.maxPriority()));
-        return new QueueEntry(nextEntryId++, message, false, level, ttl != null,
+        Long ttl = ttl(message.properties().expiration() == null ? null : parseExpiration(message));
+        return new QueueEntry(nextEntryId++, message, false, level(message.properties().priority()), ttl != null,
                 ttl == null ? 0 : now + TimeUnit.MILLISECONDS.toNanos(ttl));
+    }
+
+    /** The shorter of the queue's message TTL and the message's own; null if neither is set. */
+    private Long ttl(Long messageTtl) {
+        Long ttl = arguments.messageTtlMillis();
+        return messageTtl != null && (ttl == null || messageTtl < ttl) ? messageTtl : ttl;
+    }
+
+    private int level(Integer priority) {
+        return priority == null ? 0 : Math.max(0, Math.min(priority, arguments.maxPriority()));
     }
 
     /** Publishers refuse a bad expiration before routing; one that slips through just does not expire. */
@@ -609,12 +626,12 @@ public final class Queue implements Destination {
 
     /** Keeps one timer armed for the earliest expiring head, so TTLs act without any publish or consume. */
     private void armExpiryTimer() {
-        QueueEntry head = ready.earliestExpiringHead();
-        if (head == null || expiryTimerArmed && expiryTimerDeadline - head.expiresAtNanos() <= 0) {
+        if (!ready.findEarliestExpiringHead()
+                || expiryTimerArmed && expiryTimerDeadline - ready.earliestHeadExpiry() <= 0) {
             return;
         }
         expiryTimerArmed = true;
-        expiryTimerDeadline = head.expiresAtNanos();
+        expiryTimerDeadline = ready.earliestHeadExpiry();
         shard.scheduleAt(expiryTimerDeadline, this::onExpiryTimer);
     }
 

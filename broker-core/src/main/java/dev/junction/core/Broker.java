@@ -1,6 +1,5 @@
 package dev.junction.core;
 
-import dev.junction.core.message.Message;
 import dev.junction.core.queue.FlowLimits;
 import dev.junction.core.queue.Queue;
 import dev.junction.core.store.Definition;
@@ -126,29 +125,42 @@ public final class Broker implements AutoCloseable {
     }
 
     /**
-     * Hands each queue the positions of its messages in one go (no task per message); a queue that is gone settles
-     * its share at once.
+     * Hands each queue the positions of its messages, a chunk at a time (no task per message), and lets go of each
+     * chunk once the queues have taken it, so that the recovered columns and the queues' paged slots are not both
+     * held in full. A queue that is gone settles its share at once.
      */
     private void restore(RecoveredMessages messages, Map<Long, Queue> queues) {
-        Map<Queue, int[]> positions = new HashMap<>();
-        Map<Queue, Integer> counts = new HashMap<>();
-        for (int i = 0; i < messages.size(); i++) {
-            for (long queueId : messages.queueIds(i)) {
-                Queue queue = queues.get(queueId);
-                if (queue == null) {
-                    storage.messages().settle(messages.stored(i), queueId);
-                    continue;
+        for (int start = 0; start < messages.size(); start += RecoveredMessages.CHUNK) {
+            int end = Math.min(messages.size(), start + RecoveredMessages.CHUNK);
+            Map<Queue, Positions> positions = new HashMap<>();
+            for (int i = start; i < end; i++) {
+                for (long queueId : messages.queueIds(i)) {
+                    Queue queue = queues.get(queueId);
+                    if (queue == null) {
+                        storage.messages().settle(messages.stored(i), queueId);
+                    } else {
+                        positions.computeIfAbsent(queue, q -> new Positions()).add(i);
+                    }
                 }
-                int count = counts.merge(queue, 1, Integer::sum);
-                int[] held = positions.computeIfAbsent(queue, q -> new int[16]);
-                if (count > held.length) {
-                    held = Arrays.copyOf(held, held.length * 2);
-                    positions.put(queue, held);
-                }
-                held[count - 1] = i;
             }
+            CompletableFuture.allOf(positions.entrySet().stream()
+                    .map(held -> held.getKey().restore(messages, held.getValue().items, held.getValue().count))
+                    .toArray(CompletableFuture[]::new)).join();
+            messages.discardBefore(end);
         }
-        positions.forEach((queue, held) -> queue.restore(messages, held, counts.get(queue)));
+    }
+
+    /** The positions of one queue's messages among the recovered ones. */
+    private static final class Positions {
+        int[] items = new int[16];
+        int count;
+
+        void add(int position) {
+            if (count == items.length) {
+                items = Arrays.copyOf(items, count * 2);
+            }
+            items[count++] = position;
+        }
     }
 
     @Override

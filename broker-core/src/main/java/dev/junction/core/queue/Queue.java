@@ -183,26 +183,38 @@ public final class Queue implements Destination {
      * Puts back messages recovered from the store at start-up (those at {@code positions[0..count)} of
      * {@code messages}), marked redelivered, after those restored before them. They stay paged out, read back from
      * their records as they near the head, so a backlog costs no memory for its bodies. Limits are not applied again
-     * (the messages were within them when they were stored).
+     * (the messages were within them when they were stored). Completes once the queue has taken them.
      */
-    public void restore(RecoveredMessages messages, int[] positions, int count) {
+    public CompletableFuture<Void> restore(RecoveredMessages messages, int[] positions, int count) {
+        CompletableFuture<Void> restored = new CompletableFuture<>();
         shard.execute(() -> {
-            long now = System.nanoTime();
-            for (int i = 0; i < count; i++) {
-                int position = positions[i];
-                long messageTtl = messages.expirationMillis(position);
-                Long ttl = ttl(messageTtl < 0 ? null : messageTtl);
-                if (deleted) {
-                    finish(ReadyMessages.hollow(messages.stored(position)));
-                    continue;
-                }
-                ready.addRecovered(nextEntryId++, level(messages.priority(position) < 0 ? null
-                                : messages.priority(position)), ttl != null,
-                        ttl == null ? 0 : now + TimeUnit.MILLISECONDS.toNanos(ttl), messages.recordId(position),
-                        messages.bodySize(position), messages.sharedHandle(position));
+            try {
+                restoreNow(messages, positions, count);
+                restored.complete(null);
+            } catch (RuntimeException e) {
+                restored.completeExceptionally(e);
+                throw e;
             }
-            publishCounts();
         });
+        return restored;
+    }
+
+    private void restoreNow(RecoveredMessages messages, int[] positions, int count) {
+        long now = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            int position = positions[i];
+            if (deleted) {
+                finish(ReadyMessages.hollow(messages.stored(position)));
+                continue;
+            }
+            long messageTtl = messages.expirationMillis(position);
+            int priority = messages.priority(position);
+            Long ttl = ttl(messageTtl < 0 ? null : messageTtl);
+            ready.addRecovered(nextEntryId++, level(priority < 0 ? null : priority), ttl != null,
+                    ttl == null ? 0 : now + TimeUnit.MILLISECONDS.toNanos(ttl), messages.recordId(position),
+                    messages.bodySize(position), messages.sharedHandle(position));
+        }
+        publishCounts();
     }
 
     private void offer(Object item) {

@@ -15,7 +15,8 @@ import java.util.Map;
  * settles.
  */
 public final class RecoveredMessages {
-    public static final RecoveredMessages NONE = new RecoveredMessages();
+    /** No message; nothing can be added to it. */
+    public static final RecoveredMessages NONE = new RecoveredMessages(List.of());
 
     /** Messages per chunk. */
     public static final int CHUNK = 1 << 14;
@@ -30,9 +31,17 @@ public final class RecoveredMessages {
         final long[] soleQueues = new long[CHUNK];
     }
 
-    private final List<Chunk> chunks = new ArrayList<>();
+    private final List<Chunk> chunks;
     private int size;
     private final Map<Long, StoredMessage> shared = new HashMap<>();
+
+    public RecoveredMessages() {
+        this(new ArrayList<>());
+    }
+
+    private RecoveredMessages(List<Chunk> chunks) {
+        this.chunks = chunks;
+    }
 
     private Chunk chunk(int index) {
         return chunks.get(index / CHUNK);

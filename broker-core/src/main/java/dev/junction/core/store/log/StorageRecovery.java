@@ -1,9 +1,9 @@
 package dev.junction.core.store.log;
 
-import dev.junction.core.store.Definition;
-import dev.junction.core.store.Definition.QueueDefinition;
 import dev.junction.core.BrokerException;
 import dev.junction.core.message.MessageProperties;
+import dev.junction.core.store.Definition;
+import dev.junction.core.store.Definition.QueueDefinition;
 import dev.junction.core.store.Recovered;
 import dev.junction.core.store.RecoveredMessages;
 import dev.junction.core.store.StoredMessage;

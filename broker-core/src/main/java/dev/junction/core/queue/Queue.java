@@ -58,6 +58,8 @@ public final class Queue implements Destination {
     private Subscription activeConsumer;
     /** Publishers blocked while above the high-water mark; at most one entry per publishing connection. */
     private Set<PublisherFlow> blockedPublishers;
+    /** Gets waiting for the head to be read back from the store. */
+    private final List<Runnable> waitingGets = new ArrayList<>(0);
     private long nextEntryId;
     private boolean deleted;
     private boolean hadConsumer;
@@ -364,18 +366,28 @@ public final class Queue implements Destination {
         CompletableFuture<Fetched> result = new CompletableFuture<>();
         shard.execute(() -> {
             lastUsedNanos = System.nanoTime();
-            QueueEntry entry = deleted ? null : nextLive();
-            if (entry == null) {
-                result.complete(null);
-            } else {
-                Subscription getter = new Subscription(this, null, new ConsumerOptions(0, autoAck, false));
-                Delivery delivery = handOver(getter, entry);
-                publishCounts();
-                result.complete(new Fetched(delivery, ready.size()));
-            }
-            armExpiryTimer();
+            fetch(autoAck, result);
         });
         return result;
+    }
+
+    /**
+     * Answers a get at once unless the next message is being read back from the store (a paged backlog, or one
+     * recovered at start-up): then it waits for the read, so that get-empty means the queue has nothing ready.
+     */
+    private void fetch(boolean autoAck, CompletableFuture<Fetched> result) {
+        QueueEntry entry = deleted ? null : nextLive();
+        if (entry == null && !deleted && !ready.isEmpty()) {
+            waitingGets.add(() -> fetch(autoAck, result));
+        } else if (entry == null) {
+            result.complete(null);
+        } else {
+            Subscription getter = new Subscription(this, null, new ConsumerOptions(0, autoAck, false));
+            Delivery delivery = handOver(getter, entry);
+            publishCounts();
+            result.complete(new Fetched(delivery, ready.size()));
+        }
+        armExpiryTimer();
     }
 
     /** A message taken by {@link #get}, and how many remain ready after it. */
@@ -491,6 +503,7 @@ public final class Queue implements Destination {
         shard.execute(() -> {
             if (!deleted) {
                 deleted = true;
+                retryWaitingGets();
                 ready.releaseAll(Message::release);
                 delivered.values().forEach(entry -> entry.message().release());
                 delivered.clear();
@@ -516,6 +529,7 @@ public final class Queue implements Destination {
                 return;
             }
             deleted = true;
+            retryWaitingGets();
             activeConsumer = null;
             int dropped = ready.releaseAll(this::finish);
             delivered.values().forEach(entry -> finish(entry.message()));
@@ -648,8 +662,17 @@ public final class Queue implements Destination {
     }
 
     private void afterReadBack() {
+        retryWaitingGets();
         if (!deleted) {
             dispatch();
+        }
+    }
+
+    private void retryWaitingGets() {
+        if (!waitingGets.isEmpty()) {
+            List<Runnable> retries = List.copyOf(waitingGets);
+            waitingGets.clear();
+            retries.forEach(Runnable::run);
         }
     }
 

@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
  * The AMQP side of bench/scripts/paging-backlog.sh, run with the single-file source launcher.
  *
  * <pre>
- * publish PORT COUNT BYTES  publishes COUNT messages of BYTES bytes (every other one persistent) with confirms to
- *                           the durable queue paging-backlog, and prints the rate
+ * publish PORT COUNT BYTES EVERY  publishes COUNT messages of BYTES bytes (one in EVERY persistent, the others
+ *                           transient) with confirms to the durable queue paging-backlog, and prints the rate
  * consume PORT COUNT        drains COUNT messages with prefetch 1000, checks each carries the next sequence number,
  *                           and prints the rate; exit 1 on a gap or a reordering
  * </pre>
@@ -31,7 +31,7 @@ public final class PagingBacklogClient {
             channel.queueDeclare(QUEUE, true, false, false, null);
             long started = System.nanoTime();
             switch (args[0]) {
-                case "publish" -> publish(channel, count, Integer.parseInt(args[3]));
+                case "publish" -> publish(channel, count, Integer.parseInt(args[3]), Integer.parseInt(args[4]));
                 case "consume" -> consume(channel, count);
                 default -> throw new IllegalArgumentException("publish or consume, not " + args[0]);
             }
@@ -40,11 +40,11 @@ public final class PagingBacklogClient {
         }
     }
 
-    private static void publish(Channel channel, int count, int bytes) throws Exception {
+    private static void publish(Channel channel, int count, int bytes, int persistentEvery) throws Exception {
         channel.confirmSelect();
         for (int seq = 0; seq < count; seq++) {
             ByteBuffer body = ByteBuffer.allocate(bytes).putLong(seq);
-            channel.basicPublish("", QUEUE, seq % 2 == 0 ? MessageProperties.PERSISTENT_BASIC
+            channel.basicPublish("", QUEUE, seq % persistentEvery == 0 ? MessageProperties.PERSISTENT_BASIC
                     : MessageProperties.BASIC, body.array());
             if (seq % WINDOW == WINDOW - 1) {
                 channel.waitForConfirmsOrDie(60_000);

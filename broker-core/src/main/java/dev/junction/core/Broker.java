@@ -1,6 +1,5 @@
 package dev.junction.core;
 
-import dev.junction.core.message.Message;
 import dev.junction.core.queue.FlowLimits;
 import dev.junction.core.queue.Queue;
 import dev.junction.core.store.Definition;
@@ -11,12 +10,13 @@ import dev.junction.core.store.Definition.VirtualHostDefinition;
 import dev.junction.core.store.DefinitionStore;
 import dev.junction.core.store.MemoryStorage;
 import dev.junction.core.store.Recovered;
-import dev.junction.core.store.RecoveredMessage;
+import dev.junction.core.store.RecoveredMessages;
 import dev.junction.core.store.Storage;
 import dev.junction.core.thread.ShardGroup;
 import dev.junction.core.vhost.VirtualHost;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -121,23 +121,46 @@ public final class Broker implements AutoCloseable {
         for (VirtualHost vhost : vhosts.values()) {
             queues.putAll(vhost.restore(recovered.definitions(), recovered.queueIds()));
         }
-        recovered.messages().forEach(message -> restore(message, queues));
+        restore(recovered.messages(), queues);
     }
 
-    /** Each queue gets its own reference; a queue that is gone settles its share at once. */
-    private void restore(RecoveredMessage recovered, Map<Long, Queue> queues) {
-        Message message = new Message(recovered.exchange(), recovered.routingKey(), recovered.properties(),
-                recovered.body());
-        message.stored(recovered.stored());
-        for (long queueId : recovered.queueIds()) {
-            Queue queue = queues.get(queueId);
-            if (queue == null) {
-                storage.messages().settle(recovered.stored(), queueId);
-            } else {
-                queue.restore(message.retain());
+    /**
+     * Hands each queue the positions of its messages, a chunk at a time (no task per message), and lets go of each
+     * chunk once the queues have taken it, so that the recovered columns and the queues' paged slots are not both
+     * held in full. A queue that is gone settles its share at once.
+     */
+    private void restore(RecoveredMessages messages, Map<Long, Queue> queues) {
+        for (int start = 0; start < messages.size(); start += RecoveredMessages.CHUNK) {
+            int end = Math.min(messages.size(), start + RecoveredMessages.CHUNK);
+            Map<Queue, Positions> positions = new HashMap<>();
+            for (int i = start; i < end; i++) {
+                for (long queueId : messages.queueIds(i)) {
+                    Queue queue = queues.get(queueId);
+                    if (queue == null) {
+                        storage.messages().settle(messages.stored(i), queueId);
+                    } else {
+                        positions.computeIfAbsent(queue, q -> new Positions()).add(i);
+                    }
+                }
             }
+            CompletableFuture.allOf(positions.entrySet().stream()
+                    .map(held -> held.getKey().restore(messages, held.getValue().items, held.getValue().count))
+                    .toArray(CompletableFuture[]::new)).join();
+            messages.discardBefore(end);
         }
-        message.release();
+    }
+
+    /** The positions of one queue's messages among the recovered ones. */
+    private static final class Positions {
+        int[] items = new int[16];
+        int count;
+
+        void add(int position) {
+            if (count == items.length) {
+                items = Arrays.copyOf(items, count * 2);
+            }
+            items[count++] = position;
+        }
     }
 
     @Override

@@ -21,6 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +52,11 @@ class QueuePagingTest {
     private Broker broker;
 
     private VirtualHost start(long segmentBytes) throws IOException {
-        storage = StorageEngines.open("log", new StorageSettings(directory, FsyncPolicy.NEVER, segmentBytes, LIMIT));
+        return start(segmentBytes, LIMIT);
+    }
+
+    private VirtualHost start(long segmentBytes, long limit) throws IOException {
+        storage = StorageEngines.open("log", new StorageSettings(directory, FsyncPolicy.NEVER, segmentBytes, limit));
         broker = new Broker(2, storage);
         return broker.virtualHost(Broker.DEFAULT_VHOST);
     }
@@ -217,6 +223,67 @@ class QueuePagingTest {
             }
         }
         assertNull(consumer.poll(Duration.ofMillis(50)), "transient messages and their pages did not come back");
+    }
+
+    @Test
+    void aPagedMessageCostsAFewTensOfBytesOfHeap() throws Exception {
+        VirtualHost vhost = start(4 << 20);
+        Queue queue = vhost.declareQueue("q", DURABLE);
+        long before = liveHeap();
+        int count = 40_000;
+        publishAll(vhost, "", count, n -> message(n, true, null, null));
+        awaitPagedOut(queue, count);
+
+        // The queue's slot (36 bytes, see PagedTailTest) and the log's index entry (about 60) of each message, and
+        // the in-memory head spread over the backlog; a stub object with properties and handle cost 350 here.
+        long perMessage = (liveHeap() - before) / count;
+        assertTrue(perMessage < 200, perMessage + " bytes of heap per paged message");
+        assertEquals(count, queue.readyCount());
+    }
+
+    private static long liveHeap() {
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        memory.gc();
+        memory.gc();
+        return memory.getHeapMemoryUsage().getUsed();
+    }
+
+    @Test
+    void aRestartWithABacklogFiftyTimesTheLimitHoldsNoBodyUntilConsumedThenDeliversEachInOrderOnce()
+            throws Exception {
+        long limit = 16 << 10;
+        VirtualHost vhost = start(1 << 20, limit);
+        Queue queue = vhost.declareQueue("q", DURABLE);
+        int count = 9_000;
+        publishAll(vhost, "", count, n -> message(n, true, null, n % 5 == 0 ? "600000" : null));
+        long bytes = 0;
+        for (int n = 0; n < count; n++) {
+            bytes += body(n).length();
+        }
+        assertTrue(bytes > 50 * limit, bytes + " bytes of bodies");
+        awaitPagedOut(queue, count);
+
+        broker.close();
+        storage.close();
+        vhost = start(1 << 20, limit);
+
+        Queue recovered = vhost.queue("q");
+        await().atMost(PATIENCE).until(() -> recovered.readyCount() == count);
+        assertEquals(0, recovered.memoryBytes(), "no body is read back before a consumer needs it");
+        Queue.Fetched first = recovered.get(true).get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+        assertEquals(body(0), first.delivery().message().body().toString(StandardCharsets.UTF_8),
+                "a get waits for the head to be read back rather than answering empty");
+        first.delivery().message().release();
+        RecordingConsumer consumer = new RecordingConsumer();
+        recovered.subscribe(consumer, new ConsumerOptions(0, true, false)).join();
+        long mostInMemory = 0;
+        for (int n = 1; n < count; n++) {
+            take(consumer, n, true);
+            mostInMemory = Math.max(mostInMemory, recovered.memoryBytes());
+        }
+        assertTrue(mostInMemory <= limit + 200, "at most one body beyond the limit, saw " + mostInMemory);
+        assertNull(consumer.poll(Duration.ofMillis(50)), "each message came back once");
+        assertEquals(0, recovered.readyCount());
     }
 
     @Test

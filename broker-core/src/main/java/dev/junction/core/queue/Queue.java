@@ -4,6 +4,7 @@ import dev.junction.core.BrokerException;
 import dev.junction.core.exchange.Destination;
 import dev.junction.core.exchange.RouteCollector;
 import dev.junction.core.message.Message;
+import dev.junction.core.store.RecoveredMessages;
 import dev.junction.core.thread.Shard;
 import org.jctools.queues.MpscUnboundedArrayQueue;
 
@@ -64,6 +65,8 @@ public final class Queue implements Destination {
     private Subscription activeConsumer;
     /** Publishers blocked while above the high-water mark; at most one entry per publishing connection. */
     private Set<PublisherFlow> blockedPublishers;
+    /** Gets waiting for the head to be read back from the store. */
+    private final List<Runnable> waitingGets = new ArrayList<>(0);
     private long nextEntryId;
     private boolean deleted;
     private boolean hadConsumer;
@@ -91,7 +94,8 @@ public final class Queue implements Destination {
         this.host = host;
         this.flowLimits = host.flowLimits().within(arguments);
         this.ready = new ReadyMessages(arguments.maxPriority(), new Paging(host.pages(),
-                message -> host.storedRecord(this, message), shard, this::afterReadBack, this::finish));
+                message -> host.storedRecord(this, message), recordId -> host.storedCopy(this, recordId), shard,
+                this::afterReadBack, this::finish));
         if (arguments.expiresMillis() != null) {
             shard.execute(this::checkDisuse);
         }
@@ -185,18 +189,41 @@ public final class Queue implements Destination {
     }
 
     /**
-     * Puts back a message recovered from the store at start-up, marked redelivered, after those restored before it.
-     * Takes over one reference; limits are not applied again (the message was within them when it was stored).
+     * Puts back messages recovered from the store at start-up (those at {@code positions[0..count)} of
+     * {@code messages}), marked redelivered, after those restored before them. They stay paged out, read back from
+     * their records as they near the head, so a backlog costs no memory for its bodies. Limits are not applied again
+     * (the messages were within them when they were stored). Completes once the queue has taken them.
      */
-    public void restore(Message message) {
+    public CompletableFuture<Void> restore(RecoveredMessages messages, int[] positions, int count) {
+        CompletableFuture<Void> restored = new CompletableFuture<>();
         shard.execute(() -> {
-            if (deleted) {
-                finish(message);
-                return;
+            try {
+                restoreNow(messages, positions, count);
+                restored.complete(null);
+            } catch (RuntimeException e) {
+                restored.completeExceptionally(e);
+                throw e;
             }
-            ready.addNew(newEntry(message, System.nanoTime()).redelivered());
-            publishCounts();
         });
+        return restored;
+    }
+
+    private void restoreNow(RecoveredMessages messages, int[] positions, int count) {
+        long now = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            int position = positions[i];
+            if (deleted) {
+                finish(ReadyMessages.hollow(messages.stored(position)));
+                continue;
+            }
+            long messageTtl = messages.expirationMillis(position);
+            int priority = messages.priority(position);
+            Long ttl = ttl(messageTtl < 0 ? null : messageTtl);
+            ready.addRecovered(nextEntryId++, level(priority < 0 ? null : priority), ttl != null,
+                    ttl == null ? 0 : now + TimeUnit.MILLISECONDS.toNanos(ttl), messages.recordId(position),
+                    messages.bodySize(position), messages.sharedHandle(position));
+        }
+        publishCounts();
     }
 
     private void offer(Object item) {
@@ -250,15 +277,19 @@ public final class Queue implements Destination {
     }
 
     private QueueEntry newEntry(Message message, long now) {
-        Long ttl = arguments.messageTtlMillis();
-        Long messageTtl = message.properties().expiration() == null ? null : parseExpiration(message);
-        if (messageTtl != null && (ttl == null || messageTtl < ttl)) {
-            ttl = messageTtl;
-        }
-        Integer priority = message.properties().priority();
-        int level = priority == null ? 0 : Math.max(0, Math.min(priority, arguments.maxPriority()));
-        return new QueueEntry(nextEntryId++, message, false, level, ttl != null,
+        Long ttl = ttl(message.properties().expiration() == null ? null : parseExpiration(message));
+        return new QueueEntry(nextEntryId++, message, false, level(message.properties().priority()), ttl != null,
                 ttl == null ? 0 : now + TimeUnit.MILLISECONDS.toNanos(ttl));
+    }
+
+    /** The shorter of the queue's message TTL and the message's own; null if neither is set. */
+    private Long ttl(Long messageTtl) {
+        Long ttl = arguments.messageTtlMillis();
+        return messageTtl != null && (ttl == null || messageTtl < ttl) ? messageTtl : ttl;
+    }
+
+    private int level(Integer priority) {
+        return priority == null ? 0 : Math.max(0, Math.min(priority, arguments.maxPriority()));
     }
 
     /** Publishers refuse a bad expiration before routing; one that slips through just does not expire. */
@@ -342,18 +373,28 @@ public final class Queue implements Destination {
         CompletableFuture<Fetched> result = new CompletableFuture<>();
         shard.execute(() -> {
             lastUsedNanos = System.nanoTime();
-            QueueEntry entry = deleted ? null : nextLive();
-            if (entry == null) {
-                result.complete(null);
-            } else {
-                Subscription getter = new Subscription(this, null, new ConsumerOptions(0, autoAck, false));
-                Delivery delivery = handOver(getter, entry);
-                publishCounts();
-                result.complete(new Fetched(delivery, ready.size()));
-            }
-            armExpiryTimer();
+            fetch(autoAck, result);
         });
         return result;
+    }
+
+    /**
+     * Answers a get at once unless the next message is being read back from the store (a paged backlog, or one
+     * recovered at start-up): then it waits for the read, so that get-empty means the queue has nothing ready.
+     */
+    private void fetch(boolean autoAck, CompletableFuture<Fetched> result) {
+        QueueEntry entry = deleted ? null : nextLive();
+        if (entry == null && !deleted && !ready.isEmpty()) {
+            waitingGets.add(() -> fetch(autoAck, result));
+        } else if (entry == null) {
+            result.complete(null);
+        } else {
+            Subscription getter = new Subscription(this, null, new ConsumerOptions(0, autoAck, false));
+            Delivery delivery = handOver(getter, entry);
+            publishCounts();
+            result.complete(new Fetched(delivery, ready.size()));
+        }
+        armExpiryTimer();
     }
 
     /** A message taken by {@link #get}, and how many remain ready after it. */
@@ -469,6 +510,7 @@ public final class Queue implements Destination {
         shard.execute(() -> {
             if (!deleted) {
                 deleted = true;
+                retryWaitingGets();
                 ready.releaseAll(Message::release);
                 delivered.values().forEach(entry -> entry.message().release());
                 delivered.clear();
@@ -494,6 +536,7 @@ public final class Queue implements Destination {
                 return;
             }
             deleted = true;
+            retryWaitingGets();
             activeConsumer = null;
             int dropped = ready.releaseAll(this::finish);
             delivered.values().forEach(entry -> finish(entry.message()));
@@ -616,18 +659,27 @@ public final class Queue implements Destination {
 
     /** Keeps one timer armed for the earliest expiring head, so TTLs act without any publish or consume. */
     private void armExpiryTimer() {
-        QueueEntry head = ready.earliestExpiringHead();
-        if (head == null || expiryTimerArmed && expiryTimerDeadline - head.expiresAtNanos() <= 0) {
+        if (!ready.findEarliestExpiringHead()
+                || expiryTimerArmed && expiryTimerDeadline - ready.earliestHeadExpiry() <= 0) {
             return;
         }
         expiryTimerArmed = true;
-        expiryTimerDeadline = head.expiresAtNanos();
+        expiryTimerDeadline = ready.earliestHeadExpiry();
         shard.scheduleAt(expiryTimerDeadline, this::onExpiryTimer);
     }
 
     private void afterReadBack() {
+        retryWaitingGets();
         if (!deleted) {
             dispatch();
+        }
+    }
+
+    private void retryWaitingGets() {
+        if (!waitingGets.isEmpty()) {
+            List<Runnable> retries = List.copyOf(waitingGets);
+            waitingGets.clear();
+            retries.forEach(Runnable::run);
         }
     }
 

@@ -3,25 +3,18 @@ package dev.junction.core.queue;
 import dev.junction.core.message.Message;
 
 /**
- * A message's place in one queue: its arrival number there, whether it was delivered before, its priority level
- * in this queue, and when it expires here ({@code expires} false: never). While the queue has paged the body out,
- * {@link #message()} is null and {@link #page} says where to read it back; the paging fields belong to
- * {@link ReadyMessages}.
+ * A message in memory in one queue: its arrival number there, whether it was delivered before, its priority level
+ * in this queue, and when it expires here ({@code expires} false: never). A message whose body the queue paged out
+ * is no entry but a slot of a {@link PagedTail} until it is read back.
  */
 final class QueueEntry implements Comparable<QueueEntry> {
-    enum Place { MEMORY, PAGED, GONE }
-
     private final long id;
+    private final Message message;
     private final boolean isRedelivered;
     private final int priority;
     private final boolean expires;
     private final long expiresAtNanos;
     private final int bodySize;
-    Message message;
-    /** The store copy of the body; null if there is none. */
-    PagedMessage page;
-    Place place = Place.MEMORY;
-    boolean reading;
 
     QueueEntry(long id, Message message, boolean isRedelivered, int priority, boolean expires, long expiresAtNanos) {
         this.id = id;
@@ -37,7 +30,6 @@ final class QueueEntry implements Comparable<QueueEntry> {
         return id;
     }
 
-    /** Null while the body is paged out: entries are handed out of the ready set only with their message. */
     Message message() {
         return message;
     }
@@ -63,10 +55,9 @@ final class QueueEntry implements Comparable<QueueEntry> {
     }
 
     boolean persistent() {
-        return (message != null ? message.properties() : page.properties()).persistent();
+        return message.properties().persistent();
     }
 
-    /** Only for an entry that holds its message (it was delivered). */
     QueueEntry redelivered() {
         return isRedelivered ? this : new QueueEntry(id, message, true, priority, expires, expiresAtNanos);
     }

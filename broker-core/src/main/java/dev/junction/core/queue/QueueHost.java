@@ -2,6 +2,7 @@ package dev.junction.core.queue;
 
 import dev.junction.core.message.Message;
 import dev.junction.core.store.MessagePages;
+import dev.junction.core.store.StoredMessage;
 
 /** What a queue needs from the virtual host that holds it: somewhere to dead-letter, and removal when unused. */
 public interface QueueHost {
@@ -25,6 +26,14 @@ public interface QueueHost {
      */
     default long storedRecord(Queue queue, Message message) {
         return -1;
+    }
+
+    /**
+     * The handle to settle a message read back from its persistent record {@code recordId} with, when the message was
+     * stored for this queue alone (the queue keeps a shared handle itself); null where nothing is stored.
+     */
+    default StoredMessage storedCopy(Queue queue, long recordId) {
+        return null;
     }
 
     /** When the host's queues hold their publishers back; read once, when a queue is created. */

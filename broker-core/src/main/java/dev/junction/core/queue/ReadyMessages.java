@@ -1,14 +1,13 @@
 package dev.junction.core.queue;
 
 import dev.junction.core.message.Message;
-import dev.junction.core.queue.QueueEntry.Place;
-import io.netty.buffer.ByteBuf;
+import dev.junction.core.message.MessageProperties;
+import dev.junction.core.store.StoredMessage;
+import io.netty.buffer.Unpooled;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.PriorityQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -19,22 +18,22 @@ import java.util.function.Consumer;
  * order. Touched on the queue's shard thread only.
  *
  * <p>Paging: the bodies held in memory are bounded by the store's queue memory limit. A new message that does not
- * fit, or that arrives while older ones of its level are paged out, is paged out too: the queue keeps a
- * {@link PagedMessage} and lets go of the body (its persistent record is read back later, or a page record is
- * written first). So each level is an in-memory head followed by a paged tail, and the bodies of the tail are read
- * back in order, ahead of need, as the head is consumed. A level whose head is still being read delivers nothing
- * (nor does any lower level: priority order holds) until the read completes.
+ * fit, or that arrives while older ones of its level are paged out, is paged out too: the queue keeps a slot of a
+ * {@link PagedTail} (a few numbers) and lets go of the message (its persistent record is read back later, or a page
+ * record is written first). So each level is an in-memory head followed by a paged tail, and the messages of the
+ * tail are read back in order, ahead of need, as the head is consumed. A level whose head is still being read
+ * delivers nothing (nor does any lower level: priority order holds) until the read completes.
  */
 final class ReadyMessages {
     private static final Logger LOG = LoggerFactory.getLogger(ReadyMessages.class);
-    /** Bodies read back in one store request at most. */
+    /** Messages read back in one store request at most. */
     private static final int READ_BATCH = 256;
-    /** Bodies being read back at most; bounds the work of finding the next ones to read. */
+    /** Messages being read back at most; bounds the work of finding the next ones to read. */
     private static final int MAX_READING = 4 * READ_BATCH;
 
     private final ArrayDeque<QueueEntry>[] fresh;
-    /** Per level: entries newer than all of {@link #fresh}'s, bodies paged out (or still being written out). */
-    private final ArrayDeque<QueueEntry>[] paged;
+    /** Per level: messages newer than all of {@link #fresh}'s, paged out (or still being written out). */
+    private final PagedTail[] paged;
     private final PriorityQueue<QueueEntry>[] requeued;
     private final Paging paging;
     private final long memoryLimit;
@@ -44,6 +43,8 @@ final class ReadyMessages {
     private long memoryBytes;
     private int readingEntries;
     private long readingBytes;
+    /** Set by {@link #findEarliestExpiringHead}. */
+    private long earliestHeadExpiry;
     /** {@link #memoryBytes} for other threads. */
     private final AtomicLong publishedMemoryBytes = new AtomicLong();
 
@@ -56,11 +57,11 @@ final class ReadyMessages {
         this.paging = paging;
         this.memoryLimit = paging.pages().queueMemoryLimit();
         fresh = new ArrayDeque[maxPriority + 1];
-        paged = new ArrayDeque[maxPriority + 1];
+        paged = new PagedTail[maxPriority + 1];
         requeued = new PriorityQueue[maxPriority + 1];
         for (int level = 0; level <= maxPriority; level++) {
             fresh[level] = new ArrayDeque<>();
-            paged[level] = new ArrayDeque<>();
+            paged[level] = new PagedTail();
             requeued[level] = new PriorityQueue<>();
         }
     }
@@ -93,16 +94,27 @@ final class ReadyMessages {
             fresh[level].add(entry);
             holdInMemory(entry.bodySize());
         } else {
-            paged[level].add(entry);
-            pagedEntries++;
             pageOut(entry);
         }
+    }
+
+    /**
+     * Adds a message recovered from the store, paged out: it is read back from its record {@code recordId} when it
+     * nears the head. {@code shared} is the handle the message's durable queues share, null if it is this queue's
+     * alone.
+     */
+    void addRecovered(long entryId, int level, boolean expires, long expiresAtNanos, long recordId, int bodySize,
+                      StoredMessage shared) {
+        size++;
+        bytes += bodySize;
+        pagedEntries++;
+        paged[level].append(entryId, recordId, bodySize,
+                PagedTail.REDELIVERED | (expires ? PagedTail.EXPIRES : 0), expiresAtNanos, shared);
     }
 
     void addRequeued(QueueEntry entry) {
         size++;
         bytes += entry.bodySize();
-        entry.place = Place.MEMORY;
         requeued[entry.priority()].add(entry);
         holdInMemory(entry.bodySize());
     }
@@ -113,32 +125,42 @@ final class ReadyMessages {
     }
 
     private void pageOut(QueueEntry entry) {
-        entry.place = Place.PAGED;
-        Message message = entry.message;
+        PagedTail tail = paged[entry.priority()];
+        Message message = entry.message();
+        int flags = (entry.isRedelivered() ? PagedTail.REDELIVERED : 0) | (entry.expires() ? PagedTail.EXPIRES : 0);
+        pagedEntries++;
         long storedRecord = paging.storedRecord().applyAsLong(message);
         if (storedRecord >= 0) {
-            entry.page = PagedMessage.of(message, storedRecord, false);
-            entry.message = null;
+            StoredMessage stored = message.stored();
+            tail.append(entry.id(), storedRecord, entry.bodySize(), flags, entry.expiresAtNanos(),
+                    stored.isShared() ? stored : null);
             message.release();
             return;
         }
         // Held until the page record is written: until then it is the only copy.
         holdInMemory(entry.bodySize());
-        long pageRecord = paging.pages().write(message.body().retainedDuplicate(),
-                failure -> paging.owner().execute(() -> pageWritten(entry, failure)));
-        if (pageRecord >= 0) {
-            entry.page = PagedMessage.of(message, pageRecord, true);
-        }
+        long seq = tail.end();
+        long pageRecord = paging.pages().write(message,
+                failure -> paging.owner().execute(() -> pageWritten(tail, seq, failure)));
+        tail.append(entry.id(), pageRecord, entry.bodySize(), pageRecord >= 0 ? flags | PagedTail.PAGE_RECORD : flags,
+                entry.expiresAtNanos(), message);
     }
 
-    private void pageWritten(QueueEntry entry, Throwable failure) {
+    private void pageWritten(PagedTail tail, long seq, Throwable failure) {
+        if (!tail.contains(seq) || !(tail.held(seq) instanceof Message message)) {
+            return;
+        }
         if (failure != null) {
-            LOG.warn("A message body could not be paged out; it stays in memory", failure);
-            entry.page = null;
-        } else if (entry.page != null && entry.place == Place.PAGED && entry.message != null) {
-            entry.message.release();
-            entry.message = null;
-            holdInMemory(-entry.bodySize());
+            LOG.warn("A message could not be paged out; it stays in memory", failure);
+            tail.set(seq, PagedTail.PAGE_RECORD, false);
+        } else {
+            message.release();
+            tail.hold(seq, null);
+            holdInMemory(-tail.bodySize(seq));
+            if (seq < tail.unread()) {
+                // Passed over while it was in memory: it is to be read back like the rest.
+                tail.unread(seq);
+            }
         }
     }
 
@@ -185,14 +207,16 @@ final class ReadyMessages {
         return fresh[level].peek();
     }
 
-    /** Moves the paged entries at the front of a level whose bodies are back in memory to its in-memory head. */
+    /** Moves the paged messages at the front of a level that are back in memory to its in-memory head. */
     private void promote(int level) {
-        for (QueueEntry entry; (entry = paged[level].peek()) != null && entry.message != null; ) {
-            paged[level].poll();
+        PagedTail tail = paged[level];
+        while (!tail.isEmpty() && tail.held(tail.head()) instanceof Message message) {
+            long seq = tail.head();
+            fresh[level].add(new QueueEntry(tail.entryId(seq), message, tail.has(seq, PagedTail.REDELIVERED), level,
+                    tail.has(seq, PagedTail.EXPIRES), tail.expiresAtNanos(seq)));
+            releasePage(tail, seq);
+            tail.removeHead();
             pagedEntries--;
-            entry.place = Place.MEMORY;
-            fresh[level].add(entry);
-            releasePage(entry);
         }
     }
 
@@ -212,7 +236,6 @@ final class ReadyMessages {
     private void removed(QueueEntry entry) {
         size--;
         bytes -= entry.bodySize();
-        entry.place = Place.GONE;
         holdInMemory(-entry.bodySize());
     }
 
@@ -226,7 +249,8 @@ final class ReadyMessages {
             if (head != null && head.isExpired(nowNanos)) {
                 return pollLevel(level);
             }
-            if (head == null && isExpired(paged[level].peek(), nowNanos)) {
+            PagedTail tail = paged[level];
+            if (head == null && !tail.isEmpty() && tail.isExpired(tail.head(), nowNanos)) {
                 // Dead-lettering needs the body, even with no consumer asking for it.
                 readAhead();
             }
@@ -234,25 +258,39 @@ final class ReadyMessages {
         return null;
     }
 
-    private static boolean isExpired(QueueEntry entry, long nowNanos) {
-        return entry != null && entry.isExpired(nowNanos);
-    }
-
-    /** The head that expires first, for arming a timer (a paged head included); null if none expires. */
-    QueueEntry earliestExpiringHead() {
-        QueueEntry earliest = null;
+    /**
+     * Whether a head expires (a paged head included); if so, {@link #earliestHeadExpiry()} is when the first one
+     * does, for arming a timer.
+     */
+    boolean findEarliestExpiringHead() {
+        boolean found = false;
         for (int level = 0; level < fresh.length; level++) {
             QueueEntry head = head(level);
-            if (head == null && paged[level].peek() != null && !paged[level].peek().reading) {
+            long expiry;
+            if (head != null) {
+                if (!head.expires()) {
+                    continue;
+                }
+                expiry = head.expiresAtNanos();
+            } else {
+                PagedTail tail = paged[level];
                 // A head being read needs no timer: the queue looks at it again when the read completes.
-                head = paged[level].peek();
+                if (tail.isEmpty() || tail.has(tail.head(), PagedTail.READING)
+                        || !tail.has(tail.head(), PagedTail.EXPIRES)) {
+                    continue;
+                }
+                expiry = tail.expiresAtNanos(tail.head());
             }
-            if (head != null && head.expires()
-                    && (earliest == null || head.expiresAtNanos() - earliest.expiresAtNanos() < 0)) {
-                earliest = head;
+            if (!found || expiry - earliestHeadExpiry < 0) {
+                earliestHeadExpiry = expiry;
+                found = true;
             }
         }
-        return earliest;
+        return found;
+    }
+
+    long earliestHeadExpiry() {
+        return earliestHeadExpiry;
     }
 
     /**
@@ -263,114 +301,147 @@ final class ReadyMessages {
         int count = size;
         for (int level = 0; level < fresh.length; level++) {
             for (QueueEntry entry; (entry = requeued[level].poll()) != null; ) {
-                release.accept(entry.message);
+                release.accept(entry.message());
             }
             for (QueueEntry entry; (entry = fresh[level].poll()) != null; ) {
-                release.accept(entry.message);
+                release.accept(entry.message());
             }
-            for (QueueEntry entry; (entry = paged[level].poll()) != null; ) {
-                entry.place = Place.GONE;
-                Message message = entry.message != null ? entry.message : entry.page.hollow();
-                releasePage(entry);
-                release.accept(message);
+            PagedTail tail = paged[level];
+            for (long seq = tail.head(); seq < tail.end(); seq++) {
+                if (!tail.has(seq, PagedTail.GONE)) {
+                    Message message = tail.held(seq) instanceof Message held ? held : hollow(tail, seq);
+                    releasePage(tail, seq);
+                    release.accept(message);
+                }
             }
+            // Messages still being read are released when they arrive.
+            tail.clear();
         }
         size = 0;
         bytes = 0;
         pagedEntries = 0;
-        // Bodies still being read are released when they arrive.
         holdInMemory(-memoryBytes);
         return count;
     }
 
-    /** Lets go of the entry's own page record, if it has one: the body is in memory again, or not needed. */
-    private void releasePage(QueueEntry entry) {
-        if (entry.page != null && entry.page.pageRecord()) {
-            paging.pages().release(entry.page.recordId());
-            entry.page = null;
+    /** A paged message without its body, for settling it without reading it back (purge, deletion, a lost page). */
+    private Message hollow(PagedTail tail, long seq) {
+        return hollow(storedCopy(tail, seq));
+    }
+
+    /** A message that is only to be settled (with {@code stored}, null if it is not stored) and released. */
+    static Message hollow(StoredMessage stored) {
+        Message hollow = new Message("", "", MessageProperties.EMPTY, Unpooled.EMPTY_BUFFER);
+        hollow.stored(stored);
+        return hollow;
+    }
+
+    /** The store handle a paged message is settled with; null if it has none (it is in a page record). */
+    private StoredMessage storedCopy(PagedTail tail, long seq) {
+        if (tail.held(seq) instanceof StoredMessage shared) {
+            return shared;
+        }
+        return tail.has(seq, PagedTail.PAGE_RECORD) ? null : paging.storedCopy().apply(tail.recordId(seq));
+    }
+
+    /** Lets go of the slot's own page record, if it has one: the message is in memory again, or not needed. */
+    private void releasePage(PagedTail tail, long seq) {
+        if (tail.has(seq, PagedTail.PAGE_RECORD)) {
+            paging.pages().release(tail.recordId(seq));
+            tail.set(seq, PagedTail.PAGE_RECORD, false);
         }
     }
 
     /**
-     * Starts reading back the bodies next in line, as many as fit in the memory left; a level whose head is waiting
-     * gets at least its head read whatever the limit, so that a full memory cannot stall delivery.
+     * Starts reading back the messages next in line, as many as fit in the memory left; a level whose head is
+     * waiting gets at least its head read whatever the limit, so that a full memory cannot stall delivery.
      */
     private void readAhead() {
         if (pagedEntries == 0 || readingEntries + READ_BATCH > MAX_READING) {
             return;
         }
         for (int level = fresh.length - 1; level >= 0; level--) {
-            if (paged[level].isEmpty()) {
+            PagedTail tail = paged[level];
+            if (tail.isEmpty()) {
                 continue;
             }
-            QueueEntry first = paged[level].peek();
-            boolean starving = requeued[level].isEmpty() && fresh[level].isEmpty() && !first.reading
-                    && first.message == null;
+            long first = tail.head();
+            boolean starving = requeued[level].isEmpty() && fresh[level].isEmpty()
+                    && !tail.has(first, PagedTail.READING) && !(tail.held(first) instanceof Message);
             long room = memoryLimit - memoryBytes - readingBytes;
             if (starving || room >= memoryLimit / 4 && room > 0) {
-                readLevel(level, starving ? Math.max(room, 1) : room);
+                readLevel(tail, starving ? Math.max(room, 1) : room);
             }
         }
     }
 
-    private void readLevel(int level, long room) {
-        List<QueueEntry> batch = new ArrayList<>(Math.min(READ_BATCH, paged[level].size()));
+    private void readLevel(PagedTail tail, long room) {
+        long[] seqs = new long[READ_BATCH];
+        int count = 0;
         long batchBytes = 0;
-        for (QueueEntry entry : paged[level]) {
-            if (entry.reading || entry.message != null) {
+        long seq = tail.unread();
+        for (; seq < tail.end() && count < READ_BATCH; seq++) {
+            if (tail.has(seq, PagedTail.GONE) || tail.has(seq, PagedTail.READING) || tail.held(seq) instanceof Message) {
                 continue;
             }
-            if (batch.size() == READ_BATCH || !batch.isEmpty() && batchBytes + entry.bodySize() > room) {
+            if (count > 0 && batchBytes + tail.bodySize(seq) > room) {
                 break;
             }
-            batch.add(entry);
-            batchBytes += entry.bodySize();
+            seqs[count++] = seq;
+            batchBytes += tail.bodySize(seq);
         }
-        if (batch.isEmpty()) {
+        tail.unread(seq);
+        if (count == 0) {
             return;
         }
-        QueueEntry[] entries = batch.toArray(QueueEntry[]::new);
-        long[] records = new long[entries.length];
-        for (int i = 0; i < entries.length; i++) {
-            entries[i].reading = true;
-            records[i] = entries[i].page.recordId();
+        long[] records = new long[count];
+        for (int i = 0; i < count; i++) {
+            tail.set(seqs[i], PagedTail.READING, true);
+            records[i] = tail.recordId(seqs[i]);
         }
-        readingEntries += entries.length;
+        readingEntries += count;
         readingBytes += batchBytes;
-        paging.pages().read(records, bodies -> paging.owner().execute(() -> readBack(entries, bodies)));
+        long requestedBytes = batchBytes;
+        paging.pages().read(records,
+                messages -> paging.owner().execute(() -> readBack(tail, seqs, messages, requestedBytes)));
     }
 
-    private void readBack(QueueEntry[] entries, ByteBuf[] bodies) {
-        for (int i = 0; i < entries.length; i++) {
-            QueueEntry entry = entries[i];
-            entry.reading = false;
-            readingEntries--;
-            readingBytes -= entry.bodySize();
-            if (entry.place != Place.PAGED) {
-                if (bodies[i] != null) {
-                    bodies[i].release();
+    private void readBack(PagedTail tail, long[] seqs, Message[] messages, long requestedBytes) {
+        readingEntries -= messages.length;
+        readingBytes -= requestedBytes;
+        for (int i = 0; i < messages.length; i++) {
+            long seq = seqs[i];
+            Message message = messages[i];
+            if (!tail.contains(seq)) {
+                if (message != null) {
+                    message.release();
                 }
-            } else if (bodies[i] == null) {
-                lose(entry);
+                continue;
+            }
+            tail.set(seq, PagedTail.READING, false);
+            if (message == null) {
+                lose(tail, seq);
             } else {
-                entry.message = entry.page.withBody(bodies[i]);
-                holdInMemory(entry.bodySize());
+                message.stored(storedCopy(tail, seq));
+                tail.hold(seq, message);
+                holdInMemory(tail.bodySize(seq));
             }
         }
         paging.readBack().run();
     }
 
-    /** The body cannot be read back (logged by the store): the message is settled without it, so nothing waits on it. */
-    private void lose(QueueEntry entry) {
-        LOG.error("A paged-out message body (record {}) could not be read back; the message is dropped",
-                entry.page.recordId());
-        paged[entry.priority()].remove(entry);
+    /** The message cannot be read back (logged by the store): it is settled without it, so nothing waits on it. */
+    private void lose(PagedTail tail, long seq) {
+        LOG.error("A paged-out message (record {}) could not be read back; the message is dropped",
+                tail.recordId(seq));
         pagedEntries--;
         size--;
-        bytes -= entry.bodySize();
-        entry.place = Place.GONE;
-        Message hollow = entry.page.hollow();
-        releasePage(entry);
+        bytes -= tail.bodySize(seq);
+        Message hollow = hollow(tail, seq);
+        releasePage(tail, seq);
+        tail.set(seq, PagedTail.GONE, true);
+        tail.hold(seq, null);
+        tail.dropGoneHeads();
         paging.lost().accept(hollow);
     }
 }

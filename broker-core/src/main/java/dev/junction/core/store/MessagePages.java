@@ -1,12 +1,13 @@
 package dev.junction.core.store;
 
-import io.netty.buffer.ByteBuf;
+import dev.junction.core.message.Message;
 
 /**
- * Where queues put message bodies they no longer keep in the heap, and read them back from. A body is read back
- * from the message's own persistent record when the queue holds it in the store, or from a page record the queue
- * wrote for it (transient messages, non-durable queues). Page records do not survive a restart: the queues that
- * wrote them are gone by then.
+ * Where queues put messages they no longer keep in the heap, and read them back from: body, exchange, routing key
+ * and properties together, so that the queue keeps only a few numbers per message. A message is read back from its
+ * own persistent record when the queue holds it in the store, or from a page record the queue wrote for it
+ * (transient messages, non-durable queues). Page records do not survive a restart: the queues that wrote them are
+ * gone by then.
  */
 public interface MessagePages {
 
@@ -18,14 +19,13 @@ public interface MessagePages {
         }
 
         @Override
-        public long write(ByteBuf body, StoreListener listener) {
-            body.release();
+        public long write(Message message, StoreListener listener) {
             return -1;
         }
 
         @Override
         public void read(long[] recordIds, Reader reader) {
-            reader.read(new ByteBuf[recordIds.length]);
+            reader.read(new Message[recordIds.length]);
         }
 
         @Override
@@ -37,13 +37,14 @@ public interface MessagePages {
     long queueMemoryLimit();
 
     /**
-     * Writes a page record holding {@code body} (taken over) and tells {@code listener} once it can be read back.
-     * Any thread. Returns the record's id, or -1 when the body cannot be paged (too large for a record): keep it.
+     * Writes a page record holding the message (its body shared, not copied; the caller keeps its reference) and
+     * tells {@code listener} once it can be read back. Any thread. Returns the record's id, or -1 when the message
+     * cannot be paged (too large for a record): keep it.
      */
-    long write(ByteBuf body, StoreListener listener);
+    long write(Message message, StoreListener listener);
 
     /**
-     * Reads back the bodies of these records (page records, or message records the store wrote) off the caller's
+     * Reads back the messages of these records (page records, or message records the store wrote) off the caller's
      * thread, in one go. Any thread; requests from one thread complete in order.
      */
     void read(long[] recordIds, Reader reader);
@@ -54,9 +55,10 @@ public interface MessagePages {
     @FunctionalInterface
     interface Reader {
         /**
-         * On the store's thread: hand the bodies over, never block. {@code bodies[i]} belongs to the receiver; it is
-         * null when record {@code i} could not be read (released, never written, or damaged).
+         * On the store's thread: hand the messages over, never block. {@code messages[i]} belongs to the receiver
+         * (one reference, no {@link Message#stored() store handle}: the queue knows its own); it is null when record
+         * {@code i} could not be read (released, never written, or damaged).
          */
-        void read(ByteBuf[] bodies);
+        void read(Message[] messages);
     }
 }

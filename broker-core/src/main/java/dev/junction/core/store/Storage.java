@@ -18,8 +18,8 @@ public interface Storage extends AutoCloseable {
     }
 
     /**
-     * What survived from the previous run, handed out once (the message bodies then belong to the caller); later
-     * calls return {@link Recovered#NOTHING}.
+     * What survived from the previous run, handed out once; later calls return {@link Recovered#NOTHING}. Message
+     * bodies stay in the store: they are read back through {@link #pages()}.
      */
     Recovered takeRecovered();
 

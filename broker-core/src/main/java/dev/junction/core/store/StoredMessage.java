@@ -26,6 +26,11 @@ public final class StoredMessage {
         return recordId;
     }
 
+    /** Whether the message was written for several queues, which then share this handle to count their settles. */
+    public boolean isShared() {
+        return queueIds.length > 1;
+    }
+
     /** What a log-like engine writes when a queue settles. */
     public interface SettleWriter {
         /** Another queue still holds the message: write a settle record for this queue, return its id. */

@@ -94,6 +94,12 @@ public final class VirtualHost {
         }
 
         @Override
+        public StoredMessage storedCopy(Queue queue, long recordId) {
+            Long queueId = durableQueueIds.get(queue);
+            return queueId == null ? null : new StoredMessage(recordId, new long[] {queueId});
+        }
+
+        @Override
         public FlowLimits flowLimits() {
             return flowLimits;
         }

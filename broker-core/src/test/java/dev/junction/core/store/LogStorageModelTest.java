@@ -78,10 +78,12 @@ class LogStorageModelTest {
                 Recovered recovered = storage.takeRecovered();
                 Map<String, List<Long>> found = new LinkedHashMap<>();
                 handles.clear();
-                for (RecoveredMessage message : recovered.messages()) {
-                    found.put(message.routingKey(), Arrays.stream(message.queueIds()).boxed().toList());
-                    handles.put(message.routingKey(), message.stored());
-                    message.body().release();
+                RecoveredMessages messages = recovered.messages();
+                Message[] back = StorageContractTest.readBack(storage, messages);
+                for (int i = 0; i < back.length; i++) {
+                    found.put(back[i].routingKey(), Arrays.stream(messages.queueIds(i)).boxed().toList());
+                    handles.put(back[i].routingKey(), messages.stored(i));
+                    back[i].release();
                 }
                 assertEquals(model, found, "seed " + seed + ", after operation " + op);
                 assertEquals(List.copyOf(model.keySet()), List.copyOf(found.keySet()), "order, seed " + seed);

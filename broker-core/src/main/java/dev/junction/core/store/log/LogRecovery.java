@@ -62,9 +62,7 @@ final class LogRecovery {
         for (FoundRelease release : releases) {
             found.remove(release.id());
         }
-        for (long id : found.ids()) {
-            state.addLive(id, found.get(id));
-        }
+        state.adoptLive(found);
         for (FoundRelease release : releases) {
             if (state.releaseNeeded(release.holder(), release.releasedFrom())) {
                 state.addRelease(release.holder(), state.segment(release.releasedFrom()));

@@ -15,7 +15,7 @@ import java.util.TreeMap;
  */
 final class LogState {
 
-    private final RecordIdMap<Location> live = new RecordIdMap<>();
+    private RecordIdMap<Location> live = new RecordIdMap<>();
     private final TreeMap<Long, Segment> segments = new TreeMap<>();
     private final ArrayDeque<Segment> compactionQueue = new ArrayDeque<>();
     private final SegmentDirectory directory;
@@ -64,6 +64,18 @@ final class LogState {
     void addLive(long id, Location location) {
         live.put(id, location);
         count(location.segment(), 1, location.frameBytes());
+    }
+
+    /**
+     * At recovery, before anything else is live: takes over the map of every live record (not copied, so that a
+     * large log is not indexed twice in the heap).
+     */
+    void adoptLive(RecordIdMap<Location> records) {
+        live = records;
+        for (long id : records.ids()) {
+            Location location = records.get(id);
+            count(location.segment(), 1, location.frameBytes());
+        }
     }
 
     /** Returns where the record was, or null if it was not live. */

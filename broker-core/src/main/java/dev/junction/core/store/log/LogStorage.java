@@ -34,6 +34,8 @@ public final class LogStorage
         }
     };
 
+    private static final long[] NO_QUEUES = {};
+
     private final SegmentedLog log;
     private final long queueMemoryLimit;
     /** Definition identity to the id of the record that holds it. */
@@ -52,13 +54,7 @@ public final class LogStorage
         LogConfig config = LogConfig.defaults(settings.directory()).withFsync(settings.fsync())
                 .withSegmentBytes(settings.segmentBytes());
         StorageRecovery recovery = new StorageRecovery();
-        SegmentedLog log;
-        try {
-            log = SegmentedLog.open(config, recovery);
-        } catch (IOException | RuntimeException e) {
-            recovery.discard();
-            throw e;
-        }
+        SegmentedLog log = SegmentedLog.open(config, recovery);
         if (!log.recoveryReport().clean()) {
             LOG.warn("Storage in {} recovered with damage: {}", settings.directory(), log.recoveryReport().damage());
         }
@@ -167,25 +163,41 @@ public final class LogStorage
     }
 
     @Override
-    public long write(ByteBuf body, StoreListener listener) {
+    public long write(Message message, StoreListener listener) {
         try {
-            return log.append(StorageRecords.PAGE, body, (recordId, failure) -> listener.stored(failure));
+            return log.append(StorageRecords.PAGE, StorageRecords.encode(message, NO_QUEUES),
+                    (recordId, failure) -> listener.stored(failure));
         } catch (IllegalArgumentException tooLarge) {
             return -1;
         }
     }
 
-    /** Page records hold the body alone; message records have their header skipped on the writer thread. */
+    /** Page and message records share a layout; either is decoded on the writer thread. */
     @Override
     public void read(long[] recordIds, Reader reader) {
         log.read(recordIds, (records, types) -> {
+            Message[] messages = new Message[records.length];
             for (int i = 0; i < records.length; i++) {
-                if (records[i] != null && types[i] == StorageRecords.MESSAGE) {
-                    records[i] = StorageRecords.messageBody(records[i]);
+                if (records[i] != null) {
+                    messages[i] = decode(recordIds[i], records[i], types[i]);
                 }
             }
-            reader.read(records);
+            reader.read(messages);
         });
+    }
+
+    private static Message decode(long recordId, ByteBuf record, byte type) {
+        if (type != StorageRecords.MESSAGE && type != StorageRecords.PAGE) {
+            LOG.error("Record {} is not a message (type {})", recordId, type);
+            record.release();
+            return null;
+        }
+        try {
+            return StorageRecords.decodeMessage(record);
+        } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
+            LOG.error("Record {} cannot be read back as a message", recordId, e);
+            return null;
+        }
     }
 
     @Override
@@ -195,8 +207,6 @@ public final class LogStorage
 
     @Override
     public void close() throws IOException {
-        Recovered untaken = takeRecovered();
-        untaken.messages().forEach(message -> message.body().release());
         log.close();
     }
 }

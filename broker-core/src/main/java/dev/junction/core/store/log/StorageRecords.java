@@ -34,7 +34,7 @@ final class StorageRecords {
     static final byte PERMISSION = 7;
     static final byte MESSAGE = 16;
     static final byte SETTLE = 17;
-    /** A body a queue paged out of the heap: the body bytes alone; dropped at recovery. */
+    /** A message a queue paged out of the heap: a message record naming no queue; dropped at recovery. */
     static final byte PAGE = 18;
 
     private StorageRecords() {
@@ -147,7 +147,10 @@ final class StorageRecords {
         return type;
     }
 
-    /** The message record: its queues, routing, properties, then the body, which is shared and not copied. */
+    /**
+     * The message record: its queues, routing, properties, then the body, which is shared and not copied. A page
+     * record has the same layout with no queues.
+     */
     static ByteBuf encode(Message message, long[] queueIds) {
         ByteBuf header = ByteBufAllocator.DEFAULT.buffer(64 + 8 * queueIds.length);
         header.writeInt(queueIds.length);
@@ -165,7 +168,7 @@ final class StorageRecords {
     record MessageHeader(long[] queueIds, String exchange, String routingKey, MessageProperties properties) {
         static MessageHeader read(ByteBuf in) {
             int count = in.readInt();
-            if (count < 1 || count > in.readableBytes() / Long.BYTES) {
+            if (count < 0 || count > in.readableBytes() / Long.BYTES) {
                 throw new IllegalArgumentException("message record names " + count + " queues");
             }
             long[] queueIds = new long[count];
@@ -176,11 +179,15 @@ final class StorageRecords {
         }
     }
 
-    /** The body of a message record, as a slice of {@code record}, whose reference it takes over. */
-    static ByteBuf messageBody(ByteBuf record) {
+    /**
+     * The message of a message or page record, its body a slice of {@code record}, whose reference it takes over.
+     *
+     * @throws IllegalArgumentException or {@link IndexOutOfBoundsException} for a record that is not one
+     */
+    static Message decodeMessage(ByteBuf record) {
         try {
-            MessageHeader.read(record);
-            return record.retainedSlice();
+            MessageHeader header = MessageHeader.read(record);
+            return new Message(header.exchange(), header.routingKey(), header.properties(), record.retainedSlice());
         } finally {
             record.release();
         }

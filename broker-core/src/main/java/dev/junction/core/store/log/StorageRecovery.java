@@ -1,13 +1,14 @@
 package dev.junction.core.store.log;
 
+import dev.junction.core.BrokerException;
+import dev.junction.core.message.MessageProperties;
 import dev.junction.core.store.Definition;
 import dev.junction.core.store.Definition.QueueDefinition;
 import dev.junction.core.store.Recovered;
-import dev.junction.core.store.RecoveredMessage;
+import dev.junction.core.store.RecoveredMessages;
 import dev.junction.core.store.StoredMessage;
 import dev.junction.core.store.log.StorageRecords.MessageHeader;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,18 +20,16 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Rebuilds {@link LogStorage}'s state from the live records the log hands over at open, and tidies what a crash
  * left half done: a definition written again before its old record was released, settle records whose message is
- * gone, a message settled everywhere whose release was lost.
+ * gone, a message settled everywhere whose release was lost. Message bodies are not kept: a queue reads them back
+ * when it needs them, so the memory recovery takes grows with the number of messages, not their bytes.
  */
 final class StorageRecovery implements RecoveryVisitor {
     private record Settle(long recordId, long messageId, long queueId) {
     }
 
-    private record PendingMessage(MessageHeader header, ByteBuf body) {
-    }
-
     private final Map<Object, Long> definitionIds = new HashMap<>();
     private final Map<Long, Definition> definitions = new LinkedHashMap<>();
-    private final Map<Long, PendingMessage> messages = new LinkedHashMap<>();
+    private final RecoveredMessages messages = new RecoveredMessages();
     private final List<Settle> settles = new ArrayList<>();
     private final List<Long> superseded = new ArrayList<>();
     private final List<Long> pages = new ArrayList<>();
@@ -39,11 +38,7 @@ final class StorageRecovery implements RecoveryVisitor {
     public void visit(byte type, long id, ByteBuf body) {
         try {
             switch (type) {
-                case StorageRecords.MESSAGE -> {
-                    MessageHeader header = MessageHeader.read(body);
-                    ByteBuf copy = ByteBufAllocator.DEFAULT.buffer(body.readableBytes()).writeBytes(body);
-                    messages.put(id, new PendingMessage(header, copy));
-                }
+                case StorageRecords.MESSAGE -> addMessage(id, body);
                 case StorageRecords.SETTLE -> settles.add(new Settle(id, body.readLong(), body.readLong()));
                 // The queue that paged the body out is gone with the process.
                 case StorageRecords.PAGE -> pages.add(id);
@@ -52,6 +47,26 @@ final class StorageRecovery implements RecoveryVisitor {
         } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
             throw new IllegalStateException("storage record " + id + " of type " + type + " cannot be read: "
                     + e.getMessage(), e);
+        }
+    }
+
+    private void addMessage(long id, ByteBuf record) {
+        MessageHeader header = MessageHeader.read(record);
+        if (header.queueIds().length == 0) {
+            throw new IllegalArgumentException("message record names no queue");
+        }
+        MessageProperties properties = header.properties();
+        messages.add(id, record.readableBytes(), properties.priority() == null ? -1 : properties.priority(),
+                expirationMillis(properties), header.queueIds());
+    }
+
+    /** Publishers refuse a bad expiration; one stored anyway just does not expire, as in the queue. */
+    private static long expirationMillis(MessageProperties properties) {
+        try {
+            Long millis = properties.expirationMillis();
+            return millis == null ? -1 : millis;
+        } catch (BrokerException e) {
+            return -1;
         }
     }
 
@@ -68,20 +83,13 @@ final class StorageRecovery implements RecoveryVisitor {
         definitions.put(id, definition);
     }
 
-    /** Opening failed: the copied bodies are nobody's. */
-    void discard() {
-        messages.values().forEach(message -> message.body().release());
-        messages.clear();
-    }
-
     Recovered finish(SegmentedLog log) {
         superseded.forEach(log::release);
         pages.forEach(log::release);
-        Map<Long, StoredMessage> stored = new HashMap<>();
+        // Only a message written for several queues gets settle records, so only those have a shared handle.
         Map<Long, List<Long>> settleRecords = new HashMap<>();
-        messages.forEach((id, message) -> stored.put(id, new StoredMessage(id, message.header().queueIds())));
         for (Settle settle : settles) {
-            StoredMessage message = stored.get(settle.messageId());
+            StoredMessage message = messages.sharedHandleOfRecord(settle.messageId());
             if (message == null) {
                 log.release(settle.recordId());
             } else {
@@ -89,27 +97,21 @@ final class StorageRecovery implements RecoveryVisitor {
                 settleRecords.computeIfAbsent(settle.messageId(), key -> new ArrayList<>()).add(settle.recordId());
             }
         }
-        List<RecoveredMessage> recovered = new ArrayList<>(messages.size());
-        messages.forEach((id, message) -> {
-            StoredMessage handle = stored.get(id);
-            MessageHeader header = message.header();
-            if (handle.holders().length == 0) {
+        settleRecords.forEach((id, records) -> {
+            if (messages.sharedHandleOfRecord(id).holders().length == 0) {
                 // Settled everywhere, but the release did not reach the disk before the crash.
                 log.release(id);
-                settleRecords.getOrDefault(id, List.of()).forEach(log::release);
-                message.body().release();
-                return;
+                records.forEach(log::release);
             }
-            recovered.add(new RecoveredMessage(handle, header.exchange(), header.routingKey(), header.properties(),
-                    message.body()));
         });
+        messages.removeSettled();
         Map<QueueDefinition, Long> queueIds = new HashMap<>();
         definitions.forEach((id, definition) -> {
             if (definition instanceof QueueDefinition queue) {
                 queueIds.put(queue, id);
             }
         });
-        return new Recovered(new ArrayList<>(definitions.values()), queueIds, recovered);
+        return new Recovered(new ArrayList<>(definitions.values()), queueIds, messages);
     }
 
     ConcurrentHashMap<Object, Long> definitionRecords() {

@@ -16,6 +16,7 @@ import dev.junction.mqtt.codec.PubRel;
 import dev.junction.mqtt.codec.SubAckReturnCode;
 import dev.junction.server.acl.ConnectionAcl;
 import dev.junction.server.mqtt.MqttDurableState.RecoveredSession;
+import dev.junction.server.net.EventLoopOwner;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -176,7 +177,10 @@ final class MqttSession implements QueueConsumer {
                 "x-flow-high-watermark", broker.settings().holdPublishers()
                         ? Math.max(1, broker.settings().maxQueuedMessages() / 2) : 0));
         try {
-            queue = broker.vhost().declareQueue(queueName(), queueSettings);
+            // A clean session's queue lives and dies with this connection, so its loop owns it; a persistent
+            // session's outlives the connection (and the loops, at shutdown), so a shard does.
+            queue = broker.vhost().declareQueue(queueName(), queueSettings,
+                    cleanSession ? new EventLoopOwner(owner) : null);
         } catch (BrokerException inequivalent) {
             // A stored session's queue declared under other settings (mqtt.max_queued_messages or
             // mqtt.slow_subscriber changed, or an older version): the session keeps it rather than being refused.

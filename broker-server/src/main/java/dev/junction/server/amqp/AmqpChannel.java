@@ -415,7 +415,8 @@ final class AmqpChannel {
                 access().checkWrite(Kind.EXCHANGE, deadLetterExchange, declare);
             }
             queue = vhost().declareQueue(name, new QueueSettings(declare.durable(),
-                    declare.exclusive() ? connection : null, declare.autoDelete(), arguments));
+                    declare.exclusive() ? connection : null, declare.autoDelete(), arguments),
+                    declare.exclusive() ? connection.exclusiveQueueOwner() : null);
             if (declare.exclusive()) {
                 connection.exclusiveQueueDeclared(name);
             }

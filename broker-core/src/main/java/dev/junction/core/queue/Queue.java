@@ -5,7 +5,7 @@ import dev.junction.core.exchange.Destination;
 import dev.junction.core.exchange.RouteCollector;
 import dev.junction.core.message.Message;
 import dev.junction.core.store.RecoveredMessages;
-import dev.junction.core.thread.Shard;
+import dev.junction.core.thread.OwnerThread;
 import org.jctools.queues.MpscUnboundedArrayQueue;
 
 import java.util.ArrayList;
@@ -20,9 +20,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * A queue of messages for its consumers. All state is owned by one shard thread: publishers hand messages over
- * through a lock-free inbox that the shard drains in batches (no task object per message), and every other
- * operation is a task on the same shard. Counters that other threads read are published through volatiles.
+ * A queue of messages for its consumers. All state is owned by one thread (its {@link OwnerThread}): publishers hand messages over
+ * through a lock-free inbox that the owner drains in batches (no task object per message), and every other
+ * operation is a task on the same owner. Counters that other threads read are published through volatiles.
  *
  * <p>Order: messages are delivered in arrival order (highest priority first in a priority queue); a requeued
  * message goes back ahead of never-delivered ones, in its original order among other requeued messages, and is
@@ -42,7 +42,7 @@ public final class Queue implements Destination {
     private final String name;
     private final QueueSettings settings;
     private final QueueArguments arguments;
-    private final Shard shard;
+    private final OwnerThread owner;
     private final QueueHost host;
     private final FlowLimits flowLimits;
 
@@ -55,7 +55,7 @@ public final class Queue implements Destination {
     private final AtomicInteger inboxWork = new AtomicInteger();
     private final Runnable drainInbox = this::drainInbox;
 
-    // Shard-owned state.
+    // Owner-thread state.
     private final ReadyMessages ready;
     private final Map<Long, QueueEntry> delivered = new HashMap<>();
     /** Highest consumer priority first; equal priorities in subscription order. */
@@ -82,22 +82,22 @@ public final class Queue implements Destination {
     private volatile boolean aboveHighWatermark;
 
     /** A queue outside any virtual host: nothing to dead-letter to, never deleted for disuse. */
-    public Queue(String name, QueueSettings settings, Shard shard) {
-        this(name, settings, QueueArguments.parse(name, "", settings.arguments()), shard, QueueHost.DETACHED);
+    public Queue(String name, QueueSettings settings, OwnerThread owner) {
+        this(name, settings, QueueArguments.parse(name, "", settings.arguments()), owner, QueueHost.DETACHED);
     }
 
-    public Queue(String name, QueueSettings settings, QueueArguments arguments, Shard shard, QueueHost host) {
+    public Queue(String name, QueueSettings settings, QueueArguments arguments, OwnerThread owner, QueueHost host) {
         this.name = name;
         this.settings = settings;
         this.arguments = arguments;
-        this.shard = shard;
+        this.owner = owner;
         this.host = host;
         this.flowLimits = host.flowLimits().within(arguments);
         this.ready = new ReadyMessages(arguments.maxPriority(), new Paging(host.pages(),
-                message -> host.storedRecord(this, message), recordId -> host.storedCopy(this, recordId), shard,
+                message -> host.storedRecord(this, message), recordId -> host.storedCopy(this, recordId), owner,
                 this::afterReadBack, this::finish));
         if (arguments.expiresMillis() != null) {
-            shard.execute(this::checkDisuse);
+            owner.execute(this::checkDisuse);
         }
     }
 
@@ -146,11 +146,11 @@ public final class Queue implements Destination {
     /**
      * A publisher has just routed a message here: while the queue is above its high-water mark the publisher is
      * blocked until the queue drains. Costs one volatile read below the mark. The decision is taken again on the
-     * shard, so a publisher is never left blocked by a queue that drained meanwhile.
+     * owner, so a publisher is never left blocked by a queue that drained meanwhile.
      */
     public void throttle(PublisherFlow publisher) {
         if (aboveHighWatermark) {
-            shard.execute(() -> block(publisher));
+            owner.execute(() -> block(publisher));
         }
     }
 
@@ -177,7 +177,7 @@ public final class Queue implements Destination {
     }
 
     /**
-     * Enqueues as {@link #enqueue(Message)} does and then tells, on the queue's shard thread, whether the queue
+     * Enqueues as {@link #enqueue(Message)} does and then tells, on the queue's owner thread, whether the queue
      * took the message (false: refused by an x-overflow reject-publish limit, or the queue is gone). Publisher
      * confirms are built on this.
      */
@@ -196,7 +196,7 @@ public final class Queue implements Destination {
      */
     public CompletableFuture<Void> restore(RecoveredMessages messages, int[] positions, int count) {
         CompletableFuture<Void> restored = new CompletableFuture<>();
-        shard.execute(() -> {
+        owner.execute(() -> {
             try {
                 restoreNow(messages, positions, count);
                 restored.complete(null);
@@ -229,7 +229,7 @@ public final class Queue implements Destination {
     private void offer(Object item) {
         inbox.offer(item);
         if (inboxWork.getAndIncrement() == 0) {
-            shard.execute(drainInbox);
+            owner.execute(drainInbox);
         }
     }
 
@@ -340,7 +340,7 @@ public final class Queue implements Destination {
      */
     public CompletableFuture<Subscription> subscribe(QueueConsumer consumer, ConsumerOptions options) {
         CompletableFuture<Subscription> result = new CompletableFuture<>();
-        shard.execute(() -> {
+        owner.execute(() -> {
             if (deleted) {
                 result.completeExceptionally(BrokerException.notFound("queue '" + name + "' was deleted"));
                 return;
@@ -371,7 +371,7 @@ public final class Queue implements Destination {
      */
     public CompletableFuture<Fetched> get(boolean autoAck) {
         CompletableFuture<Fetched> result = new CompletableFuture<>();
-        shard.execute(() -> {
+        owner.execute(() -> {
             lastUsedNanos = System.nanoTime();
             fetch(autoAck, result);
         });
@@ -405,12 +405,12 @@ public final class Queue implements Destination {
     public void markUsed() {
         if (arguments.expiresMillis() != null) {
             long now = System.nanoTime();
-            shard.execute(() -> lastUsedNanos = now);
+            owner.execute(() -> lastUsedNanos = now);
         }
     }
 
     void settle(Subscription subscription, long entryId) {
-        shard.execute(() -> {
+        owner.execute(() -> {
             QueueEntry entry = takeUnsettled(subscription, entryId);
             if (entry != null) {
                 finish(entry.message());
@@ -421,7 +421,7 @@ public final class Queue implements Destination {
     }
 
     void discard(Subscription subscription, long entryId) {
-        shard.execute(() -> {
+        owner.execute(() -> {
             QueueEntry entry = takeUnsettled(subscription, entryId);
             if (entry != null) {
                 deadLetter(entry, DeadLetterReason.REJECTED);
@@ -432,7 +432,7 @@ public final class Queue implements Destination {
     }
 
     void requeue(Subscription subscription, long entryId) {
-        shard.execute(() -> {
+        owner.execute(() -> {
             QueueEntry entry = takeUnsettled(subscription, entryId);
             if (entry != null) {
                 returnToQueue(entry);
@@ -451,11 +451,11 @@ public final class Queue implements Destination {
     }
 
     void resume() {
-        shard.execute(this::dispatch);
+        owner.execute(this::dispatch);
     }
 
     void cancel(Subscription subscription) {
-        shard.execute(() -> {
+        owner.execute(() -> {
             if (subscription.cancelled) {
                 return;
             }
@@ -493,7 +493,7 @@ public final class Queue implements Destination {
     /** Drops every message waiting for delivery; completes with how many there were. */
     public CompletableFuture<Integer> purge() {
         CompletableFuture<Integer> result = new CompletableFuture<>();
-        shard.execute(() -> {
+        owner.execute(() -> {
             int purged = ready.releaseAll(this::finish);
             publishCounts();
             result.complete(purged);
@@ -507,7 +507,7 @@ public final class Queue implements Destination {
      */
     public CompletableFuture<Void> releaseForShutdown() {
         CompletableFuture<Void> result = new CompletableFuture<>();
-        shard.execute(() -> {
+        owner.execute(() -> {
             if (!deleted) {
                 deleted = true;
                 retryWaitingGets();
@@ -530,7 +530,7 @@ public final class Queue implements Destination {
      */
     public CompletableFuture<Integer> delete() {
         CompletableFuture<Integer> result = new CompletableFuture<>();
-        shard.execute(() -> {
+        owner.execute(() -> {
             if (deleted) {
                 result.complete(0);
                 return;
@@ -665,7 +665,7 @@ public final class Queue implements Destination {
         }
         expiryTimerArmed = true;
         expiryTimerDeadline = ready.earliestHeadExpiry();
-        shard.scheduleAt(expiryTimerDeadline, this::onExpiryTimer);
+        owner.scheduleAt(expiryTimerDeadline, this::onExpiryTimer);
     }
 
     private void afterReadBack() {
@@ -701,7 +701,7 @@ public final class Queue implements Destination {
             host.deleteUnused(this);
         } else {
             disuseTimerArmed = true;
-            shard.scheduleAt(deadline, () -> {
+            owner.scheduleAt(deadline, () -> {
                 disuseTimerArmed = false;
                 checkDisuse();
             });

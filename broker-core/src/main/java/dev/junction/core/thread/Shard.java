@@ -5,7 +5,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.PriorityQueue;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -15,7 +14,7 @@ import java.util.concurrent.locks.LockSupport;
  * The thread parks when idle and is woken only by the submission that finds it parked, so a busy shard
  * drains whole batches without any wake-up cost.
  */
-public final class Shard implements Executor, AutoCloseable {
+public final class Shard implements OwnerThread, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Shard.class);
     private static final int CHUNK = 1024;
     private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
@@ -54,10 +53,7 @@ public final class Shard implements Executor, AutoCloseable {
         return Thread.currentThread() == thread;
     }
 
-    /**
-     * Runs a task on this shard once {@code deadlineNanos} (a {@link System#nanoTime()} value) has passed. Only
-     * code already running on the shard may schedule: owners arm their own timers (message TTL, queue expiry).
-     */
+    @Override
     public void scheduleAt(long deadlineNanos, Runnable task) {
         if (!inShardThread()) {
             throw new IllegalStateException("timers are scheduled from " + thread.getName() + " only");

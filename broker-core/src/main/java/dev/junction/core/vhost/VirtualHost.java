@@ -24,6 +24,7 @@ import dev.junction.core.store.MessagePages;
 import dev.junction.core.store.Storage;
 import dev.junction.core.store.StoreListener;
 import dev.junction.core.store.StoredMessage;
+import dev.junction.core.thread.OwnerThread;
 import dev.junction.core.thread.ShardGroup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -334,6 +335,14 @@ public final class VirtualHost {
     // ---- queues ----
 
     public Queue declareQueue(String queueName, QueueSettings settings) {
+        return declareQueue(queueName, settings, null);
+    }
+
+    /**
+     * Declares a queue as {@link #declareQueue(String, QueueSettings)} does; a queue created here is owned by
+     * {@code owner} (null: a shard chosen by its name). An existing queue keeps its owner.
+     */
+    public Queue declareQueue(String queueName, QueueSettings settings, OwnerThread owner) {
         synchronized (topologyLock) {
             Queue existing = queues.get(queueName);
             if (existing != null) {
@@ -348,7 +357,7 @@ public final class VirtualHost {
             if (queueName.isEmpty() || queueName.startsWith(RESERVED_PREFIX) && !queueName.startsWith("amq.gen-")) {
                 throw BrokerException.accessRefused("queue name '" + queueName + "' contains reserved prefix 'amq.'");
             }
-            Queue created = createQueue(queueName, settings);
+            Queue created = createQueue(queueName, settings, owner);
             if (isDurable(settings)) {
                 durableQueueIds.put(created, storage.definitions().put(definitionOf(created)));
             }
@@ -356,10 +365,10 @@ public final class VirtualHost {
         }
     }
 
-    private Queue createQueue(String queueName, QueueSettings settings) {
+    private Queue createQueue(String queueName, QueueSettings settings, OwnerThread owner) {
         QueueArguments arguments = QueueArguments.parse(queueName, name, settings.arguments());
-        Queue created = new Queue(queueName, settings, arguments, shards.shardFor(name + '/' + queueName),
-                queueHost);
+        Queue created = new Queue(queueName, settings, arguments,
+                owner == null ? shards.shardFor(name + '/' + queueName) : owner, queueHost);
         queues.put(queueName, created);
         return created;
     }
@@ -540,7 +549,7 @@ public final class VirtualHost {
             for (Definition definition : definitions) {
                 if (definition instanceof QueueDefinition queue && queue.vhost().equals(name)) {
                     Queue created = createQueue(queue.name(),
-                            new QueueSettings(true, null, queue.autoDelete(), queue.arguments()));
+                            new QueueSettings(true, null, queue.autoDelete(), queue.arguments()), null);
                     long queueId = queueIds.get(queue);
                     durableQueueIds.put(created, queueId);
                     restored.put(queueId, created);

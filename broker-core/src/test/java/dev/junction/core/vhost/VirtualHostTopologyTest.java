@@ -7,8 +7,12 @@ import dev.junction.core.exchange.ExchangeSettings;
 import dev.junction.core.exchange.ExchangeType;
 import dev.junction.core.message.Message;
 import dev.junction.core.message.MessageProperties;
+import dev.junction.core.queue.ConsumerOptions;
+import dev.junction.core.queue.Delivery;
 import dev.junction.core.queue.Queue;
 import dev.junction.core.queue.QueueSettings;
+import dev.junction.core.queue.QueueConsumer;
+import dev.junction.core.thread.Shard;
 import dev.junction.core.thread.ShardGroup;
 import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.AfterEach;
@@ -17,6 +21,7 @@ import org.junit.jupiter.api.function.Executable;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
@@ -50,6 +55,29 @@ class VirtualHostTopologyTest {
 
     private static QueueSettings plainQueue() {
         return new QueueSettings(false, null, false, Map.of());
+    }
+
+    @Test
+    void aQueueDeclaredWithAnOwnerRunsOnItAndKeepsItWhenRedeclared() throws Exception {
+        try (Shard mine = new Shard("its-own-owner"); Shard other = new Shard("another-owner")) {
+            Queue queue = vhost.declareQueue("owned", plainQueue(), mine);
+            assertSame(queue, vhost.declareQueue("owned", plainQueue(), other));
+            LinkedBlockingQueue<String> deliveringThreads = new LinkedBlockingQueue<>();
+            queue.subscribe(new QueueConsumer() {
+                @Override
+                public void deliver(Delivery delivery) {
+                    deliveringThreads.add(Thread.currentThread().getName());
+                    delivery.message().release();
+                }
+
+                @Override
+                public void queueDeleted(Queue deleted) {
+                }
+            }, new ConsumerOptions(0, true, false)).join();
+            vhost.publish("", new Message("x", "owned", MessageProperties.EMPTY, Unpooled.buffer(0)));
+            assertEquals("its-own-owner", deliveringThreads.poll(5, TimeUnit.SECONDS));
+            vhost.deleteQueue("owned", null, false, false).join();
+        }
     }
 
     @Test

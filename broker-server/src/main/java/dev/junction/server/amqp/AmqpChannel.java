@@ -271,7 +271,7 @@ final class AmqpChannel {
                         select);
             }
             if (confirms == null) {
-                confirms = new ConfirmTracker(new ConfirmWriter());
+                confirms = new ConfirmTracker(new ConfirmWriter(), connection::execute);
             }
             replyUnlessNowait(select.nowait(), new Confirm.SelectOk());
         } else if (method instanceof Tx.Select select) {
@@ -415,7 +415,8 @@ final class AmqpChannel {
                 access().checkWrite(Kind.EXCHANGE, deadLetterExchange, declare);
             }
             queue = vhost().declareQueue(name, new QueueSettings(declare.durable(),
-                    declare.exclusive() ? connection : null, declare.autoDelete(), arguments));
+                    declare.exclusive() ? connection : null, declare.autoDelete(), arguments),
+                    declare.exclusive() ? connection.exclusiveQueueOwner() : null);
             if (declare.exclusive()) {
                 connection.exclusiveQueueDeclared(name);
             }
@@ -607,7 +608,11 @@ final class AmqpChannel {
     private final class ConfirmWriter implements ConfirmTracker.Sink {
         @Override
         public void ack(long sequence, boolean multiple) {
-            connection.write(AmqpCommand.of(number, new Basic.Ack(sequence, multiple)));
+            // Sent from a task of its own, which may run after the channel closed.
+            if (open) {
+                connection.write(AmqpCommand.of(number, new Basic.Ack(sequence, multiple)));
+                connection.flush();
+            }
         }
 
         @Override

@@ -21,6 +21,7 @@ import dev.junction.server.auth.ResourcePermissions;
 import dev.junction.server.limits.ConnectionLimits;
 import dev.junction.server.limits.HandshakeDeadline;
 import dev.junction.server.limits.Limit;
+import dev.junction.server.net.EventLoopOwner;
 import dev.junction.server.net.GracefulClose;
 import dev.junction.server.net.PublisherThrottle;
 import dev.junction.server.tls.ClientCertificates;
@@ -122,6 +123,11 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
 
     void execute(Runnable task) {
         ctx.channel().eventLoop().execute(task);
+    }
+
+    /** The owner of the exclusive queues this connection declares: they end with it, and only it consumes them. */
+    EventLoopOwner exclusiveQueueOwner() {
+        return new EventLoopOwner(ctx.channel().eventLoop());
     }
 
     void write(AmqpCommand command) {

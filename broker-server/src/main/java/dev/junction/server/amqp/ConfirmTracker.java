@@ -1,11 +1,13 @@
 package dev.junction.server.amqp;
 
 import java.util.TreeSet;
+import java.util.concurrent.Executor;
 
 /**
  * Publisher confirms of one channel (event loop only). Sequence numbers count publishes from 1 after
- * confirm.select. A nack goes out at once; acks are held until every earlier publish is settled, so a run of them
- * goes out as one basic.ack with multiple set.
+ * confirm.select. A nack goes out at once; acks are held until every earlier publish is settled and until the
+ * loop has run what it has queued (the settling of the rest of a read batch, when its queues are on this loop), so
+ * a run of them goes out as one basic.ack with multiple set.
  */
 final class ConfirmTracker {
     interface Sink {
@@ -15,12 +17,16 @@ final class ConfirmTracker {
     }
 
     private final Sink sink;
+    private final Executor loop;
+    private final Runnable flushAcks = this::flushAcks;
+    private boolean flushScheduled;
     private final TreeSet<Long> outstanding = new TreeSet<>();
     private final TreeSet<Long> ackedUnsent = new TreeSet<>();
     private long lastSequence;
 
-    ConfirmTracker(Sink sink) {
+    ConfirmTracker(Sink sink, Executor loop) {
         this.sink = sink;
+        this.loop = loop;
     }
 
     long next() {
@@ -37,10 +43,14 @@ final class ConfirmTracker {
         } else {
             sink.nack(sequence);
         }
-        flushAcks();
+        if (!ackedUnsent.isEmpty() && !flushScheduled) {
+            flushScheduled = true;
+            loop.execute(flushAcks);
+        }
     }
 
     private void flushAcks() {
+        flushScheduled = false;
         if (ackedUnsent.isEmpty()) {
             return;
         }

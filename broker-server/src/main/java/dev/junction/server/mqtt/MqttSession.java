@@ -16,6 +16,7 @@ import dev.junction.mqtt.codec.PubRel;
 import dev.junction.mqtt.codec.SubAckReturnCode;
 import dev.junction.server.acl.ConnectionAcl;
 import dev.junction.server.mqtt.MqttDurableState.RecoveredSession;
+import dev.junction.server.net.EventLoopOwner;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -50,15 +51,15 @@ final class MqttSession implements QueueConsumer {
     private final boolean cleanSession;
     private final MqttBroker broker;
     private final SessionSubscriptions subscriptions = new SessionSubscriptions();
-    private final LinkedHashMap<Integer, InFlightPublish> inFlight = new LinkedHashMap<>();
-    private final Set<Integer> awaitingPubRel = new HashSet<>();
-    /**
-     * Outbound QoS 2 identifiers recovered after a restart, by the store record id of the message each carried:
-     * when that message is delivered again it goes out with its old identifier (and DUP), which stays reserved
-     * until then, so the client never takes a new message for a resend it already has.
+    /*
+     * The packet identifier state is created on first use: most connections of a fleet are idle, publish at QoS 0
+     * or never subscribe, and four empty collections are a tenth of what an idle connection costs.
      */
-    private final Map<Long, Integer> resumedPacketIds = new HashMap<>();
-    private final Set<Integer> reservedPacketIds = new HashSet<>();
+    /** Outbound QoS 1/2 PUBLISHes (and owed PUBRELs) awaiting the client, in the order they were sent. */
+    private LinkedHashMap<Integer, InFlightPublish> inFlight;
+    /** Inbound QoS 2 identifiers received and not yet released. */
+    private Set<Integer> awaitingPubRel;
+    private ResumedPacketIds resumed = ResumedPacketIds.NONE;
 
     private volatile EventLoop owner;
     private volatile boolean writable;
@@ -87,15 +88,18 @@ final class MqttSession implements QueueConsumer {
         this.recovered = stored != null;
         if (stored != null) {
             stored.subscriptions().forEach(subscriptions::put);
-            awaitingPubRel.addAll(stored.awaitingPubRel());
+            if (!stored.awaitingPubRel().isEmpty()) {
+                awaitingPubRel = new HashSet<>(stored.awaitingPubRel());
+            }
+            Map<Long, Integer> resumedByRecord = new HashMap<>();
             stored.sentQos2().forEach((packetId, messageRecordId) -> {
                 if (messageRecordId == MqttDurableState.PUBREL_OWED) {
-                    inFlight.put(packetId, InFlightPublish.pubRelOwed());
+                    inFlightForUpdate().put(packetId, InFlightPublish.pubRelOwed());
                 } else {
-                    resumedPacketIds.put(messageRecordId, packetId);
-                    reservedPacketIds.add(packetId);
+                    resumedByRecord.put(messageRecordId, packetId);
                 }
             });
+            resumed = ResumedPacketIds.of(resumedByRecord);
         }
     }
 
@@ -176,7 +180,10 @@ final class MqttSession implements QueueConsumer {
                 "x-flow-high-watermark", broker.settings().holdPublishers()
                         ? Math.max(1, broker.settings().maxQueuedMessages() / 2) : 0));
         try {
-            queue = broker.vhost().declareQueue(queueName(), queueSettings);
+            // A clean session's queue lives and dies with this connection, so its loop owns it; a persistent
+            // session's outlives the connection (and the loops, at shutdown), so a shard does.
+            queue = broker.vhost().declareQueue(queueName(), queueSettings,
+                    cleanSession ? new EventLoopOwner(owner) : null);
         } catch (BrokerException inequivalent) {
             // A stored session's queue declared under other settings (mqtt.max_queued_messages or
             // mqtt.slow_subscriber changed, or an older version): the session keeps it rather than being refused.
@@ -265,7 +272,7 @@ final class MqttSession implements QueueConsumer {
         newConnection.accepted(this, sessionPresent && !cleanSession);
         reportDrops();
         // [MQTT-4.4.0-1] unacknowledged PUBLISHes and PUBRELs first, with their identifiers, before anything new.
-        inFlight.forEach((packetId, publish) -> {
+        inFlight().forEach((packetId, publish) -> {
             if (publish.awaitingPubComp()) {
                 newConnection.write(new PubRel(packetId));
             } else {
@@ -314,13 +321,13 @@ final class MqttSession implements QueueConsumer {
 
     private void forgetIfPersistent() {
         if (!cleanSession) {
-            Set<Integer> sentQos2 = new HashSet<>(reservedPacketIds);
-            inFlight.forEach((packetId, publish) -> {
+            Set<Integer> sentQos2 = resumed.reservedPacketIds();
+            inFlight().forEach((packetId, publish) -> {
                 if (publish.qos == 2) {
                     sentQos2.add(packetId);
                 }
             });
-            broker.durable().forgetSession(clientId, awaitingPubRel, sentQos2);
+            broker.durable().forgetSession(clientId, awaitingPubRel == null ? Set.of() : awaitingPubRel, sentQos2);
         }
     }
 
@@ -363,9 +370,9 @@ final class MqttSession implements QueueConsumer {
             expiry.cancel(false);
             expiry = null;
         }
-        inFlight.values().forEach(InFlightPublish::abandon);
-        inFlight.clear();
-        awaitingPubRel.clear();
+        inFlight().values().forEach(InFlightPublish::abandon);
+        inFlight = null;
+        awaitingPubRel = null;
         broker.stats().subscriptions.addAndGet(-subscriptions.size());
         if (queueSubscription != null) {
             queueSubscription.cancel();
@@ -426,7 +433,7 @@ final class MqttSession implements QueueConsumer {
         Map<String, Integer> filters = new LinkedHashMap<>();
         subscriptions.entries().forEach(entry -> filters.put(entry.getKey(), entry.getValue()));
         return new MqttSessionSnapshot(clientId, cleanSession, connection != null, filters,
-                queue == null ? 0 : queue.readyCount(), inFlight.size(), queueName(), broker.vhost().name(), user,
+                queue == null ? 0 : queue.readyCount(), inFlight().size(), queueName(), broker.vhost().name(), user,
                 lastConnected);
     }
 
@@ -523,8 +530,19 @@ final class MqttSession implements QueueConsumer {
         return 1 + lengthBytes + remaining;
     }
 
+    private Map<Integer, InFlightPublish> inFlight() {
+        return inFlight == null ? Map.of() : inFlight;
+    }
+
+    private Map<Integer, InFlightPublish> inFlightForUpdate() {
+        if (inFlight == null) {
+            inFlight = new LinkedHashMap<>();
+        }
+        return inFlight;
+    }
+
     private void sendInFlight(InFlightPublish publish) {
-        if (inFlight.size() + reservedPacketIds.size() >= MAX_PACKET_ID) {
+        if (inFlight().size() + resumed.reservedCount() >= MAX_PACKET_ID) {
             // Every identifier is taken, which only a client that never completes its QoS 2 flows achieves.
             publish.giveBack();
             if (connection != null) {
@@ -537,7 +555,7 @@ final class MqttSession implements QueueConsumer {
             packetId = nextPacketId();
             recordSentQos2(packetId, publish);
         }
-        inFlight.put(packetId, publish);
+        inFlightForUpdate().put(packetId, publish);
         if (connection != null) {
             writePublish(packetId, publish);
             connection.flushSoon();
@@ -548,22 +566,19 @@ final class MqttSession implements QueueConsumer {
     private int nextPacketId() {
         do {
             lastPacketId = lastPacketId == MAX_PACKET_ID ? 1 : lastPacketId + 1;
-        } while (inFlight.containsKey(lastPacketId)
-                || !reservedPacketIds.isEmpty() && reservedPacketIds.contains(lastPacketId));
+        } while (inFlight().containsKey(lastPacketId) || resumed.isReserved(lastPacketId));
         return lastPacketId;
     }
 
     /** The identifier a message went out with before a restart, or 0; its record stays as it is. */
     private int resumedPacketId(InFlightPublish publish) {
-        if (resumedPacketIds.isEmpty() || publish.qos != 2 || publish.message().stored() == null) {
+        if (resumed.isEmpty() || publish.qos != 2 || publish.message().stored() == null) {
             return 0;
         }
-        Integer packetId = resumedPacketIds.remove(publish.message().stored().recordId());
-        if (packetId == null) {
-            return 0;
+        int packetId = resumed.take(publish.message().stored().recordId());
+        if (packetId != 0) {
+            publish.markSentBefore();
         }
-        reservedPacketIds.remove(packetId);
-        publish.markSentBefore();
         return packetId;
     }
 
@@ -593,7 +608,7 @@ final class MqttSession implements QueueConsumer {
     // ---- from the connection (owner loop) ----
 
     void pubAck(int packetId) {
-        InFlightPublish publish = inFlight.get(packetId);
+        InFlightPublish publish = inFlight().get(packetId);
         if (publish != null && publish.qos == 1) {
             inFlight.remove(packetId);
             publish.settle();
@@ -602,7 +617,7 @@ final class MqttSession implements QueueConsumer {
     }
 
     void pubRec(int packetId) {
-        InFlightPublish publish = inFlight.get(packetId);
+        InFlightPublish publish = inFlight().get(packetId);
         if (publish != null && publish.qos == 2 && !publish.awaitingPubComp()) {
             if (!cleanSession) {
                 broker.durable().pubRelOwed(clientId, packetId);
@@ -614,7 +629,7 @@ final class MqttSession implements QueueConsumer {
     }
 
     void pubComp(int packetId) {
-        InFlightPublish publish = inFlight.get(packetId);
+        InFlightPublish publish = inFlight().get(packetId);
         if (publish != null && publish.awaitingPubComp()) {
             inFlight.remove(packetId);
             if (!cleanSession) {
@@ -626,12 +641,12 @@ final class MqttSession implements QueueConsumer {
 
     /** Whether outbound QoS 1/2 messages await the client's acknowledgement (owner loop). */
     boolean awaitsAcknowledgements() {
-        return !inFlight.isEmpty();
+        return !inFlight().isEmpty();
     }
 
     /** Inbound QoS 2: whether this packet id was already received and awaits PUBREL (a resend). */
     boolean awaitsPubRel(int packetId) {
-        return awaitingPubRel.contains(packetId);
+        return awaitingPubRel != null && awaitingPubRel.contains(packetId);
     }
 
     /**
@@ -639,6 +654,9 @@ final class MqttSession implements QueueConsumer {
      * a restart is still known as one; {@code stored} learns when that record is durable.
      */
     void receivedQos2(int packetId, StoreListener stored) {
+        if (awaitingPubRel == null) {
+            awaitingPubRel = new HashSet<>();
+        }
         awaitingPubRel.add(packetId);
         if (cleanSession) {
             stored.stored(null);
@@ -652,7 +670,7 @@ final class MqttSession implements QueueConsumer {
      * durable (PUBCOMP waits for it, since the client may reuse the id after PUBCOMP).
      */
     void pubRel(int packetId, StoreListener stored) {
-        if (awaitingPubRel.remove(packetId) && !cleanSession) {
+        if (awaitingPubRel != null && awaitingPubRel.remove(packetId) && !cleanSession) {
             broker.durable().releasedQos2(clientId, packetId, stored);
         } else {
             stored.stored(null);

@@ -1,5 +1,6 @@
 package dev.junction.server.net;
 
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
@@ -17,6 +18,9 @@ import java.util.concurrent.TimeUnit;
 
 /** One bound server socket and the connections it accepted, which it can close gracefully at shutdown. */
 public final class Listener {
+    /** Its settings are all it holds (each channel keeps its own sizing state), so one serves every connection. */
+    private static final AdaptiveRecvByteBufAllocator SHARED_RECEIVE_SIZING = new AdaptiveRecvByteBufAllocator();
+
     private final Channel serverChannel;
     private final ChannelGroup connections;
 
@@ -34,6 +38,7 @@ public final class Listener {
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, SHARED_RECEIVE_SIZING)
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel channel) {

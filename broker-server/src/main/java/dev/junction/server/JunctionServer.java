@@ -135,10 +135,15 @@ public final class JunctionServer implements AutoCloseable {
         return closeable;
     }
 
-    /** AMQP checks the stored permissions; a triple is compiled when a connection or channel opens. */
+    /**
+     * AMQP checks the stored permissions. Each distinct triple is compiled once and shared by every connection and
+     * channel that has it (three compiled patterns are about half a kilobyte); only administrators add triples.
+     */
     private static PermissionLookup permissionLookup(UserRegistry users) {
+        Map<List<String>, ResourcePermissions> compiled = new ConcurrentHashMap<>();
         return (user, vhost) -> users.permission(user, vhost)
-                .map(granted -> new ResourcePermissions(granted.configure(), granted.write(), granted.read()));
+                .map(granted -> compiled.computeIfAbsent(List.of(granted.configure(), granted.write(), granted.read()),
+                        triple -> new ResourcePermissions(triple.get(0), triple.get(1), triple.get(2))));
     }
 
     /** Before any listener opens, so that a resource already short holds the first publisher back. */

@@ -383,7 +383,8 @@ final class LogWriter implements Runnable {
 
     private void roll() throws IOException {
         Segment sealed = state.active();
-        // Even under "never": one fsync per sealed segment is cheap, and close() then only has the active one to force.
+        // Even under "never", or after deferred batches under "always": one fsync per sealed segment is cheap, and
+        // close() then only has the active one to force.
         if (dirty) {
             force(sealed);
         }

@@ -17,7 +17,7 @@ package dev.junction.core.store.log;
  * @param segmentsCompacted segments whose live records were copied forward
  * @param writable          false while the log refuses writes after an I/O failure
  */
-public record LogMetrics(long fsyncs, long batches, long unforcedBatches, long appendsWritten, long releasesWritten, long bytesWritten,
-                         long liveRecords, int segments, long segmentsDeleted, long segmentsCompacted,
-                         boolean writable) {
+public record LogMetrics(long fsyncs, long batches, long unforcedBatches, long appendsWritten, long releasesWritten,
+                         long bytesWritten, long liveRecords, int segments, long segmentsDeleted,
+                         long segmentsCompacted, boolean writable) {
 }

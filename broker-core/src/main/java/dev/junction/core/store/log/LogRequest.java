@@ -68,7 +68,8 @@ abstract sealed class LogRequest permits LogRequest.Append, LogRequest.Release, 
 
         Read(long[] ids, ReadListener reader) {
             // Failed as a whole (log closed) it reads nothing.
-            super(-1, (none, failure) -> reader.onRead(new ByteBuf[ids.length], new byte[ids.length]), Durability.DEFERRED);
+            super(-1, (none, failure) -> reader.onRead(new ByteBuf[ids.length], new byte[ids.length]),
+                    Durability.DEFERRED);
             this.ids = ids;
             this.reader = reader;
         }

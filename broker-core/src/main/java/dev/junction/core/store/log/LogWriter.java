@@ -132,8 +132,8 @@ final class LogWriter implements Runnable {
     }
 
     LogMetrics metrics() {
-        return new LogMetrics(fsyncs, batches, unforcedBatches, appendsWritten, releasesWritten, bytesWritten, liveRecords, segments,
-                segmentsDeleted, segmentsCompacted, failure.writable());
+        return new LogMetrics(fsyncs, batches, unforcedBatches, appendsWritten, releasesWritten, bytesWritten,
+                liveRecords, segments, segmentsDeleted, segmentsCompacted, failure.writable());
     }
 
     @Override

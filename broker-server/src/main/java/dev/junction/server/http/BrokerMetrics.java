@@ -138,6 +138,9 @@ public final class BrokerMetrics {
         storageCounter("junction_storage_bytes_written", "Bytes written to the log's segment files",
                 () -> log.metrics().bytesWritten());
         storageCounter("junction_storage_fsyncs", "Data fsyncs of the log's segment files", () -> log.metrics().fsyncs());
+        storageCounter("junction_storage_unforced_batches",
+                "Batches written without an fsync of their own (under fsync=always: those holding only settles)",
+                () -> log.metrics().unforcedBatches());
         registry.register(new HistogramCollector("junction_storage_fsync_duration_seconds",
                 "How long each data fsync of a segment file took", null, Map.of("", log.fsyncLatency())));
     }

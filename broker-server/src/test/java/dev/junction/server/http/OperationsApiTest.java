@@ -150,6 +150,7 @@ class OperationsApiTest {
         assertTrue(before.contains("junction_alarm_active{resource=\"disk\"} 0"), before);
         assertTrue(before.contains("junction_alarm_activations_total{resource=\"memory\"} 0"), before);
         double fsyncs = sample(before, "junction_storage_fsyncs_total");
+        sample(before, "junction_storage_unforced_batches_total");
 
         Channel channel = broker.amqp().createChannel();
         channel.queueDeclare("flow", true, false, false, null);

@@ -9,10 +9,12 @@ abstract sealed class LogRequest permits LogRequest.Append, LogRequest.Release, 
 
     final long id;
     final WriteListener listener;
+    final Durability durability;
 
-    private LogRequest(long id, WriteListener listener) {
+    private LogRequest(long id, WriteListener listener, Durability durability) {
         this.id = id;
         this.listener = listener;
+        this.durability = durability;
     }
 
     abstract int frameBytes();
@@ -25,8 +27,8 @@ abstract sealed class LogRequest permits LogRequest.Append, LogRequest.Release, 
         final byte type;
         final ByteBuf body;
 
-        Append(byte type, long id, ByteBuf body, WriteListener listener) {
-            super(id, listener);
+        Append(byte type, long id, ByteBuf body, Durability durability, WriteListener listener) {
+            super(id, listener, durability);
             this.type = type;
             this.body = body;
         }
@@ -46,8 +48,8 @@ abstract sealed class LogRequest permits LogRequest.Append, LogRequest.Release, 
         /** Where the released record was, once the writer has staged the release. */
         Location released;
 
-        Release(long id, WriteListener listener) {
-            super(id, listener);
+        Release(long id, Durability durability, WriteListener listener) {
+            super(id, listener, durability);
         }
 
         @Override
@@ -66,7 +68,8 @@ abstract sealed class LogRequest permits LogRequest.Append, LogRequest.Release, 
 
         Read(long[] ids, ReadListener reader) {
             // Failed as a whole (log closed) it reads nothing.
-            super(-1, (none, failure) -> reader.onRead(new ByteBuf[ids.length], new byte[ids.length]));
+            super(-1, (none, failure) -> reader.onRead(new ByteBuf[ids.length], new byte[ids.length]),
+                    Durability.DEFERRED);
             this.ids = ids;
             this.reader = reader;
         }

@@ -24,6 +24,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * one live record until it is replaced or removed; a message is one record naming all its durable queues; a queue
  * settling a message that other queues still hold writes a small settle record, and the last settle releases the
  * message record together with those settle records.
+ *
+ * <p>Definitions and messages are {@link Durability#REQUIRED}: acknowledgements wait for them. Settles and page
+ * records are {@link Durability#DEFERRED}: a settle lost to a power cut only brings its message back (delivered
+ * again, which every acknowledgement mode allows), and page records are dropped at recovery anyway.
  */
 public final class LogStorage
         implements Storage, DefinitionStore, MessageStore, MessagePages, StoredMessage.SettleWriter {
@@ -101,7 +105,8 @@ public final class LogStorage
                 warnAndTell(listener));
         Long replaced = definitionRecords.put(definition.identity(), id);
         if (replaced != null) {
-            log.release(replaced);
+            // Required like the put itself: a power cut must not bring the old definition back beside the new one.
+            log.release(replaced, WARN_ON_FAILURE);
         }
         return id;
     }
@@ -144,7 +149,7 @@ public final class LogStorage
     @Override
     public long writeSettle(long messageRecordId, long queueId) {
         return log.append(StorageRecords.SETTLE, StorageRecords.encodeSettle(messageRecordId, queueId),
-                WARN_ON_FAILURE);
+                Durability.DEFERRED, WARN_ON_FAILURE);
     }
 
     @Override
@@ -165,7 +170,7 @@ public final class LogStorage
     @Override
     public long write(Message message, StoreListener listener) {
         try {
-            return log.append(StorageRecords.PAGE, StorageRecords.encode(message, NO_QUEUES),
+            return log.append(StorageRecords.PAGE, StorageRecords.encode(message, NO_QUEUES), Durability.DEFERRED,
                     (recordId, failure) -> listener.stored(failure));
         } catch (IllegalArgumentException tooLarge) {
             return -1;

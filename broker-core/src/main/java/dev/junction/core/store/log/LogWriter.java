@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The one thread that owns the segment files. Producers hand requests over a lock-free MPSC queue; the writer
  * drains what has gathered into a batch, writes it with one gathering write, forces it with one fsync (under
- * {@code always}) and then completes every listener of the batch. While it is busy, new requests gather for the
- * next batch: group commit without a timer.
+ * {@code always}, if the batch holds a {@link Durability#REQUIRED} request) and then completes every listener of the
+ * batch. While it is busy, new requests gather for the next batch: group commit without a timer.
  *
  * <p>After a write or fsync fails, the batch is cut off the file again, its listeners fail, and the writer refuses
  * requests for a while (see {@link WriteFailure}).
@@ -39,7 +39,7 @@ final class LogWriter implements Runnable {
     private final SegmentCompactor compactor;
     private final RecordReader reader;
     private final AtomicLong nextId;
-    private final boolean forceEveryBatch;
+    private final boolean forceRequiredBatches;
     /** Zero unless the policy is {@code interval}. */
     private final long intervalNanos;
     private final WriteFailure failure;
@@ -66,6 +66,7 @@ final class LogWriter implements Runnable {
     private volatile long fsyncs;
     private final LatencyHistogram fsyncLatency = new LatencyHistogram();
     private volatile long batches;
+    private volatile long unforcedBatches;
     private volatile long appendsWritten;
     private volatile long releasesWritten;
     private volatile long bytesWritten;
@@ -82,7 +83,7 @@ final class LogWriter implements Runnable {
         this.reader = new RecordReader(state);
         this.nextId = nextId;
         this.failure = new WriteFailure(directory.path);
-        this.forceEveryBatch = config.fsync() instanceof FsyncPolicy.Always;
+        this.forceRequiredBatches = config.fsync() instanceof FsyncPolicy.Always;
         this.intervalNanos = config.fsync() instanceof FsyncPolicy.Interval interval ? interval.period().toNanos() : 0;
         publishMetrics();
     }
@@ -131,8 +132,8 @@ final class LogWriter implements Runnable {
     }
 
     LogMetrics metrics() {
-        return new LogMetrics(fsyncs, batches, appendsWritten, releasesWritten, bytesWritten, liveRecords, segments,
-                segmentsDeleted, segmentsCompacted, failure.writable());
+        return new LogMetrics(fsyncs, batches, unforcedBatches, appendsWritten, releasesWritten, bytesWritten,
+                liveRecords, segments, segmentsDeleted, segmentsCompacted, failure.writable());
     }
 
     @Override
@@ -200,11 +201,13 @@ final class LogWriter implements Runnable {
         long end = start;
         frameHeads.clear();
         gatherCount = 0;
+        boolean required = false;
         LogRequest request = first;
         while (true) {
             if (stage(request, active, end)) {
                 batch.add(request);
                 end += request.frameBytes();
+                required |= request.durability == Durability.REQUIRED;
             }
             if (batch.size() == MAX_BATCH_REQUESTS || end - start >= MAX_BATCH_BYTES) {
                 break;
@@ -224,10 +227,13 @@ final class LogWriter implements Runnable {
         try {
             writeFully(active.channel, gather, gatherCount, end - start);
             active.size = end;
-            if (forceEveryBatch) {
+            // A batch of deferred requests only is left for the next forced one (or the seal, or close) to cover:
+            // fsync forces the whole file, and roll() forces a dirty segment before sealing it.
+            if (forceRequiredBatches && required) {
                 force(active);
             } else {
                 dirty = true;
+                unforcedBatches++;
             }
         } catch (IOException e) {
             unstage(active);
@@ -377,7 +383,8 @@ final class LogWriter implements Runnable {
 
     private void roll() throws IOException {
         Segment sealed = state.active();
-        // Even under "never": one fsync per sealed segment is cheap, and close() then only has the active one to force.
+        // Even under "never", or after deferred batches under "always": one fsync per sealed segment is cheap, and
+        // close() then only has the active one to force.
         if (dirty) {
             force(sealed);
         }

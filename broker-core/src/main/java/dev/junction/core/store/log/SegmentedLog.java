@@ -60,13 +60,22 @@ public final class SegmentedLog implements AutoCloseable {
     /**
      * Appends a record and returns its id (unique in this log, forever). {@code listener} learns when the record is
      * durable as the fsync policy promises, or that it failed and left no trace.
+     */
+    public long append(byte type, ByteBuf body, WriteListener listener) {
+        return append(type, body, Durability.REQUIRED, listener);
+    }
+
+    /**
+     * Appends a record and returns its id (unique in this log, forever). {@code listener} learns when the record is
+     * written as {@code durability} asks, or that it failed and left no trace.
      *
      * @param type 0..127, for the caller to tell its records apart; negative types are the log's own
      * @param body the log takes over one reference and releases it once written (or failed); retain a duplicate
      *             to keep using it, and do not modify its readable bytes until the listener has been called
      * @throws IllegalArgumentException for a negative type or a body too large for a segment (the body is released)
      */
-    public long append(byte type, ByteBuf body, WriteListener listener) {
+    public long append(byte type, ByteBuf body, Durability durability, WriteListener listener) {
+        Objects.requireNonNull(durability, "durability");
         Objects.requireNonNull(listener, "listener");
         if (type < 0) {
             body.release();
@@ -79,7 +88,7 @@ public final class SegmentedLog implements AutoCloseable {
                     + config.segmentBytes() + " bytes (" + RecordFrame.HEADER_BYTES + " bytes go to the record header)");
         }
         long id = nextId.getAndIncrement();
-        writer.submit(new LogRequest.Append(type, id, body, listener));
+        writer.submit(new LogRequest.Append(type, id, body, durability, listener));
         return id;
     }
 
@@ -87,14 +96,18 @@ public final class SegmentedLog implements AutoCloseable {
      * Marks a record dead by appending a release record; once durable, the record is never handed to a recovery
      * visitor again, and segments left without live records are deleted. Releasing an id that is not live fails the
      * listener with {@link IllegalArgumentException}. A release may be requested before the append is acknowledged.
+     * {@code listener} learns when the release is durable as the fsync policy promises.
      */
     public void release(long recordId, WriteListener listener) {
-        writer.submit(new LogRequest.Release(recordId, Objects.requireNonNull(listener, "listener")));
+        writer.submit(new LogRequest.Release(recordId, Durability.REQUIRED, Objects.requireNonNull(listener, "listener")));
     }
 
-    /** {@link #release(long, WriteListener)} whose failure is only logged. */
+    /**
+     * A {@link Durability#DEFERRED} release that no one waits for (its failure is only logged): lost to a power cut,
+     * it lets its record come back at the next recovery.
+     */
     public void release(long recordId) {
-        release(recordId, LOG_FAILURE);
+        writer.submit(new LogRequest.Release(recordId, Durability.DEFERRED, LOG_FAILURE));
     }
 
     /**

@@ -14,7 +14,8 @@ public interface WriteListener {
 
     /**
      * @param recordId the record appended, or the record whose release was requested
-     * @param failure  {@code null} when the request is durable as the {@link FsyncPolicy} promises; otherwise why it
+     * @param failure  {@code null} when the request is durable as the {@link FsyncPolicy} promises (for a
+     *                 {@link Durability#DEFERRED} request under {@code always}: written); otherwise why it
      *                 is not: an {@link java.io.IOException} from the disk, {@link LogUnavailableException} while the
      *                 log refuses writes, {@link LogClosedException}, or {@link IllegalArgumentException} for the
      *                 release of a record that is not live. A failed request left no trace in the log.

@@ -42,7 +42,11 @@ public class LogStoreBenchmark {
     @Param({"never"})
     public String fsync;
 
-    @Param({"1000"})
+    /**
+     * 20 is one MQTT publisher's window of unacknowledged QoS 1 publishes in the end-to-end runs; 1,000 is many
+     * publishers, or one with a wide confirm window, keeping the writer's group commits large.
+     */
+    @Param({"20", "1000"})
     public int outstanding;
 
     private TemporaryLog log;

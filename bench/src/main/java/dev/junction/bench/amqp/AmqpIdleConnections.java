@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
  * Opens AMQP 0-9-1 connections with one channel each (with {@code --consumer} also a server-named exclusive queue and
  * a consumer on it) that then stay idle (heartbeat off), holds them for a while so that the broker's memory can be
  * inspected, and closes them. The RabbitMQ client's NIO mode and one shared consumer dispatch pool keep the generator
- * at a few threads whatever the count. Prints {@code OPEN n} once all are open, then a {@code RESULT} line.
+ * at a few threads whatever the count. Prints {@code OPEN n consumers=m} once all are open, then a {@code RESULT}
+ * line.
  */
 @Command(name = "amqp-idle", mixinStandardHelpOptions = true,
         description = "Opens idle AMQP connections (one channel each, optionally a consumer) and holds them.")
@@ -67,7 +68,7 @@ public final class AmqpIdleConnections implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (OpenConnections open = open()) {
-            System.out.println("OPEN " + open.connections().size() + open.stoppedBy());
+            System.out.println("OPEN " + open.connections().size() + " consumers=" + open.consumers() + open.stoppedBy());
             System.out.flush();
             TimeUnit.SECONDS.sleep(holdSeconds);
             System.out.printf("RESULT scenario=amqp-idle requested=%d connected=%d consumers=%d connects_per_s=%d%s%n",

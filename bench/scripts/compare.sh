@@ -7,9 +7,10 @@
 #   bench/scripts/compare.sh [--quick] [--idle-only] [--skip-build] [--jfr] [--keep]
 #
 #   --quick       smaller runs: the whole comparison in under 2 minutes (the full one takes under 10)
-#   --idle-only   only idle connections: MQTT (all three brokers) and AMQP with one channel each (Junction and
-#                 RabbitMQ), IDLE of them (default: as many as the descriptor limit allows); each broker's resident
-#                 memory growth per connection, measured right after the last one opened
+#   --idle-only   only idle connections: MQTT (all three brokers) and AMQP with a channel and a consumer each
+#                 (Junction and RabbitMQ), IDLE of them (default: as many as the descriptor limit allows); each
+#                 broker's resident (RSS) and proportional (PSS) memory growth per connection, measured right after
+#                 the last one opened
 #   --skip-build  use the jars already in broker-server/target and bench/target
 #   --jfr         record Junction with JDK Flight Recorder and summarise its hottest frames at the end
 #   --keep        keep the temporary directory (logs, raw results, the recording)
@@ -48,11 +49,13 @@ if [ "$QUICK" = 1 ]; then
     QOS0=50000 QOS1=20000 QOS2=10000 FANOUT=1500 FANIN=20000 LAT=1000 LAT_WARMUP=500 IDLE=1000 CROSS=20000 QOS1_PERSISTENT=5000
     PHASE_SECONDS=8
     AMQP_MSGS=50000 AMQP_PERSISTENT=10000 AMQP_FANOUT=10000 AMQP_LAT_SECONDS=3
+    AMQP_CONNS=100 AMQP_CONN_INTERVAL=3
 else
     QOS0=500000 QOS1=200000 QOS2=100000 FANOUT=20000 FANIN=200000 LAT=15000 LAT_WARMUP=2000 IDLE=${IDLE:-0}
     CROSS=200000 QOS1_PERSISTENT=50000
     PHASE_SECONDS=20
-    AMQP_MSGS=500000 AMQP_PERSISTENT=100000 AMQP_FANOUT=100000 AMQP_LAT_SECONDS=20
+    AMQP_MSGS=500000 AMQP_PERSISTENT=100000 AMQP_FANOUT=100000 AMQP_LAT_SECONDS=15
+    AMQP_CONNS=500 AMQP_CONN_INTERVAL=10
 fi
 if [ "$IDLE_ONLY" = 1 ]; then
     PHASE_SECONDS=120   # for opening every idle connection on a busy machine
@@ -120,6 +123,20 @@ cpu_ms() {  # utime + stime of /proc/<pid>/stat, in milliseconds (USER_HZ ticks)
 
 rss_mb() {
     awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"
+}
+
+rss_kb() {
+    awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"
+}
+
+# Proportional set size: a page mapped N times counts 1/N each time. ZGC on JDK 17 maps its heap three times and
+# VmRSS counts every mapping's pages, so Junction's RSS is up to three times its memory; PSS counts the heap once.
+pss_kb() {
+    awk '/^Pss:/ { print $2 }' "/proc/$1/smaps_rollup"
+}
+
+pss_mb() {
+    awk -v kb="$(pss_kb "$1")" 'BEGIN { printf "%.1f", kb / 1024 }'
 }
 
 record() {  # broker scenario key value
@@ -247,14 +264,15 @@ perf_test() {  # broker pid port scenario perf-test-args...
         "$(awk -v ms=$(( cpu1 - cpu0 )) -v rate="$received" -v s="${seconds:-0}" \
             'BEGIN { if (rate * s > 0) printf "%.2f", ms * 1000 / (rate * s); else print "" }')"
     record "$broker" "amqp-$scenario" broker_rss_mb "$(rss_mb "$pid")"
+    record "$broker" "amqp-$scenario" broker_pss_mb "$(pss_mb "$pid")"
     if [ -n "$latency" ]; then
         record "$broker" "amqp-$scenario" p50_us "$(cut -d/ -f2 <<< "$latency")"
         record "$broker" "amqp-$scenario" p99_us "$(cut -d/ -f5 <<< "$latency")"
     fi
 }
 
-amqp_idle() {  # broker pid port: IDLE connections with one channel each, held while the broker's RSS is read
-    local broker=$1 pid=$2 port=$3 out rss0 rss1 opened generator deadline
+amqp_idle() {  # broker pid port: IDLE connections, a channel and a consumer each, held while RSS and PSS are read
+    local broker=$1 pid=$2 port=$3 out rss0 rss1 pss0 pss1 opened consumers generator deadline
     # The MQTT idle run's connections gone first: a broker still closing thousands of them (RabbitMQ) answers no
     # AMQP handshake within the client's timeout, and its memory is still falling.
     deadline=$(( SECONDS + 180 ))
@@ -265,17 +283,20 @@ amqp_idle() {  # broker pid port: IDLE connections with one channel each, held w
     sleep 10
     log "AMQP idle connections against $broker"
     out=$WORK/amqp-idle-$broker.log
-    rss0=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status")
+    rss0=$(rss_kb "$pid")
+    pss0=$(pss_kb "$pid")
     java -cp "$BENCH_JAR" dev.junction.bench.amqp.AmqpIdleConnections --uri "amqp://guest:guest@127.0.0.1:$port" \
-        --connections "$IDLE" --seconds 300 --hold-seconds 60 > "$out" 2>&1 &
+        --connections "$IDLE" --consumer --seconds 300 --hold-seconds 60 > "$out" 2>&1 &
     generator=$!
     deadline=$(( SECONDS + 330 ))
     until grep -qs '^OPEN' "$out" || ! kill -0 "$generator" 2>/dev/null || [ $SECONDS -ge $deadline ]; do
         sleep 1
     done
     sleep 1   # as MqttLoad does: the last handshakes' work done
-    rss1=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status")
+    rss1=$(rss_kb "$pid")
+    pss1=$(pss_kb "$pid")
     opened=$(sed -n 's/^OPEN \([0-9]*\).*/\1/p' "$out")
+    consumers=$(sed -n 's/^OPEN .*consumers=\([0-9]*\).*/\1/p' "$out")
     kill "$generator" 2>/dev/null || true
     wait "$generator" 2>/dev/null || true
     if [ -z "$opened" ] || [ "$opened" = 0 ]; then
@@ -283,8 +304,102 @@ amqp_idle() {  # broker pid port: IDLE connections with one channel each, held w
         return
     fi
     record "$broker" amqp-idle connected "$opened"
+    record "$broker" amqp-idle consumers "$consumers"
     record "$broker" amqp-idle broker_bytes_per_conn $(( (rss1 - rss0) * 1024 / opened ))
+    record "$broker" amqp-idle broker_pss_bytes_per_conn $(( (pss1 - pss0) * 1024 / opened ))
     record "$broker" amqp-idle broker_rss_mb "$(awk -v kb="$rss1" 'BEGIN { printf "%.1f", kb / 1024 }')"
+    record "$broker" amqp-idle broker_pss_mb "$(awk -v kb="$pss1" 'BEGIN { printf "%.1f", kb / 1024 }')"
+}
+
+# PerfTest's -o file: a header, then a row per interval (-i seconds): id, time, published, returned, confirmed, nacked,
+# received (msg/s), then min, median, 75th, 95th and 99th percentile of consumer latency (µs), then confirm latency.
+perf_rows() {  # csv: intervals written so far
+    local lines=0
+    if [ -f "$1" ]; then lines=$(wc -l < "$1"); fi
+    echo $(( lines > 0 ? lines - 1 : 0 ))
+}
+
+await_perf_rows() {  # csv rows perftest-pid: until the file has that many rows; fails if PerfTest ended first
+    until [ "$(perf_rows "$1")" -ge "$2" ]; do
+        kill -0 "$3" 2>/dev/null || return 1
+        sleep 0.1
+    done
+}
+
+# Records PerfTest's interval `row` (receiving rate, consumer latency p50 and p99) and the broker's CPU time over it,
+# read when the row before it and the row itself were written. Each interval's latency is PerfTest's own histogram
+# of that interval alone, so earlier intervals (JIT warm-up of both ends, connections opening) are left out.
+measure_perf_interval() {  # broker pid scenario csv row seconds perftest-pid
+    local broker=$1 pid=$2 scenario=$3 csv=$4 row=$5 seconds=$6 perftest=$7 cpu0 cpu1 fields received
+    await_perf_rows "$csv" $(( row - 1 )) "$perftest" || return 1
+    cpu0=$(cpu_ms "$pid")
+    await_perf_rows "$csv" "$row" "$perftest" || return 1
+    cpu1=$(cpu_ms "$pid")
+    fields=$(sed -n "$(( row + 1 ))p" "$csv")
+    received=$(cut -d, -f7 <<< "$fields")
+    record "$broker" "$scenario" msgs_per_s "$received"
+    record "$broker" "$scenario" broker_cpu_us_per_msg \
+        "$(awk -v ms=$(( cpu1 - cpu0 )) -v rate="$received" -v s="$seconds" \
+            'BEGIN { if (rate * s > 0) printf "%.2f", ms * 1000 / (rate * s); else print "" }')"
+    record "$broker" "$scenario" p50_us "$(cut -d, -f9 <<< "$fields")"
+    record "$broker" "$scenario" p99_us "$(cut -d, -f12 <<< "$fields")"
+}
+
+amqp_latency() {  # broker pid port: 1 -> 1 at 1,000 msg/s, two intervals of AMQP_LAT_SECONDS; the second is measured
+    local broker=$1 pid=$2 port=$3 csv=$WORK/perftest-$1-latency.csv perftest
+    log "AMQP latency against $broker"
+    timeout 300 java -cp "$BENCH_JAR" com.rabbitmq.perf.PerfTest -h "amqp://guest:guest@127.0.0.1:$port" \
+        --id latency -s 64 -x 1 -y 1 -a -r 1000 -i "$AMQP_LAT_SECONDS" -z $(( 2 * AMQP_LAT_SECONDS + 1 )) \
+        -o "$csv" > "$WORK/perftest-$broker-latency.log" 2>&1 &
+    perftest=$!
+    if ! measure_perf_interval "$broker" "$pid" amqp-latency "$csv" 2 "$AMQP_LAT_SECONDS" "$perftest"; then
+        record "$broker" amqp-latency failed 1
+    fi
+    wait "$perftest" || true
+    record "$broker" amqp-latency broker_rss_mb "$(rss_mb "$pid")"
+    record "$broker" amqp-latency broker_pss_mb "$(pss_mb "$pid")"
+}
+
+# AMQP_CONNS consumer connections, each with its own queue, and producers publishing 1 msg/s to each queue from
+# AMQP_CONNS / 50 connections of 50 channels (PerfTest's IoT-style options, NIO and small thread pools on its side).
+# Memory growth per connection is read once all are open; rate, latency and CPU over the first full interval after.
+amqp_connections() {  # broker pid port
+    local broker=$1 pid=$2 port=$3 csv=$WORK/perftest-$1-connections.csv scenario=amqp-conns
+    local rss0 pss0 rss1 pss1 perftest expected open deadline
+    log "AMQP $AMQP_CONNS connections with a consumer each against $broker"
+    expected=$(( AMQP_CONNS + AMQP_CONNS / 50 ))
+    rss0=$(rss_kb "$pid")
+    pss0=$(pss_kb "$pid")
+    timeout 300 java -cp "$BENCH_JAR" com.rabbitmq.perf.PerfTest -h "amqp://guest:guest@127.0.0.1:$port" \
+        --id connections -s 64 -a -y "$AMQP_CONNS" -x $(( AMQP_CONNS / 50 )) -X 50 \
+        -qp 'compare-conn-%d' -qpf 1 -qpt "$AMQP_CONNS" -P 1 -pst 2 -niot 2 -niotp 4 -ctp 2 \
+        -i "$AMQP_CONN_INTERVAL" -z 240 -o "$csv" > "$WORK/perftest-$broker-connections.log" 2>&1 &
+    perftest=$!
+    deadline=$(( SECONDS + 180 ))
+    until [ "$(ss -Htn state established "( sport = :$port )" | wc -l)" -ge "$expected" ]; do
+        if ! kill -0 "$perftest" 2>/dev/null || [ $SECONDS -ge $deadline ]; then
+            record "$broker" "$scenario" failed 1
+            kill "$perftest" 2>/dev/null || true
+            wait "$perftest" || true
+            return
+        fi
+        sleep 0.2
+    done
+    sleep 2   # the last producers' channels open, every consumer's queue declared
+    open=$(ss -Htn state established "( sport = :$port )" | wc -l)
+    rss1=$(rss_kb "$pid")
+    pss1=$(pss_kb "$pid")
+    record "$broker" "$scenario" connected "$open"
+    record "$broker" "$scenario" broker_bytes_per_conn $(( (rss1 - rss0) * 1024 / open ))
+    record "$broker" "$scenario" broker_pss_bytes_per_conn $(( (pss1 - pss0) * 1024 / open ))
+    if ! measure_perf_interval "$broker" "$pid" "$scenario" "$csv" $(( $(perf_rows "$csv") + 2 )) \
+            "$AMQP_CONN_INTERVAL" "$perftest"; then
+        record "$broker" "$scenario" failed 1
+    fi
+    record "$broker" "$scenario" broker_rss_mb "$(rss_mb "$pid")"
+    record "$broker" "$scenario" broker_pss_mb "$(pss_mb "$pid")"
+    kill "$perftest" 2>/dev/null || true
+    wait "$perftest" || true
 }
 
 amqp_suite() {  # broker pid port
@@ -297,7 +412,8 @@ amqp_suite() {  # broker pid port
         -C $AMQP_PERSISTENT -D $AMQP_PERSISTENT -z $(( PHASE_SECONDS + 10 ))
     perf_test "$@" fanout -e compare-fanout -t fanout -qp 'compare-fanout-%d' -qpf 1 -qpt 10 -x 1 -y 10 -a \
         -C $AMQP_FANOUT -D $AMQP_FANOUT -z $(( PHASE_SECONDS + 10 ))
-    perf_test "$@" latency -x 1 -y 1 -a -r 1000 -z $AMQP_LAT_SECONDS
+    amqp_latency "$@"
+    amqp_connections "$@"
 }
 
 gc_summary() {
@@ -348,9 +464,12 @@ print_table() {
             row(s, "p99_us", "latency p99 us (lower)")
             row(s, "p999_us", "latency p99.9 us (lower)")
             row(s, "connected", "connections held")
+            row(s, "consumers", "consumers held")
             row(s, "connects_per_s", "connects/s (higher)")
             row(s, "broker_bytes_per_conn", "RSS growth B/conn (lower)")
+            row(s, "broker_pss_bytes_per_conn", "PSS growth B/conn (lower)")
             row(s, "broker_rss_mb", "broker RSS MB after (lower)")
+            row(s, "broker_pss_mb", "broker PSS MB after (lower)")
             row(s, "generator_cpu_us_per_msg", "generator CPU us/msg")
         }
     }' "$RESULTS"

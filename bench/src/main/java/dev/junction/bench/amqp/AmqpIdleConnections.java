@@ -3,11 +3,14 @@ package dev.junction.bench.amqp;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.impl.nio.NioParams;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -16,18 +19,23 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Opens AMQP 0-9-1 connections with one channel each that then stay idle (heartbeat off), holds them for a while so
- * that the broker's memory can be inspected, and closes them. The RabbitMQ client's NIO mode keeps the generator at a
- * few threads whatever the count. Prints {@code OPEN n} once all are open, then a {@code RESULT} line.
+ * Opens AMQP 0-9-1 connections with one channel each (with {@code --consumer} also a server-named exclusive queue and
+ * a consumer on it) that then stay idle (heartbeat off), holds them for a while so that the broker's memory can be
+ * inspected, and closes them. The RabbitMQ client's NIO mode and one shared consumer dispatch pool keep the generator
+ * at a few threads whatever the count. Prints {@code OPEN n consumers=m} once all are open, then a {@code RESULT}
+ * line.
  */
 @Command(name = "amqp-idle", mixinStandardHelpOptions = true,
-        description = "Opens idle AMQP connections (one channel each) and holds them.")
+        description = "Opens idle AMQP connections (one channel each, optionally a consumer) and holds them.")
 public final class AmqpIdleConnections implements Callable<Integer> {
     @Option(names = "--uri", defaultValue = "amqp://guest:guest@127.0.0.1:5672")
     String uri;
 
     @Option(names = "--connections", required = true)
     int connections;
+
+    @Option(names = "--consumer", description = "also declare a server-named exclusive queue and consume from it")
+    boolean consumer;
 
     @Option(names = "--hold-seconds", defaultValue = "30", description = "how long the connections stay open")
     int holdSeconds;
@@ -41,15 +49,48 @@ public final class AmqpIdleConnections implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "2", description = "NIO threads of the client")
     int threads;
 
+    /** What {@link #open()} left open; {@link #close()} aborts every connection and stops the client's threads. */
+    record OpenConnections(List<Connection> connections, int consumers, Exception firstFailure, long elapsedNanos,
+                           ExecutorService consumerDispatch) implements AutoCloseable {
+        String stoppedBy() {
+            return firstFailure == null ? "" : " stopped_by=" + String.valueOf(firstFailure).replaceAll("\\s+", "_");
+        }
+
+        @Override
+        public void close() {
+            for (Connection connection : connections) {
+                connection.abort(5000);
+            }
+            consumerDispatch.shutdownNow();
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
+        try (OpenConnections open = open()) {
+            System.out.println("OPEN " + open.connections().size() + " consumers=" + open.consumers() + open.stoppedBy());
+            System.out.flush();
+            TimeUnit.SECONDS.sleep(holdSeconds);
+            System.out.printf("RESULT scenario=amqp-idle requested=%d connected=%d consumers=%d connects_per_s=%d%s%n",
+                    connections, open.connections().size(), open.consumers(),
+                    Math.round(open.connections().size() * 1e9 / open.elapsedNanos()), open.stoppedBy());
+            return open.connections().size() == connections ? 0 : 2;
+        }
+    }
+
+    /** Opens the connections, {@code --concurrency} at a time, until all are open, one fails or the deadline. */
+    OpenConnections open() throws Exception {
         ConnectionFactory factory = new ConnectionFactory();
         factory.setUri(uri);
         factory.setRequestedHeartbeat(0);
         factory.setAutomaticRecoveryEnabled(false);
         factory.useNio();
         factory.setNioParams(new NioParams().setNbIoThreads(threads));
+        // Without a shared pool the client starts dispatch threads for every connection that has a consumer.
+        ExecutorService consumerDispatch = Executors.newFixedThreadPool(threads);
+        factory.setSharedExecutor(consumerDispatch);
         List<Connection> open = Collections.synchronizedList(new ArrayList<>(connections));
+        AtomicInteger consumers = new AtomicInteger();
         AtomicInteger next = new AtomicInteger();
         AtomicReference<Exception> firstFailure = new AtomicReference<>();
         long start = System.nanoTime();
@@ -61,7 +102,12 @@ public final class AmqpIdleConnections implements Callable<Integer> {
                 try {
                     Connection connection = factory.newConnection("bench-idle-" + index);
                     open.add(connection);
-                    Channel unused = connection.createChannel();
+                    Channel channel = connection.createChannel();
+                    if (consumer) {
+                        String queue = channel.queueDeclare().getQueue();
+                        channel.basicConsume(queue, true, new DefaultConsumer(channel));
+                        consumers.incrementAndGet();
+                    }
                 } catch (Exception e) {
                     firstFailure.compareAndSet(null, e);
                 }
@@ -76,18 +122,8 @@ public final class AmqpIdleConnections implements Callable<Integer> {
         for (Thread thread : openers) {
             thread.join();
         }
-        String stoppedBy = firstFailure.get() == null ? ""
-                : " stopped_by=" + String.valueOf(firstFailure.get()).replaceAll("\\s+", "_");
-        long elapsed = System.nanoTime() - start;
-        System.out.println("OPEN " + open.size() + stoppedBy);
-        System.out.flush();
-        TimeUnit.SECONDS.sleep(holdSeconds);
-        for (Connection connection : open) {
-            connection.abort(5000);
-        }
-        System.out.printf("RESULT scenario=amqp-idle requested=%d connected=%d connects_per_s=%d%s%n", connections,
-                open.size(), Math.round(open.size() * 1e9 / elapsed), stoppedBy);
-        return open.size() == connections ? 0 : 2;
+        return new OpenConnections(List.copyOf(open), consumers.get(), firstFailure.get(), System.nanoTime() - start,
+                consumerDispatch);
     }
 
     public static void main(String[] args) {

@@ -5,9 +5,10 @@
 # channel, heartbeat 0), and prints the per-connection difference: heap by class, native memory by NMT category,
 # RSS. With a pre-touched heap, RSS growth is what the connections cost outside the Java heap.
 #
-#   bench/scripts/idle-memory.sh mqtt|amqp [N] [--skip-build] [--keep] [--persistent]
+#   bench/scripts/idle-memory.sh mqtt|amqp [N] [--skip-build] [--keep] [--persistent] [--consumer]
 #
 #   --persistent  MQTT only: persistent sessions (clean session 0), each with its durable queue, instead of clean ones
+#   --consumer    AMQP only: each connection also consumes from an exclusive queue of its own (issue #9's shape)
 #
 # Environment: JUNCTION_JVM_FLAGS adds JVM flags (e.g. -Dio.netty.allocator.type=pooled).
 set -euo pipefail
@@ -15,12 +16,13 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 PROTOCOL=${1:?usage: $0 mqtt|amqp [N] [--skip-build] [--keep]}
 shift
-N=10000 BUILD=1 KEEP=0 SESSIONS=()
+N=10000 BUILD=1 KEEP=0 SESSIONS=() CONSUMER=()
 for arg in "$@"; do
     case "$arg" in
         --skip-build) BUILD=0 ;;
         --keep) KEEP=1 ;;
         --persistent) SESSIONS=(--persistent-sessions) ;;
+        --consumer) CONSUMER=(--consumer) ;;
         [0-9]*) N=$arg ;;
         *) echo "unknown option: $arg (see the header of $0)" >&2; exit 64 ;;
     esac
@@ -84,7 +86,7 @@ warm_up() {  # count
         java -cp "$BENCH_JAR" dev.junction.bench.mqtt.MqttLoad --port $J_MQTT "${SESSIONS[@]}" --run idle="$1" >/dev/null 2>&1
     else
         java -cp "$BENCH_JAR" dev.junction.bench.amqp.AmqpIdleConnections --uri "amqp://guest:guest@127.0.0.1:$J_AMQP" \
-            --connections "$1" --hold-seconds 0 >/dev/null 2>&1
+            --connections "$1" --hold-seconds 0 "${CONSUMER[@]}" >/dev/null 2>&1
     fi
 }
 warm_up 200
@@ -97,7 +99,7 @@ if [ "$PROTOCOL" = mqtt ]; then
         "${SESSIONS[@]}" --run idle="$N" --idle-hold-seconds $HOLD > "$WORK/generator.log" 2>&1 &
 else
     java -cp "$BENCH_JAR" dev.junction.bench.amqp.AmqpIdleConnections --uri "amqp://guest:guest@127.0.0.1:$J_AMQP" \
-        --connections "$N" --hold-seconds $HOLD > "$WORK/generator.log" 2>&1 &
+        --connections "$N" --hold-seconds $HOLD "${CONSUMER[@]}" > "$WORK/generator.log" 2>&1 &
 fi
 G_PID=$!
 PIDS+=("$G_PID")
@@ -114,7 +116,7 @@ snapshot n
 CONNECTED=$(established)
 kill "$G_PID"
 
-echo "Junction, $CONNECTED idle $PROTOCOL connections${SESSIONS[*]:+ with persistent sessions}, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "Junction, $CONNECTED idle $PROTOCOL connections${SESSIONS[*]:+ with persistent sessions}${CONSUMER[*]:+ with a consumer each}, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 awk -v n="$CONNECTED" '
     FNR == 1 { file++ }
     $1 ~ /^[0-9]+:$/ { key = $4; bytes[file, key] += $3; count[file, key] += $2; keys[key] = 1 }

@@ -59,7 +59,7 @@ public final class AmqpFrameEncoder extends MessageToMessageEncoder<Object> {
     private void writeMethodFrame(ByteBuf out, AmqpCommand command) {
         int sizeIndex = startFrame(out, AmqpConstants.FRAME_METHOD, command.channel());
         AmqpMethods.encode(command.method(), out);
-        endFrame(out, sizeIndex, command.method().protocolMethodName());
+        endFrame(out, sizeIndex, "", command.method().protocolMethodName());
     }
 
     private void writeHeaderFrame(ByteBuf out, AmqpCommand command) {
@@ -68,7 +68,7 @@ public final class AmqpFrameEncoder extends MessageToMessageEncoder<Object> {
         out.writeShort(0);
         out.writeLong(command.body().readableBytes());
         command.properties().writeTo(out);
-        endFrame(out, sizeIndex, "content header of " + command.method().protocolMethodName());
+        endFrame(out, sizeIndex, "content header of ", command.method().protocolMethodName());
     }
 
     /**
@@ -103,10 +103,11 @@ public final class AmqpFrameEncoder extends MessageToMessageEncoder<Object> {
         return sizeIndex;
     }
 
-    private void endFrame(ByteBuf out, int sizeIndex, String what) {
+    /** The frame's name comes in two parts, joined only for the error, so that a frame that fits builds no string. */
+    private void endFrame(ByteBuf out, int sizeIndex, String framePart, String methodName) {
         int size = out.writerIndex() - sizeIndex - 4;
         if (size > frameMax - AmqpFrameDecoder.FRAME_OVERHEAD) {
-            throw new IllegalArgumentException(what + " needs a frame of " + (size + AmqpFrameDecoder.FRAME_OVERHEAD)
+            throw new IllegalArgumentException(framePart + methodName + " needs a frame of " + (size + AmqpFrameDecoder.FRAME_OVERHEAD)
                     + " bytes, more than frame-max " + frameMax);
         }
         out.setInt(sizeIndex, size);

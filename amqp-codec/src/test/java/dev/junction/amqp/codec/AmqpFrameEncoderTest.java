@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.junction.amqp.codec.method.Basic;
 import dev.junction.amqp.codec.method.BasicProperties;
@@ -104,6 +105,20 @@ class AmqpFrameEncoderTest {
                 AmqpCommand.of(0, new Connection.Start(0, 9, huge, dev.junction.amqp.codec.types.LongString.EMPTY,
                         dev.junction.amqp.codec.types.LongString.EMPTY))));
         assertEquals(IllegalArgumentException.class, e.getCause().getClass());
+        assertTrue(e.getCause().getMessage().startsWith("connection.start needs a frame of "), e.getMessage());
+        assertNull(channel.readOutbound());
+        assertFalse(channel.finish());
+    }
+
+    @Test
+    void aContentHeaderTooLargeForFrameMaxIsNamedInTheError() {
+        EmbeddedChannel channel = new EmbeddedChannel(new AmqpFrameEncoder());
+        BasicProperties hugeHeaders = new BasicProperties(null, null, Map.of("k", "v".repeat(5000)), null, null,
+                null, null, null, null, null, null, null, null, null);
+        EncoderException e = assertThrows(EncoderException.class, () -> channel.writeOutbound(
+                new AmqpCommand(1, DELIVER, hugeHeaders, Unpooled.EMPTY_BUFFER)));
+        assertTrue(e.getCause().getMessage().startsWith("content header of basic.deliver needs a frame of "),
+                e.getMessage());
         assertNull(channel.readOutbound());
         assertFalse(channel.finish());
     }

@@ -144,10 +144,8 @@ record TopicTreeScenario(int subscriptions, int connections, int filtersPerSubsc
         return perConnection;
     }
 
-    /** Credit is counted in messages of the average fan-out, which is close enough to hold the broker back. */
     private static DeliveryWindow window(long[] owed, int publishes, LoadSettings settings) {
-        long expected = sum(owed);
-        return new DeliveryWindow((int) Math.max(1, expected / publishes), settings.window(), expected);
+        return DeliveryWindow.averaging(publishes, sum(owed), settings.window());
     }
 
     private static void measureInto(DeliveryWindow window, List<LoadClient> subscribers, LoadClient publisher,

@@ -62,11 +62,13 @@ if [ "$IDLE_ONLY" = 1 ]; then
 fi
 # The topic tree: subscriptions per run, for Junction and Mosquitto and for RabbitMQ (one binding per subscription,
 # far slower to subscribe), measured publishes at each size (a fifth more first as a warm-up), phase deadlines.
+# TREE_SIZES and TREE_SIZES_RABBIT may be set in the environment (empty: none).
 if [ "$QUICK" = 1 ]; then
-    TREE_SIZES="1000 20000" TREE_SIZES_RABBIT="1000 20000" TREE_PUBLISHES=2000 TREE_SECONDS=15 TREE_SUBSCRIBE_SECONDS=20
+    TREE_SIZES=${TREE_SIZES-1000 20000} TREE_SIZES_RABBIT=${TREE_SIZES_RABBIT-1000 20000}
+    TREE_PUBLISHES=2000 TREE_SECONDS=15 TREE_SUBSCRIBE_SECONDS=20
 else
-    TREE_SIZES="1000 100000 1000000" TREE_SIZES_RABBIT="1000 100000" TREE_PUBLISHES=10000 TREE_SECONDS=30
-    TREE_SUBSCRIBE_SECONDS=60
+    TREE_SIZES=${TREE_SIZES-1000 100000 1000000} TREE_SIZES_RABBIT=${TREE_SIZES_RABBIT-1000 100000}
+    TREE_PUBLISHES=10000 TREE_SECONDS=30 TREE_SUBSCRIBE_SECONDS=${TREE_SUBSCRIBE_SECONDS:-60}
 fi
 if [ "$IDLE" = 0 ]; then
     # Both the generator and the broker hold one descriptor per connection; keep headroom for their own files.
@@ -336,7 +338,7 @@ tree_run() {  # broker pid port subscriptions
     log "MQTT topic tree of $subs subscriptions against $broker"
     line=$(timeout $(( TREE_SUBSCRIBE_SECONDS + 3 * TREE_SECONDS + 60 )) java -cp "$BENCH_JAR" \
         dev.junction.bench.mqtt.MqttLoad --port "$port" --broker-pid "$pid" --seconds "$TREE_SECONDS" \
-        --subscribe-seconds "$TREE_SUBSCRIBE_SECONDS" --tree-clients 100 --tree-publishes "$TREE_PUBLISHES" \
+        --subscribe-seconds "$TREE_SUBSCRIBE_SECONDS" --subscribe-stall-seconds 30 --tree-clients 100 --tree-publishes "$TREE_PUBLISHES" \
         --run tree="$subs" 2>> "$WORK/generator-$broker.log" | grep '^RESULT' || true)
     echo "$line" >> "$WORK/tree-$broker.log"
     if [ -z "$line" ]; then

@@ -113,6 +113,11 @@ public final class MqttLoad implements Callable<Integer> {
     @Option(names = "--subscribe-seconds", defaultValue = "120", description = "tree run: deadline for subscribing")
     int subscribeSeconds;
 
+    @Option(names = "--subscribe-stall-seconds", defaultValue = "30",
+            description = "tree run: ends subscribing after this long without a SUBACK (a broker answers the first "
+                    + "only after every connection's pipelined SUBSCRIBEs ahead of it)")
+    int subscribeStallSeconds;
+
     @Override
     public Integer call() throws Exception {
         if (payloadSize < LoadClient.MIN_PAYLOAD) {
@@ -147,7 +152,7 @@ public final class MqttLoad implements Callable<Integer> {
             case IDLE -> new IdleConnectionsScenario(count, connectConcurrency,
                     Duration.ofSeconds(idleHoldSeconds)).run(settings);
             case TREE -> new TopicTreeScenario(count, treeClients, treeFiltersPerSubscribe, treeSubscribesOutstanding,
-                    treePublishes, new Phase(Duration.ofSeconds(subscribeSeconds), settings.phase().stallLimit()))
+                    treePublishes, new Phase(Duration.ofSeconds(subscribeSeconds), Duration.ofSeconds(subscribeStallSeconds)))
                     .run(settings);
             case MQTT_TO_AMQP, AMQP_TO_MQTT -> {
                 CrossProtocolScenario cross = new CrossProtocolScenario(scenario.name().toLowerCase(Locale.ROOT),

@@ -115,15 +115,18 @@ record TopicTreeScenario(int subscriptions, int connections, int filtersPerSubsc
         Measurement measurement = new Measurement(settings.brokerPid());
         publisher.allowPublishes(publishes);
         boolean delivered = settings.phase().awaitDeliveries(window);
-        long connectionsOff = IntStream.range(0, connections)
-                .filter(c -> latencies.get(c).received() != measuredOwed[c]).count();
         long elapsed = Math.max(window.elapsedNanos(), 1);
         long[] p = LatencySamples.merged(latencies).percentiles(50, 99);
-        result.put("complete", Boolean.toString(delivered && connectionsOff == 0))
-                .put("published", window.sent())
+        if (delivered) {
+            long connectionsOff = IntStream.range(0, connections)
+                    .filter(c -> latencies.get(c).received() != measuredOwed[c]).count();
+            result.put("complete", Boolean.toString(connectionsOff == 0)).put("connections_off", connectionsOff);
+        } else {
+            result.put("complete", "false").put("stopped_by", "publish_deadline_or_stall");
+        }
+        result.put("published", window.sent())
                 .put("delivered", window.delivered())
                 .put("expected", sum(measuredOwed))
-                .put("connections_off", connectionsOff)
                 .put("deliveries_per_publish", sum(measuredOwed) / (double) publishes)
                 .put("seconds", elapsed / 1e9)
                 .put("publishes_per_s", Math.round(window.sent() * 1e9 / elapsed))

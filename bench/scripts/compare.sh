@@ -93,7 +93,7 @@ stop_brokers() {  # never fails: also used while the script exits
 cleanup() {
     set +e
     stop_brokers
-    if [ -n "${R_PID:-}" ]; then
+    if [ -d "$R_DIR" ]; then   # also when the node failed to start: its port mapper may be running
         ERL_EPMD_PORT=$R_EPMD epmd -port "$R_EPMD" -kill >/dev/null 2>&1
     fi
     if [ "$KEEP" = 1 ]; then

@@ -6,7 +6,8 @@
 #
 #   bench/scripts/compare.sh [--quick] [--idle-only] [--tree-only] [--skip-build] [--jfr] [--keep]
 #
-#   --quick       smaller runs: the whole comparison in under 2 minutes (the full one takes under 10)
+#   --quick       smaller runs: the whole comparison in under 2 minutes (the full one takes under 10, plus about
+#                 4 for the topic tree)
 #   --idle-only   only idle connections: MQTT (all three brokers) and AMQP with one channel each (Junction and
 #                 RabbitMQ), IDLE of them (default: as many as the descriptor limit allows); each broker's resident
 #                 memory growth per connection, measured right after the last one opened

@@ -52,14 +52,6 @@ final class FleetSubscriptions {
         }
     }
 
-    int subscriptions() {
-        return subscriptions;
-    }
-
-    int connections() {
-        return connections;
-    }
-
     int connectionOf(int subscription) {
         int site = subscription / DeviceFleet.DEVICES_PER_SITE;
         int inSite = subscription % DeviceFleet.DEVICES_PER_SITE;

@@ -4,13 +4,15 @@
 # scenario against each, measures each broker's CPU time (/proc/<pid>/stat) and resident memory, prints one table
 # with Junction's ratio to each, and stops everything it started.
 #
-#   bench/scripts/compare.sh [--quick] [--idle-only] [--skip-build] [--jfr] [--keep]
+#   bench/scripts/compare.sh [--quick] [--idle-only] [--tree-only] [--skip-build] [--jfr] [--keep]
 #
-#   --quick       smaller runs: the whole comparison in under 2 minutes (the full one takes under 10)
+#   --quick       smaller runs (a smoke test, a few minutes); the full comparison takes about 20 minutes
 #   --idle-only   only idle connections: MQTT (all three brokers) and AMQP with a channel and a consumer each
 #                 (Junction and RabbitMQ), IDLE of them (default: as many as the descriptor limit allows); each
 #                 broker's resident (RSS) and proportional (PSS) memory growth per connection, measured right after
 #                 the last one opened
+#   --tree-only   only the topic tree (MqttLoad --run tree=N): DeviceFleet subscriptions at 1k, 100k and 1M
+#                 (RabbitMQ: 1k and 100k), then random publishes; always run first, on fresh brokers
 #   --skip-build  use the jars already in broker-server/target and bench/target
 #   --jfr         record Junction with JDK Flight Recorder and summarise its hottest frames at the end
 #   --keep        keep the temporary directory (logs, raw results, the recording)
@@ -20,11 +22,12 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-QUICK=0 BUILD=1 JFR=0 KEEP=0 IDLE_ONLY=0
+QUICK=0 BUILD=1 JFR=0 KEEP=0 IDLE_ONLY=0 TREE_ONLY=0
 for arg in "$@"; do
     case "$arg" in
         --quick) QUICK=1 ;;
         --idle-only) IDLE_ONLY=1 ;;
+        --tree-only) TREE_ONLY=1 ;;
         --skip-build) BUILD=0 ;;
         --jfr) JFR=1 ;;
         --keep) KEEP=1 ;;
@@ -60,6 +63,16 @@ fi
 if [ "$IDLE_ONLY" = 1 ]; then
     PHASE_SECONDS=120   # for opening every idle connection on a busy machine
 fi
+# The topic tree: subscriptions per run, for Junction and Mosquitto and for RabbitMQ (one binding per subscription,
+# far slower to subscribe), measured publishes at each size (a fifth more first as a warm-up), phase deadlines.
+# TREE_SIZES and TREE_SIZES_RABBIT may be set in the environment (empty: none).
+if [ "$QUICK" = 1 ]; then
+    TREE_SIZES=${TREE_SIZES-1000 20000} TREE_SIZES_RABBIT=${TREE_SIZES_RABBIT-1000 20000}
+    TREE_PUBLISHES=2000 TREE_SECONDS=15 TREE_SUBSCRIBE_SECONDS=20
+else
+    TREE_SIZES=${TREE_SIZES-1000 100000 1000000} TREE_SIZES_RABBIT=${TREE_SIZES_RABBIT-1000 100000}
+    TREE_PUBLISHES=10000 TREE_SECONDS=20 TREE_SUBSCRIBE_SECONDS=${TREE_SUBSCRIBE_SECONDS:-60}
+fi
 if [ "$IDLE" = 0 ]; then
     # Both the generator and the broker hold one descriptor per connection; keep headroom for their own files.
     IDLE=$(( $(ulimit -Hn) - 1000 ))
@@ -69,18 +82,21 @@ ulimit -n "$(ulimit -Hn)"
 log() { printf '%s %s\n' "$(date +%T)" "$*" >&2; }
 
 PIDS=()
-cleanup() {
-    set +e
+stop_brokers() {  # never fails: also used while the script exits
     if [ -n "${R_PID:-}" ]; then
-        rabbit rabbitmqctl -n "$R_NODE" stop >/dev/null 2>&1
+        rabbit rabbitmqctl -n "$R_NODE" stop >/dev/null 2>&1 || true
     fi
     for pid in "${PIDS[@]}"; do
-        kill "$pid" 2>/dev/null
+        kill "$pid" 2>/dev/null || true
     done
     for pid in "${PIDS[@]}"; do
-        timeout 30 tail --pid="$pid" -f /dev/null 2>/dev/null || kill -9 "$pid" 2>/dev/null
+        timeout 30 tail --pid="$pid" -f /dev/null 2>/dev/null || kill -9 "$pid" 2>/dev/null || true
     done
-    if [ -n "${R_PID:-}" ]; then
+}
+cleanup() {
+    set +e
+    stop_brokers
+    if [ -d "$R_DIR" ]; then   # also when the node failed to start: its port mapper may be running
         ERL_EPMD_PORT=$R_EPMD epmd -port "$R_EPMD" -kill >/dev/null 2>&1
     fi
     if [ "$KEEP" = 1 ]; then
@@ -205,6 +221,7 @@ EOF
 
 mqtt_suite() {  # broker pid port [amqp-port: adds MQTT to AMQP and AMQP to MQTT through amq.topic]
     local broker=$1 pid=$2 port=$3 amqp_port=${4:-} runs
+    [ "$TREE_ONLY" = 1 ] && return
     log "MQTT scenarios against $broker"
     # Idle connections first: a fresh broker's memory growth is not hidden by pages earlier runs touched.
     runs=(--run idle="$IDLE")
@@ -403,6 +420,7 @@ amqp_connections() {  # broker pid port
 }
 
 amqp_suite() {  # broker pid port
+    [ "$TREE_ONLY" = 1 ] && return
     if [ "$IDLE_ONLY" = 1 ]; then
         amqp_idle "$@"
         return
@@ -414,6 +432,59 @@ amqp_suite() {  # broker pid port
         -C $AMQP_FANOUT -D $AMQP_FANOUT -z $(( PHASE_SECONDS + 10 ))
     amqp_latency "$@"
     amqp_connections "$@"
+}
+
+# ---- the topic tree (issue #9) ----
+
+wait_until_quiet() {  # pid: prints the seconds until the process used under 10% of a core for 2 s (at most 120)
+    local start=$SECONDS before after quiet=0
+    before=$(cpu_ms "$1")
+    while [ $quiet -lt 2 ] && [ $(( SECONDS - start )) -lt 120 ]; do
+        sleep 1
+        after=$(cpu_ms "$1")
+        if [ $(( after - before )) -lt 100 ]; then quiet=$(( quiet + 1 )); else quiet=0; fi
+        before=$after
+    done
+    echo $(( SECONDS - start - quiet ))
+}
+
+tree_run() {  # broker pid port subscriptions
+    local broker=$1 pid=$2 port=$3 subs=$4 scenario line
+    scenario=tree-$(awk -v n="$subs" 'BEGIN { if (n >= 1e6) printf "%gM", n / 1e6; else printf "%gk", n / 1e3 }')
+    log "MQTT topic tree of $subs subscriptions against $broker"
+    line=$(timeout $(( TREE_SUBSCRIBE_SECONDS + 3 * TREE_SECONDS + 60 )) java -cp "$BENCH_JAR" \
+        dev.junction.bench.mqtt.MqttLoad --port "$port" --broker-pid "$pid" --seconds "$TREE_SECONDS" \
+        --subscribe-seconds "$TREE_SUBSCRIBE_SECONDS" --subscribe-stall-seconds 30 --tree-clients 100 --tree-publishes "$TREE_PUBLISHES" \
+        --run tree="$subs" 2>> "$WORK/generator-$broker.log" | grep '^RESULT' || true)
+    echo "$line" >> "$WORK/tree-$broker.log"
+    if [ -z "$line" ]; then
+        record "$broker" "$scenario" failed 1
+    fi
+    for pair in ${line#RESULT }; do
+        record "$broker" "$scenario" "${pair%%=*}" "${pair#*=}"
+    done
+    # Closing the connections drops their subscriptions: the next size starts once the broker has done so.
+    record "$broker" "$scenario" teardown_s "$(wait_until_quiet "$pid")"
+}
+
+tree_suites() {  # every size against every broker; then fresh brokers for the other suites
+    [ "$IDLE_ONLY" = 1 ] && return
+    local subs
+    for subs in $TREE_SIZES; do tree_run junction "$J_PID" $J_MQTT "$subs"; done
+    for subs in $TREE_SIZES; do tree_run mosquitto "$M_PID" $M_MQTT "$subs"; done
+    if [ "$R_HAS_MQTT" = 1 ]; then
+        for subs in $TREE_SIZES_RABBIT; do tree_run rabbitmq "$R_PID" $R_MQTT "$subs"; done
+    fi
+    if [ "$TREE_ONLY" = 0 ]; then
+        log "restarting the brokers with empty data directories"
+        stop_brokers
+        PIDS=() R_PID=
+        mv "$WORK/junction-gc.log" "$WORK/junction-tree-gc.log"
+        rm -rf "$WORK/junction-data" "$WORK/mosquitto.db" "$R_DIR/mnesia" "$R_DIR/rabbit.pid"
+        start_junction
+        start_mosquitto
+        start_rabbitmq
+    fi
 }
 
 gc_summary() {
@@ -458,6 +529,14 @@ print_table() {
         for (i = 0; i < n; i++) {
             s = order[i]
             row(s, "failed", "FAILED (see the logs)")
+            row(s, "stopped_by", "CUT SHORT by")
+            row(s, "subscriptions", "subscriptions made")
+            row(s, "subscriptions_per_s", "subscriptions/s (higher)")
+            row(s, "broker_pss_bytes_per_sub", "PSS growth B/sub (lower)")
+            row(s, "broker_rss_bytes_per_sub", "RSS growth B/sub (lower)")
+            row(s, "publishes_per_s", "publishes/s (higher)")
+            row(s, "broker_cpu_us_per_publish", "broker CPU us/publish (lower)")
+            row(s, "teardown_s", "s busy after closing (lower)")
             row(s, "msgs_per_s", "deliveries/s (higher better)")
             row(s, "broker_cpu_us_per_msg", "broker CPU us/msg (lower)")
             row(s, "p50_us", "latency p50 us (lower)")
@@ -485,6 +564,7 @@ main() {
     start_junction
     start_mosquitto
     start_rabbitmq
+    tree_suites
 
     mqtt_suite junction "$J_PID" $J_MQTT $J_AMQP
     mqtt_suite mosquitto "$M_PID" $M_MQTT
@@ -497,7 +577,7 @@ main() {
     echo
     echo "Junction vs Mosquitto $(dpkg-query -W -f '${Version}' mosquitto 2>/dev/null) and RabbitMQ" \
         "$(dpkg-query -W -f '${Version}' rabbitmq-server 2>/dev/null) on $(nproc) cores," \
-        "$( [ "$IDLE_ONLY" = 1 ] && echo idle-only || { [ "$QUICK" = 1 ] && echo quick || echo full; } ) run;" \
+        "$( [ "$IDLE_ONLY" = 1 ] && echo idle-only || { [ "$TREE_ONLY" = 1 ] && echo tree-only; } || { [ "$QUICK" = 1 ] && echo quick || echo full; } ) run;" \
         "load average $(cut -d' ' -f1-3 /proc/loadavg); ratios are Junction / other."
     print_table
     gc_summary

@@ -9,10 +9,11 @@ import java.util.SplittableRandom;
  * client k. Most clients watch their own device ({@code site/<s>/device/<d>/+}), some everything below it
  * ({@code .../#}), some a site dashboard ({@code site/<s>/#}), some the alarms of one device index of
  * any kind in their site ({@code site/<s>/+/<d>/alarm}). Every site has the same mix, so the number of subscribers
- * a publish reaches does not depend on the fleet's size.
+ * a publish reaches does not depend on the fleet's size. Used in-process by the JMH benchmark and over the wire by
+ * the load generator's {@code tree} scenario.
  */
-final class DeviceFleet {
-    static final int DEVICES_PER_SITE = 1_000;
+public final class DeviceFleet {
+    public static final int DEVICES_PER_SITE = 1_000;
     private static final String[] METRICS = {"temperature", "status", "alarm", "battery"};
 
     /** A connected client; only its identity matters to the trie. */
@@ -22,7 +23,7 @@ final class DeviceFleet {
     private DeviceFleet() {
     }
 
-    static String filter(int subscription) {
+    public static String filter(int subscription) {
         int site = subscription / DEVICES_PER_SITE;
         int device = subscription % DEVICES_PER_SITE;
         if (subscription % 100 == 0) {
@@ -57,7 +58,7 @@ final class DeviceFleet {
      * Telemetry from {@code publishingDevices} devices picked at random across the fleet (all of them when it is at
      * least the fleet's size), so each publish has subscribers.
      */
-    static String[] publishes(int subscriptions, int publishingDevices, int count, long seed) {
+    public static String[] publishes(int subscriptions, int publishingDevices, int count, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         int[] devices = random.ints(Math.min(publishingDevices, subscriptions), 0, subscriptions).toArray();
         String[] topics = new String[count];

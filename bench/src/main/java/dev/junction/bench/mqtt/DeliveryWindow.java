@@ -11,10 +11,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * with it every broker is driven at the rate it really delivers, and none is flooded into unbounded memory.
  *
  * <p>A message counts as received once {@code fanout} deliveries have arrived for it (in total, not per message,
- * so a lost QoS 0 delivery shrinks the window by one message for the rest of the run instead of stalling it).
+ * so a lost QoS 0 delivery shrinks the window by one message for the rest of the run instead of stalling it). The
+ * fan-out may be a fraction, {@code fanoutDeliveries / fanoutMessages}, when messages reach different numbers of
+ * subscribers: rounding it would let the window drift open (or shut) by the rounding error on every message.
  */
 final class DeliveryWindow {
-    private final int fanout;
+    private final long fanoutDeliveries;
+    private final long fanoutMessages;
+    /** Deliveries between two looks for a starved publisher: a whole message's worth at least. */
+    private final long wakeEvery;
     private final long maxAhead;
     private final long expectedDeliveries;
     private final AtomicLong sent = new AtomicLong();
@@ -30,12 +35,26 @@ final class DeliveryWindow {
      * @param expectedDeliveries deliveries after which {@link #allDelivered()} completes
      */
     DeliveryWindow(int fanout, long maxAhead, long expectedDeliveries) {
-        if (fanout < 1 || maxAhead < 1) {
+        this(fanout, 1, maxAhead, expectedDeliveries);
+    }
+
+    private DeliveryWindow(long fanoutDeliveries, long fanoutMessages, long maxAhead, long expectedDeliveries) {
+        if (fanoutDeliveries < 1 || fanoutMessages < 1 || maxAhead < 1) {
             throw new IllegalArgumentException("fanout and maxAhead must be positive");
         }
-        this.fanout = fanout;
+        this.fanoutDeliveries = fanoutDeliveries;
+        this.fanoutMessages = fanoutMessages;
+        this.wakeEvery = Math.max(1, fanoutDeliveries / fanoutMessages);
         this.maxAhead = maxAhead;
         this.expectedDeliveries = expectedDeliveries;
+    }
+
+    /**
+     * A window for {@code messages} that together cause {@code expectedDeliveries}, each counted as received after
+     * the average fan-out. {@code maxAhead} times the deliveries must stay within a long.
+     */
+    static DeliveryWindow averaging(long messages, long expectedDeliveries, long maxAhead) {
+        return new DeliveryWindow(expectedDeliveries, messages, maxAhead, expectedDeliveries);
     }
 
     /**
@@ -60,17 +79,22 @@ final class DeliveryWindow {
 
     /** Waking a publisher costs a cross-thread hand-off: wake it for a batch of half the window, not per message. */
     private boolean halfFree(long deliveredCount) {
-        return sent.get() - deliveredCount / fanout <= maxAhead / 2;
+        return ahead(deliveredCount) <= maxAhead * fanoutDeliveries / 2;
     }
 
     private boolean hasCredit() {
-        return sent.get() - delivered.get() / fanout < maxAhead;
+        return ahead(delivered.get()) < maxAhead * fanoutDeliveries;
+    }
+
+    /** Messages sent and not yet received, in units of 1 / {@code fanoutDeliveries} message. */
+    private long ahead(long deliveredCount) {
+        return sent.get() * fanoutDeliveries - deliveredCount * fanoutMessages;
     }
 
     void recordDelivery() {
         long count = delivered.incrementAndGet();
         lastDeliveryNanos = System.nanoTime();
-        if (count % fanout == 0 && !starvedPublishers.isEmpty() && halfFree(count)) {
+        if (count % wakeEvery == 0 && !starvedPublishers.isEmpty() && halfFree(count)) {
             Runnable wake = starvedPublishers.poll();
             if (wake != null) {
                 wake.run();

@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Opens connections that then stay idle (keep alive 0, no subscriptions), at most {@code concurrency} handshakes at
- * a time, and reports the connect rate and the broker's resident memory growth per connection. Stops opening at the
+ * a time, and reports the connect rate and the broker's memory growth (RSS and PSS) per connection. Stops opening at the
  * first failure (typically the file descriptor limit of one side) or at the phase deadline, and reports how many it
  * held. The connections stay open for {@code hold} after the measurement, to inspect the broker meanwhile (a heap
  * histogram, say).
@@ -59,7 +59,9 @@ record IdleConnectionsScenario(int connections, int concurrency, Duration hold) 
             if (settings.brokerPid() != 0 && connected > 0) {
                 ProcessUsage growth = ProcessUsage.of(settings.brokerPid()).minus(measurement.brokerBefore());
                 result.put("broker_rss_growth_mb", growth.rssBytes() / (1024.0 * 1024))
-                        .put("broker_bytes_per_conn", growth.rssBytes() / connected);
+                        .put("broker_bytes_per_conn", growth.rssBytes() / connected)
+                        .put("broker_pss_growth_mb", growth.pssBytes() / (1024.0 * 1024))
+                        .put("broker_pss_bytes_per_conn", growth.pssBytes() / connected);
             }
             measurement.addTo(result, connected, "conn");
             Thread.sleep(hold.toMillis());

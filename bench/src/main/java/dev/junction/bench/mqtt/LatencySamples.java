@@ -1,6 +1,7 @@
 package dev.junction.bench.mqtt;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * End-to-end latencies of one receiving connection, kept exactly (runs are bounded in messages, so an array is
@@ -26,6 +27,22 @@ final class LatencySamples {
 
     int count() {
         return count;
+    }
+
+    /** Every latency recorded, those skipped and those beyond the capacity included: the messages received. */
+    int received() {
+        return seen;
+    }
+
+    /** One set of the parts' samples, for percentiles over several connections. */
+    static LatencySamples merged(List<LatencySamples> parts) {
+        LatencySamples all = new LatencySamples(parts.stream().mapToInt(LatencySamples::count).sum(), 0);
+        for (LatencySamples part : parts) {
+            System.arraycopy(part.nanos, 0, all.nanos, all.count, part.count);
+            all.count += part.count;
+        }
+        all.seen = all.count;
+        return all;
     }
 
     /** Nearest-rank percentiles (e.g. 50, 99, 99.9); zeros when nothing was recorded. */

@@ -13,8 +13,6 @@ import dev.junction.mqtt.codec.PubRec;
 import dev.junction.mqtt.codec.PubRel;
 import dev.junction.mqtt.codec.Publish;
 import dev.junction.mqtt.codec.SubAck;
-import dev.junction.mqtt.codec.SubAckReturnCode;
-import dev.junction.mqtt.codec.Subscribe;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -35,14 +33,15 @@ final class LoadClient extends SimpleChannelInboundHandler<MqttInbound> {
 
     private final String clientId;
     private final boolean cleanSession;
-    private final DeliveryWindow window;
-    private final LatencySamples latencies;
     private final CompletableFuture<Void> connected = new CompletableFuture<>();
-    private CompletableFuture<Void> subscribed;
     private volatile Channel channel;
     private volatile boolean closing;
 
-    private String topic;
+    private DeliveryWindow window;
+    private LatencySamples latencies;
+    private SubscribeBatches subscriptions;
+    private String[] topics;
+    private int nextTopic;
     private MqttQos publishQos;
     private int payloadSize;
     private int maxInFlight;
@@ -67,21 +66,42 @@ final class LoadClient extends SimpleChannelInboundHandler<MqttInbound> {
     }
 
     CompletableFuture<Void> subscribe(String filter, MqttQos qos) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
+        return subscribe(new SubscribeBatches(List.of(filter), qos, 1, 1));
+    }
+
+    /** Sends the batches' SUBSCRIBEs; completes on the last SUBACK. One set of batches per connection. */
+    CompletableFuture<Void> subscribe(SubscribeBatches batches) {
         channel.eventLoop().execute(() -> {
-            subscribed = done;
-            channel.writeAndFlush(new Subscribe(1, List.of(new Subscribe.Subscription(filter, qos))));
+            subscriptions = batches;
+            batches.sendMore(channel);
         });
-        return done;
+        return batches.done();
+    }
+
+    /**
+     * Counts later deliveries and publishes in {@code window} and records received latencies in {@code latencies}
+     * (null: none), so that one set of connections can serve a warm-up and a measured phase. Call it between
+     * phases, when nothing is in flight.
+     */
+    CompletableFuture<Void> measureInto(DeliveryWindow window, LatencySamples latencies) {
+        return CompletableFuture.runAsync(() -> {
+            this.window = window;
+            this.latencies = latencies;
+        }, channel.eventLoop());
     }
 
     /** Sets what {@link #allowPublishes} sends; must be called before it. */
     void publishTo(String topic, MqttQos qos, int payloadSize, int maxInFlight) {
+        publishTo(new String[] {topic}, qos, payloadSize, maxInFlight);
+    }
+
+    /** Like {@link #publishTo(String, MqttQos, int, int)}, each publish to the next of {@code topics}, in a cycle. */
+    void publishTo(String[] topics, MqttQos qos, int payloadSize, int maxInFlight) {
         if (payloadSize < MIN_PAYLOAD) {
             throw new IllegalArgumentException("payload must hold the " + MIN_PAYLOAD + "-byte send timestamp");
         }
         channel.eventLoop().execute(() -> {
-            this.topic = topic;
+            this.topics = topics;
             this.publishQos = qos;
             this.payloadSize = payloadSize;
             this.maxInFlight = maxInFlight;
@@ -127,6 +147,8 @@ final class LoadClient extends SimpleChannelInboundHandler<MqttInbound> {
         }
         ByteBuf payload = channel.alloc().buffer(payloadSize);
         payload.writeLong(System.nanoTime()).writeZero(payloadSize - MIN_PAYLOAD);
+        String topic = topics[nextTopic];
+        nextTopic = nextTopic + 1 == topics.length ? 0 : nextTopic + 1;
         return new Publish(topic, publishQos, false, false, packetId, payload);
     }
 
@@ -185,18 +207,17 @@ final class LoadClient extends SimpleChannelInboundHandler<MqttInbound> {
     }
 
     private void subAck(SubAck subAck) {
-        if (subAck.returnCodes().contains(SubAckReturnCode.FAILURE)) {
-            fail(new IllegalStateException(clientId + ": subscription refused"));
-        } else {
-            subscribed.complete(null);
+        String wrong = subscriptions == null ? "SUBACK without a SUBSCRIBE" : subscriptions.acknowledge(subAck, channel);
+        if (wrong != null) {
+            fail(new IllegalStateException(clientId + ": " + wrong));
         }
     }
 
     private void fail(Throwable cause) {
         connected.completeExceptionally(cause);
         window.abort(cause);
-        if (subscribed != null) {
-            subscribed.completeExceptionally(cause);
+        if (subscriptions != null) {
+            subscriptions.done().completeExceptionally(cause);
         }
         channel.close();
     }

@@ -19,7 +19,7 @@ final class Measurement {
         return brokerBefore;
     }
 
-    /** Adds the CPU times, per {@code unit} if {@code items} (deliveries, connections) is positive, and broker RSS. */
+    /** Adds the CPU times, per {@code unit} if {@code items} (deliveries, connections) is positive, and broker RSS and PSS. */
     void addTo(Result result, long items, String unit) {
         long ownCpu = ProcessUsage.ownCpuNanos() - ownCpuBefore;
         result.put("generator_cpu_ms", ownCpu / 1_000_000);
@@ -31,6 +31,7 @@ final class Measurement {
                 result.put("broker_cpu_us_per_" + unit, brokerCpu / 1000.0 / items);
             }
             result.put("broker_rss_mb", after.rssBytes() / (1024.0 * 1024));
+            result.put("broker_pss_mb", after.pssBytes() / (1024.0 * 1024));
         }
         if (items > 0) {
             result.put("generator_cpu_us_per_" + unit, ownCpu / 1000.0 / items);

@@ -18,14 +18,15 @@ import picocli.CommandLine.Option;
  * broker would otherwise be measured partly interpreted.
  */
 @Command(name = "mqtt-load", mixinStandardHelpOptions = true,
-        description = "MQTT 3.1.1 load generator: throughput, fan-out, fan-in, latency, idle connections, MQTT to AMQP and back.")
+        description = "MQTT 3.1.1 load generator: throughput, fan-out, fan-in, latency, idle connections, MQTT to AMQP "
+                + "and back, a large topic tree.")
 public final class MqttLoad implements Callable<Integer> {
 
-    enum Scenario { QOS0, QOS1, QOS2, FANOUT, FANIN, LATENCY, IDLE, MQTT_TO_AMQP, AMQP_TO_MQTT }
+    enum Scenario { QOS0, QOS1, QOS2, FANOUT, FANIN, LATENCY, IDLE, MQTT_TO_AMQP, AMQP_TO_MQTT, TREE }
 
     @Option(names = "--run", required = true, paramLabel = "SCENARIO=COUNT",
-            description = "a scenario (${COMPLETION-CANDIDATES}) and its messages (throughput, latency) or "
-                    + "connections (idle); repeat it to run several in order")
+            description = "a scenario (${COMPLETION-CANDIDATES}) and its messages (throughput, latency), "
+                    + "connections (idle) or subscriptions (tree); repeat it to run several in order")
     Map<Scenario, Integer> runs;
 
     @Option(names = "--host", defaultValue = "127.0.0.1")
@@ -93,6 +94,30 @@ public final class MqttLoad implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "2", description = "event loop threads of the generator")
     int threads;
 
+    @Option(names = "--tree-clients", defaultValue = "100",
+            description = "tree run: subscriber connections the subscriptions are spread over (more than 10)")
+    int treeClients;
+
+    @Option(names = "--tree-filters-per-subscribe", defaultValue = "100",
+            description = "tree run: topic filters in one SUBSCRIBE packet")
+    int treeFiltersPerSubscribe;
+
+    @Option(names = "--tree-subscribes-outstanding", defaultValue = "8",
+            description = "tree run: SUBSCRIBE packets without a SUBACK per connection, at most")
+    int treeSubscribesOutstanding;
+
+    @Option(names = "--tree-publishes", defaultValue = "50000",
+            description = "tree run: QoS 0 publishes to random fleet topics, measured (a fifth more run first as a warm-up)")
+    int treePublishes;
+
+    @Option(names = "--subscribe-seconds", defaultValue = "120", description = "tree run: deadline for subscribing")
+    int subscribeSeconds;
+
+    @Option(names = "--subscribe-stall-seconds", defaultValue = "30",
+            description = "tree run: ends subscribing after this long without a SUBACK (a broker answers the first "
+                    + "only after every connection's pipelined SUBSCRIBEs ahead of it)")
+    int subscribeStallSeconds;
+
     @Override
     public Integer call() throws Exception {
         if (payloadSize < LoadClient.MIN_PAYLOAD) {
@@ -126,6 +151,9 @@ public final class MqttLoad implements Callable<Integer> {
             case LATENCY -> new LatencyScenario(rate, warmupMessages, MqttQos.of(latencyQos)).run(settings, count);
             case IDLE -> new IdleConnectionsScenario(count, connectConcurrency,
                     Duration.ofSeconds(idleHoldSeconds)).run(settings);
+            case TREE -> new TopicTreeScenario(count, treeClients, treeFiltersPerSubscribe, treeSubscribesOutstanding,
+                    treePublishes, new Phase(Duration.ofSeconds(subscribeSeconds), Duration.ofSeconds(subscribeStallSeconds)))
+                    .run(settings);
             case MQTT_TO_AMQP, AMQP_TO_MQTT -> {
                 CrossProtocolScenario cross = new CrossProtocolScenario(scenario.name().toLowerCase(Locale.ROOT),
                         scenario == Scenario.MQTT_TO_AMQP, MqttQos.of(qos), amqpUri);

@@ -28,6 +28,27 @@ class DeliveryWindowTest {
     }
 
     @Test
+    void aFractionalFanOutKeepsTheWindowExactlyAsWideAsAsked() {
+        // 100 messages, 150 deliveries: 1.5 per message on average. A fan-out rounded down to 1 would count the
+        // 15 deliveries of 10 messages as 15 messages received and let the publisher 5 messages further ahead.
+        DeliveryWindow window = DeliveryWindow.averaging(100, 150, 10);
+        assertEquals(10, acquireAll(window));
+        for (int i = 0; i < 15; i++) {
+            window.recordDelivery();
+        }
+        assertEquals(10, acquireAll(window));
+        assertEquals(20, window.sent());
+    }
+
+    private static int acquireAll(DeliveryWindow window) {
+        int acquired = 0;
+        while (window.tryAcquire(() -> { })) {
+            acquired++;
+        }
+        return acquired;
+    }
+
+    @Test
     void completesAfterTheExpectedDeliveries() {
         DeliveryWindow window = new DeliveryWindow(1, 10, 2);
         window.tryAcquire(() -> { });

@@ -106,6 +106,21 @@ class ScenariosAgainstJunctionTest {
         assertTrue(Long.parseLong(result.get("connects_per_s")) > 0, result.line());
     }
 
+    @Test
+    void topicTreeDeliversExactlyWhatTheFiltersOwe() throws Exception {
+        Result result = new TopicTreeScenario(2000, 20, 50, 4, 2000, settings.phase()).run(settings);
+        assertEquals("true", result.get("complete"), result.line());
+        assertEquals("2000", result.get("subscriptions"), result.line());
+        assertEquals("0", result.get("connections_off"), result.line());
+        assertEquals(result.get("expected"), result.get("delivered"), result.line());
+        // Every fleet topic reaches its site's 10 dashboards, and most also their device's own subscriber.
+        double perPublish = Double.parseDouble(result.get("deliveries_per_publish"));
+        assertTrue(10 <= perPublish && perPublish <= 11, result.line());
+        assertTrue(Long.parseLong(result.get("subscriptions_per_s")) > 0, result.line());
+        assertTrue(result.line().contains(" broker_pss_bytes_per_sub="), result.line());
+        assertTrue(Long.parseLong(result.get("p50_us")) <= Long.parseLong(result.get("p99_us")), result.line());
+    }
+
     private static void assertComplete(Result result, long deliveries) {
         assertEquals("true", result.get("complete"), result.line());
         assertEquals(Long.toString(deliveries), result.get("delivered"), result.line());

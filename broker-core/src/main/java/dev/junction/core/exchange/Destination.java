@@ -7,4 +7,7 @@ public interface Destination {
     String name();
 
     void accept(Message message, RouteCollector collector);
+
+    /** The bindings leading here, kept by the vhost. */
+    IncomingBindings incomingBindings();
 }

@@ -15,6 +15,7 @@ public abstract class Exchange implements Destination {
     private final String name;
     private final ExchangeSettings settings;
     private final Set<Binding> bindings = ConcurrentHashMap.newKeySet();
+    private final IncomingBindings incomingBindings = new IncomingBindings();
 
     protected Exchange(String name, ExchangeSettings settings) {
         this.name = name;
@@ -70,6 +71,11 @@ public abstract class Exchange implements Destination {
 
     public Collection<Binding> bindings() {
         return bindings;
+    }
+
+    @Override
+    public IncomingBindings incomingBindings() {
+        return incomingBindings;
     }
 
     /** Whether redeclaring with these properties is allowed: AMQP says it must match what exists. */

@@ -2,6 +2,7 @@ package dev.junction.core.queue;
 
 import dev.junction.core.BrokerException;
 import dev.junction.core.exchange.Destination;
+import dev.junction.core.exchange.IncomingBindings;
 import dev.junction.core.exchange.RouteCollector;
 import dev.junction.core.message.Message;
 import dev.junction.core.store.RecoveredMessages;
@@ -45,6 +46,7 @@ public final class Queue implements Destination {
     private final OwnerThread owner;
     private final QueueHost host;
     private final FlowLimits flowLimits;
+    private final IncomingBindings incomingBindings = new IncomingBindings();
 
     /**
      * Small chunks and no pool of spare ones: every persistent MQTT session and AMQP queue has an inbox, mostly idle,
@@ -164,6 +166,11 @@ public final class Queue implements Destination {
         if (blockedPublishers.add(publisher)) {
             publisher.block();
         }
+    }
+
+    @Override
+    public IncomingBindings incomingBindings() {
+        return incomingBindings;
     }
 
     @Override

@@ -499,7 +499,7 @@ public final class VirtualHost {
 
     private void bind(Exchange source, Destination destination, String routingKey, Map<String, Object> arguments) {
         Binding binding = new Binding(source, destination, routingKey, arguments);
-        if (source.addBinding(binding) && isDurable(binding)) {
+        if (addBinding(binding) && isDurable(binding)) {
             storage.definitions().put(definitionOf(binding));
         }
     }
@@ -511,10 +511,19 @@ public final class VirtualHost {
         }
     }
 
+    private boolean addBinding(Binding binding) {
+        if (!binding.source().addBinding(binding)) {
+            return false;
+        }
+        binding.destination().incomingBindings().add(binding);
+        return true;
+    }
+
     private boolean removeBinding(Binding binding) {
         if (!binding.source().removeBinding(binding)) {
             return false;
         }
+        binding.destination().incomingBindings().remove(binding);
         if (isDurable(binding)) {
             storage.definitions().remove(definitionOf(binding));
         }
@@ -573,7 +582,7 @@ public final class VirtualHost {
             storage.definitions().remove(binding);
             return;
         }
-        source.addBinding(new Binding(source, destination, binding.routingKey(), binding.arguments()));
+        addBinding(new Binding(source, destination, binding.routingKey(), binding.arguments()));
     }
 
     private BindingDefinition definitionOf(Binding binding) {
@@ -583,11 +592,9 @@ public final class VirtualHost {
 
     private void removeBindingsTo(Destination destination) {
         List<Exchange> sourcesLosingBindings = new ArrayList<>();
-        for (Exchange exchange : exchanges.values()) {
-            for (Binding binding : List.copyOf(exchange.bindings())) {
-                if (binding.destination() == destination && removeBinding(binding)) {
-                    sourcesLosingBindings.add(exchange);
-                }
+        for (Binding binding : destination.incomingBindings().snapshot()) {
+            if (removeBinding(binding)) {
+                sourcesLosingBindings.add(binding.source());
             }
         }
         sourcesLosingBindings.forEach(this::deleteIfAutoDeleteAndUnused);

@@ -21,8 +21,10 @@ import org.junit.jupiter.api.function.Executable;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -168,5 +170,28 @@ class VirtualHostTopologyTest {
         assertTrue(vhost.exchange("amq.direct").bindings().isEmpty());
         assertNull(vhost.exchange("temp"), "auto-delete exchange outlived its last binding");
         assertTrue(vhost.exchange("amq.direct") != null, "built-in exchanges are never auto-deleted");
+    }
+
+    @Test
+    void deletingADestinationRemovesExactlyTheBindingsStillLeadingToIt() {
+        vhost.declareQueue("q", plainQueue());
+        vhost.declareQueue("other", plainQueue());
+        vhost.declareExchange("e2", ExchangeType.TOPIC, ExchangeSettings.plain());
+        vhost.bindQueue("amq.topic", "q", "a.*", Map.of(), null);
+        vhost.bindQueue("amq.topic", "q", "b.#", Map.of(), null);
+        vhost.unbindQueue("amq.topic", "q", "a.*", Map.of(), null);
+        vhost.bindQueue("amq.topic", "q", "a.*", Map.of(), null);
+        vhost.bindQueue("amq.topic", "other", "a.*", Map.of(), null);
+        vhost.bindExchange("amq.topic", "e2", "c.#", Map.of());
+        vhost.bindQueue("e2", "q", "#", Map.of(), null);
+
+        vhost.deleteQueue("q", null, false, false).join();
+        assertEquals(Set.of("other a.*", "e2 c.#"), vhost.exchange("amq.topic").bindings().stream()
+                .map(binding -> binding.destination().name() + " " + binding.routingKey())
+                .collect(Collectors.toSet()));
+        assertTrue(vhost.exchange("e2").bindings().isEmpty());
+
+        vhost.deleteExchange("e2", false);
+        assertEquals(1, vhost.exchange("amq.topic").bindings().size(), "the binding to e2 went with it");
     }
 }

@@ -476,7 +476,7 @@ final class MqttSession implements QueueConsumer {
         }
         String topicName = TopicMapping.topicName(message.routingKey());
         int granted = topicName.startsWith(SYS_PREFIX) ? SessionSubscriptions.NO_MATCH
-                : subscriptions.maxGrantedQos(topicName);
+                : subscriptions.deliveryQos(topicName);
         int qos = Math.min(granted, MqttPublisher.publishQos(message));
         if (granted == SessionSubscriptions.NO_MATCH || !readAllowed(topicName)
                 || !fitsMqtt(topicName, qos, message)) {

@@ -12,11 +12,14 @@ final class SessionSubscriptions {
     static final int NO_MATCH = -1;
 
     private final Map<String, Integer> grantedQos = new LinkedHashMap<>();
-    /** How many filters grant each QoS. */
-    private final int[] filtersByQos = new int[3];
+    /** How many filters grant each QoS; created with the first filter, since most idle connections have none. */
+    private int[] filtersByQos;
 
     /** Returns false if the filter replaced an existing subscription [MQTT-3.8.4-3]. */
     boolean put(String filter, int qos) {
+        if (filtersByQos == null) {
+            filtersByQos = new int[3];
+        }
         Integer previous = grantedQos.put(filter, qos);
         if (previous != null) {
             filtersByQos[previous]--;
@@ -42,6 +45,9 @@ final class SessionSubscriptions {
      * allows for messages already buffered.
      */
     int deliveryQos(String topicName) {
+        if (filtersByQos == null) {
+            return NO_MATCH;
+        }
         int onlyQos = NO_MATCH;
         for (int qos = 0; qos < filtersByQos.length; qos++) {
             if (filtersByQos[qos] > 0) {

@@ -7,12 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.junction.bench.LoopbackJunction;
 import dev.junction.server.JunctionServer;
-import dev.junction.server.config.Config;
-import dev.junction.server.config.ConfigKeys;
-import dev.junction.server.config.ListenPort;
 import dev.junction.server.net.Protocol;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -41,13 +38,7 @@ class AmqpIdleConnectionsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = JunctionServer.start(Config.defaults()
-                .with(ConfigKeys.BIND, InetAddress.getByName("127.0.0.1"))
-                .with(ConfigKeys.DATA_DIR, dataDir)
-                .with(ConfigKeys.MQTT_PORT, ListenPort.EPHEMERAL)
-                .with(ConfigKeys.AMQP_PORT, ListenPort.EPHEMERAL)
-                .with(ConfigKeys.HTTP_PORT, ListenPort.EPHEMERAL)
-                .with(ConfigKeys.SHUTDOWN_TIMEOUT, 5));
+        server = LoopbackJunction.start(dataDir);
     }
 
     @AfterAll

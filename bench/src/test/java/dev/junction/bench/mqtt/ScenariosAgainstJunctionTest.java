@@ -3,13 +3,10 @@ package dev.junction.bench.mqtt;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.junction.bench.LoopbackJunction;
 import dev.junction.mqtt.codec.MqttQos;
 import dev.junction.server.JunctionServer;
-import dev.junction.server.config.Config;
-import dev.junction.server.config.ConfigKeys;
-import dev.junction.server.config.ListenPort;
 import dev.junction.server.net.Protocol;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
@@ -30,13 +27,7 @@ class ScenariosAgainstJunctionTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = JunctionServer.start(Config.defaults()
-                .with(ConfigKeys.BIND, InetAddress.getByName("127.0.0.1"))
-                .with(ConfigKeys.DATA_DIR, dataDir)
-                .with(ConfigKeys.MQTT_PORT, ListenPort.EPHEMERAL)
-                .with(ConfigKeys.AMQP_PORT, ListenPort.EPHEMERAL)
-                .with(ConfigKeys.HTTP_PORT, ListenPort.EPHEMERAL)
-                .with(ConfigKeys.SHUTDOWN_TIMEOUT, 5));
+        server = LoopbackJunction.start(dataDir);
         settings = new LoadSettings(new InetSocketAddress("127.0.0.1", server.port(Protocol.MQTT)),
                 ProcessHandle.current().pid(), 1, 32, 100, 10, true, new Phase(Duration.ofSeconds(20), Duration.ofSeconds(5)));
     }

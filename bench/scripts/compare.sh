@@ -22,6 +22,8 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=bench/scripts/lib.sh
+source "$ROOT/bench/scripts/lib.sh"
 QUICK=0 BUILD=1 JFR=0 KEEP=0 IDLE_ONLY=0 TREE_ONLY=0
 for arg in "$@"; do
     case "$arg" in
@@ -79,7 +81,6 @@ if [ "$IDLE" = 0 ]; then
 fi
 ulimit -n "$(ulimit -Hn)"
 
-log() { printf '%s %s\n' "$(date +%T)" "$*" >&2; }
 
 PIDS=()
 stop_brokers() {  # never fails: also used while the script exits
@@ -119,22 +120,6 @@ install_missing() {
         apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
         rm -f /usr/sbin/policy-rc.d
     fi
-}
-
-wait_for_port() {  # port seconds
-    local deadline=$(( SECONDS + $2 ))
-    until (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; do
-        if [ $SECONDS -ge $deadline ]; then
-            echo "nothing listens on 127.0.0.1:$1 after $2 s" >&2
-            return 1
-        fi
-        sleep 0.2
-    done
-}
-
-cpu_ms() {  # utime + stime of /proc/<pid>/stat, in milliseconds (USER_HZ ticks)
-    local hz; hz=$(getconf CLK_TCK)
-    awk -v hz="$hz" '{ sub(/.*\) /, ""); print int(($12 + $13) * 1000 / hz) }' "/proc/$1/stat"
 }
 
 rss_mb() {

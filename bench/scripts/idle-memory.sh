@@ -14,6 +14,8 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=bench/scripts/lib.sh
+source "$ROOT/bench/scripts/lib.sh"
 PROTOCOL=${1:?usage: $0 mqtt|amqp [N] [--skip-build] [--keep]}
 shift
 N=10000 BUILD=1 KEEP=0 SESSIONS=() CONSUMER=()
@@ -36,7 +38,6 @@ J_MQTT=42883 J_AMQP=46672 J_HTTP=46673
 PORT=$([ "$PROTOCOL" = mqtt ] && echo $J_MQTT || echo $J_AMQP)
 ulimit -n "$(ulimit -Hn)"
 
-log() { printf '%s %s\n' "$(date +%T)" "$*" >&2; }
 
 PIDS=()
 cleanup() {
@@ -46,14 +47,6 @@ cleanup() {
     if [ "$KEEP" = 1 ]; then log "kept $WORK"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
-
-wait_for_port() {  # port seconds
-    local deadline=$(( SECONDS + $2 ))
-    until (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; do
-        [ $SECONDS -lt $deadline ] || { echo "nothing listens on 127.0.0.1:$1 after $2 s" >&2; return 1; }
-        sleep 0.2
-    done
-}
 
 established() {
     ss -Htn state established "( sport = :$PORT )" | wc -l

@@ -17,6 +17,8 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=bench/scripts/lib.sh
+source "$ROOT/bench/scripts/lib.sh"
 SUITE=${1:?usage: $0 gc|fsync [--skip-build] [--keep] [VARIANT...]}
 shift
 BUILD=1 KEEP=0 VARIANTS=()
@@ -43,7 +45,6 @@ JUNCTION_JAR=$ROOT/broker-server/target/junction.jar
 J_MQTT=43883 J_AMQP=47672 J_HTTP=47673
 ulimit -n "$(ulimit -Hn)"
 
-log() { printf '%s %s\n' "$(date +%T)" "$*" >&2; }
 
 J_PID=
 cleanup() {
@@ -52,18 +53,6 @@ cleanup() {
     if [ "$KEEP" = 1 ]; then log "kept $WORK"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
-
-wait_for_port() {  # port seconds
-    local deadline=$(( SECONDS + $2 ))
-    until (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; do
-        [ $SECONDS -lt $deadline ] || { echo "nothing listens on 127.0.0.1:$1 after $2 s" >&2; return 1; }
-        sleep 0.2
-    done
-}
-
-cpu_ms() {
-    awk -v hz="$(getconf CLK_TCK)" '{ sub(/.*\) /, ""); print int(($12 + $13) * 1000 / hz) }' "/proc/$1/stat"
-}
 
 collector_flags() {
     case "$1" in

@@ -25,7 +25,10 @@ public final class IncomingBindings {
         }
     }
 
-    public List<Binding> snapshot() {
-        return bindings == null ? List.of() : List.copyOf(bindings);
+    /** Empties this and returns what it held: the destination is going, so each binding need not be found in it. */
+    public List<Binding> takeAll() {
+        List<Binding> all = bindings == null ? List.of() : bindings;
+        bindings = null;
+        return all;
     }
 }

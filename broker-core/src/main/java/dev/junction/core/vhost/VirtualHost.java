@@ -592,7 +592,7 @@ public final class VirtualHost {
 
     private void removeBindingsTo(Destination destination) {
         List<Exchange> sourcesLosingBindings = new ArrayList<>();
-        for (Binding binding : destination.incomingBindings().snapshot()) {
+        for (Binding binding : destination.incomingBindings().takeAll()) {
             if (removeBinding(binding)) {
                 sourcesLosingBindings.add(binding.source());
             }

@@ -241,6 +241,7 @@ public final class Queue implements Destination {
     }
 
     private void drainInbox() {
+        assert owner.isCurrentThread() : onWrongThread();
         int work = inboxWork.get();
         long now = System.nanoTime();
         while (work > 0) {
@@ -567,6 +568,7 @@ public final class Queue implements Destination {
      * first, equal priorities in turn; with single-active-consumer only the earliest consumer receives.
      */
     private void dispatch() {
+        assert owner.isCurrentThread() : onWrongThread();
         while (!ready.isEmpty()) {
             Subscription subscription = nextWithCredit();
             if (subscription == null) {
@@ -699,6 +701,7 @@ public final class Queue implements Destination {
 
     /** x-expires: a queue with no consumers that nobody used for the period is deleted. */
     private void checkDisuse() {
+        assert owner.isCurrentThread() : onWrongThread();
         Long expires = arguments.expiresMillis();
         if (deleted || expires == null || !subscriptions.isEmpty() || disuseTimerArmed) {
             return;
@@ -716,6 +719,7 @@ public final class Queue implements Destination {
     }
 
     private void publishCounts() {
+        assert owner.isCurrentThread() : onWrongThread();
         readyCount = ready.size();
         unsettledCount = delivered.size();
         updateFlow();
@@ -753,5 +757,9 @@ public final class Queue implements Destination {
     @Override
     public String toString() {
         return "queue '" + name + "'";
+    }
+
+    private String onWrongThread() {
+        return "queue '" + name + "' touched from " + Thread.currentThread().getName() + ", not its owner thread";
     }
 }

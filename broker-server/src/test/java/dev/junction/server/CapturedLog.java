@@ -22,14 +22,19 @@ public final class CapturedLog implements AutoCloseable {
         }
     };
 
-    private CapturedLog(Class<?> source) {
-        this.logger = (Logger) LoggerFactory.getLogger(source);
+    private CapturedLog(String loggerName) {
+        this.logger = (Logger) LoggerFactory.getLogger(loggerName);
         appender.start();
         logger.addAppender(appender);
     }
 
     public static CapturedLog of(Class<?> source) {
-        return new CapturedLog(source);
+        return new CapturedLog(source.getName());
+    }
+
+    /** For a class this test cannot see, by its fully qualified name. */
+    public static CapturedLog of(String loggerName) {
+        return new CapturedLog(loggerName);
     }
 
     public List<String> lines() {

@@ -4,6 +4,7 @@ import dev.junction.server.auth.UserRegistry;
 import dev.junction.server.config.Config;
 import dev.junction.server.config.ConfigKeys;
 import dev.junction.server.config.ListenPort;
+import dev.junction.server.net.CloseReason;
 import dev.junction.server.net.GracefulClose;
 import dev.junction.server.net.Protocol;
 import dev.junction.server.net.ProtocolListener;
@@ -219,7 +220,7 @@ class JunctionServerTest {
             server.close();
             assertEquals("bye", new String(in.readAllBytes(), StandardCharsets.US_ASCII));
         }
-        assertEquals(List.of("goodbye", "core", "store"), events);
+        assertEquals(List.of("goodbye (shutdown)", "core", "store"), events);
         assertFalse(server.isReady());
         assertThrows(java.io.IOException.class, () -> new Socket("127.0.0.1", server.port(Protocol.AMQP)).close(),
                 "no longer accepting");
@@ -240,8 +241,8 @@ class JunctionServerTest {
         }
 
         @Override
-        public void closeGracefully(ChannelHandlerContext ctx) {
-            events.add("goodbye");
+        public void closeGracefully(ChannelHandlerContext ctx, CloseReason reason) {
+            events.add("goodbye (" + reason.text() + ")");
             ctx.writeAndFlush(Unpooled.copiedBuffer("bye", StandardCharsets.US_ASCII))
                     .addListener(ChannelFutureListener.CLOSE);
         }

@@ -17,7 +17,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.io.InputStream;
+import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -160,6 +162,42 @@ class JunctionServerTest {
             assertTrue(log.lines().contains("INFO The users setting [admin] is ignored: the user store already"
                     + " holds the users [guest]. Change users with junction-ctl (add-user, change-password,"
                     + " delete-user) or the management API (/api/users)"), log.lines().toString());
+        }
+    }
+
+    /** Issue #15: {@code bind = 0.0.0.0} is every IPv4 address and no IPv6 one; {@code ::} is both. */
+    @Test
+    void theIpv4WildcardListensOnIpv4Only() throws Exception {
+        assumeTrue(ipv6LoopbackWorks(), "no IPv6 loopback here");
+        server = JunctionServer.start(ephemeral().with(ConfigKeys.BIND, InetAddress.getByName("0.0.0.0")));
+        int port = server.port(Protocol.MQTT);
+        assertTrue(accepts(InetAddress.getByName("127.0.0.1"), port));
+        assertFalse(accepts(InetAddress.getByName("::1"), port), "an IPv6 client reached bind = 0.0.0.0");
+    }
+
+    @Test
+    void theIpv6WildcardListensOnBoth() throws Exception {
+        assumeTrue(ipv6LoopbackWorks(), "no IPv6 loopback here");
+        server = JunctionServer.start(ephemeral().with(ConfigKeys.BIND, InetAddress.getByName("::")));
+        int port = server.port(Protocol.MQTT);
+        assertTrue(accepts(InetAddress.getByName("127.0.0.1"), port));
+        assertTrue(accepts(InetAddress.getByName("::1"), port));
+    }
+
+    private static boolean ipv6LoopbackWorks() {
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName("::1"))) {
+            return probe.isBound();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static boolean accepts(InetAddress address, int port) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(address, port), 10_000);
+            return true;
+        } catch (ConnectException refused) {
+            return false;
         }
     }
 

@@ -34,7 +34,7 @@ public final class Listener {
             throws IOException {
         ChannelGroup connections = new DefaultChannelGroup(protocolListener.protocol().name(),
                 GlobalEventExecutor.INSTANCE);
-        var bound = transport.serverBootstrap()
+        var bound = transport.serverBootstrap(address)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)

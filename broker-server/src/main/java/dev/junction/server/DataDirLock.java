@@ -1,5 +1,7 @@
 package dev.junction.server;
 
+import dev.junction.core.store.OwnerOnly;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -12,6 +14,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Set;
 
 /**
  * Exclusive ownership of the data directory for the life of one broker: an OS file lock on {@code .lock}, which holds
@@ -34,9 +37,9 @@ final class DataDirLock implements AutoCloseable {
         Path lockFile = dir.resolve(LOCK_FILE);
         FileChannel channel = null;
         try {
-            Files.createDirectories(dir);
-            channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE);
+            OwnerOnly.createDirectories(dir);
+            channel = OwnerOnly.open(lockFile, Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE));
             FileLock lock = tryLock(channel);
             if (lock == null) {
                 String holder = Files.readString(lockFile, StandardCharsets.UTF_8).strip();

@@ -51,6 +51,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * A running broker: the data directory lock, one listener per enabled protocol plus HTTP management, and the ordered
@@ -83,14 +84,20 @@ public final class JunctionServer implements AutoCloseable {
      * configured, and the management endpoint.
      */
     public static JunctionServer start(Config config) throws StartupException {
-        DataDirLock lock = DataDirLock.acquire(config.get(ConfigKeys.DATA_DIR));
         // Newest first: the order to close in, whether start-up fails half-way or the broker later shuts down.
         Deque<AutoCloseable> opened = new ArrayDeque<>();
+        DataDirLock lock = null;
         List<ProtocolListener> protocols;
         TlsListeners tls;
         Function<JunctionServer, Management> management;
         Limits limits = new Limits(LimitSettings.from(config));
         try {
+            // Every check of the configuration's files and listeners comes before anything is written to the data
+            // directory, so that a refused start leaves it as it was (no users created from a config being fixed).
+            tls = opened(opened, TlsListeners.start(config));
+            MqttAcl acl = opened(opened, MqttAcl.load(config));
+            requireAListener(config, tls);
+            lock = DataDirLock.acquire(config.get(ConfigKeys.DATA_DIR));
             Storage storage = opened(opened, openStorage(config));
             Broker core = opened(opened, new Broker(Runtime.getRuntime().availableProcessors(), storage,
                     new FlowLimits(config.get(ConfigKeys.FLOW_QUEUE_HIGH_WATERMARK),
@@ -99,7 +106,6 @@ public final class JunctionServer implements AutoCloseable {
                     config.get(ConfigKeys.AUTH_HASH_ITERATIONS));
             Logins logins = opened(opened, new Logins(users,
                     Duration.ofMillis(config.get(ConfigKeys.AUTH_FAILED_LOGIN_DELAY_MAX))));
-            MqttAcl acl = opened(opened, MqttAcl.load(config));
             MqttBroker mqtt = opened(opened, new MqttBroker(core, MqttSettings.from(config), logins, acl, limits));
             AmqpService amqp = new AmqpService(core, AmqpSettings.from(config), logins,
                     permissionLookup(users), limits);
@@ -107,7 +113,6 @@ public final class JunctionServer implements AutoCloseable {
             ResourceAlarms alarms = opened(opened, startAlarms(config, mqtt, amqp));
             protocols = new ArrayList<>(mqtt.listeners());
             protocols.add(amqp.listener());
-            tls = opened(opened, TlsListeners.start(config));
             TlsListeners certificates = tls;
             opened(opened, HangupReload.install(() -> {
                 acl.reload();
@@ -123,11 +128,26 @@ public final class JunctionServer implements AutoCloseable {
             };
         } catch (StartupException | RuntimeException e) {
             opened.forEach(JunctionServer::closeLogged);
-            closeLogged(lock);
+            if (lock != null) {
+                closeLogged(lock);
+            }
             throw e instanceof StartupException startup ? startup
                     : StartupException.failure("cannot restore the broker's state: " + e.getMessage(), e);
         }
         return start(config, lock, protocols, List.copyOf(opened), management, tls, limits);
+    }
+
+    /**
+     * A broker that would listen on no port at all serves nobody and could only be stopped again: that is a
+     * configuration to fix (every port key 0), not a start.
+     */
+    private static void requireAListener(Config config, TlsListeners tls) throws StartupException {
+        List<Protocol> possible = tls.possibleProtocols();
+        if (possible.stream().noneMatch(protocol -> config.get(protocol.portKey()).enabled())) {
+            throw StartupException.setup("no listener is enabled: " + possible.stream()
+                    .map(protocol -> protocol.portKey().name()).collect(Collectors.joining(", "))
+                    + " are all 0; set at least one to a port");
+        }
     }
 
     private static <T extends AutoCloseable> T opened(Deque<AutoCloseable> opened, T closeable) {

@@ -91,8 +91,7 @@ public final class Main implements Callable<Integer> {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String version = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"junction " + (version != null ? version : "(development build)")};
+            return new String[] {"junction " + ProductVersion.text()};
         }
     }
 }

@@ -35,8 +35,9 @@ final class BrokerProcess implements AutoCloseable {
 
     static BrokerProcess start(Path workDir, String... args) throws IOException {
         assertTrue(Files.isRegularFile(JAR), JAR + " missing: process tests run after `package`");
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        // Through the launcher, so that the broker's SIGHUP handling is tested whatever this JVM inherited.
+        List<String> command = new ArrayList<>(Hangup.launcher());
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dio.netty.leakDetection.level=paranoid", "-Xmx256m", "-jar", JAR.toString()));
         command.addAll(List.of(args));
         return start(new ProcessBuilder(command).directory(workDir.toFile()));

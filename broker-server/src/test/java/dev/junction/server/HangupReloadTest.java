@@ -5,10 +5,6 @@ import org.junit.jupiter.api.Test;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
-import java.io.IOException;
-import java.math.BigInteger;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -27,8 +23,8 @@ class HangupReloadTest {
 
     /** A process started with SIGHUP ignored (nohup; some launchers start test JVMs so) never sees it. */
     @BeforeEach
-    void hangupReachesThisJvm() throws IOException {
-        assumeFalse(hangupIgnoredByTheProcess(), "SIGHUP is ignored in this JVM");
+    void hangupReachesThisJvm() {
+        assumeFalse(Hangup.ignoredByThisProcess(), Hangup.IGNORED_REASON);
     }
 
     @Test
@@ -71,15 +67,5 @@ class HangupReloadTest {
         Signal.handle(HUP, current);
         String text = current.toString();
         return text.substring(text.indexOf('<') + 1);
-    }
-
-    /** Linux's mask of ignored signals; SIGHUP is signal 1, bit 0. */
-    private static boolean hangupIgnoredByTheProcess() throws IOException {
-        Path status = Path.of("/proc/self/status");
-        if (!Files.isReadable(status)) {
-            return false;
-        }
-        return Files.readAllLines(status).stream().filter(line -> line.startsWith("SigIgn:"))
-                .map(line -> new BigInteger(line.substring(7).trim(), 16).testBit(0)).findFirst().orElse(false);
     }
 }

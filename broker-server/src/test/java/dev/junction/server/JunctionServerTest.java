@@ -1,8 +1,10 @@
 package dev.junction.server;
 
+import dev.junction.server.auth.UserRegistry;
 import dev.junction.server.config.Config;
 import dev.junction.server.config.ConfigKeys;
 import dev.junction.server.config.ListenPort;
+import dev.junction.server.net.CloseReason;
 import dev.junction.server.net.GracefulClose;
 import dev.junction.server.net.Protocol;
 import dev.junction.server.net.ProtocolListener;
@@ -15,7 +17,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.io.InputStream;
+import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -26,15 +30,21 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.FileSystems;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class JunctionServerTest {
     @TempDir
@@ -97,6 +107,100 @@ class JunctionServerTest {
         assertEquals(ProcessHandle.current().pid() + "\n", Files.readString(nested.resolve(".lock")));
     }
 
+    /** Issue #15: the data directory holds password hashes and every message; a 0022 umask must not expose them. */
+    @Test
+    void dataDirectoryAndEverythingInItAreTheOwnersOnly() throws Exception {
+        assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"), "no POSIX permissions");
+        Path fresh = dataDir.resolve("fresh/data");
+        server = JunctionServer.start(ephemeral().with(ConfigKeys.DATA_DIR, fresh));
+        RealClients.amqpRoundTrip(server.port(Protocol.AMQP));
+        List<Path> created;
+        try (Stream<Path> tree = Files.walk(dataDir.resolve("fresh"))) {
+            created = tree.toList();
+        }
+        assertTrue(created.stream().filter(Files::isRegularFile).count() >= 2, "the lock and a segment: " + created);
+        for (Path path : created) {
+            assertEquals(Files.isDirectory(path) ? "rwx------" : "rw-------",
+                    PosixFilePermissions.toString(Files.getPosixFilePermissions(path)), path.toString());
+        }
+    }
+
+    /** Issue #15: a start refused over its configuration leaves no users (nor anything else) behind. */
+    @Test
+    void aStartRefusedOverItsConfigurationWritesNothingToTheDataDirectory() throws Exception {
+        Path fresh = dataDir.resolve("data");
+        StartupException e = assertThrows(StartupException.class, () -> JunctionServer.start(ephemeral()
+                .with(ConfigKeys.DATA_DIR, fresh)
+                .with(ConfigKeys.USERS, Map.of("admin", "first-try"))
+                .with(ConfigKeys.TLS_CERT_FILE, Optional.of(dataDir.resolve("missing.pem")))
+                .with(ConfigKeys.TLS_KEY_FILE, Optional.of(dataDir.resolve("missing.key")))));
+        assertEquals(StartupException.EXIT_SETUP, e.exitCode());
+        assertFalse(Files.exists(fresh), "the data directory was created by a refused start");
+    }
+
+    /** Issue #15: a broker listening nowhere is a configuration mistake, refused like any other. */
+    @Test
+    void everyListenerOffIsRefused() throws Exception {
+        Path fresh = dataDir.resolve("data");
+        StartupException e = assertThrows(StartupException.class, () -> JunctionServer.start(ephemeral()
+                .with(ConfigKeys.DATA_DIR, fresh)
+                .with(ConfigKeys.MQTT_PORT, ListenPort.DISABLED)
+                .with(ConfigKeys.AMQP_PORT, ListenPort.DISABLED)
+                .with(ConfigKeys.HTTP_PORT, ListenPort.DISABLED)));
+        assertEquals(StartupException.EXIT_SETUP, e.exitCode());
+        assertEquals("no listener is enabled: mqtt.port, mqtt.ws.port, amqp.port, http.port are all 0; set at least"
+                + " one to a port", e.getMessage());
+        assertFalse(Files.exists(fresh));
+    }
+
+    /** Issue #15: the users setting only seeds an empty store, and the log says so when it does not apply. */
+    @Test
+    void aUsersSettingTheStoreOverridesIsLoggedAsIgnored() throws Exception {
+        JunctionServer.start(ephemeral().with(ConfigKeys.USERS, Map.of("guest", "guest"))).close();
+        try (CapturedLog log = CapturedLog.of(UserRegistry.class)) {
+            server = JunctionServer.start(ephemeral().with(ConfigKeys.USERS, Map.of("admin", "s3cret")));
+            assertTrue(log.lines().contains("INFO The users setting [admin] is ignored: the user store already"
+                    + " holds the users [guest]. Change users with junction-ctl (add-user, change-password,"
+                    + " delete-user) or the management API (/api/users)"), log.lines().toString());
+        }
+    }
+
+    /** Issue #15: {@code bind = 0.0.0.0} is every IPv4 address and no IPv6 one; {@code ::} is both. */
+    @Test
+    void theIpv4WildcardListensOnIpv4Only() throws Exception {
+        assumeTrue(ipv6LoopbackWorks(), "no IPv6 loopback here");
+        server = JunctionServer.start(ephemeral().with(ConfigKeys.BIND, InetAddress.getByName("0.0.0.0")));
+        int port = server.port(Protocol.MQTT);
+        assertTrue(accepts(InetAddress.getByName("127.0.0.1"), port));
+        assertFalse(accepts(InetAddress.getByName("::1"), port), "an IPv6 client reached bind = 0.0.0.0");
+    }
+
+    @Test
+    void theIpv6WildcardListensOnBoth() throws Exception {
+        assumeTrue(ipv6LoopbackWorks(), "no IPv6 loopback here");
+        server = JunctionServer.start(ephemeral().with(ConfigKeys.BIND, InetAddress.getByName("::")));
+        int port = server.port(Protocol.MQTT);
+        assertTrue(accepts(InetAddress.getByName("127.0.0.1"), port));
+        assertTrue(accepts(InetAddress.getByName("::1"), port));
+    }
+
+    private static boolean ipv6LoopbackWorks() {
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName("::1"))) {
+            return probe.isBound();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static boolean accepts(InetAddress address, int port) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(address, port), 10_000);
+            return true;
+        } catch (ConnectException refused) {
+            return false;
+        }
+    }
+
     @Test
     void secondServerOnTheSameDataDirectoryIsRefused() throws Exception {
         server = JunctionServer.start(ephemeral());
@@ -154,7 +258,7 @@ class JunctionServerTest {
             server.close();
             assertEquals("bye", new String(in.readAllBytes(), StandardCharsets.US_ASCII));
         }
-        assertEquals(List.of("goodbye", "core", "store"), events);
+        assertEquals(List.of("goodbye (shutdown)", "core", "store"), events);
         assertFalse(server.isReady());
         assertThrows(java.io.IOException.class, () -> new Socket("127.0.0.1", server.port(Protocol.AMQP)).close(),
                 "no longer accepting");
@@ -175,8 +279,8 @@ class JunctionServerTest {
         }
 
         @Override
-        public void closeGracefully(ChannelHandlerContext ctx) {
-            events.add("goodbye");
+        public void closeGracefully(ChannelHandlerContext ctx, CloseReason reason) {
+            events.add("goodbye (" + reason.text() + ")");
             ctx.writeAndFlush(Unpooled.copiedBuffer("bye", StandardCharsets.US_ASCII))
                     .addListener(ChannelFutureListener.CLOSE);
         }

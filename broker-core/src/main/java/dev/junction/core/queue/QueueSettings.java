@@ -17,9 +17,9 @@ public record QueueSettings(boolean durable, Object exclusiveOwner, boolean auto
         return exclusiveOwner != null;
     }
 
-    /** AMQP's rule for redeclaration: the same durable, exclusive, auto-delete flags and arguments. */
+    /** AMQP's rule for redeclaration: the same durable, exclusive, auto-delete flags and argument values. */
     public boolean isEquivalent(QueueSettings other) {
         return durable == other.durable && exclusive() == other.exclusive() && autoDelete == other.autoDelete
-                && arguments.equals(other.arguments);
+                && Arguments.equivalent(arguments, other.arguments);
     }
 }

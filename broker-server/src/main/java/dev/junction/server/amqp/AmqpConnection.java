@@ -21,6 +21,8 @@ import dev.junction.server.auth.ResourcePermissions;
 import dev.junction.server.limits.ConnectionLimits;
 import dev.junction.server.limits.HandshakeDeadline;
 import dev.junction.server.limits.Limit;
+import dev.junction.server.net.CloseReason;
+import dev.junction.server.net.ConnectionUser;
 import dev.junction.server.net.EventLoopOwner;
 import dev.junction.server.net.GracefulClose;
 import dev.junction.server.net.PublisherThrottle;
@@ -297,12 +299,19 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
         }
     }
 
-    /** Broker shutdown: RabbitMQ's 320 CONNECTION_FORCED, then the socket closes on close-ok or the timeout. */
+    /**
+     * Broker shutdown or an operator's close: RabbitMQ's 320 CONNECTION_FORCED with the reason, then the socket
+     * closes on close-ok or the timeout.
+     */
     @Override
-    public void closeGracefully(ChannelHandlerContext ctx) {
+    public void closeGracefully(ChannelHandlerContext ctx, CloseReason reason) {
         if (state == State.OPEN) {
+            if (!reason.isShutdown()) {
+                log.info("AMQP connection from {} (user '{}'): {}; closing", ctx.channel().remoteAddress(), user,
+                        reason.text());
+            }
             closeWithError(AmqpConstants.CONNECTION_FORCED,
-                    "CONNECTION_FORCED - broker forced connection closure with reason 'shutdown'", 0, 0);
+                    "CONNECTION_FORCED - broker forced connection closure with reason '" + reason.text() + "'", 0, 0);
         } else {
             ctx.close();
         }
@@ -469,6 +478,7 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
                     + ") is reached", open);
         }
         access = new ResourceAccess(user, host.name(), permissionsOn(host.name(), open));
+        ConnectionUser.loggedIn(ctx.channel(), user);
         vhost = host;
         state = State.OPEN;
         HandshakeDeadline.met(ctx.pipeline());

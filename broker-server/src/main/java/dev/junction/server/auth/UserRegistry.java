@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
@@ -72,6 +73,12 @@ public final class UserRegistry {
                         EVERYTHING));
             });
             log.info("Created the users {} from the users setting (the store held none)", seedUsers.keySet());
+        } else if (!seedUsers.isEmpty()) {
+            // The setting only seeds an empty store; saying so spares the operator editing it for a change that
+            // can never apply.
+            log.info("The users setting {} is ignored: the user store already holds the users {}. Change users with"
+                    + " junction-ctl (add-user, change-password, delete-user) or the management API (/api/users)",
+                    new TreeSet<>(seedUsers.keySet()), new TreeSet<>(registry.users.keySet()));
         }
         return registry;
     }

@@ -21,7 +21,7 @@ public final class ConfigKeys {
     public static final ConfigKey<ListenPort> HTTP_PORT = new ConfigKey<>("http.port", "15672", ListenPort.parser(),
             "TCP port of the HTTP management listener (health checks, JSON API, metrics); 0 disables it");
     public static final ConfigKey<InetAddress> BIND = new ConfigKey<>("bind", "0.0.0.0", ValueParsers.ipAddress(),
-            "IP address literal every listener binds to; 0.0.0.0 means all interfaces");
+            "IP address literal every listener binds to; 0.0.0.0 means all IPv4 addresses, :: all IPv4 and IPv6 ones");
     public static final ConfigKey<Path> DATA_DIR = new ConfigKey<>("data.dir", "./data", ValueParsers.path(),
             "directory for persistent state and the lock file, relative to the working directory; created if missing");
     public static final ConfigKey<Integer> MQTT_MAX_PACKET_SIZE = new ConfigKey<>("mqtt.max_packet_size", "16777216",

@@ -1,5 +1,6 @@
 package dev.junction.server.ctl;
 
+import dev.junction.core.store.OwnerOnly;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
@@ -7,9 +8,13 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 /** {@code export FILE}: the broker's definitions (RabbitMQ's JSON format) into a file. */
@@ -27,10 +32,15 @@ final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         String definitions = ctl.client().getText("/api/definitions");
-        try {
-            Files.writeString(file, definitions, StandardCharsets.UTF_8);
+        // The definitions hold password hashes: a new file is the owner's only, whatever the umask.
+        try (FileChannel out = OwnerOnly.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING))) {
+            Channels.newOutputStream(out).write(definitions.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchFileException e) {
+            throw new CtlException(JunctionCtl.EXIT_USAGE, "cannot write " + file + ": no such directory "
+                    + file.toAbsolutePath().getParent());
         } catch (IOException e) {
-            throw new CtlException(JunctionCtl.EXIT_FAILURE, "cannot write " + file + ": " + e.getMessage());
+            throw new CtlException(JunctionCtl.EXIT_USAGE, "cannot write " + file + ": " + e);
         }
         spec.commandLine().getOut().println("exported definitions to " + file);
         spec.commandLine().getOut().flush();

@@ -1,5 +1,6 @@
 package dev.junction.server.ctl;
 
+import dev.junction.server.ProductVersion;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -7,14 +8,16 @@ import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 /**
  * {@code junction-ctl}: administers a running broker through its management HTTP API. Run as
- * {@code bin/junction-ctl [--url URL] [--cacert FILE] [--user U --password P] COMMAND}.
+ * {@code bin/junction-ctl [--url URL] [--cacert FILE] [--user U] [--password-file F] COMMAND}.
  * Exit codes: 0 done, 1 refused by the broker, 2 bad usage, 3 broker unreachable, 4 login refused (401),
  * 5 no such object (404).
  */
-@Command(name = "junction-ctl", mixinStandardHelpOptions = true,
+@Command(name = "junction-ctl", mixinStandardHelpOptions = true, versionProvider = JunctionCtl.Version.class,
         description = "Administers a running Junction broker through its management HTTP API.",
         subcommands = {StatusCommand.class, ListCommand.class, CloseCommand.class, ExportCommand.class,
                 ImportCommand.class, AddUserCommand.class, ChangePasswordCommand.class, DeleteUserCommand.class,
@@ -30,24 +33,43 @@ public final class JunctionCtl {
     static final int EXIT_UNREACHABLE = 3;
     static final int EXIT_UNAUTHORIZED = 4;
     static final int EXIT_NOT_FOUND = 5;
+    static final String DEFAULT_USER = "guest";
+    private static final String DEFAULT_URL = "http://127.0.0.1:15672";
 
-    @Option(names = "--url", defaultValue = "http://127.0.0.1:15672", paramLabel = "URL",
-            description = "Management endpoint (default: ${DEFAULT-VALUE}).")
+    private final UnaryOperator<String> environment;
+    private final PasswordPrompt prompt;
+
+    @Option(names = "--url", paramLabel = "URL",
+            description = "Management endpoint (default: $JUNCTION_URL, else " + DEFAULT_URL + ").")
     String url;
 
-    @Option(names = "--user", defaultValue = "guest", paramLabel = "USER", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--user", paramLabel = "USER", description = "Default: $JUNCTION_USER, else guest.")
     String user;
 
-    @Option(names = "--password", defaultValue = "guest", paramLabel = "PASSWORD", description = "Default: guest.")
+    @Option(names = "--password", paramLabel = "PASSWORD",
+            description = "Visible to every user of this host in the process list: prefer --password-file,"
+                    + " $JUNCTION_PASSWORD or the prompt (on a terminal). Without any: guest for user guest.")
     String password;
+
+    @Option(names = "--password-file", paramLabel = "FILE", description = "The password, on the file's first line.")
+    Path passwordFile;
 
     @Option(names = "--cacert", paramLabel = "FILE",
             description = "PEM file with the CA certificate(s) to trust for an https:// --url, instead of the JDK's"
                     + " trust store.")
     Path caCertificates;
 
+    private JunctionCtl(UnaryOperator<String> environment, PasswordPrompt prompt) {
+        this.environment = environment;
+        this.prompt = prompt;
+    }
+
     ManagementClient client() {
-        return new ManagementClient(url, user, password, caCertificates);
+        String login = user != null ? user : Objects.requireNonNullElse(environment.apply("JUNCTION_USER"),
+                DEFAULT_USER);
+        return new ManagementClient(url != null ? url
+                : Objects.requireNonNullElse(environment.apply("JUNCTION_URL"), DEFAULT_URL), login,
+                LoginPassword.resolve(login, password, passwordFile, environment, prompt), caCertificates);
     }
 
     /** A change command's success: one line saying what was done. */
@@ -63,7 +85,12 @@ public final class JunctionCtl {
 
     /** The command line with the CLI's error handling: a failed command prints its message and exits by kind. */
     public static CommandLine commandLine() {
-        CommandLine commandLine = new CommandLine(new JunctionCtl());
+        return commandLine(System::getenv, PasswordPrompt.console());
+    }
+
+    /** As {@link #commandLine()}, reading variables from {@code environment} and asking {@code prompt}. */
+    static CommandLine commandLine(UnaryOperator<String> environment, PasswordPrompt prompt) {
+        CommandLine commandLine = new CommandLine(new JunctionCtl(environment, prompt));
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.setExecutionExceptionHandler((exception, cmd, parsed) -> {
             PrintWriter err = cmd.getErr();
@@ -75,5 +102,12 @@ public final class JunctionCtl {
             throw exception;
         });
         return commandLine;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"junction-ctl " + ProductVersion.text()};
+        }
     }
 }

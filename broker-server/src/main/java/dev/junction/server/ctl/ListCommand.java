@@ -17,8 +17,10 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "list", description = "Lists connections, MQTT sessions, queues, exchanges, users or permissions.")
 final class ListCommand implements Callable<Integer> {
+    private static final String NONE = "-";
+
     enum What {
-        CONNECTIONS("/api/connections", List.of("name", "protocol", "peer_host", "peer_port", "state")),
+        CONNECTIONS("/api/connections", List.of("name", "protocol", "user", "peer_host", "peer_port", "state")),
         SESSIONS("/api/mqtt/sessions", List.of("client_id", "clean_session", "connected", "messages_queued",
                 "messages_in_flight", "user", "last_connected")),
         QUEUES("/api/queues", List.of("vhost", "name", "messages", "messages_ready", "messages_unacknowledged",
@@ -57,7 +59,11 @@ final class ListCommand implements Callable<Integer> {
         return JunctionCtl.EXIT_OK;
     }
 
+    /** Arrays comma-separated; a value the API leaves null or out (an anonymous client's user) as {@code -}. */
     private static String cell(JsonNode value) {
+        if (value.isNull() || value.isMissingNode()) {
+            return NONE;
+        }
         if (value.isArray()) {
             StringBuilder joined = new StringBuilder();
             value.forEach(element -> joined.append(joined.length() == 0 ? "" : ",").append(element.asText()));

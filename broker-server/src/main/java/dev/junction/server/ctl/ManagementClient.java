@@ -152,7 +152,7 @@ final class ManagementClient {
         String reason = reason(responseBody);
         throw switch (status) {
             case 401 -> new CtlException(JunctionCtl.EXIT_UNAUTHORIZED,
-                    "login refused for user '" + user + "' (401): check --user and --password");
+                    "login refused for user '" + user + "' (401): check --user and the password");
             case 404 -> new CtlException(JunctionCtl.EXIT_NOT_FOUND, "not found (404): " + reason);
             default -> new CtlException(JunctionCtl.EXIT_FAILURE,
                     method + " " + path + " failed (" + status + "): " + reason);

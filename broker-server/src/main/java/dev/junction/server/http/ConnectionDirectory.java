@@ -1,5 +1,6 @@
 package dev.junction.server.http;
 
+import dev.junction.server.net.CloseReason;
 import dev.junction.server.net.Listener;
 import dev.junction.server.net.Protocol;
 import io.netty.channel.Channel;
@@ -42,9 +43,12 @@ public final class ConnectionDirectory {
             return (InetSocketAddress) channel.localAddress();
         }
 
-        /** Asks the connection to close the protocol's way (AMQP: connection.close, 320 CONNECTION_FORCED). */
-        void close() {
-            channel.eventLoop().execute(() -> Listener.closeGracefully(channel));
+        /**
+         * Asks the connection to close the protocol's way (AMQP: connection.close, 320 CONNECTION_FORCED), saying
+         * why in the log and to the client.
+         */
+        void close(CloseReason reason) {
+            channel.eventLoop().execute(() -> Listener.closeGracefully(channel, reason));
         }
     }
 

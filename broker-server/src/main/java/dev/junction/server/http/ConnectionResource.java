@@ -3,6 +3,8 @@ package dev.junction.server.http;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.junction.server.http.ConnectionDirectory.OpenConnection;
+import dev.junction.server.net.CloseReason;
+import dev.junction.server.net.ConnectionUser;
 import dev.junction.server.net.PublisherThrottle;
 import io.netty.handler.codec.http.HttpMethod;
 
@@ -33,7 +35,7 @@ final class ConnectionResource implements ApiResource {
             return ChannelResource.ofConnection(request, connection);
         }
         if (request.method().equals(HttpMethod.DELETE)) {
-            connection.close();
+            connection.close(CloseReason.requestedBy(request.user(), "the management API"));
             return ApiResponse.noContent();
         }
         request.requireMethod(HttpMethod.GET);
@@ -48,6 +50,7 @@ final class ConnectionResource implements ApiResource {
                 .put("port", connection.local().getPort())
                 .put("peer_host", connection.peer().getAddress().getHostAddress())
                 .put("peer_port", connection.peer().getPort())
+                .put("user", ConnectionUser.of(connection.channel()))
                 .put("state", PublisherThrottle.state(connection.channel()));
     }
 }

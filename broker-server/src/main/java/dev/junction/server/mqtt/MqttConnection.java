@@ -8,6 +8,8 @@ import dev.junction.server.acl.ConnectionAcl;
 import dev.junction.server.acl.MqttAcl;
 import dev.junction.server.limits.ConnectionLimits;
 import dev.junction.server.limits.Limit;
+import dev.junction.server.net.CloseReason;
+import dev.junction.server.net.ConnectionUser;
 import dev.junction.server.net.GracefulClose;
 import dev.junction.server.net.PublisherThrottle;
 import dev.junction.server.tls.ClientCertificates;
@@ -220,8 +222,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
             return;
         }
         if (!login.accepted()) {
-            log.info("Client '{}' at {} (user '{}') refused: {}", clientId, remote(), connect.username(),
-                    login.detail());
+            log.info("Client '{}' at {} ({}) refused: {}", clientId, remote(),
+                    connect.username() == null ? "anonymous" : "user '" + connect.username() + "'", login.detail());
             refuse(MqttAuthenticator.returnCode(login));
             return;
         }
@@ -231,6 +233,9 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
             // connections closes; a client told "not authorized" would have no reason to try again.
             refuse(ConnectReturnCode.SERVER_UNAVAILABLE);
             return;
+        }
+        if (user != null) {
+            ConnectionUser.loggedIn(ctx.channel(), user);
         }
         acl = broker.acl().forClient(user, clientId);
         if (connect.keepAliveSeconds() > 0) {
@@ -450,10 +455,13 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
         ctx.close();
     }
 
-    /** Broker shutdown: MQTT 3.1.1 has no server-side goodbye, so the connection just closes (will included). */
+    /**
+     * Broker shutdown or an operator's close: MQTT 3.1.1 has no server-side goodbye, so the connection just closes
+     * (will included).
+     */
     @Override
-    public void closeGracefully(ChannelHandlerContext context) {
-        closeBecause("broker shutting down");
+    public void closeGracefully(ChannelHandlerContext context, CloseReason reason) {
+        closeBecause(reason.isShutdown() ? "broker shutting down" : reason.text());
     }
 
     String user() {

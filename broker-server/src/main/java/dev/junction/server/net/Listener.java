@@ -34,7 +34,7 @@ public final class Listener {
             throws IOException {
         ChannelGroup connections = new DefaultChannelGroup(protocolListener.protocol().name(),
                 GlobalEventExecutor.INSTANCE);
-        var bound = transport.serverBootstrap()
+        var bound = transport.serverBootstrap(address)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -70,7 +70,7 @@ public final class Listener {
     public int closeConnectionsGracefully() {
         int open = connections.size();
         for (Channel channel : connections) {
-            channel.eventLoop().execute(() -> closeGracefully(channel));
+            channel.eventLoop().execute(() -> closeGracefully(channel, CloseReason.SHUTDOWN));
         }
         return open;
     }
@@ -81,10 +81,10 @@ public final class Listener {
     }
 
     /** Closes one connection the protocol's way (see {@link GracefulClose}); call it on the channel's event loop. */
-    public static void closeGracefully(Channel channel) {
+    public static void closeGracefully(Channel channel, CloseReason reason) {
         for (Map.Entry<String, ChannelHandler> entry : channel.pipeline()) {
             if (entry.getValue() instanceof GracefulClose graceful) {
-                graceful.closeGracefully(channel.pipeline().context(graceful));
+                graceful.closeGracefully(channel.pipeline().context(graceful), reason);
                 return;
             }
         }

@@ -9,22 +9,28 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.nio.channels.spi.SelectorProvider;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /** The event loops every listener shares: native epoll where the platform has it, else NIO. */
 public final class Transport {
     private final String name;
-    private final Class<? extends ServerChannel> serverChannelClass;
+    private final Function<SocketProtocolFamily, ServerChannel> serverChannels;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
 
-    private Transport(String name, IoHandlerFactory ioHandlers, Class<? extends ServerChannel> serverChannelClass) {
+    private Transport(String name, IoHandlerFactory ioHandlers,
+                      Function<SocketProtocolFamily, ServerChannel> serverChannels) {
         this.name = name;
-        this.serverChannelClass = serverChannelClass;
+        this.serverChannels = serverChannels;
         this.boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("junction-accept"), ioHandlers);
         this.workers = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(),
                 new DefaultThreadFactory("junction-io"), ioHandlers);
@@ -32,16 +38,24 @@ public final class Transport {
 
     public static Transport create() {
         return Epoll.isAvailable()
-                ? new Transport("epoll", EpollIoHandler.newFactory(), EpollServerSocketChannel.class)
-                : new Transport("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class);
+                ? new Transport("epoll", EpollIoHandler.newFactory(), EpollServerSocketChannel::new)
+                : new Transport("nio", NioIoHandler.newFactory(),
+                        family -> new NioServerSocketChannel(SelectorProvider.provider(), family));
     }
 
     public String name() {
         return name;
     }
 
-    ServerBootstrap serverBootstrap() {
-        return new ServerBootstrap().group(boss, workers).channel(serverChannelClass);
+    /**
+     * For a server socket of {@code address}'s family: an IPv4 address, the wildcard {@code 0.0.0.0} included, gets
+     * an IPv4 socket, because on the platform's default dual-stack IPv6 socket {@code 0.0.0.0} accepts IPv6 clients
+     * too; {@code ::} gets an IPv6 socket, which also accepts IPv4 where the OS allows it (Linux by default).
+     */
+    ServerBootstrap serverBootstrap(InetSocketAddress address) {
+        SocketProtocolFamily family = address.getAddress() instanceof Inet6Address
+                ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET;
+        return new ServerBootstrap().group(boss, workers).channelFactory(() -> serverChannels.apply(family));
     }
 
     /** Stops the event loops, waiting at most {@code timeout} for their threads to finish. */

@@ -13,6 +13,7 @@ import io.netty.handler.ssl.SslProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -65,6 +66,16 @@ public final class TlsListeners implements AutoCloseable {
                 settings.get().provider() == SslProvider.OPENSSL ? OpenSsl.versionString() : "the JDK provider",
                 settings.get().certFile(), config.get(ConfigKeys.TLS_VERIFY_PEER).toLowerCase(Locale.ROOT));
         return new TlsListeners(Optional.of(context));
+    }
+
+    /**
+     * Every protocol that can listen with this TLS setting, in {@link Protocol}'s order: the plain ones, and while
+     * TLS is on their TLS variants.
+     */
+    public List<Protocol> possibleProtocols() {
+        return Arrays.stream(Protocol.values())
+                .filter(protocol -> SECURE_VARIANT.containsKey(protocol) || context.isPresent())
+                .toList();
     }
 
     /** The TLS variants of those {@code plain} listeners that have one, in their order; empty when TLS is off. */

@@ -1,14 +1,19 @@
 package dev.junction.server.ctl;
 
+import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import dev.junction.server.CapturedLog;
 import dev.junction.server.JunctionServer;
 import dev.junction.server.auth.TestLogins;
 import dev.junction.server.config.Config;
 import dev.junction.server.config.ConfigKeys;
 import dev.junction.server.config.ListenPort;
 import dev.junction.server.net.Protocol;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,13 +28,17 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.FileSystems;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** junction-ctl run in-process, as an operator would run it, against a whole broker on ephemeral ports. */
@@ -49,16 +58,20 @@ class JunctionCtlTest {
         }
     }
 
-    @BeforeEach
-    void start() throws Exception {
-        server = JunctionServer.start(Config.defaults()
+    private static Config brokerConfig(Path dataDir) throws Exception {
+        return Config.defaults()
                 .with(ConfigKeys.BIND, InetAddress.getByName("127.0.0.1"))
                 .with(ConfigKeys.DATA_DIR, dataDir)
                 .with(ConfigKeys.AUTH_HASH_ITERATIONS, TestLogins.ITERATIONS)
                 .with(ConfigKeys.MQTT_PORT, ListenPort.EPHEMERAL)
                 .with(ConfigKeys.AMQP_PORT, ListenPort.EPHEMERAL)
                 .with(ConfigKeys.HTTP_PORT, ListenPort.EPHEMERAL)
-                .with(ConfigKeys.SHUTDOWN_TIMEOUT, 5));
+                .with(ConfigKeys.SHUTDOWN_TIMEOUT, 5);
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        server = JunctionServer.start(brokerConfig(dataDir));
         ConnectionFactory factory = new ConnectionFactory();
         factory.setHost("127.0.0.1");
         factory.setPort(server.port(Protocol.AMQP));
@@ -80,7 +93,15 @@ class JunctionCtlTest {
     }
 
     private static Run run(String... args) {
-        CommandLine commandLine = JunctionCtl.commandLine();
+        return run(JunctionCtl.commandLine(), args);
+    }
+
+    /** With these environment variables only, and this prompt standing in for the terminal. */
+    private static Run run(Map<String, String> environment, PasswordPrompt prompt, String... args) {
+        return run(JunctionCtl.commandLine(environment::get, prompt), args);
+    }
+
+    private static Run run(CommandLine commandLine, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         commandLine.setOut(new PrintWriter(out));
@@ -121,7 +142,8 @@ class JunctionCtlTest {
 
         Run connections = ctl("list", "CONNECTIONS");
         assertEquals(2, connections.lines().size(), connections.out());
-        assertTrue(connections.lines().get(1).contains("\tAMQP 0-9-1\t127.0.0.1\t"), connections.out());
+        assertEquals("name\tprotocol\tuser\tpeer_host\tpeer_port\tstate", connections.lines().get(0));
+        assertTrue(connections.lines().get(1).contains("\tAMQP 0-9-1\tguest\t127.0.0.1\t"), connections.out());
 
         try (Socket device = new Socket(InetAddress.getLoopbackAddress(), server.port(Protocol.MQTT))) {
             // CONNECT, MQTT 3.1.1, clean session 0, keep alive 0, client id "listed-device"; then its CONNACK.
@@ -136,9 +158,14 @@ class JunctionCtlTest {
                 Run sessions = ctl("list", "sessions");
                 assertEquals("client_id\tclean_session\tconnected\tmessages_queued\tmessages_in_flight\tuser\t"
                         + "last_connected", sessions.lines().get(0));
+                // Anonymous (from loopback): no user, shown as -, never as null.
                 assertTrue(sessions.lines().stream()
-                        .anyMatch(line -> line.startsWith("listed-device\tfalse\ttrue\t0\t0\t")), sessions.out());
+                        .anyMatch(line -> line.startsWith("listed-device\tfalse\ttrue\t0\t0\t-\t")), sessions.out());
+                assertFalse(sessions.out().contains("null"), sessions.out());
             });
+            Run withDevice = ctl("list", "connections");
+            assertTrue(withDevice.lines().stream().anyMatch(line -> line.contains("\tMQTT 3.1.1\t-\t127.0.0.1\t")),
+                    withDevice.out());
         }
     }
 
@@ -184,10 +211,17 @@ class JunctionCtlTest {
     void closesAConnectionByName() {
         Run connections = ctl("list", "connections");
         String name = connections.lines().get(1).split("\t")[0];
-        Run close = ctl("close", "connection", name);
-        assertEquals(0, close.exitCode(), close.err());
-        assertEquals("closed connection " + name, close.out().strip());
-        await().atMost(5, TimeUnit.SECONDS).until(() -> !amqp.isOpen());
+        try (CapturedLog log = CapturedLog.of("dev.junction.server.amqp.AmqpConnection")) {
+            Run close = ctl("close", "connection", name);
+            assertEquals(0, close.exitCode(), close.err());
+            assertEquals("closed connection " + name, close.out().strip());
+            await().atMost(20, TimeUnit.SECONDS).until(() -> !amqp.isOpen());
+            // Issue #15: who closed it, in the log and to the client; not "shutdown".
+            log.awaitLine("(user 'guest'): closed by user 'guest' through the management API; closing");
+        }
+        assertEquals("CONNECTION_FORCED - broker forced connection closure with reason 'closed by user 'guest'"
+                + " through the management API'", ((AMQP.Connection.Close) amqp.getCloseReason().getReason())
+                .getReplyText());
 
         Run again = ctl("close", "connection", name);
         assertEquals(5, again.exitCode());
@@ -205,6 +239,16 @@ class JunctionCtlTest {
         Run export = ctl("export", file.toString());
         assertEquals(0, export.exitCode(), export.err());
         assertTrue(Files.readString(file).contains("\"backup-q\""));
+        if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+            // Issue #15: it holds password hashes.
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        }
+        // Issue #15: a file problem is a usage error (2), as for import.
+        Path nowhere = files.resolve("missing-folder/definitions.json");
+        Run notWritten = ctl("export", nowhere.toString());
+        assertEquals(2, notWritten.exitCode(), notWritten.err());
+        assertEquals("junction-ctl: cannot write " + nowhere + ": no such directory " + nowhere.getParent(),
+                notWritten.err().strip());
 
         channel.queueDelete("backup-q");
         channel.exchangeDelete("backup-x");
@@ -222,6 +266,107 @@ class JunctionCtlTest {
         Run missing = ctl("import", files.resolve("absent.json").toString());
         assertEquals(2, missing.exitCode());
         assertTrue(missing.err().contains("no such file"), missing.err());
+    }
+
+    /**
+     * Issue #15: export then import always works, on the same broker and on a fresh one, and back; persistent MQTT
+     * sessions (their queues hold the bound the broker gave them) and numeric queue arguments included.
+     */
+    @Test
+    void definitionsRoundTripOnTheSameBrokerAndAFreshOneWithPersistentMqttSessions() throws Exception {
+        Channel channel = amqp.createChannel();
+        channel.queueDeclare("bounded-q", true, false, false, Map.of("x-max-length", 10, "x-message-ttl", 60_000L));
+        MqttClient offline = persistentSession(server, "offline-device", "sensors/+/temperature");
+        offline.disconnect();
+        offline.close();
+        MqttClient online = persistentSession(server, "online-device", "alerts/#");
+        try {
+            Path exported = files.resolve("definitions.json");
+            assertEquals(0, ctl("export", exported.toString()).exitCode());
+            assertTrue(Files.readString(exported).contains("mqtt-subscription-offline-device"));
+            Run same = ctl("import", exported.toString());
+            assertEquals(0, same.exitCode(), same.err());
+
+            try (JunctionServer fresh = JunctionServer.start(brokerConfig(files.resolve("fresh-data")))) {
+                String freshUrl = "http://127.0.0.1:" + fresh.port(Protocol.HTTP);
+                Run imported = run("--url", freshUrl, "import", exported.toString());
+                assertEquals(0, imported.exitCode(), imported.err());
+                Path back = files.resolve("back.json");
+                assertEquals(0, run("--url", freshUrl, "export", back.toString()).exitCode());
+                Run again = ctl("import", back.toString());
+                assertEquals(0, again.exitCode(), again.err());
+                Run twice = run("--url", freshUrl, "import", back.toString());
+                assertEquals(0, twice.exitCode(), twice.err());
+                assertTrue(run("--url", freshUrl, "list", "queues").lines()
+                        .contains("/	mqtt-subscription-offline-device	0	0	0	0	true	false	false"));
+            }
+        } finally {
+            online.disconnect();
+            online.close();
+        }
+    }
+
+    private static MqttClient persistentSession(JunctionServer broker, String clientId, String filter)
+            throws Exception {
+        MqttClient client = new MqttClient("tcp://127.0.0.1:" + broker.port(Protocol.MQTT), clientId,
+                new MemoryPersistence());
+        MqttConnectOptions options = new MqttConnectOptions();
+        options.setCleanSession(false);
+        options.setUserName("guest");
+        options.setPassword("guest".toCharArray());
+        client.connect(options);
+        client.subscribe(filter, 1);
+        return client;
+    }
+
+    /** Issue #15: it printed nothing. */
+    @Test
+    void versionIsPrinted() {
+        Run version = run("--version");
+        assertEquals(0, version.exitCode(), version.err());
+        assertTrue(version.out().matches("junction-ctl \\S+.*\n"), version.out());
+    }
+
+    /**
+     * Issue #15: the password from a file, the environment or a prompt rather than only a flag (which every user of
+     * the host sees in the process list), and the URL and user from the environment.
+     */
+    @Test
+    void passwordComesFromAFileTheEnvironmentOrAPromptAndTheUrlFromTheEnvironment() throws Exception {
+        assertEquals(0, ctl("add-user", "ops", "ops-secret", "--tags", "administrator").exitCode());
+        String url = "http://127.0.0.1:" + server.port(Protocol.HTTP);
+        PasswordPrompt noTerminal = user -> null;
+
+        Path passwordFile = files.resolve("password");
+        Files.writeString(passwordFile, "ops-secret\n");
+        Run fromFile = run(Map.of(), noTerminal, "--url", url, "--user", "ops", "--password-file",
+                passwordFile.toString(), "list", "users");
+        assertEquals(0, fromFile.exitCode(), fromFile.err());
+
+        Run fromEnvironment = run(Map.of("JUNCTION_URL", url, "JUNCTION_USER", "ops", "JUNCTION_PASSWORD", "ops-secret"),
+                noTerminal, "list", "users");
+        assertEquals(0, fromEnvironment.exitCode(), fromEnvironment.err());
+        Run wrongInEnvironment = run(Map.of("JUNCTION_URL", url, "JUNCTION_PASSWORD", "wrong"), noTerminal,
+                "--user", "ops", "status");
+        assertEquals(4, wrongInEnvironment.exitCode(), wrongInEnvironment.err());
+
+        List<String> asked = new ArrayList<>();
+        Run prompted = run(Map.of("JUNCTION_URL", url), user -> {
+            asked.add(user);
+            return "ops-secret".toCharArray();
+        }, "--user", "ops", "status");
+        assertEquals(0, prompted.exitCode(), prompted.err());
+        assertEquals(List.of("ops"), asked);
+
+        Run nowhere = run(Map.of("JUNCTION_URL", url), noTerminal, "--user", "ops", "status");
+        assertEquals(2, nowhere.exitCode());
+        assertEquals("junction-ctl: no password for user 'ops': give --password-file FILE or set JUNCTION_PASSWORD"
+                + " (no terminal to ask on)", nowhere.err().strip());
+        Run missingFile = run(Map.of("JUNCTION_URL", url), noTerminal, "--user", "ops", "--password-file",
+                files.resolve("absent").toString(), "status");
+        assertEquals(2, missingFile.exitCode(), missingFile.err());
+        // guest keeps its default password without any of them, as the broker seeds it.
+        assertEquals(0, run(Map.of("JUNCTION_URL", url), noTerminal, "status").exitCode());
     }
 
     @Test

@@ -31,17 +31,17 @@ import java.util.Date;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Certificates made on the spot for TLS tests: a CA, and leaf certificates it signs for servers and clients. */
-final class TestPki {
+public final class TestPki {
     private static final AtomicLong SERIALS = new AtomicLong(System.currentTimeMillis());
     private static final char[] NO_PASSWORD = new char[0];
 
     /** A certificate with its key pair; the CA of a chain signs with {@link #keys()}. */
-    record Issued(X509Certificate certificate, KeyPair keys) {
-        void writeCertificate(Path file) throws IOException {
+    public record Issued(X509Certificate certificate, KeyPair keys) {
+        public void writeCertificate(Path file) throws IOException {
             Files.writeString(file, pem("CERTIFICATE", encoded(certificate)));
         }
 
-        void writeKey(Path file) throws IOException {
+        public void writeKey(Path file) throws IOException {
             Files.writeString(file, pem("PRIVATE KEY", keys.getPrivate().getEncoded()));
         }
 
@@ -61,12 +61,12 @@ final class TestPki {
     private TestPki() {
     }
 
-    static Issued ca(String commonName) throws Exception {
+    public static Issued ca(String commonName) throws Exception {
         KeyPair keys = newKeys();
         return new Issued(sign(commonName, keys, commonName, keys, validFromNow(), true), keys);
     }
 
-    static Issued server(Issued ca) throws Exception {
+    public static Issued server(Issued ca) throws Exception {
         return issue(ca, "localhost", validFromNow());
     }
 
@@ -80,7 +80,7 @@ final class TestPki {
     }
 
     /** A client context without a certificate of its own, trusting {@code ca}. */
-    static SSLContext trustingOnly(Issued ca) throws GeneralSecurityException, IOException {
+    public static SSLContext trustingOnly(Issued ca) throws GeneralSecurityException, IOException {
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(null, trusting(ca).getTrustManagers(), null);
         return context;

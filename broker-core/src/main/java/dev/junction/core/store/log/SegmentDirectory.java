@@ -1,5 +1,6 @@
 package dev.junction.core.store.log;
 
+import dev.junction.core.store.OwnerOnly;
 import java.io.IOException;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
@@ -10,6 +11,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +27,7 @@ final class SegmentDirectory {
     SegmentDirectory(Path path, boolean syncEntries) throws IOException {
         this.path = path;
         this.syncEntries = syncEntries;
-        Files.createDirectories(path);
+        OwnerOnly.createDirectories(path);
     }
 
     /** Bases of the segment files present, ascending. Other files are ignored. */
@@ -50,7 +52,7 @@ final class SegmentDirectory {
     /** Creates an empty segment, open for appending. */
     Segment create(long base) throws IOException {
         Segment segment = new Segment(base, fileOf(base), 0);
-        segment.channel = FileChannel.open(segment.path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        segment.channel = OwnerOnly.open(segment.path, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
         try {
             syncEntries();
         } catch (IOException e) {

@@ -8,8 +8,6 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -51,26 +49,15 @@ public final class ManagementApi {
     }
 
     /**
-     * Checks a request's {@code Authorization} header through the broker's logins; completes on {@code loop} with
-     * the user, or with a 401 (after the failed-login delay).
+     * Checks a request's basic credentials (null: none or malformed) through the broker's logins; completes on
+     * {@code loop} with the user, or with a 401 (after the failed-login delay).
      */
-    CompletableFuture<UserDefinition> authenticate(String authorization, InetAddress peer,
+    CompletableFuture<UserDefinition> authenticate(BasicCredentials credentials, InetAddress peer,
                                                    ScheduledExecutorService loop) {
-        if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+        if (credentials == null) {
             return CompletableFuture.failedFuture(unauthorized());
         }
-        String credentials;
-        try {
-            credentials = new String(Base64.getDecoder().decode(authorization.substring(6).trim()),
-                    StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            return CompletableFuture.failedFuture(unauthorized());
-        }
-        int colon = credentials.indexOf(':');
-        if (colon < 0) {
-            return CompletableFuture.failedFuture(unauthorized());
-        }
-        return logins.password(credentials.substring(0, colon), credentials.substring(colon + 1), peer, loop)
+        return logins.password(credentials.user(), credentials.password(), peer, loop)
                 .thenApply(login -> {
                     // A user deleted between the check and here is as good as a wrong password.
                     UserDefinition user = login.accepted() ? logins.registry().user(login.user()).orElse(null) : null;

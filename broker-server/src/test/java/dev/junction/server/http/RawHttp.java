@@ -3,6 +3,7 @@ package dev.junction.server.http;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
@@ -11,14 +12,23 @@ import java.util.Base64;
 
 /** One socket to the management port, for requests no HTTP client would send: partial, slow or idle ones. */
 final class RawHttp implements AutoCloseable {
-    static final String GUEST = "Basic " + Base64.getEncoder().encodeToString(
-            "guest:guest".getBytes(StandardCharsets.UTF_8));
+    static final String GUEST = basic("guest", "guest");
 
     private final Socket socket;
 
     RawHttp(int port) throws IOException {
-        socket = new Socket("127.0.0.1", port);
+        this(port, InetAddress.getLoopbackAddress());
+    }
+
+    /** From {@code source}, such as 127.0.0.2: Linux answers every 127/8 address on the loopback interface. */
+    RawHttp(int port, InetAddress source) throws IOException {
+        socket = new Socket(InetAddress.getLoopbackAddress(), port, source, 0);
         socket.setSoTimeout(30_000);
+    }
+
+    static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password)
+                .getBytes(StandardCharsets.UTF_8));
     }
 
     RawHttp send(String text) throws IOException {

@@ -120,7 +120,8 @@ public final class JunctionServer implements AutoCloseable {
                 BrokerMetrics metrics = new BrokerMetrics(core, mqtt, connections, new BrokerMetrics.Sources(
                         amqp.messages(), storage, config.get(ConfigKeys.DATA_DIR), alarms));
                 metrics.countLimitHits(limits.hits());
-                return new Management(new ManagementApi(core, mqtt, logins, connections), metrics);
+                return new Management(new ManagementApi(core, mqtt, logins, connections,
+                        config.get(ConfigKeys.HTTP_MAX_UNPAGED_ITEMS)), metrics);
             };
         } catch (StartupException | RuntimeException e) {
             opened.forEach(JunctionServer::closeLogged);

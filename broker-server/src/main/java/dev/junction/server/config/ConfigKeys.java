@@ -153,6 +153,9 @@ public final class ConfigKeys {
     public static final ConfigKey<Integer> HTTP_MAX_DEFINITIONS_SIZE = new ConfigKey<>("http.max_definitions_size",
             "16777216", ValueParsers.integer(0, Integer.MAX_VALUE),
             "largest definitions import (POST /api/definitions) in bytes; a larger one is a 413");
+    public static final ConfigKey<Integer> HTTP_MAX_UNPAGED_ITEMS = new ConfigKey<>("http.max_unpaged_items",
+            "10000", ValueParsers.integer(1, Integer.MAX_VALUE),
+            "longest list the management API answers without ?page=; a longer one is a 400 asking for pages");
     public static final ConfigKey<Integer> HTTP_IDLE_TIMEOUT = new ConfigKey<>("http.idle_timeout", "60",
             ValueParsers.integer(1, 86400),
             "seconds a management connection may wait for its next request before it is closed");
@@ -201,7 +204,8 @@ public final class ConfigKeys {
             FLOW_QUEUE_HIGH_WATERMARK, FLOW_QUEUE_HIGH_WATERMARK_BYTES,
             MQTT_TLS_PORT, AMQP_TLS_PORT, MQTT_WSS_PORT, TLS_CERT_FILE,
             TLS_KEY_FILE, TLS_CA_FILE, TLS_VERIFY_PEER, TLS_PROVIDER, TLS_RELOAD_INTERVAL,
-            HTTP_TLS_PORT, HTTP_MAX_CONNECTIONS, HTTP_MAX_BODY_SIZE, HTTP_MAX_DEFINITIONS_SIZE, HTTP_IDLE_TIMEOUT,
+            HTTP_TLS_PORT, HTTP_MAX_CONNECTIONS, HTTP_MAX_BODY_SIZE, HTTP_MAX_DEFINITIONS_SIZE, HTTP_MAX_UNPAGED_ITEMS,
+            HTTP_IDLE_TIMEOUT,
             HTTP_HEADER_TIMEOUT, HTTP_BODY_TIMEOUT, MQTT_ACL_FILE, MQTT_ACL_DENY_ACTION, MQTT_ACL_RELOAD_INTERVAL, MQTT_MAX_SUBSCRIPTIONS, AMQP_HANDSHAKE_TIMEOUT,
             LIMITS_MAX_CONNECTIONS, LIMITS_MAX_CONNECTIONS_PER_ADDRESS, LIMITS_MAX_CONNECTIONS_PER_USER,
             LIMITS_PUBLISH_RATE);

@@ -1,5 +1,7 @@
 package dev.junction.server.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.junction.core.Broker;
 import dev.junction.core.store.Definition.UserDefinition;
 import dev.junction.server.auth.Logins;
@@ -16,7 +18,8 @@ import java.util.concurrent.ScheduledExecutorService;
 /**
  * The JSON API under {@code /api/}, after RabbitMQ's management API: HTTP basic authentication with the broker's
  * users (guest only from loopback, as over AMQP), authorisation by the user's tags ({@link ManagementAccess}),
- * then the resource the first path segment names.
+ * then the resource the first path segment names. A list a GET answers goes through {@link ListQuery} (RabbitMQ's
+ * paging, filtering and column parameters).
  */
 public final class ManagementApi {
     static final String REALM = "Basic realm=\"Junction Management\"";
@@ -25,9 +28,13 @@ public final class ManagementApi {
     private final ManagementAccess access;
     private final PermissionResource permissions;
     private final Map<String, ApiResource> resources;
+    private final int maxUnpagedItems;
 
-    public ManagementApi(Broker broker, MqttBroker mqtt, Logins logins, ConnectionDirectory connections) {
+    /** @param maxUnpagedItems the longest list answered without {@code page} ({@code http.max_unpaged_items}) */
+    public ManagementApi(Broker broker, MqttBroker mqtt, Logins logins, ConnectionDirectory connections,
+                         int maxUnpagedItems) {
         this.logins = logins;
+        this.maxUnpagedItems = maxUnpagedItems;
         this.access = new ManagementAccess(logins.registry());
         this.permissions = new PermissionResource(broker, logins.registry());
         Map<String, ApiResource> resources = new HashMap<>(Map.of(
@@ -86,7 +93,13 @@ public final class ManagementApi {
         if (resource == null) {
             throw request.unknownPath();
         }
-        return resource.handle(request).thenApply(response -> response.body() == null ? response
-                : new ApiResponse(response.status(), access.visible(user, request, response.body())));
+        return resource.handle(request).thenApply(response -> {
+            if (response.body() == null) {
+                return response;
+            }
+            JsonNode visible = access.visible(user, request, response.body());
+            return new ApiResponse(response.status(), request.method().equals(HttpMethod.GET)
+                    && visible instanceof ArrayNode list ? ListQuery.apply(request, list, maxUnpagedItems) : visible);
+        });
     }
 }

@@ -21,6 +21,7 @@ import dev.junction.server.config.ListenPort;
 import dev.junction.server.http.BrokerMetrics;
 import dev.junction.server.http.ConnectionDirectory;
 import dev.junction.server.http.HttpManagement;
+import dev.junction.server.http.HttpSettings;
 import dev.junction.server.http.Management;
 import dev.junction.server.http.ManagementApi;
 import dev.junction.server.limits.LimitSettings;
@@ -124,7 +125,8 @@ public final class JunctionServer implements AutoCloseable {
                 BrokerMetrics metrics = new BrokerMetrics(core, mqtt, connections, new BrokerMetrics.Sources(
                         amqp.messages(), storage, config.get(ConfigKeys.DATA_DIR), alarms));
                 metrics.countLimitHits(limits.hits());
-                return new Management(new ManagementApi(core, mqtt, logins, connections), metrics);
+                return new Management(new ManagementApi(core, mqtt, logins, connections,
+                        config.get(ConfigKeys.HTTP_MAX_UNPAGED_ITEMS)), metrics);
             };
         } catch (StartupException | RuntimeException e) {
             opened.forEach(JunctionServer::closeLogged);
@@ -239,7 +241,8 @@ public final class JunctionServer implements AutoCloseable {
         JunctionServer server = new JunctionServer(config, lock, Transport.create(), shutdownOrder);
         List<ProtocolListener> all = new ArrayList<>();
         // Management first, so a readiness probe during start-up sees 503 rather than a refused connection.
-        ProtocolListener http = HttpManagement.listener(server.ready::get, management.apply(server));
+        ProtocolListener http = HttpManagement.listener(server.ready::get, management.apply(server),
+                HttpSettings.from(config));
         all.add(limits.guardManagement(http));
         tls.secured(List.of(http)).stream().map(limits::guardManagement).forEach(all::add);
         protocols.stream().map(limits::guard).forEach(all::add);

@@ -6,59 +6,75 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * How long to hold back the refusal of a login, per source address: the first failure is answered at once, each
- * further one after twice the previous delay (from {@link #FIRST_DELAY}) up to the configured maximum. A success
- * from the address, or {@link #EXPIRY} without a failure, starts it over. Guessing passwords from one address
- * slows to one try per maximum delay; a client that mistyped once is not held back.
+ * When to answer the refusal of a login, counted both per user name and per source address, over every protocol:
+ * the first failure of a user or an address is answered at once, each further one {@link #FIRST_DELAY} and then
+ * twice the previous delay (up to the configured maximum) after the previous refusal of that user or address was
+ * answered, whichever is later. Refusals are spaced in time, not only delayed, so guesses sent in parallel are
+ * answered one per maximum delay as surely as guesses sent one after another, and spreading them over many
+ * addresses still meets the user's count. A success starts its own user's count over but never an address's, so
+ * that the attacker's own valid account cannot reset the count; {@link #EXPIRY} without a failure starts a count
+ * over too. A client that mistyped once is not held back.
  */
 final class FailedLogins {
     static final Duration FIRST_DELAY = Duration.ofMillis(250);
     static final Duration EXPIRY = Duration.ofMinutes(5);
-    /** Addresses tracked at most; beyond it, expired entries are dropped and new addresses are not tracked. */
+    /** Users and addresses tracked at most, each; beyond it, expired entries are dropped and new ones not tracked. */
     private static final int CAPACITY = 100_000;
 
-    private record Failures(int count, long lastNanos) {
+    /** {@code count} failures, the last at {@code lastNanos}, the last refusal due at {@code dueNanos}. */
+    private record Failures(int count, long lastNanos, long dueNanos) {
     }
 
-    private final long maxDelayMillis;
+    private final long maxDelayNanos;
     private final LongSupplier nanoTime;
     private final ConcurrentHashMap<InetAddress, Failures> byAddress = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Failures> byUser = new ConcurrentHashMap<>();
 
     FailedLogins(Duration maxDelay, LongSupplier nanoTime) {
-        this.maxDelayMillis = maxDelay.toMillis();
+        this.maxDelayNanos = maxDelay.toNanos();
         this.nanoTime = nanoTime;
     }
 
-    /** Counts a failed login from {@code from} (null: no network peer, never delayed); returns the delay. */
-    long failedMillis(InetAddress from) {
-        if (maxDelayMillis == 0 || from == null) {
+    /**
+     * Counts a failed login of {@code user} (null: none given) from {@code from} (null: no network peer); returns
+     * in how many milliseconds its refusal is due.
+     */
+    long failedMillis(String user, InetAddress from) {
+        if (maxDelayNanos == 0) {
             return 0;
         }
         long now = nanoTime.getAsLong();
-        if (byAddress.size() >= CAPACITY && !byAddress.containsKey(from)) {
-            byAddress.values().removeIf(failures -> expired(failures, now));
-            if (byAddress.size() >= CAPACITY) {
-                return 0;
+        long due = Math.max(count(byAddress, from, now), count(byUser, user, now));
+        return Duration.ofNanos(due - now).toMillis();
+    }
+
+    /** A login of {@code user} succeeded: its own count starts over, no address's does. */
+    void succeeded(String user) {
+        if (user != null) {
+            byUser.remove(user);
+        }
+    }
+
+    /** When the refusal of this failure of {@code key} is due (now for a key not counted). */
+    private <K> long count(ConcurrentHashMap<K, Failures> counts, K key, long now) {
+        if (key == null) {
+            return now;
+        }
+        if (counts.size() >= CAPACITY && !counts.containsKey(key)) {
+            counts.values().removeIf(failures -> expired(failures, now));
+            if (counts.size() >= CAPACITY) {
+                return now;
             }
         }
-        Failures failures = byAddress.merge(from, new Failures(1, now),
-                (old, first) -> expired(old, now) ? first : new Failures(old.count() + 1, now));
-        return delayMillis(failures.count());
+        return counts.merge(key, new Failures(1, now, now), (old, first) -> expired(old, now) ? first
+                : new Failures(old.count() + 1, now, Math.max(now, old.dueNanos()) + delayNanos(old.count() + 1)))
+                .dueNanos();
     }
 
-    void succeeded(InetAddress from) {
-        if (from != null) {
-            byAddress.remove(from);
-        }
-    }
-
-    private long delayMillis(int failures) {
-        if (failures <= 1) {
-            return 0;
-        }
-        // 250 ms << (failures - 2), without overflowing for an address that keeps failing.
+    private long delayNanos(int failures) {
+        // 250 ms << (failures - 2), without overflowing for a key that keeps failing.
         int doublings = Math.min(failures - 2, 30);
-        return Math.min(maxDelayMillis, FIRST_DELAY.toMillis() << doublings);
+        return Math.min(maxDelayNanos, FIRST_DELAY.toNanos() << doublings);
     }
 
     private static boolean expired(Failures failures, long now) {

@@ -144,6 +144,27 @@ public final class ConfigKeys {
     public static final ConfigKey<ListenPort> HTTP_TLS_PORT = new ConfigKey<>("http.tls.port", "15671",
             ListenPort.parser(),
             "TCP port of the HTTPS management listener; 0 disables it; off while tls.cert_file is none");
+    public static final ConfigKey<Integer> HTTP_MAX_CONNECTIONS = new ConfigKey<>("http.max_connections", "64",
+            ValueParsers.integer(1, 65535),
+            "management connections (HTTP and HTTPS) open at once; one more is closed on accept");
+    public static final ConfigKey<Integer> HTTP_MAX_BODY_SIZE = new ConfigKey<>("http.max_body_size", "1048576",
+            ValueParsers.integer(0, Integer.MAX_VALUE),
+            "largest management API request body in bytes, but for definitions imports; a larger one is a 413");
+    public static final ConfigKey<Integer> HTTP_MAX_DEFINITIONS_SIZE = new ConfigKey<>("http.max_definitions_size",
+            "16777216", ValueParsers.integer(0, Integer.MAX_VALUE),
+            "largest definitions import (POST /api/definitions) in bytes; a larger one is a 413");
+    public static final ConfigKey<Integer> HTTP_MAX_UNPAGED_ITEMS = new ConfigKey<>("http.max_unpaged_items",
+            "10000", ValueParsers.integer(1, Integer.MAX_VALUE),
+            "longest list the management API answers without ?page=; a longer one is a 400 asking for pages");
+    public static final ConfigKey<Integer> HTTP_IDLE_TIMEOUT = new ConfigKey<>("http.idle_timeout", "60",
+            ValueParsers.integer(1, 86400),
+            "seconds a management connection may wait for its next request before it is closed");
+    public static final ConfigKey<Integer> HTTP_HEADER_TIMEOUT = new ConfigKey<>("http.header_timeout", "10",
+            ValueParsers.integer(1, 3600),
+            "seconds from the first byte of a management request to the end of its headers; then 408 and closed");
+    public static final ConfigKey<Integer> HTTP_BODY_TIMEOUT = new ConfigKey<>("http.body_timeout", "30",
+            ValueParsers.integer(1, 3600),
+            "seconds from the end of a management request's headers to the end of its body; then 408 and closed");
 
     public static final ConfigKey<Optional<Path>> MQTT_ACL_FILE = new ConfigKey<>("mqtt.acl_file", "none",
             ValueParsers.optionalPath(),
@@ -183,7 +204,9 @@ public final class ConfigKeys {
             FLOW_QUEUE_HIGH_WATERMARK, FLOW_QUEUE_HIGH_WATERMARK_BYTES,
             MQTT_TLS_PORT, AMQP_TLS_PORT, MQTT_WSS_PORT, TLS_CERT_FILE,
             TLS_KEY_FILE, TLS_CA_FILE, TLS_VERIFY_PEER, TLS_PROVIDER, TLS_RELOAD_INTERVAL,
-            HTTP_TLS_PORT, MQTT_ACL_FILE, MQTT_ACL_DENY_ACTION, MQTT_ACL_RELOAD_INTERVAL, MQTT_MAX_SUBSCRIPTIONS, AMQP_HANDSHAKE_TIMEOUT,
+            HTTP_TLS_PORT, HTTP_MAX_CONNECTIONS, HTTP_MAX_BODY_SIZE, HTTP_MAX_DEFINITIONS_SIZE, HTTP_MAX_UNPAGED_ITEMS,
+            HTTP_IDLE_TIMEOUT,
+            HTTP_HEADER_TIMEOUT, HTTP_BODY_TIMEOUT, MQTT_ACL_FILE, MQTT_ACL_DENY_ACTION, MQTT_ACL_RELOAD_INTERVAL, MQTT_MAX_SUBSCRIPTIONS, AMQP_HANDSHAKE_TIMEOUT,
             LIMITS_MAX_CONNECTIONS, LIMITS_MAX_CONNECTIONS_PER_ADDRESS, LIMITS_MAX_CONNECTIONS_PER_USER,
             LIMITS_PUBLISH_RATE);
 

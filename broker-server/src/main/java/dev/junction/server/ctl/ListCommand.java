@@ -38,6 +38,9 @@ final class ListCommand implements Callable<Integer> {
         }
     }
 
+    /** The largest page the broker answers, as in RabbitMQ. */
+    private static final int PAGE_SIZE = 500;
+
     @ParentCommand
     JunctionCtl ctl;
 
@@ -49,11 +52,18 @@ final class ListCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        JsonNode list = ctl.client().get(what.path);
         PrintWriter out = spec.commandLine().getOut();
         out.println(String.join("\t", what.columns));
-        for (JsonNode item : list) {
-            out.println(String.join("\t", what.columns.stream().map(column -> cell(item.path(column))).toList()));
+        // Page by page, as the broker answers a long list only so; each page holds just the columns printed.
+        String columns = String.join(",", what.columns);
+        int pageCount = 1;
+        for (int page = 1; page <= pageCount; page++) {
+            JsonNode answer = ctl.client().get(what.path + "?page=" + page + "&page_size=" + PAGE_SIZE
+                    + "&columns=" + columns);
+            for (JsonNode item : answer.path("items")) {
+                out.println(String.join("\t", what.columns.stream().map(column -> cell(item.path(column))).toList()));
+            }
+            pageCount = answer.path("page_count").asInt();
         }
         out.flush();
         return JunctionCtl.EXIT_OK;

@@ -18,6 +18,10 @@ import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -38,6 +42,9 @@ import java.util.function.ToDoubleFunction;
  * library's instrumentation.
  */
 public final class BrokerMetrics {
+    private static final int MAX_QUEUE_LABEL = 255;
+    private static final int LONG_QUEUE_LABEL_PREFIX = 64;
+
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
 
@@ -87,7 +94,7 @@ public final class BrokerMetrics {
                 .help("Messages dropped from the queue's head to keep within its length limit")
                 .labelNames("vhost", "queue")
                 .callback(callback -> eachQueue(broker, (vhost, queue) ->
-                        callback.call(queue.droppedCount(), vhost.name(), queue.name())))
+                        callback.call(queue.droppedCount(), vhost.name(), queueLabel(queue))))
                 .register(registry);
         Map<String, MessageCounters> flows = new LinkedHashMap<>();
         flows.put(OverviewResource.wireName(Protocol.AMQP), sources.amqp());
@@ -203,8 +210,27 @@ public final class BrokerMetrics {
                 .help(help)
                 .labelNames("vhost", "queue")
                 .callback(callback -> eachQueue(broker, (vhost, queue) ->
-                        callback.call(value.applyAsDouble(queue), vhost.name(), queue.name())))
+                        callback.call(value.applyAsDouble(queue), vhost.name(), queueLabel(queue))))
                 .register(registry);
+    }
+
+    /**
+     * A queue's name as a label of the unauthenticated {@code /metrics}, bounded: only an MQTT session's queue,
+     * named after its client id (up to 65,535 bytes), can be longer than AMQP's 255, and one such client would
+     * otherwise add its id to every scrape once per queue metric. A longer name keeps its start and a hash of the
+     * whole, so that labels stay distinct.
+     */
+    private static String queueLabel(Queue queue) {
+        String name = queue.name();
+        if (name.length() <= MAX_QUEUE_LABEL) {
+            return name;
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(name.getBytes(StandardCharsets.UTF_8));
+            return name.substring(0, LONG_QUEUE_LABEL_PREFIX) + "..." + HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+        }
     }
 
     private interface QueueVisitor {

@@ -48,7 +48,7 @@ final class DefinitionsResource implements ApiResource {
             return ApiResponse.ok(export());
         }
         request.requireMethod(HttpMethod.POST);
-        List<Runnable> declarations = parse(Json.parseObject(request.body()));
+        List<Runnable> declarations = parse(Json.parseRequiredObject(request.body()));
         try {
             declarations.forEach(Runnable::run);
         } catch (IllegalArgumentException e) {

@@ -47,6 +47,14 @@ final class Json {
         return object;
     }
 
+    /** A request body that must be one JSON object and nothing else: an empty or blank body is refused. */
+    static ObjectNode parseRequiredObject(String body) {
+        if (body.isBlank()) {
+            throw ApiError.badRequest("body must be a JSON object; it is empty");
+        }
+        return parseObject(body);
+    }
+
     static String text(ObjectNode body, String field, String fallback) {
         JsonNode node = body.get(field);
         if (node == null || node.isNull()) {

@@ -1,5 +1,7 @@
 package dev.junction.server.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.junction.core.Broker;
 import dev.junction.core.store.Definition.UserDefinition;
 import dev.junction.server.auth.Logins;
@@ -8,8 +10,6 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -18,7 +18,8 @@ import java.util.concurrent.ScheduledExecutorService;
 /**
  * The JSON API under {@code /api/}, after RabbitMQ's management API: HTTP basic authentication with the broker's
  * users (guest only from loopback, as over AMQP), authorisation by the user's tags ({@link ManagementAccess}),
- * then the resource the first path segment names.
+ * then the resource the first path segment names. A list a GET answers goes through {@link ListQuery} (RabbitMQ's
+ * paging, filtering and column parameters).
  */
 public final class ManagementApi {
     static final String REALM = "Basic realm=\"Junction Management\"";
@@ -27,9 +28,13 @@ public final class ManagementApi {
     private final ManagementAccess access;
     private final PermissionResource permissions;
     private final Map<String, ApiResource> resources;
+    private final int maxUnpagedItems;
 
-    public ManagementApi(Broker broker, MqttBroker mqtt, Logins logins, ConnectionDirectory connections) {
+    /** @param maxUnpagedItems the longest list answered without {@code page} ({@code http.max_unpaged_items}) */
+    public ManagementApi(Broker broker, MqttBroker mqtt, Logins logins, ConnectionDirectory connections,
+                         int maxUnpagedItems) {
         this.logins = logins;
+        this.maxUnpagedItems = maxUnpagedItems;
         this.access = new ManagementAccess(logins.registry());
         this.permissions = new PermissionResource(broker, logins.registry());
         Map<String, ApiResource> resources = new HashMap<>(Map.of(
@@ -51,26 +56,15 @@ public final class ManagementApi {
     }
 
     /**
-     * Checks a request's {@code Authorization} header through the broker's logins; completes on {@code loop} with
-     * the user, or with a 401 (after the failed-login delay).
+     * Checks a request's basic credentials (null: none or malformed) through the broker's logins; completes on
+     * {@code loop} with the user, or with a 401 (after the failed-login delay).
      */
-    CompletableFuture<UserDefinition> authenticate(String authorization, InetAddress peer,
+    CompletableFuture<UserDefinition> authenticate(BasicCredentials credentials, InetAddress peer,
                                                    ScheduledExecutorService loop) {
-        if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+        if (credentials == null) {
             return CompletableFuture.failedFuture(unauthorized());
         }
-        String credentials;
-        try {
-            credentials = new String(Base64.getDecoder().decode(authorization.substring(6).trim()),
-                    StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            return CompletableFuture.failedFuture(unauthorized());
-        }
-        int colon = credentials.indexOf(':');
-        if (colon < 0) {
-            return CompletableFuture.failedFuture(unauthorized());
-        }
-        return logins.password(credentials.substring(0, colon), credentials.substring(colon + 1), peer, loop)
+        return logins.password(credentials.user(), credentials.password(), peer, loop)
                 .thenApply(login -> {
                     // A user deleted between the check and here is as good as a wrong password.
                     UserDefinition user = login.accepted() ? logins.registry().user(login.user()).orElse(null) : null;
@@ -99,7 +93,13 @@ public final class ManagementApi {
         if (resource == null) {
             throw request.unknownPath();
         }
-        return resource.handle(request).thenApply(response -> response.body() == null ? response
-                : new ApiResponse(response.status(), access.visible(user, request, response.body())));
+        return resource.handle(request).thenApply(response -> {
+            if (response.body() == null) {
+                return response;
+            }
+            JsonNode visible = access.visible(user, request, response.body());
+            return new ApiResponse(response.status(), request.method().equals(HttpMethod.GET)
+                    && visible instanceof ArrayNode list ? ListQuery.apply(request, list, maxUnpagedItems) : visible);
+        });
     }
 }

@@ -13,8 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Counts accepted sockets against {@code limits.max_connections} and {@code limits.max_connections_per_address}
- * over every listener. A full broker under a connection flood would log a line per refused socket, so refusals are
+ * Counts accepted sockets against a total ({@code limits.max_connections} over every messaging listener,
+ * {@code http.max_connections} over the management ones) and {@code limits.max_connections_per_address}. A full broker under a connection flood would log a line per refused socket, so refusals are
  * logged at most once a minute per limit, with how many there were.
  */
 final class ConnectionGate {
@@ -22,6 +22,7 @@ final class ConnectionGate {
     private static final long LOG_PERIOD_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private final int maxConnections;
+    private final Limit totalLimit;
     private final int maxConnectionsPerAddress;
     private final LimitHits hits;
     private final AtomicInteger open = new AtomicInteger();
@@ -29,9 +30,10 @@ final class ConnectionGate {
     private final RefusalLog totalRefusals = new RefusalLog();
     private final RefusalLog addressRefusals = new RefusalLog();
 
-    /** A limit of 0 is off. */
-    ConnectionGate(int maxConnections, int maxConnectionsPerAddress, LimitHits hits) {
+    /** A limit of 0 is off; {@code totalLimit} is the key that sets {@code maxConnections}. */
+    ConnectionGate(int maxConnections, Limit totalLimit, int maxConnectionsPerAddress, LimitHits hits) {
         this.maxConnections = maxConnections;
+        this.totalLimit = totalLimit;
         this.maxConnectionsPerAddress = maxConnectionsPerAddress;
         this.hits = hits;
     }
@@ -40,7 +42,7 @@ final class ConnectionGate {
     boolean admit(Channel channel) {
         if (open.incrementAndGet() > maxConnections && maxConnections > 0) {
             open.decrementAndGet();
-            refused(Limit.MAX_CONNECTIONS, totalRefusals, maxConnections + " connections are open");
+            refused(totalLimit, totalRefusals, maxConnections + " connections are open");
             return false;
         }
         InetAddress address = channel.remoteAddress() instanceof InetSocketAddress socket

@@ -14,16 +14,20 @@ import java.time.Duration;
  * @param publishRate              messages per second one connection may publish ({@code limits.publish_rate})
  * @param maxSubscriptions         topic filters per MQTT session ({@code mqtt.max_subscriptions})
  * @param amqpHandshakeTimeout     accept to connection.open-ok ({@code amqp.handshake_timeout})
+ * @param maxManagementConnections management connections open at once ({@code http.max_connections}), never off
  */
 public record LimitSettings(int maxConnections, int maxConnectionsPerAddress, int maxConnectionsPerUser,
-                            int publishRate, int maxSubscriptions, Duration amqpHandshakeTimeout) {
-    public static final LimitSettings NONE = new LimitSettings(0, 0, 0, 0, 0, Duration.ofSeconds(10));
+                            int publishRate, int maxSubscriptions, Duration amqpHandshakeTimeout,
+                            int maxManagementConnections) {
+    public static final LimitSettings NONE = new LimitSettings(0, 0, 0, 0, 0, Duration.ofSeconds(10),
+            Integer.parseInt(ConfigKeys.HTTP_MAX_CONNECTIONS.defaultText()));
 
     public static LimitSettings from(Config config) {
         return new LimitSettings(config.get(ConfigKeys.LIMITS_MAX_CONNECTIONS),
                 config.get(ConfigKeys.LIMITS_MAX_CONNECTIONS_PER_ADDRESS),
                 config.get(ConfigKeys.LIMITS_MAX_CONNECTIONS_PER_USER), config.get(ConfigKeys.LIMITS_PUBLISH_RATE),
                 config.get(ConfigKeys.MQTT_MAX_SUBSCRIPTIONS),
-                Duration.ofSeconds(config.get(ConfigKeys.AMQP_HANDSHAKE_TIMEOUT)));
+                Duration.ofSeconds(config.get(ConfigKeys.AMQP_HANDSHAKE_TIMEOUT)),
+                config.get(ConfigKeys.HTTP_MAX_CONNECTIONS));
     }
 }

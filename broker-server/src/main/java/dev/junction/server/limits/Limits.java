@@ -15,16 +15,18 @@ public final class Limits {
     private final LimitHits hits = new LimitHits();
     private final ConnectionGate gate;
     /**
-     * Management has its own count per address and none in total, so that a broker full of clients can still be
-     * looked at, while one address still cannot hold every management socket.
+     * Management has its own counts, so that a broker full of clients can still be looked at, while neither one
+     * address nor a crowd of unauthenticated sockets can hold every management socket.
      */
     private final ConnectionGate managementGate;
     private final Map<String, Integer> connectionsByUser = new ConcurrentHashMap<>();
 
     public Limits(LimitSettings settings) {
         this.settings = settings;
-        this.gate = new ConnectionGate(settings.maxConnections(), settings.maxConnectionsPerAddress(), hits);
-        this.managementGate = new ConnectionGate(0, settings.maxConnectionsPerAddress(), hits);
+        this.gate = new ConnectionGate(settings.maxConnections(), Limit.MAX_CONNECTIONS,
+                settings.maxConnectionsPerAddress(), hits);
+        this.managementGate = new ConnectionGate(settings.maxManagementConnections(), Limit.HTTP_MAX_CONNECTIONS,
+                settings.maxConnectionsPerAddress(), hits);
     }
 
     public static Limits none() {
@@ -47,7 +49,10 @@ public final class Limits {
         return guard(listener, gate);
     }
 
-    /** The management listener (HTTP or HTTPS) with {@code limits.max_connections_per_address} checked on accept. */
+    /**
+     * The management listener (HTTP or HTTPS) with {@code http.max_connections} and
+     * {@code limits.max_connections_per_address} checked on accept.
+     */
     public ProtocolListener guardManagement(ProtocolListener listener) {
         return guard(listener, managementGate);
     }

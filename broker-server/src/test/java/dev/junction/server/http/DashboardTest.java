@@ -35,7 +35,9 @@ class DashboardTest {
         HttpResponse<String> page = broker.send("GET", "/", null, null, null);
         assertEquals(200, page.statusCode());
         assertEquals("text/html; charset=utf-8", page.headers().firstValue("Content-Type").orElseThrow());
-        assertEquals("default-src 'self'", page.headers().firstValue("Content-Security-Policy").orElseThrow());
+        assertEquals("default-src 'self'; frame-ancestors 'none'",
+                page.headers().firstValue("Content-Security-Policy").orElseThrow());
+        assertEquals("DENY", page.headers().firstValue("X-Frame-Options").orElseThrow());
         assertTrue(page.body().contains("<script src=\"/dashboard.js\" defer></script>"));
         HttpResponse<String> script = broker.send("GET", "/dashboard.js", null, null, null);
         assertEquals(200, script.statusCode());

@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /** A whole broker on ephemeral ports per test, an HTTP client logged in as guest, and AMQP connections to close. */
 final class ManagementFixture implements BeforeEachCallback, AfterEachCallback {
@@ -33,20 +34,30 @@ final class ManagementFixture implements BeforeEachCallback, AfterEachCallback {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final List<AutoCloseable> clients = new ArrayList<>();
+    private final UnaryOperator<Config> settings;
     private Path dataDir;
     private JunctionServer server;
+
+    ManagementFixture() {
+        this(UnaryOperator.identity());
+    }
+
+    /** @param settings applied on top of the fixture's own configuration */
+    ManagementFixture(UnaryOperator<Config> settings) {
+        this.settings = settings;
+    }
 
     @Override
     public void beforeEach(ExtensionContext context) throws Exception {
         dataDir = Files.createTempDirectory("junction-management");
-        server = JunctionServer.start(Config.defaults()
+        server = JunctionServer.start(settings.apply(Config.defaults()
                 .with(ConfigKeys.BIND, InetAddress.getByName("127.0.0.1"))
                 .with(ConfigKeys.DATA_DIR, dataDir)
                 .with(ConfigKeys.AUTH_HASH_ITERATIONS, TestLogins.ITERATIONS)
                 .with(ConfigKeys.MQTT_PORT, ListenPort.EPHEMERAL)
                 .with(ConfigKeys.AMQP_PORT, ListenPort.EPHEMERAL)
                 .with(ConfigKeys.HTTP_PORT, ListenPort.EPHEMERAL)
-                .with(ConfigKeys.SHUTDOWN_TIMEOUT, 5));
+                .with(ConfigKeys.SHUTDOWN_TIMEOUT, 5)));
     }
 
     @Override

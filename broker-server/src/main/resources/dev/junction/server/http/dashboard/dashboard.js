@@ -3,6 +3,9 @@
 "use strict";
 
 const POLL_MILLIS = 5000;
+// Lists are asked for as their first page: a table shows at most this many rows, and the broker refuses to
+// answer a huge list unpaged.
+const FIRST_PAGE = "?page=1&page_size=500";
 let credentials = { user: "guest", password: "guest" };
 let previousMqtt = null;
 
@@ -58,20 +61,20 @@ function showRates(mqtt, now) {
 async function refresh() {
   const status = document.getElementById("status");
   try {
-    const [overview, queues, connections, channels] = await Promise.all([api("overview"), api("queues"),
-      api("connections"), api("channels")]);
+    const [overview, queues, connections, channels] = await Promise.all([api("overview"),
+      api("queues" + FIRST_PAGE), api("connections" + FIRST_PAGE), api("channels" + FIRST_PAGE)]);
     set("version", overview.product_version);
     set("total-connections", overview.object_totals.connections);
     set("total-sessions", overview.mqtt.sessions);
-    set("total-channels", channels.length);
+    set("total-channels", channels.total_count);
     set("total-queues", overview.object_totals.queues);
     set("total-consumers", overview.object_totals.consumers);
     set("total-ready", overview.queue_totals.messages_ready);
     set("total-unacked", overview.queue_totals.messages_unacknowledged);
     showRates(overview.mqtt, Date.now());
-    fillTable("queues", queues.map(q => [q.vhost, q.name, q.messages_ready, q.messages_unacknowledged,
+    fillTable("queues", queues.items.map(q => [q.vhost, q.name, q.messages_ready, q.messages_unacknowledged,
       q.consumers, q.durable ? "yes" : "no", q.exclusive ? "yes" : "no"]));
-    fillTable("connections", connections.map(c => [c.name, c.protocol, c.state]));
+    fillTable("connections", connections.items.map(c => [c.name, c.protocol, c.state]));
     document.getElementById("content").hidden = false;
     document.getElementById("login").hidden = true;
     status.className = "";

@@ -126,6 +126,7 @@ public final class Queue implements Destination {
         return unsettledCount;
     }
 
+    /** Consumers whose client is there ({@link QueueConsumer#isOnline()}), as last counted by the owner thread. */
     public int consumerCount() {
         return consumerCount;
     }
@@ -365,7 +366,7 @@ public final class Queue implements Destination {
                 position++;
             }
             subscriptions.add(position, subscription);
-            consumerCount = subscriptions.size();
+            countConsumers();
             hadConsumer = true;
             result.complete(subscription);
             dispatch();
@@ -458,8 +459,26 @@ public final class Queue implements Destination {
         return subscription.unsettled.remove(entryId) ? delivered.remove(entryId) : null;
     }
 
+    /** Also when a consumer went offline or came back: the consumer count follows. */
     void resume() {
-        owner.execute(this::dispatch);
+        owner.execute(() -> {
+            countConsumers();
+            dispatch();
+        });
+    }
+
+    /**
+     * Counts the consumers a client is behind: an offline MQTT persistent session stays subscribed (for its
+     * in-flight messages) but, as in RabbitMQ, is no consumer in the management API or the metrics.
+     */
+    private void countConsumers() {
+        int online = 0;
+        for (int i = 0; i < subscriptions.size(); i++) {
+            if (subscriptions.get(i).consumer().isOnline()) {
+                online++;
+            }
+        }
+        consumerCount = online;
     }
 
     void cancel(Subscription subscription) {
@@ -472,7 +491,7 @@ public final class Queue implements Destination {
             if (activeConsumer == subscription) {
                 activeConsumer = null;
             }
-            consumerCount = subscriptions.size();
+            countConsumers();
             for (long entryId : subscription.unsettled) {
                 returnToQueue(delivered.remove(entryId));
             }

@@ -48,6 +48,7 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -68,6 +69,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
     private ScheduledFuture<?> connectTimeout;
     /** Packets a client sent right behind its CONNECT, held until the session is ready. */
     private final List<Object> early = new ArrayList<>();
+    /** Completes once this CONNECT is accepted or refused; the next CONNECT with the same client id waits for it. */
+    private final CompletableFuture<Void> sessionDecided = new CompletableFuture<>();
     private MqttSession session;
     private OrderedAcknowledgements acknowledgements;
     private Connect.Will will;
@@ -249,6 +252,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
 
     private void refuse(ConnectReturnCode code) {
         state = State.DISCONNECTED;
+        sessionDecided.complete(null);
         ctx.writeAndFlush(new ConnAck(false, code)).addListener(ChannelFutureListener.CLOSE);
     }
 
@@ -256,11 +260,23 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
     void refuseUnavailable() {
         if (ctx.channel().isActive()) {
             refuse(ConnectReturnCode.SERVER_UNAVAILABLE);
+        } else {
+            sessionDecided.complete(null);
         }
+    }
+
+    /** The client went away while its session was being set up: the next CONNECT for its id may go ahead. */
+    void closedBeforeAccepted() {
+        sessionDecided.complete(null);
+    }
+
+    CompletableFuture<Void> sessionDecided() {
+        return sessionDecided;
     }
 
     /** The session is ready: CONNACK, then whatever the client sent behind its CONNECT. */
     void accepted(MqttSession attached, boolean sessionPresent) {
+        assert ctx.executor().inEventLoop() : "a session attaches on its connection's event loop";
         session = attached;
         state = State.CONNECTED;
         counted = true;
@@ -277,6 +293,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
             ctx.flush();
             updateAutoRead();
         });
+        // Last: a takeover by the next CONNECT with this client id runs after the tasks above.
+        sessionDecided.complete(null);
     }
 
     // ---- connected ----
@@ -476,6 +494,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
 
     /** Another connection took the session over [MQTT-3.1.4-2]: this one ends, publishing its will. */
     void closeForTakeover() {
+        assert ctx.executor().inEventLoop() : "the session's owner loop is its connection's";
         session = null;
         ctx.close();
     }

@@ -74,6 +74,8 @@ final class MqttSession implements QueueConsumer {
     private long droppedReported;
     private ScheduledFuture<?> expiry;
     private boolean discarded;
+    /** Set by {@link #discard}: completes once the session's queue is deleted. */
+    private CompletableFuture<Integer> queueGone;
     private String user;
     private Instant lastConnected;
     /** Recovered from the store: its first connection after the restart finds it present. */
@@ -235,13 +237,13 @@ final class MqttSession implements QueueConsumer {
         return true;
     }
 
-    /** This session gives way to a new clean one with the same client id: closes its connection and ends. */
+    /**
+     * This session gives way to a new one with the same client id: closes its connection and ends; the new one
+     * starts once this one's queue is gone, since it declares a queue of the same name.
+     */
     void replace(Runnable afterwards) {
         closeConnectionForTakeover();
-        if (!discarded) {
-            discard();
-        }
-        afterwards.run();
+        discard().whenComplete((count, failure) -> afterwards.run());
     }
 
     private void closeConnectionForTakeover() {
@@ -257,6 +259,7 @@ final class MqttSession implements QueueConsumer {
 
     private void attach(MqttConnection newConnection, boolean sessionPresent) {
         if (!newConnection.isActive()) {
+            newConnection.closedBeforeAccepted();
             connectionLost(newConnection);
             return;
         }
@@ -354,12 +357,18 @@ final class MqttSession implements QueueConsumer {
         return closed;
     }
 
-    /** Ends the session for good: subscriptions, queue, in-flight state and stored record go. */
+    /**
+     * Ends the session for good: subscriptions, queue, in-flight state and stored record go. Completes when the
+     * queue is deleted; discarding again returns the same completion.
+     */
     CompletableFuture<Integer> discard() {
-        forgetIfPersistent();
-        stop();
-        return queue == null ? CompletableFuture.completedFuture(0)
-                : broker.vhost().deleteQueue(queue.name(), this, false, false);
+        if (queueGone == null) {
+            forgetIfPersistent();
+            stop();
+            queueGone = queue == null ? CompletableFuture.completedFuture(0)
+                    : broker.vhost().deleteQueue(queue.name(), this, false, false);
+        }
+        return queueGone;
     }
 
     /** No more deliveries: the queue takes back what was in flight. */

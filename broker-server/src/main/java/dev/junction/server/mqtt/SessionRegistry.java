@@ -25,6 +25,8 @@ final class SessionRegistry {
 
     private final ConcurrentHashMap<String, MqttSession> sessions = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, RecoveredSession> recovered;
+    /** Per client id, the last CONNECT taken in: the next one for that id waits until it is decided. */
+    private final ConcurrentHashMap<String, CompletableFuture<Void>> connecting = new ConcurrentHashMap<>();
     private final MqttBroker broker;
 
     SessionRegistry(MqttBroker broker, Map<String, RecoveredSession> recovered) {
@@ -36,8 +38,24 @@ final class SessionRegistry {
         }
     }
 
-    /** Finds or creates the session for an accepted CONNECT and attaches the connection to it. */
+    /**
+     * Finds or creates the session for an accepted CONNECT and attaches the connection to it. CONNECTs with one
+     * client id are taken one at a time, each once the one before it is accepted or refused: a takeover then
+     * always finds the previous connection attached (and closes it), never half-way through setting up, and a
+     * clean session starts only once the queue of the session it replaces is gone [MQTT-3.1.4-2].
+     */
     void connect(String clientId, boolean cleanSession, MqttConnection connection) {
+        CompletableFuture<Void> decided = connection.sessionDecided();
+        CompletableFuture<Void> before = connecting.put(clientId, decided);
+        decided.whenComplete((done, failure) -> connecting.remove(clientId, decided));
+        if (before == null) {
+            takeOver(clientId, cleanSession, connection);
+        } else {
+            before.whenComplete((done, failure) -> takeOver(clientId, cleanSession, connection));
+        }
+    }
+
+    private void takeOver(String clientId, boolean cleanSession, MqttConnection connection) {
         MqttSession[] previous = new MqttSession[1];
         RecoveredSession[] stored = new RecoveredSession[1];
         MqttSession session = sessions.compute(clientId, (id, existing) -> {
@@ -54,7 +72,7 @@ final class SessionRegistry {
             old.execute(() -> {
                 if (!old.handOver(connection)) {
                     // It expired between the lookup and now: start afresh.
-                    connect(clientId, cleanSession, connection);
+                    takeOver(clientId, cleanSession, connection);
                 }
             });
         } else if (old != null) {

@@ -31,12 +31,16 @@ class OperationsApiTest {
         MqttClient client = new MqttClient("tcp://127.0.0.1:" + broker.port(Protocol.MQTT), clientId,
                 new MemoryPersistence());
         broker.closeAfterwards(client);
+        client.connect(options(cleanSession));
+        return client;
+    }
+
+    private static MqttConnectOptions options(boolean cleanSession) {
         MqttConnectOptions options = new MqttConnectOptions();
         options.setCleanSession(cleanSession);
         options.setUserName("guest");
         options.setPassword("guest".toCharArray());
-        client.connect(options);
-        return client;
+        return options;
     }
 
     private static String encoded(String segment) {
@@ -97,6 +101,27 @@ class OperationsApiTest {
         await().atMost(5, TimeUnit.SECONDS).until(() -> broker.get("/api/mqtt/sessions").isEmpty());
         assertEquals(404, broker.send("GET", "/api/mqtt/sessions/meter-1", null).statusCode());
         assertEquals(404, broker.send("DELETE", "/api/mqtt/sessions/meter-1", null).statusCode());
+    }
+
+    @Test
+    void anOfflinePersistentSessionsQueueCountsNoConsumerUntilItsClientComesBack() throws Exception {
+        MqttClient client = mqtt("meter-2", false);
+        client.subscribe("meters/2", 1);
+        String queue = "/api/queues/%2F/mqtt-subscription-meter-2";
+        String gauge = "junction_queue_consumers{queue=\"mqtt-subscription-meter-2\",vhost=\"/\"}";
+        await().atMost(30, TimeUnit.SECONDS).until(() -> broker.get(queue).path("consumers").asInt() == 1);
+        assertEquals(1, broker.get("/api/overview").path("object_totals").path("consumers").asInt());
+        assertEquals(1, sample(scrape(), gauge));
+
+        client.disconnect();
+        await().atMost(30, TimeUnit.SECONDS).until(() -> broker.get(queue).path("consumers").asInt() == 0);
+        assertEquals(0, broker.get("/api/overview").path("object_totals").path("consumers").asInt());
+        assertEquals(0, sample(scrape(), gauge));
+
+        client.connect(options(false));
+        await().atMost(30, TimeUnit.SECONDS).until(() -> broker.get(queue).path("consumers").asInt() == 1);
+        assertEquals(1, broker.get("/api/overview").path("object_totals").path("consumers").asInt());
+        assertEquals(1, sample(scrape(), gauge));
     }
 
     @Test

@@ -7,6 +7,8 @@ import dev.junction.mqtt.codec.MqttEncoder;
 import dev.junction.mqtt.codec.MqttPacket;
 import dev.junction.mqtt.codec.MqttProtocolVersion;
 import dev.junction.mqtt.codec.MqttQos;
+import dev.junction.mqtt.codec.PingReq;
+import dev.junction.mqtt.codec.PingResp;
 import dev.junction.mqtt.codec.Publish;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -32,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * resends). Packets are encoded and decoded with the project's codec; reads block with a deadline.
  */
 final class RawMqttClient implements AutoCloseable {
-    private static final Duration READ_DEADLINE = Duration.ofSeconds(5);
+    private static final Duration READ_DEADLINE = Duration.ofSeconds(20);
 
     private final Socket socket;
     private final InputStream in;
@@ -141,6 +143,27 @@ final class RawMqttClient implements AutoCloseable {
             }
             decoder.writeInbound(Unpooled.wrappedBuffer(buffer.clone(), 0, read));
         }
+    }
+
+    /**
+     * Whether the server still answers: a PINGREQ gets its PINGRESP (true), or the connection turns out closed
+     * (false). PUBLISHes on the way are released unanswered; any other packet fails.
+     */
+    boolean answersPing() throws IOException {
+        try {
+            send(PingReq.INSTANCE);
+        } catch (IOException closed) {
+            return false;
+        }
+        Object packet;
+        while ((packet = readOrEnd()) instanceof Publish publish) {
+            publish.release();
+        }
+        if (packet == null) {
+            return false;
+        }
+        assertInstanceOf(PingResp.class, packet);
+        return true;
     }
 
     /** Asserts that the server closes the connection (within the deadline) without sending anything else. */

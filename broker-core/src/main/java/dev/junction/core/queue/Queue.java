@@ -461,7 +461,7 @@ public final class Queue implements Destination {
         owner.execute(this::dispatch);
     }
 
-    void cancel(Subscription subscription) {
+    void cancel(Subscription subscription, boolean requeueUnsettled) {
         owner.execute(() -> {
             if (subscription.cancelled) {
                 return;
@@ -472,10 +472,12 @@ public final class Queue implements Destination {
                 activeConsumer = null;
             }
             consumerCount = subscriptions.size();
-            for (long entryId : subscription.unsettled) {
-                returnToQueue(delivered.remove(entryId));
+            if (requeueUnsettled) {
+                for (long entryId : subscription.unsettled) {
+                    returnToQueue(delivered.remove(entryId));
+                }
+                subscription.unsettled.clear();
             }
-            subscription.unsettled.clear();
             publishCounts();
             if (wasConsumer && subscriptions.isEmpty()) {
                 lastUsedNanos = System.nanoTime();

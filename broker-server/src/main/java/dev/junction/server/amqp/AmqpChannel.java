@@ -707,8 +707,9 @@ final class AmqpChannel {
         ChannelConsumer consumer = consumers.remove(tag);
         if (consumer != null) {
             consumer.cancelled = true;
+            // As RabbitMQ: what the consumer holds stays unacknowledged on the channel until settled or closed.
             if (consumer.subscription != null) {
-                consumer.subscription.cancel();
+                consumer.subscription.cancelKeepingUnsettled();
             }
         }
         replyUnlessNowait(cancel.nowait(), new Basic.CancelOk(tag));

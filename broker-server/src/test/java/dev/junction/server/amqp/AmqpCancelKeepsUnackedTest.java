@@ -1,0 +1,114 @@
+package dev.junction.server.amqp;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Delivery;
+import com.rabbitmq.client.GetResponse;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * basic.cancel as RabbitMQ: the cancelled consumer's unacknowledged deliveries stay with the channel until they are
+ * acked, rejected or nacked, or the channel closes; they are not requeued by the cancel itself.
+ */
+class AmqpCancelKeepsUnackedTest {
+    @RegisterExtension
+    static final AmqpBrokerExtension broker = new AmqpBrokerExtension();
+
+    private static final long DEADLINE_SECONDS = 20;
+
+    private static String text(Delivery delivery) {
+        return new String(delivery.getBody(), StandardCharsets.UTF_8);
+    }
+
+    private static Delivery next(BlockingQueue<Delivery> received) throws InterruptedException {
+        Delivery delivery = received.poll(DEADLINE_SECONDS, TimeUnit.SECONDS);
+        assertNotNull(delivery, "nothing delivered within " + DEADLINE_SECONDS + " s");
+        return delivery;
+    }
+
+    /** Publishes a, b, c to a fresh queue and consumes them unacknowledged on {@code channel}; returns the tag. */
+    private static String consumeThree(Channel channel, String queue, BlockingQueue<Delivery> received)
+            throws Exception {
+        channel.queueDeclare(queue, false, false, false, null);
+        for (String body : new String[] {"a", "b", "c"}) {
+            channel.basicPublish("", queue, null, body.getBytes(StandardCharsets.UTF_8));
+        }
+        String tag = channel.basicConsume(queue, false, (t, d) -> received.add(d), t -> { });
+        for (String expected : new String[] {"a", "b", "c"}) {
+            assertEquals(expected, text(next(received)));
+        }
+        return tag;
+    }
+
+    @Test
+    void cancelLeavesUnackedDeliveriesWithTheChannel() throws Exception {
+        Channel channel = broker.connect().createChannel();
+        BlockingQueue<Delivery> received = new LinkedBlockingQueue<>();
+        String tag = consumeThree(channel, "cancel-keeps", received);
+        channel.basicCancel(tag);
+
+        Channel other = broker.connect().createChannel();
+        BlockingQueue<Delivery> otherReceived = new LinkedBlockingQueue<>();
+        other.basicConsume("cancel-keeps", false, (t, d) -> otherReceived.add(d), t -> { });
+        channel.basicPublish("", "cancel-keeps", null, "marker".getBytes(StandardCharsets.UTF_8));
+        assertEquals("marker", text(next(otherReceived)), "nothing of the cancelled consumer's is requeued");
+        assertEquals(0, other.queueDeclarePassive("cancel-keeps").getMessageCount());
+        other.getConnection().close();
+        channel.queueDelete("cancel-keeps");
+    }
+
+    @Test
+    void settlementsAfterCancelApplyExactlyOnce() throws Exception {
+        Channel channel = broker.connect().createChannel();
+        BlockingQueue<Delivery> received = new LinkedBlockingQueue<>();
+        String tag = consumeThree(channel, "cancel-settle", received);
+        channel.basicCancel(tag);
+
+        channel.basicAck(1, false);
+        channel.basicReject(2, false);
+        channel.basicNack(3, false, true);
+        GetResponse requeued = awaitGet(channel, "cancel-settle");
+        assertEquals("c", new String(requeued.getBody(), StandardCharsets.UTF_8), "only the nacked one comes back");
+        assertTrue(requeued.getEnvelope().isRedeliver());
+        channel.basicAck(requeued.getEnvelope().getDeliveryTag(), false);
+        assertNull(channel.basicGet("cancel-settle", true), "the acked and the rejected one are gone for good");
+        assertTrue(channel.isOpen(), "every tag was known: no 406 unknown delivery tag");
+        channel.queueDelete("cancel-settle");
+    }
+
+    @Test
+    void closingTheChannelRequeuesWhatTheCancelledConsumerHeld() throws Exception {
+        Channel channel = broker.connect().createChannel();
+        BlockingQueue<Delivery> received = new LinkedBlockingQueue<>();
+        String tag = consumeThree(channel, "cancel-close", received);
+        channel.basicCancel(tag);
+        channel.basicAck(2, false);
+        channel.close();
+
+        Channel other = broker.connect().createChannel();
+        assertEquals("a", new String(awaitGet(other, "cancel-close").getBody(), StandardCharsets.UTF_8));
+        GetResponse last = awaitGet(other, "cancel-close");
+        assertEquals("c", new String(last.getBody(), StandardCharsets.UTF_8));
+        assertTrue(last.getEnvelope().isRedeliver());
+        assertNull(other.basicGet("cancel-close", true), "the acked one stays settled");
+        other.queueDelete("cancel-close");
+    }
+
+    private static GetResponse awaitGet(Channel channel, String queue) {
+        GetResponse[] got = new GetResponse[1];
+        await().atMost(DEADLINE_SECONDS, TimeUnit.SECONDS)
+                .until(() -> (got[0] = channel.basicGet(queue, false)) != null);
+        return got[0];
+    }
+}

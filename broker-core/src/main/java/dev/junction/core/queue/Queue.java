@@ -10,6 +10,7 @@ import dev.junction.core.thread.OwnerThread;
 import org.jctools.queues.MpscUnboundedArrayQueue;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -421,6 +422,7 @@ public final class Queue implements Destination {
             QueueEntry entry = takeUnsettled(subscription, entryId);
             if (entry != null) {
                 finish(entry.message());
+                rejoinLine(subscription);
                 publishCounts();
                 dispatch();
             }
@@ -432,6 +434,7 @@ public final class Queue implements Destination {
             QueueEntry entry = takeUnsettled(subscription, entryId);
             if (entry != null) {
                 deadLetter(entry, DeadLetterReason.REJECTED);
+                rejoinLine(subscription);
                 publishCounts();
                 dispatch();
             }
@@ -443,6 +446,7 @@ public final class Queue implements Destination {
             QueueEntry entry = takeUnsettled(subscription, entryId);
             if (entry != null) {
                 returnToQueue(entry);
+                rejoinLine(subscription);
                 publishCounts();
                 dispatch();
             }
@@ -607,10 +611,42 @@ public final class Queue implements Destination {
                     nextSubscription = index - groupStart + 1;
                     return candidate;
                 }
+                candidate.passedOver = true;
             }
             groupStart = groupEnd;
         }
         return null;
+    }
+
+    /**
+     * RabbitMQ's line of consumers: the one served goes to the back (the rotation), and one passed over for lack of
+     * credit goes to the back once it has credit again, behind those that kept theirs. Its priority group is put in
+     * line order, the next to serve first, with this consumer moved last.
+     */
+    private void rejoinLine(Subscription subscription) {
+        if (!subscription.passedOver) {
+            return;
+        }
+        subscription.passedOver = false;
+        int index = subscriptions.indexOf(subscription);
+        if (index < 0 || arguments.singleActiveConsumer()) {
+            // A basic.get or a cancelled consumer; with a single active consumer the order of arrival rules.
+            return;
+        }
+        int priority = subscription.options().priority();
+        int groupStart = index;
+        while (groupStart > 0 && subscriptions.get(groupStart - 1).options().priority() == priority) {
+            groupStart--;
+        }
+        int groupEnd = index + 1;
+        while (groupEnd < subscriptions.size() && subscriptions.get(groupEnd).options().priority() == priority) {
+            groupEnd++;
+        }
+        List<Subscription> group = subscriptions.subList(groupStart, groupEnd);
+        Collections.rotate(group, -Math.floorMod(nextSubscription, group.size()));
+        group.remove(subscription);
+        group.add(subscription);
+        nextSubscription = 0;
     }
 
     /**

@@ -14,6 +14,8 @@ public final class Subscription {
 
     final Set<Long> unsettled = new HashSet<>();
     boolean cancelled;
+    /** A dispatch found it without credit: it rejoins the back of the line when it settles something. */
+    boolean passedOver;
 
     Subscription(Queue queue, QueueConsumer consumer, ConsumerOptions options) {
         this.queue = queue;

@@ -10,7 +10,28 @@ import java.util.Map;
 
 /** Declaration and binding arguments: AMQP field tables, which may hold null (void) values, unlike Map.copyOf. */
 public final class Arguments {
+    /** The field-table types other than text, by the Java types the codecs and the store decode them to. */
+    private static final Map<Class<?>, String> TYPE_NAMES = typeNames();
+
     private Arguments() {
+    }
+
+    private static Map<Class<?>, String> typeNames() {
+        Map<Class<?>, String> names = new LinkedHashMap<>();
+        names.put(Integer.class, "signedint");
+        names.put(Long.class, "long");
+        names.put(Short.class, "short");
+        names.put(Byte.class, "byte");
+        names.put(Boolean.class, "bool");
+        names.put(Float.class, "float");
+        names.put(Double.class, "double");
+        names.put(BigDecimal.class, "decimal");
+        names.put(Date.class, "timestamp");
+        names.put(Instant.class, "timestamp");
+        names.put(Map.class, "table");
+        names.put(List.class, "array");
+        names.put(byte[].class, "binary");
+        return Collections.unmodifiableMap(names);
     }
 
     /**
@@ -21,41 +42,10 @@ public final class Arguments {
         if (value == null) {
             return "void";
         }
-        if (value instanceof Integer) {
-            return "signedint";
-        }
-        if (value instanceof Long) {
-            return "long";
-        }
-        if (value instanceof Short) {
-            return "short";
-        }
-        if (value instanceof Byte) {
-            return "byte";
-        }
-        if (value instanceof Boolean) {
-            return "bool";
-        }
-        if (value instanceof Float) {
-            return "float";
-        }
-        if (value instanceof Double) {
-            return "double";
-        }
-        if (value instanceof BigDecimal) {
-            return "decimal";
-        }
-        if (value instanceof Date || value instanceof Instant) {
-            return "timestamp";
-        }
-        if (value instanceof Map) {
-            return "table";
-        }
-        if (value instanceof List) {
-            return "array";
-        }
-        if (value instanceof byte[]) {
-            return "binary";
+        for (Map.Entry<Class<?>, String> type : TYPE_NAMES.entrySet()) {
+            if (type.getKey().isInstance(value)) {
+                return type.getValue();
+            }
         }
         return "longstr";
     }

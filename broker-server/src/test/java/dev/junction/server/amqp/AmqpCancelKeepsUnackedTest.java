@@ -11,9 +11,11 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import static dev.junction.server.amqp.ReceivedDeliveries.DEADLINE_SECONDS;
+import static dev.junction.server.amqp.ReceivedDeliveries.next;
+import static dev.junction.server.amqp.ReceivedDeliveries.text;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,38 +27,28 @@ class AmqpCancelKeepsUnackedTest {
     @RegisterExtension
     static final AmqpBrokerExtension broker = new AmqpBrokerExtension();
 
-    private static final long DEADLINE_SECONDS = 20;
-
-    private static String text(Delivery delivery) {
-        return new String(delivery.getBody(), StandardCharsets.UTF_8);
-    }
-
-    private static Delivery next(BlockingQueue<Delivery> received) throws InterruptedException {
-        Delivery delivery = received.poll(DEADLINE_SECONDS, TimeUnit.SECONDS);
-        assertNotNull(delivery, "nothing delivered within " + DEADLINE_SECONDS + " s");
-        return delivery;
-    }
-
-    /** Publishes a, b, c to a fresh queue and consumes them unacknowledged on {@code channel}; returns the tag. */
-    private static String consumeThree(Channel channel, String queue, BlockingQueue<Delivery> received)
-            throws Exception {
+    /**
+     * Publishes a, b, c to a fresh queue, consumes them unacknowledged (delivery tags 1 to 3) on a new channel and
+     * cancels the consumer; returns that channel.
+     */
+    private static Channel consumeThreeAndCancel(String queue) throws Exception {
+        Channel channel = broker.connect().createChannel();
         channel.queueDeclare(queue, false, false, false, null);
         for (String body : new String[] {"a", "b", "c"}) {
             channel.basicPublish("", queue, null, body.getBytes(StandardCharsets.UTF_8));
         }
+        BlockingQueue<Delivery> received = new LinkedBlockingQueue<>();
         String tag = channel.basicConsume(queue, false, (t, d) -> received.add(d), t -> { });
         for (String expected : new String[] {"a", "b", "c"}) {
             assertEquals(expected, text(next(received)));
         }
-        return tag;
+        channel.basicCancel(tag);
+        return channel;
     }
 
     @Test
     void cancelLeavesUnackedDeliveriesWithTheChannel() throws Exception {
-        Channel channel = broker.connect().createChannel();
-        BlockingQueue<Delivery> received = new LinkedBlockingQueue<>();
-        String tag = consumeThree(channel, "cancel-keeps", received);
-        channel.basicCancel(tag);
+        Channel channel = consumeThreeAndCancel("cancel-keeps");
 
         Channel other = broker.connect().createChannel();
         BlockingQueue<Delivery> otherReceived = new LinkedBlockingQueue<>();
@@ -70,10 +62,7 @@ class AmqpCancelKeepsUnackedTest {
 
     @Test
     void settlementsAfterCancelApplyExactlyOnce() throws Exception {
-        Channel channel = broker.connect().createChannel();
-        BlockingQueue<Delivery> received = new LinkedBlockingQueue<>();
-        String tag = consumeThree(channel, "cancel-settle", received);
-        channel.basicCancel(tag);
+        Channel channel = consumeThreeAndCancel("cancel-settle");
 
         channel.basicAck(1, false);
         channel.basicReject(2, false);
@@ -89,10 +78,7 @@ class AmqpCancelKeepsUnackedTest {
 
     @Test
     void closingTheChannelRequeuesWhatTheCancelledConsumerHeld() throws Exception {
-        Channel channel = broker.connect().createChannel();
-        BlockingQueue<Delivery> received = new LinkedBlockingQueue<>();
-        String tag = consumeThree(channel, "cancel-close", received);
-        channel.basicCancel(tag);
+        Channel channel = consumeThreeAndCancel("cancel-close");
         channel.basicAck(2, false);
         channel.close();
 

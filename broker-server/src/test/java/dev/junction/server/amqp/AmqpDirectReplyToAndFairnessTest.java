@@ -16,9 +16,11 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import static dev.junction.server.amqp.ReceivedDeliveries.DEADLINE_SECONDS;
+import static dev.junction.server.amqp.ReceivedDeliveries.next;
+import static dev.junction.server.amqp.ReceivedDeliveries.text;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -26,18 +28,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class AmqpDirectReplyToAndFairnessTest {
     @RegisterExtension
     static final AmqpBrokerExtension broker = new AmqpBrokerExtension();
-
-    private static final long DEADLINE_SECONDS = 20;
-
-    private static String text(Delivery delivery) {
-        return new String(delivery.getBody(), StandardCharsets.UTF_8);
-    }
-
-    private static Delivery next(BlockingQueue<Delivery> received) throws InterruptedException {
-        Delivery delivery = received.poll(DEADLINE_SECONDS, TimeUnit.SECONDS);
-        assertNotNull(delivery, "nothing delivered within " + DEADLINE_SECONDS + " s");
-        return delivery;
-    }
 
     @Test
     void aResponderCanCheckThatTheRequesterIsStillThere() throws Exception {

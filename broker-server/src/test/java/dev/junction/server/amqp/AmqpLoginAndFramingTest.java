@@ -1,7 +1,5 @@
 package dev.junction.server.amqp;
 
-import com.rabbitmq.client.AuthenticationFailureException;
-import com.rabbitmq.client.ConnectionFactory;
 import dev.junction.amqp.codec.AmqpConstants;
 import dev.junction.amqp.codec.method.Connection;
 import dev.junction.amqp.codec.types.LongString;
@@ -42,15 +40,6 @@ class AmqpLoginAndFramingTest {
             client.sendMethod(0, new Connection.CloseOk());
             assertTrue(client.closedByServer(20_000));
         }
-    }
-
-    @Test
-    void theRabbitMqJavaClientAnnouncesTheCapabilityAndSeesTheReason() {
-        ConnectionFactory factory = broker.factory();
-        factory.setPassword("wrong");
-        AuthenticationFailureException refused = assertThrows(AuthenticationFailureException.class,
-                factory::newConnection);
-        assertEquals(REFUSAL, refused.getMessage());
     }
 
     @Test

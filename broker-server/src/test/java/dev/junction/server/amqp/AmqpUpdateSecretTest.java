@@ -9,6 +9,8 @@ import com.rabbitmq.client.impl.CredentialsRefreshService;
 import dev.junction.server.auth.PermissionLookup;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
 import java.util.Map;
@@ -100,22 +102,14 @@ class AmqpUpdateSecretTest {
         assertTrue(connection.isOpen());
     }
 
-    @Test
-    void aWrongSecretClosesTheConnectionWith530() throws Exception {
+    /** A wrong or expired secret, or another user's: the client's refresh fails and the connection is closed. */
+    @ParameterizedTest
+    @ValueSource(strings = {"expired-token", "bob-pw"})
+    void aSecretThatDoesNotLogTheUserInClosesTheConnectionWith530(String newSecret) throws Exception {
         Secret secret = new Secret("alice", "alice-pw");
         ManualRefresh refresh = new ManualRefresh();
         Connection connection = connect(secret, refresh);
-        secret.password = "expired-token";
-        assertFalse(refresh.refreshNow());
-        assertRefused(connection);
-    }
-
-    @Test
-    void anotherUsersSecretIsRefused() throws Exception {
-        Secret secret = new Secret("alice", "alice-pw");
-        ManualRefresh refresh = new ManualRefresh();
-        Connection connection = connect(secret, refresh);
-        secret.password = "bob-pw";
+        secret.password = newSecret;
         assertFalse(refresh.refreshNow());
         assertRefused(connection);
     }

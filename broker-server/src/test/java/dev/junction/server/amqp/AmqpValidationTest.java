@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
+import static dev.junction.server.amqp.ReceivedDeliveries.DEADLINE_SECONDS;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -24,8 +25,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AmqpValidationTest {
     @RegisterExtension
     static final AmqpBrokerExtension broker = new AmqpBrokerExtension();
-
-    private static final long DEADLINE_SECONDS = 20;
 
     private static Channel channel() throws Exception {
         return broker.connect().createChannel();

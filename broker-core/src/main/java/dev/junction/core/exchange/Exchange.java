@@ -3,6 +3,7 @@ package dev.junction.core.exchange;
 import dev.junction.core.message.Message;
 
 import java.util.Collection;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -46,6 +47,13 @@ public abstract class Exchange implements Destination {
     }
 
     protected abstract void routeToBindings(Message message, RouteCollector collector);
+
+    /**
+     * Refuses, with PRECONDITION_FAILED, binding arguments this type of exchange cannot route by; called before a
+     * new binding is made. The types that route by key alone accept any arguments.
+     */
+    public void checkBindingArguments(Map<String, Object> arguments) {
+    }
 
     /** Returns false if an identical binding already existed. Called by the virtual host's single writer. */
     public final boolean addBinding(Binding binding) {

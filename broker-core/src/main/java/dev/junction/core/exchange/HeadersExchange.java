@@ -1,10 +1,13 @@
 package dev.junction.core.exchange;
 
+import dev.junction.core.Arguments;
+import dev.junction.core.BrokerException;
 import dev.junction.core.message.Message;
 
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Routes by comparing message headers with binding arguments, as RabbitMQ does: {@code x-match} is {@code all}
@@ -14,6 +17,8 @@ import java.util.Objects;
  */
 public final class HeadersExchange extends Exchange {
     private static final Binding[] NONE = new Binding[0];
+    private static final String MATCH = "x-match";
+    private static final Set<String> MATCH_MODES = Set.of("all", "any", "all-with-x", "any-with-x");
 
     private volatile Binding[] bindings = NONE;
 
@@ -36,13 +41,31 @@ public final class HeadersExchange extends Exchange {
         }
     }
 
+    /** RabbitMQ's check, with its words: {@code x-match}, when given, is a string naming one of the four modes. */
+    @Override
+    public void checkBindingArguments(Map<String, Object> arguments) {
+        if (!arguments.containsKey(MATCH)) {
+            return;
+        }
+        Object mode = arguments.get(MATCH);
+        String type = Arguments.typeName(mode);
+        if (!type.equals("longstr")) {
+            throw BrokerException.preconditionFailed("Invalid x-match field type " + type + " (value " + mode
+                    + "); expected longstr");
+        }
+        if (!MATCH_MODES.contains(mode.toString())) {
+            throw BrokerException.preconditionFailed("Invalid x-match field value <<\"" + mode
+                    + "\">>; expected all, any, all-with-x, or any-with-x");
+        }
+    }
+
     static boolean matches(Map<String, Object> arguments, Map<String, Object> headers) {
-        String mode = String.valueOf(arguments.getOrDefault("x-match", "all"));
+        String mode = String.valueOf(arguments.getOrDefault(MATCH, "all"));
         boolean any = mode.startsWith("any");
         boolean compareX = mode.endsWith("-with-x");
         for (Map.Entry<String, Object> argument : arguments.entrySet()) {
             String key = argument.getKey();
-            if (key.equals("x-match") || (!compareX && key.startsWith("x-"))) {
+            if (key.equals(MATCH) || (!compareX && key.startsWith("x-"))) {
                 continue;
             }
             boolean hit = headers != null && headers.containsKey(key)

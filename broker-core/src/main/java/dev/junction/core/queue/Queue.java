@@ -10,6 +10,7 @@ import dev.junction.core.thread.OwnerThread;
 import org.jctools.queues.MpscUnboundedArrayQueue;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -423,6 +424,7 @@ public final class Queue implements Destination {
             QueueEntry entry = takeUnsettled(subscription, entryId);
             if (entry != null) {
                 finish(entry.message());
+                rejoinLine(subscription);
                 publishCounts();
                 dispatch();
             }
@@ -434,6 +436,7 @@ public final class Queue implements Destination {
             QueueEntry entry = takeUnsettled(subscription, entryId);
             if (entry != null) {
                 deadLetter(entry, DeadLetterReason.REJECTED);
+                rejoinLine(subscription);
                 publishCounts();
                 dispatch();
             }
@@ -445,6 +448,7 @@ public final class Queue implements Destination {
             QueueEntry entry = takeUnsettled(subscription, entryId);
             if (entry != null) {
                 returnToQueue(entry);
+                rejoinLine(subscription);
                 publishCounts();
                 dispatch();
             }
@@ -481,7 +485,7 @@ public final class Queue implements Destination {
         consumerCount = online;
     }
 
-    void cancel(Subscription subscription) {
+    void cancel(Subscription subscription, boolean requeueUnsettled) {
         owner.execute(() -> {
             if (subscription.cancelled) {
                 return;
@@ -492,10 +496,12 @@ public final class Queue implements Destination {
                 activeConsumer = null;
             }
             countConsumers();
-            for (long entryId : subscription.unsettled) {
-                returnToQueue(delivered.remove(entryId));
+            if (requeueUnsettled) {
+                for (long entryId : subscription.unsettled) {
+                    returnToQueue(delivered.remove(entryId));
+                }
+                subscription.unsettled.clear();
             }
-            subscription.unsettled.clear();
             publishCounts();
             if (wasConsumer && subscriptions.isEmpty()) {
                 lastUsedNanos = System.nanoTime();
@@ -626,10 +632,42 @@ public final class Queue implements Destination {
                     nextSubscription = index - groupStart + 1;
                     return candidate;
                 }
+                candidate.passedOver = true;
             }
             groupStart = groupEnd;
         }
         return null;
+    }
+
+    /**
+     * RabbitMQ's line of consumers: the one served goes to the back (the rotation), and one passed over for lack of
+     * credit goes to the back once it has credit again, behind those that kept theirs. Its priority group is put in
+     * line order, the next to serve first, with this consumer moved last.
+     */
+    private void rejoinLine(Subscription subscription) {
+        if (!subscription.passedOver) {
+            return;
+        }
+        subscription.passedOver = false;
+        int index = subscriptions.indexOf(subscription);
+        if (index < 0 || arguments.singleActiveConsumer()) {
+            // A basic.get or a cancelled consumer; with a single active consumer the order of arrival rules.
+            return;
+        }
+        int priority = subscription.options().priority();
+        int groupStart = index;
+        while (groupStart > 0 && subscriptions.get(groupStart - 1).options().priority() == priority) {
+            groupStart--;
+        }
+        int groupEnd = index + 1;
+        while (groupEnd < subscriptions.size() && subscriptions.get(groupEnd).options().priority() == priority) {
+            groupEnd++;
+        }
+        List<Subscription> group = subscriptions.subList(groupStart, groupEnd);
+        Collections.rotate(group, -Math.floorMod(nextSubscription, group.size()));
+        group.remove(subscription);
+        group.add(subscription);
+        nextSubscription = 0;
     }
 
     /**

@@ -14,6 +14,8 @@ public final class Subscription {
 
     final Set<Long> unsettled = new HashSet<>();
     boolean cancelled;
+    /** A dispatch found it without credit: it rejoins the back of the line when it settles something. */
+    boolean passedOver;
 
     Subscription(Queue queue, QueueConsumer consumer, ConsumerOptions options) {
         this.queue = queue;
@@ -56,7 +58,15 @@ public final class Subscription {
 
     /** Ends the subscription; its unsettled deliveries go back to the queue. */
     public void cancel() {
-        queue.cancel(this);
+        queue.cancel(this, true);
+    }
+
+    /**
+     * Ends deliveries to the subscription but leaves the ones it holds unsettled, to be settled, requeued or
+     * discarded through it later (AMQP basic.cancel: they stay with the channel, as in RabbitMQ).
+     */
+    public void cancelKeepingUnsettled() {
+        queue.cancel(this, false);
     }
 
     /** Whether the subscription can take one more delivery now; if so, the consumer's claim is made. */

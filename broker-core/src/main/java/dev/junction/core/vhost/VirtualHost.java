@@ -498,6 +498,7 @@ public final class VirtualHost {
     }
 
     private void bind(Exchange source, Destination destination, String routingKey, Map<String, Object> arguments) {
+        source.checkBindingArguments(arguments == null ? Map.of() : arguments);
         Binding binding = new Binding(source, destination, routingKey, arguments);
         if (addBinding(binding) && isDurable(binding)) {
             storage.definitions().put(definitionOf(binding));

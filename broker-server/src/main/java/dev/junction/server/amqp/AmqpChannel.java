@@ -11,6 +11,7 @@ import dev.junction.amqp.codec.method.Confirm;
 import dev.junction.amqp.codec.method.Exchange;
 import dev.junction.amqp.codec.method.Queue;
 import dev.junction.amqp.codec.method.Tx;
+import dev.junction.core.Arguments;
 import dev.junction.core.BrokerException;
 import dev.junction.core.exchange.ExchangeSettings;
 import dev.junction.core.exchange.ExchangeType;
@@ -395,8 +396,10 @@ final class AmqpChannel {
 
     private void declareQueue(Queue.Declare declare) {
         String name = declare.queue();
-        if (declare.passive() && replyAddress != null && name.equals(replyAddress)) {
-            replyUnlessNowait(declare.nowait(), new Queue.DeclareOk(name, 0, 0));
+        if (declare.passive() && DirectReplyTo.isAddress(name)
+                && connection.service().directReplyTo().isRegistered(name)) {
+            // RabbitMQ's answer while the requester is there: a responder checks it before working for it.
+            replyUnlessNowait(declare.nowait(), new Queue.DeclareOk(name, 0, 1));
             return;
         }
         dev.junction.core.queue.Queue queue;
@@ -466,6 +469,10 @@ final class AmqpChannel {
         }
         access().checkWrite(Kind.EXCHANGE, publish.exchange(), publish);
         MessageProperties properties = MessageMapping.toCore(command.properties());
+        if (properties.userId() != null && !properties.userId().equals(access().user())) {
+            throw AmqpError.soft(AmqpConstants.PRECONDITION_FAILED, "user_id property set to '"
+                    + properties.userId() + "' but authenticated user was '" + access().user() + "'", publish);
+        }
         properties.expirationMillis();
         if (DirectReplyTo.PSEUDO_QUEUE.equals(properties.replyTo())) {
             if (replyAddress == null) {
@@ -656,7 +663,7 @@ final class AmqpChannel {
         }
         access().checkRead(Kind.QUEUE, queueName, consume);
         dev.junction.core.queue.Queue queue = vhost().existingQueue(queueName, connection);
-        int priority = consumerPriority(consume);
+        int priority = consumerPriority(consume, queueName);
         ChannelConsumer consumer = new ChannelConsumer(this, tag, consume.noAck(), consume.arguments());
         consumers.put(tag, consumer);
         ConsumerOptions options = new ConsumerOptions(consume.noAck() ? 0 : consumerPrefetch, consume.noAck(),
@@ -674,7 +681,7 @@ final class AmqpChannel {
         }, dev.junction.core.queue.Subscription::cancel, consume);
     }
 
-    private static int consumerPriority(Basic.Consume consume) {
+    private int consumerPriority(Basic.Consume consume, String queueName) {
         Object priority = consume.arguments().get("x-priority");
         if (priority == null) {
             return 0;
@@ -683,8 +690,9 @@ final class AmqpChannel {
                 || priority instanceof Byte) {
             return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, ((Number) priority).longValue()));
         }
-        throw AmqpError.soft(AmqpConstants.PRECONDITION_FAILED, "invalid arg 'x-priority' for consumer: "
-                + "{unacceptable_type," + priority.getClass().getSimpleName() + "}", consume);
+        throw AmqpError.soft(AmqpConstants.PRECONDITION_FAILED, "invalid arg 'x-priority' for queue '" + queueName
+                + "' in vhost '" + vhost().name() + "': \"expected integer, got " + Arguments.typeName(priority)
+                + "\"", consume);
     }
 
     private void consumeReplies(Basic.Consume consume, String tag) {
@@ -707,8 +715,9 @@ final class AmqpChannel {
         ChannelConsumer consumer = consumers.remove(tag);
         if (consumer != null) {
             consumer.cancelled = true;
+            // As RabbitMQ: what the consumer holds stays unacknowledged on the channel until settled or closed.
             if (consumer.subscription != null) {
-                consumer.subscription.cancel();
+                consumer.subscription.cancelKeepingUnsettled();
             }
         }
         replyUnlessNowait(cancel.nowait(), new Basic.CancelOk(tag));

@@ -94,6 +94,8 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
     private ConnectionLimits limits;
     private boolean consumerCancelNotify;
     private boolean blockedNotify;
+    /** The client reads a connection.close that refuses its login; older clients only see the socket close. */
+    private boolean authenticationFailureClose;
     private boolean published;
     private boolean blocked;
 
@@ -396,6 +398,8 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
         if (startOk.clientProperties().get("capabilities") instanceof Map<?, ?> clientCapabilities) {
             consumerCancelNotify = Boolean.TRUE.equals(clientCapabilities.get("consumer_cancel_notify"));
             blockedNotify = Boolean.TRUE.equals(clientCapabilities.get("connection.blocked"));
+            authenticationFailureClose = Boolean.TRUE.equals(
+                    clientCapabilities.get("authentication_failure_close"));
         }
         boolean external = startOk.mechanism().equals(EXTERNAL) && certificateUser.isPresent();
         if (!external && !List.of(SaslCredentials.MECHANISMS.split(" ")).contains(startOk.mechanism())) {
@@ -428,8 +432,14 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
         }
         if (!login.accepted()) {
             log.info("AMQP login from {} refused: {}", ctx.channel().remoteAddress(), login.detail());
-            closeWithError(AmqpError.hard(AmqpConstants.ACCESS_REFUSED, "Login was refused using authentication "
-                    + "mechanism " + mechanism + ". For details see the broker logfile.", null));
+            if (authenticationFailureClose) {
+                closeWithError(AmqpError.hard(AmqpConstants.ACCESS_REFUSED, "Login was refused using "
+                        + "authentication mechanism " + mechanism + ". For details see the broker logfile.", null));
+            } else {
+                // As RabbitMQ: a client that did not announce it could read a close here gets none.
+                state = State.CLOSED;
+                ctx.close();
+            }
             return;
         }
         user = login.user();

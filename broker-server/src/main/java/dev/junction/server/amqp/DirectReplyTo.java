@@ -31,6 +31,11 @@ final class DirectReplyTo {
         return address;
     }
 
+    /** Whether a channel holds the address now: its requester is connected and still consuming replies. */
+    boolean isRegistered(String address) {
+        return channels.containsKey(address);
+    }
+
     void unregister(String address) {
         channels.remove(address);
     }

@@ -85,7 +85,7 @@ public final class AmqpFrameDecoder extends ByteToMessageDecoder {
             return;
         }
         if (size > frameMax - FRAME_OVERHEAD) {
-            fail(in, out, new AmqpCodecException(AmqpConstants.FRAME_ERROR, "frame of " + (size + FRAME_OVERHEAD)
+            fail(in, out, AmqpDecodeError.frameTooLarge("frame of " + (size + FRAME_OVERHEAD)
                     + " bytes exceeds frame-max " + frameMax));
             return;
         }
@@ -109,8 +109,12 @@ public final class AmqpFrameDecoder extends ByteToMessageDecoder {
     }
 
     private void fail(ByteBuf in, List<Object> out, AmqpCodecException error) {
+        fail(in, out, AmqpDecodeError.of(error));
+    }
+
+    private void fail(ByteBuf in, List<Object> out, AmqpDecodeError error) {
         assembler.releaseAll();
-        out.add(AmqpDecodeError.of(error));
+        out.add(error);
         discard(in);
     }
 

@@ -143,7 +143,11 @@ class AmqpFrameDecoderTest {
 
         byte[] tooBig = FrameBytes.start().method(1, PUBLISH).header(1, 60, 4089, BasicProperties.EMPTY)
                 .body(1, new byte[4096 - 7]).bytes();
-        assertError(AmqpConstants.FRAME_ERROR, tooBig);
+        AmqpDecodeError tooBigError = decodeError(tooBig);
+        assertEquals(AmqpConstants.FRAME_ERROR, tooBigError.replyCode());
+        assertTrue(tooBigError.frameTooLarge(), "an oversized frame is typed as such, not only named in the text");
+        assertFalse(decodeError(FrameBytes.start().frame(8, 1, new byte[0]).bytes()).frameTooLarge(),
+                "other frame errors are not oversized frames");
 
         EmbeddedChannel tuned = new EmbeddedChannel();
         AmqpFrameDecoder decoder = new AmqpFrameDecoder();

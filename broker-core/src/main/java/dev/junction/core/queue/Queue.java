@@ -242,6 +242,7 @@ public final class Queue implements Destination {
     }
 
     private void drainInbox() {
+        assert owner.isCurrentThread() : onWrongThread();
         int work = inboxWork.get();
         long now = System.nanoTime();
         while (work > 0) {
@@ -573,6 +574,7 @@ public final class Queue implements Destination {
      * first, equal priorities in turn; with single-active-consumer only the earliest consumer receives.
      */
     private void dispatch() {
+        assert owner.isCurrentThread() : onWrongThread();
         while (!ready.isEmpty()) {
             Subscription subscription = nextWithCredit();
             if (subscription == null) {
@@ -737,6 +739,7 @@ public final class Queue implements Destination {
 
     /** x-expires: a queue with no consumers that nobody used for the period is deleted. */
     private void checkDisuse() {
+        assert owner.isCurrentThread() : onWrongThread();
         Long expires = arguments.expiresMillis();
         if (deleted || expires == null || !subscriptions.isEmpty() || disuseTimerArmed) {
             return;
@@ -754,6 +757,7 @@ public final class Queue implements Destination {
     }
 
     private void publishCounts() {
+        assert owner.isCurrentThread() : onWrongThread();
         readyCount = ready.size();
         unsettledCount = delivered.size();
         updateFlow();
@@ -791,5 +795,9 @@ public final class Queue implements Destination {
     @Override
     public String toString() {
         return "queue '" + name + "'";
+    }
+
+    private String onWrongThread() {
+        return "queue '" + name + "' touched from " + Thread.currentThread().getName() + ", not its owner thread";
     }
 }

@@ -14,4 +14,10 @@ public interface OwnerThread extends Executor {
      * Called from this thread only: owners arm their own timers (message TTL, queue expiry).
      */
     void scheduleAt(long deadlineNanos, Runnable task);
+
+    /**
+     * Whether the caller runs on this thread. Owned state asserts it on the paths that touch it, so a task that
+     * reaches it from another thread fails in tests instead of racing silently.
+     */
+    boolean isCurrentThread();
 }

@@ -49,13 +49,14 @@ public final class Shard implements OwnerThread, AutoCloseable {
         return failedTasks;
     }
 
-    public boolean inShardThread() {
+    @Override
+    public boolean isCurrentThread() {
         return Thread.currentThread() == thread;
     }
 
     @Override
     public void scheduleAt(long deadlineNanos, Runnable task) {
-        if (!inShardThread()) {
+        if (!isCurrentThread()) {
             throw new IllegalStateException("timers are scheduled from " + thread.getName() + " only");
         }
         timers.add(new Timer(deadlineNanos, task));

@@ -239,8 +239,7 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
                 closeWithError(e);
             }
         } else if (msg instanceof AmqpDecodeError error) {
-            // The decoder's only way to report an oversized frame is this reason text.
-            if (error.replyText().contains("exceeds frame-max")) {
+            if (error.frameTooLarge()) {
                 limits.hit(Limit.AMQP_FRAME_MAX, error.replyText());
             }
             Connection.Close close = error.toConnectionClose();

@@ -443,8 +443,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
     // ---- ending ----
 
     private void closeMalformed(MalformedPacket malformed) {
-        // The decoder's only way to report an oversized packet is this reason text.
-        if (malformed.reason().contains("exceeds the maximum packet size")) {
+        if (malformed.violation() == MalformedPacket.Violation.PACKET_TOO_LARGE) {
             limits.hit(Limit.MQTT_MAX_PACKET_SIZE, malformed.reason());
         }
         log.info("Client '{}' at {}: malformed packet ({}); closing", clientId, remote(), malformed.reason());

@@ -20,4 +20,9 @@ public record EventLoopOwner(EventLoop loop) implements OwnerThread {
     public void scheduleAt(long deadlineNanos, Runnable task) {
         loop.schedule(task, deadlineNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
     }
+
+    @Override
+    public boolean isCurrentThread() {
+        return loop.inEventLoop();
+    }
 }

@@ -75,7 +75,7 @@ public final class MqttDecoder extends ByteToMessageDecoder {
                 discardFromNowOn(in);
             }
         } catch (MalformedPacketException e) {
-            out.add(new MalformedPacket(e.getMessage()));
+            out.add(e.toPacket());
             discardFromNowOn(in);
         } finally {
             body.finish();
@@ -126,8 +126,8 @@ public final class MqttDecoder extends ByteToMessageDecoder {
         }
         long packetSize = (long) headerLength + length;
         if (packetSize > maxPacketSize) {
-            throw new MalformedPacketException(type + " packet of " + packetSize
-                    + " bytes exceeds the maximum packet size of " + maxPacketSize + " bytes");
+            throw new MalformedPacketException(MalformedPacket.Violation.PACKET_TOO_LARGE, type + " packet of "
+                    + packetSize + " bytes exceeds the maximum packet size of " + maxPacketSize + " bytes");
         }
         checkFixedRemainingLength(length);
         remainingLength = length;

@@ -63,6 +63,14 @@ class MalformedInputTest {
                 bytes(0x30, 0xFF, 0xFF, 0xFF, 0x7F));
         assertMalformedWithLimit(100, "packet of 101 bytes exceeds the maximum packet size of 100 bytes",
                 bytes(0x30, 99));
+        try (Wire.Decoding decoding = decode(100, bytes(0x30, 99))) {
+            assertEquals(MalformedPacket.Violation.PACKET_TOO_LARGE,
+                    assertInstanceOf(MalformedPacket.class, decoding.messages().get(0)).violation());
+        }
+        try (Wire.Decoding decoding = decode(100, bytes(0x30, 0x80, 0x80, 0x80, 0x80))) {
+            assertEquals(MalformedPacket.Violation.MALFORMED,
+                    assertInstanceOf(MalformedPacket.class, decoding.messages().get(0)).violation());
+        }
         byte[] exactlyAtLimit = packet(0x30, str("t"), new byte[100 - 2 - 3]);
         assertEquals(100, exactlyAtLimit.length);
         try (Wire.Decoding decoding = decode(100, exactlyAtLimit)) {

@@ -645,6 +645,7 @@ public final class Queue implements Destination {
      * line order, the next to serve first, with this consumer moved last.
      */
     private void rejoinLine(Subscription subscription) {
+        assert owner.isCurrentThread() : onWrongThread();
         if (!subscription.passedOver) {
             return;
         }

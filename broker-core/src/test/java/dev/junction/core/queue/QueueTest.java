@@ -164,6 +164,58 @@ class QueueTest {
     }
 
     @Test
+    void cancelKeepingUnsettledLeavesItsDeliveriesToBeSettledThroughIt() throws InterruptedException {
+        RecordingConsumer leaving = new RecordingConsumer();
+        Subscription leavingSubscription = subscribe(leaving, 0, false);
+        queue.enqueue(message("m0"));
+        queue.enqueue(message("m1"));
+        Delivery acked = leaving.take();
+        Delivery requeued = leaving.take();
+        leavingSubscription.cancelKeepingUnsettled();
+        RecordingConsumer staying = new RecordingConsumer();
+        subscribe(staying, 0, false);
+        queue.enqueue(message("m2"));
+        Delivery next = staying.take();
+        assertEquals("m2", text(next), "nothing the cancelled subscription holds went back to the queue");
+        settleAndRelease(next);
+        settleAndRelease(acked);
+        requeued.subscription().requeue(requeued.entryId());
+        requeued.message().release();
+        Delivery again = staying.take();
+        assertEquals("m1", text(again));
+        assertTrue(again.redelivered());
+        settleAndRelease(again);
+        await().atMost(10, TimeUnit.SECONDS).until(() -> queue.unsettledCount() == 0);
+        assertEquals(0, queue.readyCount());
+    }
+
+    /** RabbitMQ's line: k4 passes over A, B and C; B settles first and takes it, A and C rejoin behind it. */
+    @Test
+    void aConsumerPassedOverForLackOfCreditRejoinsAtTheBackOfTheLine() throws InterruptedException {
+        List<RecordingConsumer> consumers = List.of(new RecordingConsumer(), new RecordingConsumer(),
+                new RecordingConsumer());
+        consumers.forEach(consumer -> subscribe(consumer, 1, false));
+        List<Delivery> held = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            queue.enqueue(message("k" + i));
+            held.add(consumers.get(i).take());
+        }
+        queue.enqueue(message("k3"));
+        await().atMost(10, TimeUnit.SECONDS).until(() -> queue.readyCount() == 1);
+        settleAndRelease(held.get(1));
+        settleAndRelease(consumers.get(1).take());
+        settleAndRelease(held.get(0));
+        settleAndRelease(held.get(2));
+        await().atMost(10, TimeUnit.SECONDS).until(() -> queue.unsettledCount() == 0);
+        queue.enqueue(message("k4"));
+        queue.enqueue(message("k5"));
+        queue.enqueue(message("k6"));
+        assertEquals("k4", text(consumers.get(1).take()), "B was served last but rejoined first");
+        assertEquals("k5", text(consumers.get(0).take()));
+        assertEquals("k6", text(consumers.get(2).take()), "a plain rotation would have served C before A");
+    }
+
+    @Test
     void unwritableConsumerGetsNothingUntilResumed() throws InterruptedException {
         RecordingConsumer consumer = new RecordingConsumer();
         consumer.setWritable(false);

@@ -373,7 +373,7 @@ class AmqpPermissionsTest {
         assertEquals("NOT_ALLOWED - access to vhost 'other' refused for user 'alice'", close.getReplyText());
     }
 
-    // ---- connection.update-secret (the Java client has no public call for it: a raw client sends it) ----
+    // ---- connection.update-secret from a raw client (AmqpUpdateSecretTest sends it as the Java client does) ----
 
     @Test
     void theRightSecretIsAcceptedAndTheConnectionGoesOn() throws Exception {

@@ -98,6 +98,8 @@ public final class JunctionServer implements AutoCloseable {
             tls = opened(opened, TlsListeners.start(config));
             MqttAcl acl = opened(opened, MqttAcl.load(config));
             requireAListener(config, tls);
+            MqttSettings mqttSettings = MqttSettings.from(config);
+            AmqpSettings amqpSettings = AmqpSettings.from(config);
             lock = DataDirLock.acquire(config.get(ConfigKeys.DATA_DIR));
             Storage storage = opened(opened, openStorage(config));
             Broker core = opened(opened, new Broker(Runtime.getRuntime().availableProcessors(), storage,
@@ -107,8 +109,8 @@ public final class JunctionServer implements AutoCloseable {
                     config.get(ConfigKeys.AUTH_HASH_ITERATIONS));
             Logins logins = opened(opened, new Logins(users,
                     Duration.ofMillis(config.get(ConfigKeys.AUTH_FAILED_LOGIN_DELAY_MAX))));
-            MqttBroker mqtt = opened(opened, new MqttBroker(core, MqttSettings.from(config), logins, acl, limits));
-            AmqpService amqp = new AmqpService(core, AmqpSettings.from(config), logins,
+            MqttBroker mqtt = opened(opened, new MqttBroker(core, mqttSettings, logins, acl, limits));
+            AmqpService amqp = new AmqpService(core, amqpSettings, logins,
                     permissionLookup(users), limits);
             users.watchPermissions(amqp::permissionsChanged);
             ResourceAlarms alarms = opened(opened, startAlarms(config, mqtt, amqp));

@@ -20,8 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
@@ -33,6 +35,9 @@ import java.nio.file.Files;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -168,20 +173,27 @@ class JunctionServerTest {
     /** Issue #15: {@code bind = 0.0.0.0} is every IPv4 address and no IPv6 one; {@code ::} is both. */
     @Test
     void theIpv4WildcardListensOnIpv4Only() throws Exception {
-        assumeTrue(ipv6LoopbackWorks(), "no IPv6 loopback here");
-        server = JunctionServer.start(ephemeral().with(ConfigKeys.BIND, InetAddress.getByName("0.0.0.0")));
-        int port = server.port(Protocol.MQTT);
-        assertTrue(accepts(InetAddress.getByName("127.0.0.1"), port));
-        assertFalse(accepts(InetAddress.getByName("::1"), port), "an IPv6 client reached bind = 0.0.0.0");
+        assertEquals(List.of("IPv4"), reachedOverLoopback("0.0.0.0"));
     }
 
     @Test
     void theIpv6WildcardListensOnBoth() throws Exception {
+        assertEquals(List.of("IPv4", "IPv6"), reachedOverLoopback("::"));
+    }
+
+    /** Which of the two loopback addresses reach the MQTT listener of a server bound to {@code bind}. */
+    private List<String> reachedOverLoopback(String bind) throws Exception {
         assumeTrue(ipv6LoopbackWorks(), "no IPv6 loopback here");
-        server = JunctionServer.start(ephemeral().with(ConfigKeys.BIND, InetAddress.getByName("::")));
+        server = JunctionServer.start(ephemeral().with(ConfigKeys.BIND, InetAddress.getByName(bind)));
         int port = server.port(Protocol.MQTT);
-        assertTrue(accepts(InetAddress.getByName("127.0.0.1"), port));
-        assertTrue(accepts(InetAddress.getByName("::1"), port));
+        List<String> reached = new ArrayList<>();
+        if (accepts(InetAddress.getByName("127.0.0.1"), port)) {
+            reached.add("IPv4");
+        }
+        if (accepts(InetAddress.getByName("::1"), port)) {
+            reached.add("IPv6");
+        }
+        return reached;
     }
 
     private static boolean ipv6LoopbackWorks() {
@@ -199,6 +211,37 @@ class JunctionServerTest {
         } catch (ConnectException refused) {
             return false;
         }
+    }
+
+    /** Issue #15: a refused anonymous MQTT client was logged as user 'null'. */
+    @Test
+    void aRefusedAnonymousMqttClientIsLoggedAsAnonymous() throws Exception {
+        Optional<InetAddress> external = nonLoopbackAddress();
+        assumeTrue(external.isPresent(), "no non-loopback address to connect from: anonymous is allowed on loopback");
+        server = JunctionServer.start(ephemeral().with(ConfigKeys.BIND, InetAddress.getByName(
+                external.get() instanceof Inet6Address ? "::" : "0.0.0.0")));
+        try (CapturedLog log = CapturedLog.of("dev.junction.server.mqtt.MqttConnection");
+             Socket device = new Socket(external.get(), server.port(Protocol.MQTT))) {
+            device.setSoTimeout(30_000);
+            // CONNECT, MQTT 3.1.1, clean session, keep alive 0, client id "anon", no user name.
+            device.getOutputStream().write(new byte[] {0x10, 16, 0, 4, 'M', 'Q', 'T', 'T', 4, 2, 0, 0, 0, 4,
+                    'a', 'n', 'o', 'n'});
+            assertArrayEquals(new byte[] {0x20, 2, 0, 5}, device.getInputStream().readNBytes(4), "CONNACK 5");
+            String line = log.awaitLine("Client 'anon' at");
+            assertTrue(line.endsWith("(anonymous) refused: anonymous clients are not allowed"), line);
+        }
+    }
+
+    private static Optional<InetAddress> nonLoopbackAddress() throws IOException {
+        List<InetAddress> candidates = new ArrayList<>();
+        for (NetworkInterface network : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            if (network.isUp() && !network.isLoopback()) {
+                Collections.list(network.getInetAddresses()).stream()
+                        .filter(address -> !address.isLinkLocalAddress() && !address.isLoopbackAddress())
+                        .forEach(candidates::add);
+            }
+        }
+        return candidates.stream().min(Comparator.comparing(address -> address instanceof Inet6Address));
     }
 
     @Test

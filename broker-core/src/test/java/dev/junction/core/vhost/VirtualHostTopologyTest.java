@@ -55,6 +55,18 @@ class VirtualHostTopologyTest {
         }
     }
 
+    /** Issue #15: a definitions file's JSON numbers come back as long; the queue was declared with an int. */
+    @Test
+    void queueArgumentsCompareByValueWhateverTheirNumberType() {
+        Queue declared = vhost.declareQueue("bounded", new QueueSettings(false, null, false,
+                Map.of("x-max-length", 10, "x-message-ttl", (short) 500, "x-dead-letter-exchange", "dlx")));
+        assertSame(declared, vhost.declareQueue("bounded", new QueueSettings(false, null, false,
+                Map.of("x-max-length", 10L, "x-message-ttl", 500L, "x-dead-letter-exchange", "dlx"))));
+        assertRefused(ErrorKind.PRECONDITION_FAILED, "inequivalent arguments for queue 'bounded' in vhost '/'",
+                () -> vhost.declareQueue("bounded", new QueueSettings(false, null, false,
+                        Map.of("x-max-length", 11L, "x-message-ttl", 500L, "x-dead-letter-exchange", "dlx"))));
+    }
+
     private static QueueSettings plainQueue() {
         return new QueueSettings(false, null, false, Map.of());
     }

@@ -89,7 +89,7 @@ public final class TlsListeners implements AutoCloseable {
 
     private static void secure(ChannelPipeline pipeline, ReloadingSslContext context, ProtocolListener plain) {
         pipeline.addLast("tls", context.newHandler(pipeline.channel().alloc()));
-        pipeline.addLast("tls-handshake-failures", new HandshakeFailureLogger());
+        pipeline.addLast("tls-handshake-failures", new HandshakeFailureLogger(plain.protocol() == Protocol.HTTP));
         plain.pipelineInitializer().accept(pipeline);
     }
 

@@ -5,6 +5,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.DefaultSaslConfig;
 import com.rabbitmq.client.GetResponse;
+import dev.junction.server.CapturedLog;
 import dev.junction.server.Hangup;
 import dev.junction.server.JunctionServer;
 import dev.junction.server.StartupException;
@@ -189,6 +190,34 @@ class TlsListenersTest {
         assertHandshakeFailure(assertThrows(MqttException.class, () -> mqttConnect(
                 "ssl://127.0.0.1:" + broker.port(Protocol.MQTT_TLS), trustingOther, null).disconnect()));
         assertHandshakeFailure(assertThrows(Exception.class, () -> amqpFactory(trustingOther).newConnection().close()));
+    }
+
+    /** Issue #15: a client refusing the certificate was logged as the OpenSSL error BAD_PACKET_LENGTH. */
+    @Test
+    void aClientRefusingTheCertificateIsLoggedAsThat() throws Exception {
+        broker = JunctionServer.start(tlsOnly(serverCertificate, "NONE"));
+        try (CapturedLog log = CapturedLog.of(HandshakeFailureLogger.class)) {
+            assertHandshakeFailure(assertThrows(Exception.class,
+                    () -> amqpFactory(TestPki.trustingOnly(otherCa)).newConnection().close()));
+            String line = log.awaitLine("TLS handshake with");
+            assertTrue(line.contains("the client refused this broker's certificate"), line);
+        }
+    }
+
+    /** Issue #15: plain HTTP to the HTTPS port gets a clear log line and a plain-text 400 saying what to do. */
+    @Test
+    void plainHttpToTheHttpsPortIsToldSoAndLogged() throws Exception {
+        broker = JunctionServer.start(tlsOnly(serverCertificate, "NONE"));
+        try (CapturedLog log = CapturedLog.of(HandshakeFailureLogger.class);
+             Socket socket = new Socket("127.0.0.1", broker.port(Protocol.HTTPS))) {
+            socket.setSoTimeout(20_000);
+            socket.getOutputStream().write("GET /api/overview HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            String line = log.awaitLine("TLS handshake with");
+            assertTrue(answer.startsWith("HTTP/1.1 400 Bad Request\r\n"), answer);
+            assertTrue(answer.endsWith("This is the HTTPS port: use https://\n"), answer);
+            assertTrue(line.contains("plain HTTP sent to the HTTPS port"), line);
+        }
     }
 
     @Test

@@ -11,9 +11,11 @@ import java.util.function.LongSupplier;
  * twice the previous delay (up to the configured maximum) after the previous refusal of that user or address was
  * answered, whichever is later. Refusals are spaced in time, not only delayed, so guesses sent in parallel are
  * answered one per maximum delay as surely as guesses sent one after another, and spreading them over many
- * addresses still meets the user's count. A success starts its own user's count over but never an address's, so
- * that the attacker's own valid account cannot reset the count; {@link #EXPIRY} without a failure starts a count
- * over too. A client that mistyped once is not held back.
+ * addresses still meets the user's count. A success from an address is answered no earlier than that address's
+ * last refusal, or guessing in parallel would find the right password as fast as ever; it is never held back for
+ * its user's count, which anyone could otherwise use to lock a user out. A success starts its own user's count
+ * over but never an address's, so that the attacker's own valid account cannot reset the count; {@link #EXPIRY}
+ * without a failure starts a count over too. A client that mistyped once is not held back.
  */
 final class FailedLogins {
     static final Duration FIRST_DELAY = Duration.ofMillis(250);
@@ -48,11 +50,20 @@ final class FailedLogins {
         return Duration.ofNanos(due - now).toMillis();
     }
 
-    /** A login of {@code user} succeeded: its own count starts over, no address's does. */
-    void succeeded(String user) {
+    /**
+     * A login of {@code user} from {@code from} succeeded: its own count starts over, no address's does. Returns
+     * in how many milliseconds the success may be answered: not before the address's last refusal, so that a right
+     * guess among many sent in parallel from one address is not told apart by coming back first.
+     */
+    long succeededMillis(String user, InetAddress from) {
         if (user != null) {
             byUser.remove(user);
         }
+        Failures failures = from == null ? null : byAddress.get(from);
+        if (failures == null) {
+            return 0;
+        }
+        return Math.max(0, Duration.ofNanos(failures.dueNanos() - nanoTime.getAsLong()).toMillis());
     }
 
     /** When the refusal of this failure of {@code key} is due (now for a key not counted). */

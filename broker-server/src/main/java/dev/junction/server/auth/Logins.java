@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
  * Logins over every protocol, checked against the {@link UserRegistry}. A password is verified on a small
  * bounded pool (PBKDF2 is slow on purpose and must never hold up an event loop), unless it was verified recently
  * against the same stored hash; the answer is handed to the connection's event loop. A refusal is handed over
- * when {@link FailedLogins} says it is due for the user and the source address, scheduled on that event loop, so
- * no thread waits.
+ * when {@link FailedLogins} says it is due for the user and the source address, and an acceptance from an address
+ * with refusals still due after them, each scheduled on that event loop, so no thread waits.
  * The user {@code guest} is accepted from loopback addresses only, as in RabbitMQ.
  */
 public final class Logins implements AutoCloseable {
@@ -113,8 +113,12 @@ public final class Logins implements AutoCloseable {
                                               CompletableFuture<Login> answer) {
         try {
             if (login.accepted()) {
-                failures.succeeded(login.user());
-                loop.execute(() -> answer.complete(login));
+                long held = failures.succeededMillis(login.user(), from);
+                if (held == 0) {
+                    loop.execute(() -> answer.complete(login));
+                } else {
+                    loop.schedule(() -> answer.complete(login), held, TimeUnit.MILLISECONDS);
+                }
             } else {
                 loop.schedule(() -> answer.complete(login), failures.failedMillis(login.user(), from),
                         TimeUnit.MILLISECONDS);

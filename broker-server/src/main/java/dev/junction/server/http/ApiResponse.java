@@ -4,13 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * What an API resource answers: a status and a JSON body, or no body (204 and friends), or a stream the resource
- * writes itself once the request is accepted.
+ * writes itself once the request is accepted, or a list whose items become JSON only if they are answered.
  */
-record ApiResponse(HttpResponseStatus status, JsonNode body, ResponseStream stream) {
+record ApiResponse(HttpResponseStatus status, JsonNode body, ResponseStream stream, List<ListItem> items) {
     /** A response written over time, such as the live messages of {@code /api/tail}. */
     interface ResponseStream {
         /** Called on the HTTP connection's event loop instead of writing a response; it writes its own. */
@@ -18,11 +19,16 @@ record ApiResponse(HttpResponseStatus status, JsonNode body, ResponseStream stre
     }
 
     ApiResponse(HttpResponseStatus status, JsonNode body) {
-        this(status, body, null);
+        this(status, body, null, null);
     }
 
     static CompletableFuture<ApiResponse> streaming(ResponseStream stream) {
-        return CompletableFuture.completedFuture(new ApiResponse(HttpResponseStatus.OK, null, stream));
+        return CompletableFuture.completedFuture(new ApiResponse(HttpResponseStatus.OK, null, stream, null));
+    }
+
+    /** A list answer, paged and filtered by {@link ListQuery} before any item is built. */
+    static CompletableFuture<ApiResponse> list(List<ListItem> items) {
+        return CompletableFuture.completedFuture(new ApiResponse(HttpResponseStatus.OK, null, null, items));
     }
 
     static final ApiResponse NO_CONTENT = new ApiResponse(HttpResponseStatus.NO_CONTENT, null);

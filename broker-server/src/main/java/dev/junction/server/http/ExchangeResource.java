@@ -28,8 +28,9 @@ final class ExchangeResource implements ApiResource {
         return switch (request.length()) {
             case 1, 2 -> {
                 request.requireMethod(HttpMethod.GET);
-                yield ApiResponse.ok(Lookup.listAcross(broker, request, (vhost, list) ->
-                        vhost.exchanges().forEach(exchange -> list.add(TopologyJson.exchange(vhost, exchange)))));
+                yield ApiResponse.list(Lookup.listAcross(broker, request, (vhost, list) ->
+                        vhost.exchanges().forEach(exchange -> list.add(new ListItem(exchange.name(),
+                                vhost.name(), () -> TopologyJson.exchange(vhost, exchange))))));
             }
             case 3 -> one(request, Lookup.vhost(broker, request.segment(1)), request.segment(2));
             case 5 -> {

@@ -30,15 +30,13 @@ final class ListQuery {
     private ListQuery() {
     }
 
-    /** {@code list} as {@code request}'s parameters ask for it. */
-    static JsonNode apply(ApiRequest request, ArrayNode list, int maxUnpagedItems) {
-        Predicate<JsonNode> byName = nameFilter(request);
-        ArrayNode filtered = Json.array();
-        for (JsonNode item : list) {
-            if (byName.test(item)) {
-                filtered.add(shaped(request, item));
-            }
-        }
+    /**
+     * {@code items} as {@code request}'s parameters ask for them: filtered and counted on their names, then built
+     * (and shaped) only as far as they are answered.
+     */
+    static JsonNode apply(ApiRequest request, List<ListItem> items, int maxUnpagedItems) {
+        Predicate<String> byName = nameFilter(request);
+        List<ListItem> filtered = items.stream().filter(item -> byName.test(item.name())).toList();
         String page = parameter(request, "page");
         if (page == null) {
             if (filtered.size() > maxUnpagedItems) {
@@ -46,23 +44,20 @@ final class ListQuery {
                         + maxUnpagedItems + " are answered unpaged: ask for pages (?page=1&page_size="
                         + MAX_PAGE_SIZE + ")");
             }
-            return filtered;
+            return built(request, filtered);
         }
-        return page(request, filtered, list.size(), number(page, "page", Integer.MAX_VALUE));
+        return page(request, filtered, items.size(), number(page, "page", Integer.MAX_VALUE));
     }
 
-    private static ObjectNode page(ApiRequest request, ArrayNode filtered, int total, int page) {
+    private static ObjectNode page(ApiRequest request, List<ListItem> filtered, int total, int page) {
         String sizeParameter = parameter(request, "page_size");
         int pageSize = sizeParameter == null ? DEFAULT_PAGE_SIZE : number(sizeParameter, "page_size", MAX_PAGE_SIZE);
         int pageCount = (filtered.size() + pageSize - 1) / pageSize;
-        if (page > pageCount && filtered.size() > 0) {
+        if (page > pageCount && !filtered.isEmpty()) {
             throw ApiError.badRequest("page out of range: there are " + pageCount + " pages of " + pageSize);
         }
-        ArrayNode items = Json.array();
         int from = (int) Math.min((long) (page - 1) * pageSize, filtered.size());
-        for (int i = from; i < Math.min(from + pageSize, filtered.size()); i++) {
-            items.add(filtered.get(i));
-        }
+        ArrayNode items = built(request, filtered.subList(from, Math.min(from + pageSize, filtered.size())));
         ObjectNode answer = Json.object()
                 .put("filtered_count", filtered.size())
                 .put("item_count", items.size())
@@ -74,7 +69,13 @@ final class ListQuery {
         return answer;
     }
 
-    private static Predicate<JsonNode> nameFilter(ApiRequest request) {
+    private static ArrayNode built(ApiRequest request, List<ListItem> items) {
+        ArrayNode list = Json.array();
+        items.forEach(item -> list.add(shaped(request, item.json().get())));
+        return list;
+    }
+
+    private static Predicate<String> nameFilter(ApiRequest request) {
         String name = parameter(request, "name");
         if (name == null || name.isEmpty()) {
             return item -> true;
@@ -86,10 +87,10 @@ final class ListQuery {
             } catch (PatternSyntaxException e) {
                 throw ApiError.badRequest("name is not a regular expression: " + e.getDescription());
             }
-            return item -> pattern.matcher(item.path("name").asText()).find();
+            return item -> pattern.matcher(item).find();
         }
         String lower = name.toLowerCase();
-        return item -> item.path("name").asText().toLowerCase().contains(lower);
+        return item -> item.toLowerCase().contains(lower);
     }
 
     private static JsonNode shaped(ApiRequest request, JsonNode item) {

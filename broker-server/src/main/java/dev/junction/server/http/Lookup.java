@@ -1,13 +1,11 @@
 package dev.junction.server.http;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.junction.core.Broker;
 import dev.junction.core.exchange.Exchange;
 import dev.junction.core.queue.Queue;
 import dev.junction.core.vhost.VirtualHost;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.function.BiConsumer;
 import java.util.List;
@@ -31,8 +29,8 @@ final class Lookup {
     }
 
     /** Lists one kind of object across the vhosts the path names: {@code /api/queues} or {@code /api/queues/{vhost}}. */
-    static ArrayNode listAcross(Broker broker, ApiRequest request, BiConsumer<VirtualHost, ArrayNode> lister) {
-        ArrayNode list = Json.array();
+    static List<ListItem> listAcross(Broker broker, ApiRequest request, BiConsumer<VirtualHost, List<ListItem>> lister) {
+        List<ListItem> list = new ArrayList<>();
         for (VirtualHost vhost : vhosts(broker, request, 1)) {
             lister.accept(vhost, list);
         }

@@ -7,6 +7,7 @@ import dev.junction.server.auth.UserRegistry;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -61,6 +62,15 @@ final class ManagementAccess {
             }
         }
         return visible;
+    }
+
+    /** The items of a list answer {@code user} may see: a management user's, those of its vhosts. */
+    List<ListItem> visible(UserDefinition user, List<ListItem> items) {
+        if (!managementOnly(user)) {
+            return items;
+        }
+        return items.stream().filter(item -> item.vhost() == null
+                || registry.permission(user.name(), item.vhost()).isPresent()).toList();
     }
 
     static boolean isVhostPermissions(ApiRequest request) {

@@ -29,8 +29,9 @@ final class QueueResource implements ApiResource {
         return switch (request.length()) {
             case 1, 2 -> {
                 request.requireMethod(HttpMethod.GET);
-                yield ApiResponse.ok(Lookup.listAcross(broker, request, (vhost, list) ->
-                        vhost.queues().forEach(queue -> list.add(TopologyJson.queue(vhost, queue)))));
+                yield ApiResponse.list(Lookup.listAcross(broker, request, (vhost, list) ->
+                        vhost.queues().forEach(queue -> list.add(new ListItem(queue.name(), vhost.name(),
+                                () -> TopologyJson.queue(vhost, queue))))));
             }
             case 3 -> one(request, Lookup.vhost(broker, request.segment(1)), request.segment(2));
             case 4 -> {

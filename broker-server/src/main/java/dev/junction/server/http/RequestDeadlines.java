@@ -20,14 +20,23 @@ import java.util.concurrent.TimeUnit;
 /**
  * The deadlines of one management connection, so that neither an idle socket nor a request trickled in byte by
  * byte holds it: with no request in progress it is closed after the idle timeout; from the first byte of a request
- * its headers must arrive within the header timeout, then its body within the body timeout, or it is answered 408
- * and closed. While a request is answered (a streaming answer included) no deadline runs. Sits after the HTTP
+ * its headers must arrive within the header timeout, then its body, and its credentials be checked, within the body
+ * timeout, or it is answered 408 and closed: a login whose refusal is spaced beyond it gets no answer. While a
+ * request is answered (a streaming answer included) no deadline runs. Sits after the HTTP
  * codec; {@link #firstByteWatch()} goes before it, to see a request begin. Runs on the connection's event loop.
  */
 final class RequestDeadlines extends ChannelDuplexHandler {
     private static final Logger log = LoggerFactory.getLogger(RequestDeadlines.class);
 
     private enum State { IDLE, HEADERS, BODY, ANSWERING }
+
+    /** Fired through the pipeline by the {@link RequestGate} once it lets a whole request through. */
+    static final Object REQUEST_READ = new Object() {
+        @Override
+        public String toString() {
+            return "REQUEST_READ";
+        }
+    };
 
     private final HttpSettings settings;
     private ChannelHandlerContext ctx;
@@ -80,11 +89,18 @@ final class RequestDeadlines extends ChannelDuplexHandler {
         if (msg instanceof HttpRequest) {
             enter(State.BODY);
         }
-        if (msg instanceof LastHttpContent) {
+        ctx.fireChannelRead(msg);
+    }
+
+    /** The {@link RequestGate} let a whole request through: it is answered from now on. */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt == REQUEST_READ) {
             requestsRead++;
             enter(State.ANSWERING);
+        } else {
+            ctx.fireUserEventTriggered(evt);
         }
-        ctx.fireChannelRead(msg);
     }
 
     @Override
@@ -105,8 +121,10 @@ final class RequestDeadlines extends ChannelDuplexHandler {
         state = next;
         switch (next) {
             case IDLE -> schedule(settings.idleTimeout(), this::idle);
-            case HEADERS -> schedule(settings.headerTimeout(), () -> tooSlow("headers", settings.headerTimeout()));
-            case BODY -> schedule(settings.bodyTimeout(), () -> tooSlow("body", settings.bodyTimeout()));
+            case HEADERS -> schedule(settings.headerTimeout(), () -> tooSlow("request headers not received",
+                    settings.headerTimeout()));
+            case BODY -> schedule(settings.bodyTimeout(), () -> tooSlow("request body not received or credentials "
+                    + "not accepted", settings.bodyTimeout()));
             case ANSWERING -> {
             }
         }
@@ -129,8 +147,8 @@ final class RequestDeadlines extends ChannelDuplexHandler {
         ctx.close();
     }
 
-    private void tooSlow(String part, Duration timeout) {
-        String reason = "request " + part + " not received within " + timeout.toSeconds() + " s";
+    private void tooSlow(String what, Duration timeout) {
+        String reason = what + " within " + timeout.toSeconds() + " s";
         log.debug("Closing management connection from {}: {}", ctx.channel().remoteAddress(), reason);
         state = State.ANSWERING;
         Responses.refuseAndClose(ctx, new ApiError(HttpResponseStatus.REQUEST_TIMEOUT, "request_timeout", reason));

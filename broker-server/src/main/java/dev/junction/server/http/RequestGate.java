@@ -179,6 +179,7 @@ final class RequestGate extends ChannelInboundHandlerAdapter {
             body = null;
             head = null;
             user = null;
+            ctx.pipeline().fireUserEventTriggered(RequestDeadlines.REQUEST_READ);
             ctx.fireChannelRead(request);
         }
     }

@@ -20,7 +20,7 @@ public record LimitSettings(int maxConnections, int maxConnectionsPerAddress, in
                             int publishRate, int maxSubscriptions, Duration amqpHandshakeTimeout,
                             int maxManagementConnections) {
     public static final LimitSettings NONE = new LimitSettings(0, 0, 0, 0, 0, Duration.ofSeconds(10),
-            Integer.parseInt(ConfigKeys.HTTP_MAX_CONNECTIONS.defaultText()));
+            ConfigKeys.HTTP_MAX_CONNECTIONS.defaultValue());
 
     public static LimitSettings from(Config config) {
         return new LimitSettings(config.get(ConfigKeys.LIMITS_MAX_CONNECTIONS),

@@ -66,11 +66,13 @@ class FailedLoginsTest {
     void aSuccessResetsItsOwnUserOnlyNeverTheAddress() {
         failures.failedMillis("victim", a);
         failures.failedMillis("victim", a);
-        // The attacker's own account, from the same address.
-        failures.succeeded("mine");
+        // The attacker's own account, from the same address: answered after the address's last refusal.
+        assertEquals(250, failures.succeededMillis("mine", a));
         assertEquals(750, failures.failedMillis("victim", a));
-        failures.succeeded("victim");
+        assertEquals(0, failures.succeededMillis("victim", b), "a success from elsewhere is not held back");
         assertEquals(1750, failures.failedMillis("other", a), "the address still counts");
+        now.addAndGet(TimeUnit.MILLISECONDS.toNanos(1750));
+        assertEquals(0, failures.succeededMillis("other", a), "once the refusals are answered, at once");
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -104,5 +105,30 @@ class LoginThrottlingTest {
         long start = System.nanoTime();
         long took = millisToRefuseAll(List.of(wrongLogin("guest", InetAddress.getByName("127.0.0.7"))), start);
         assertTrue(took >= MAX_DELAY_MILLIS - 50, "a third guess over HTTP was refused in " + took + " ms");
+    }
+
+    @Test
+    void aRightPasswordAmongParallelGuessesIsNotAnsweredBeforeTheirRefusals() throws Exception {
+        InetAddress guesser = InetAddress.getByName("127.0.0.20");
+        List<CompletableFuture<String>> guesses = new ArrayList<>();
+        List<CompletableFuture<Long>> refusedAt = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            CompletableFuture<String> guess = wrongLogin("guest", guesser);
+            guesses.add(guess);
+            refusedAt.add(guess.thenApply(answer -> System.nanoTime()));
+        }
+        // The second refusal is spaced 250 ms after the first: by then every guess sent has been counted.
+        await().atMost(20, TimeUnit.SECONDS).until(() ->
+                refusedAt.stream().filter(CompletableFuture::isDone).count() >= 2);
+        long rightAnswered;
+        try (RawHttp right = new RawHttp(broker.port(Protocol.HTTP), guesser)) {
+            String answer = right.send("GET /api/overview HTTP/1.1\r\nHost: x\r\nAuthorization: "
+                    + RawHttp.GUEST + "\r\nConnection: close\r\n\r\n").untilClosed();
+            rightAnswered = System.nanoTime();
+            assertTrue(answer.startsWith("HTTP/1.1 200 "), answer);
+        }
+        long lastRefusal = refusedAt.stream().mapToLong(CompletableFuture::join).max().orElseThrow();
+        assertTrue(rightAnswered >= lastRefusal - TimeUnit.MILLISECONDS.toNanos(100), "the right password was "
+                + "answered " + TimeUnit.NANOSECONDS.toMillis(lastRefusal - rightAnswered) + " ms before the last refusal");
     }
 }

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code http.max_connections}: sockets nobody authenticates on cannot take every management connection. */
 class ManagementConnectionLimitTest {
@@ -45,5 +46,8 @@ class ManagementConnectionLimitTest {
         }
         await().atMost(20, TimeUnit.SECONDS).ignoreExceptions().until(() ->
                 broker.send("GET", "/api/overview", null).statusCode() == 200);
+        String metrics = broker.send("GET", "/metrics", null, null, null).body();
+        assertTrue(metrics.lines().anyMatch(line -> line.startsWith(
+                "junction_limit_hits_total{limit=\"http.max_connections\"} ") && !line.endsWith(" 0.0")), metrics);
     }
 }

@@ -5,6 +5,7 @@ import dev.junction.server.net.Protocol;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.net.InetAddress;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
@@ -97,5 +98,21 @@ class ManagementPortLimitsTest {
                     .untilClosed();
             assertTrue(answer.startsWith("HTTP/1.1 408 "), answer);
         }
+    }
+
+    @Test
+    void aLoginWhoseRefusalIsSpacedBeyondTheBodyDeadlineIs408() throws Exception {
+        InetAddress guesser = InetAddress.getByName("127.0.0.3");
+        List<String> statuses = new ArrayList<>();
+        // Refusals due 0, 0.25, 0.5, 1, 2 and 4 s after the previous one; the body deadline is 2 s.
+        for (int i = 0; i < 6; i++) {
+            try (RawHttp socket = new RawHttp(port(), guesser)) {
+                String answer = socket.send("GET /api/overview HTTP/1.1\r\nHost: x\r\nAuthorization: "
+                        + RawHttp.basic("guest", "wrong") + "\r\n\r\n").untilClosed();
+                statuses.add(answer.substring(0, Math.min(12, answer.length())));
+            }
+        }
+        assertEquals(List.of("HTTP/1.1 401", "HTTP/1.1 401", "HTTP/1.1 401", "HTTP/1.1 401"), statuses.subList(0, 4));
+        assertEquals("HTTP/1.1 408", statuses.get(5), statuses.toString());
     }
 }

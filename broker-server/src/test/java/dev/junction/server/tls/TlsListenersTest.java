@@ -43,6 +43,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
+import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -144,6 +145,22 @@ class TlsListenersTest {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, ready.statusCode());
         assertEquals("{\"status\":\"ready\"}", ready.body());
+    }
+
+    @Test
+    void overHttpsTheConsolesOwnOriginIsAnHttpsOne() throws Exception {
+        broker = JunctionServer.start(tlsOnly(serverCertificate, "NONE"));
+        HttpClient client = HttpClient.newBuilder().sslContext(TestPki.trustingOnly(ca)).build();
+        String base = "https://127.0.0.1:" + broker.port(Protocol.HTTPS);
+        String guest = "Basic " + Base64.getEncoder().encodeToString("guest:guest".getBytes(StandardCharsets.UTF_8));
+        for (String[] originAndStatus : new String[][]{{"http://127.0.0.1:" + broker.port(Protocol.HTTPS), "403"},
+                {base, "201"}}) {
+            HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(base
+                            + "/api/queues/%2F/origin")).PUT(HttpRequest.BodyPublishers.ofString("{}"))
+                    .header("Authorization", guest).header("Content-Type", "application/json")
+                    .header("Origin", originAndStatus[0]).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(Integer.parseInt(originAndStatus[1]), response.statusCode(), response.body());
+        }
     }
 
     @Test

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -56,7 +57,8 @@ class QosZeroSheddingTest {
 
     @Test
     void withDropWhatTheBoundShedsIsCountedExactly() throws Exception {
-        broker = new MqttTestBroker(MqttSettings.DEFAULTS.withLimits(32, BOUND).withHoldPublishers(false));
+        broker = new MqttTestBroker(MqttSettings.DEFAULTS.withLimits(32, BOUND).withHoldPublishers(false)
+                .withTimeouts(Duration.ofSeconds(10), Duration.ofMillis(200)));
         RawMqttClient subscriber = subscriber();
         publishAll().get(60, TimeUnit.SECONDS);
 
@@ -71,6 +73,18 @@ class QosZeroSheddingTest {
         await().atMost(30, TimeUnit.SECONDS).untilAsserted(
                 () -> assertEquals(lost, broker.mqtt.dropped(MqttDropReason.QUEUE_FULL), "counted drops"));
         assertEquals(lost, broker.core.virtualHost("/").queue("mqtt-subscription-slow").droppedCount());
+
+        RawMqttClient monitor = client();
+        monitor.connect("monitor", true);
+        monitor.send(new Subscribe(1, List.of(
+                new Subscribe.Subscription("$SYS/broker/messages/dropped/queue_full", MqttQos.AT_MOST_ONCE))));
+        monitor.read(SubAck.class);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        String shown;
+        do {
+            shown = monitor.readPublish().payload();
+        } while (!shown.equals(String.valueOf(lost)) && System.nanoTime() < deadline);
+        assertEquals(String.valueOf(lost), shown, "$SYS/broker/messages/dropped/queue_full");
     }
 
     private RawMqttClient subscriber() throws IOException {

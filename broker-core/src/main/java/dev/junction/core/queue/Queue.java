@@ -318,6 +318,9 @@ public final class Queue implements Destination {
     }
 
     private void dropWhileOverLimit() {
+        if (holdsInsteadOfDropping()) {
+            return;
+        }
         while (!ready.isEmpty() && (arguments.maxLength() != null && ready.size() > arguments.maxLength()
                 || arguments.maxLengthBytes() != null && ready.bytes() > arguments.maxLengthBytes())) {
             QueueEntry victim = arguments.overflow() == Overflow.DROP_TRANSIENT_FIRST
@@ -793,6 +796,17 @@ public final class Queue implements Destination {
         } else if (!consumed || flowLimits.belowLow(ready.size(), ready.bytes())) {
             unblockPublishers();
         }
+    }
+
+    /**
+     * A queue with its own high-water mark ({@code x-flow-high-watermark} above 0: an MQTT session's queue under
+     * {@code mqtt.slow_subscriber = hold}) holds its publishers back rather than dropping while a consumer is online:
+     * what reached the queue before the hold took effect (a read batch, the inbox) overshoots the length bound
+     * without being dropped. Once every consumer is offline the bound applies again, from the next message on.
+     */
+    private boolean holdsInsteadOfDropping() {
+        Long ownMark = arguments.flowHighWatermark();
+        return ownMark != null && ownMark > 0 && hasOnlineConsumer();
     }
 
     private boolean hasOnlineConsumer() {

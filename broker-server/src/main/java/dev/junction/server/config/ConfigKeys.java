@@ -49,9 +49,17 @@ public final class ConfigKeys {
     public static final ConfigKey<Integer> MQTT_MAX_INFLIGHT = new ConfigKey<>("mqtt.max_inflight", "32",
             ValueParsers.integer(1, 65535),
             "QoS 1 and 2 messages sent to an MQTT session and not yet acknowledged, at most");
-    public static final ConfigKey<Integer> MQTT_MAX_QUEUED_MESSAGES = new ConfigKey<>("mqtt.max_queued_messages", "1000",
+    public static final ConfigKey<Integer> MQTT_MAX_QUEUED_MESSAGES = new ConfigKey<>("mqtt.max_queued_messages", "100000",
             ValueParsers.integer(0, Integer.MAX_VALUE),
             "messages an MQTT session's queue holds undelivered; beyond it the oldest QoS 0, else the oldest, is dropped");
+    public static final ConfigKey<Long> MQTT_MAX_QUEUED_BYTES = new ConfigKey<>("mqtt.max_queued_bytes", "268435456",
+            ValueParsers.longInteger(0, Long.MAX_VALUE),
+            "bytes of message bodies an MQTT session's queue holds undelivered (paged to the log like any queue); "
+                    + "beyond it messages are dropped as for mqtt.max_queued_messages; 0: no byte bound");
+    public static final ConfigKey<Optional<String>> MQTT_DEAD_LETTER_EXCHANGE = new ConfigKey<>(
+            "mqtt.dead_letter_exchange", "none", ValueParsers.optionalName(),
+            "exchange of mqtt.vhost that messages dropped from a full MQTT session queue are dead-lettered to; "
+                    + "none: they are dropped");
     public static final ConfigKey<String> MQTT_SLOW_SUBSCRIBER = new ConfigKey<>("mqtt.slow_subscriber", "hold",
             ValueParsers.oneOf(List.of("HOLD", "DROP")),
             "a connected subscriber whose session queue fills: hold (its publishers are not read once the queue is at "
@@ -197,7 +205,8 @@ public final class ConfigKeys {
     /** In the order config/junction.conf and docs/configuration.md present them. */
     public static final List<ConfigKey<?>> ALL = List.of(MQTT_PORT, AMQP_PORT, HTTP_PORT, BIND, DATA_DIR,
             MQTT_MAX_PACKET_SIZE, MQTT_CONNECT_TIMEOUT, LOG_LEVEL, SHUTDOWN_TIMEOUT, MQTT_WS_PORT, MQTT_VHOST,
-            MQTT_EXCHANGE, MQTT_MAX_INFLIGHT, MQTT_MAX_QUEUED_MESSAGES, MQTT_SLOW_SUBSCRIBER, MQTT_SESSION_EXPIRY, MQTT_SYS_INTERVAL, MQTT_ALLOW_ANONYMOUS,
+            MQTT_EXCHANGE, MQTT_MAX_INFLIGHT, MQTT_MAX_QUEUED_MESSAGES, MQTT_MAX_QUEUED_BYTES, MQTT_DEAD_LETTER_EXCHANGE,
+            MQTT_SLOW_SUBSCRIBER, MQTT_SESSION_EXPIRY, MQTT_SYS_INTERVAL, MQTT_ALLOW_ANONYMOUS,
             AMQP_FRAME_MAX, AMQP_CHANNEL_MAX, AMQP_HEARTBEAT, AMQP_MAX_MESSAGE_SIZE, USERS, AUTH_HASH_ITERATIONS,
             AUTH_FAILED_LOGIN_DELAY_MAX, STORAGE_ENGINE, STORAGE_FSYNC,
             STORAGE_SEGMENT_SIZE, STORAGE_DISK_FREE_LIMIT, STORAGE_QUEUE_MEMORY_LIMIT, MEMORY_HIGH_WATERMARK,

@@ -98,6 +98,12 @@ final class ValueParsers {
         };
     }
 
+    /** A name as {@link #name()}, or {@code none} for no name at all. */
+    static ValueParser<Optional<String>> optionalName() {
+        ValueParser<String> name = name();
+        return text -> text.equals("none") ? Optional.empty() : Optional.of(name.parse(text));
+    }
+
     static ValueParser<Boolean> bool() {
         return text -> switch (text.toLowerCase(Locale.ROOT)) {
             case "true" -> true;

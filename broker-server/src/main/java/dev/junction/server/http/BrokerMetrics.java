@@ -6,6 +6,7 @@ import dev.junction.core.vhost.VirtualHost;
 import dev.junction.server.limits.Limit;
 import dev.junction.server.limits.LimitHits;
 import dev.junction.server.mqtt.MqttBroker;
+import dev.junction.server.mqtt.MqttDropReason;
 import dev.junction.server.net.Protocol;
 import dev.junction.core.metrics.LatencyHistogram;
 import dev.junction.core.store.Storage;
@@ -84,6 +85,16 @@ public final class BrokerMetrics {
                 .name("junction_mqtt_messages_sent")
                 .help("PUBLISH packets sent to MQTT clients")
                 .callback(callback -> callback.call(mqtt.messagesSent()))
+                .register(registry);
+        CounterWithCallback.builder()
+                .name("junction_mqtt_dropped")
+                .help("Messages not sent to an MQTT subscriber, by reason")
+                .labelNames("reason")
+                .callback(callback -> {
+                    for (MqttDropReason reason : MqttDropReason.values()) {
+                        callback.call(mqtt.dropped(reason), reason.label());
+                    }
+                })
                 .register(registry);
         queueGauge(broker, "junction_queue_messages_ready", "Messages waiting for delivery", Queue::readyCount);
         queueGauge(broker, "junction_queue_messages_unacked", "Messages delivered and not yet acknowledged",

@@ -178,6 +178,11 @@ public final class MqttBroker implements AutoCloseable {
     }
 
     /** MQTT's message flow since start, for the metrics endpoint. */
+    /** Messages not sent to a subscriber for this reason, since start. */
+    public long dropped(MqttDropReason reason) {
+        return stats.dropped(reason);
+    }
+
     public MessageCounters messages() {
         return stats.messages;
     }

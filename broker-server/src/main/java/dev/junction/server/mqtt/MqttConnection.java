@@ -160,6 +160,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
     @Override
     public void channelInactive(ChannelHandlerContext context) {
         broker.closed(this);
+        // Whatever became of its session: a later CONNECT with this client id must not wait for it forever.
+        sessionDecided.complete(null);
         if (connectTimeout != null) {
             connectTimeout.cancel(false);
         }

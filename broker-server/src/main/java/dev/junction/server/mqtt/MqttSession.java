@@ -71,7 +71,8 @@ final class MqttSession implements QueueConsumer {
     private Queue queue;
     private Subscription queueSubscription;
     private int lastPacketId;
-    private long droppedReported;
+    private long droppedCounted;
+    private long droppedLogged;
     private ScheduledFuture<?> expiry;
     private boolean discarded;
     /** Set by {@link #discard}: completes once the session's queue is deleted. */
@@ -175,12 +176,8 @@ final class MqttSession implements QueueConsumer {
     }
 
     private void declareQueue() {
-        QueueSettings queueSettings = new QueueSettings(!cleanSession, cleanSession ? this : null, false, Map.of(
-                "x-max-length", broker.settings().maxQueuedMessages(),
-                "x-overflow", "drop-transient-first",
-                // Held back before the bound drops a message a connected subscriber would still have taken.
-                "x-flow-high-watermark", broker.settings().holdPublishers()
-                        ? Math.max(1, broker.settings().maxQueuedMessages() / 2) : 0));
+        QueueSettings queueSettings = new QueueSettings(!cleanSession, cleanSession ? this : null, false,
+                broker.settings().sessionQueueArguments());
         try {
             // A clean session's queue lives and dies with this connection, so its loop owns it; a persistent
             // session's outlives the connection (and the loops, at shutdown), so a shard does.
@@ -388,16 +385,29 @@ final class MqttSession implements QueueConsumer {
         }
     }
 
-    private void reportDrops() {
+    /**
+     * Counts what the session's queue dropped at its bounds since last time; on every delivery (a volatile read),
+     * so that a connected session under {@code drop} is counted as it goes, and when the client comes back.
+     */
+    private long countQueueDrops() {
         if (queue == null) {
-            return;
+            return 0;
         }
-        long dropped = queue.droppedCount();
-        if (dropped > droppedReported) {
-            log.warn("Client '{}': {} message(s) dropped because its queue held {} (QoS 0 first)", clientId,
-                    dropped - droppedReported, broker.settings().maxQueuedMessages());
-            broker.stats().messagesDropped.add(dropped - droppedReported);
-            droppedReported = dropped;
+        long dropped = queue.droppedCount() - droppedCounted;
+        if (dropped > 0) {
+            broker.stats().dropped(MqttDropReason.QUEUE_FULL, dropped);
+            droppedCounted += dropped;
+        }
+        return dropped;
+    }
+
+    /** The client is back: what its queue dropped meanwhile is logged once. */
+    private void reportDrops() {
+        countQueueDrops();
+        if (droppedCounted > droppedLogged) {
+            log.warn("Client '{}': {} message(s) dropped because its queue was full (QoS 0 first; bounds {})",
+                    clientId, droppedCounted - droppedLogged, queue.settings().arguments());
+            droppedLogged = droppedCounted;
         }
     }
 
@@ -483,6 +493,7 @@ final class MqttSession implements QueueConsumer {
             message.release();
             return;
         }
+        countQueueDrops();
         String topicName = TopicMapping.topicName(message.routingKey());
         int granted = topicName.startsWith(SYS_PREFIX) ? SessionSubscriptions.NO_MATCH
                 : subscriptions.deliveryQos(topicName);
@@ -498,6 +509,8 @@ final class MqttSession implements QueueConsumer {
             if (connection != null) {
                 writePublish(topicName, 0, false, 0, false, message);
                 connection.flushSoon();
+            } else {
+                broker.stats().dropped(MqttDropReason.OFFLINE, 1);
             }
             delivery.subscription().settle(delivery.entryId());
             message.release();
@@ -519,14 +532,14 @@ final class MqttSession implements QueueConsumer {
         if (!MqttTopics.isValidTopicName(topicName)) {
             log.debug("Client '{}': routing key '{}' is no valid MQTT topic; message dropped", clientId,
                     message.routingKey());
-            broker.stats().messagesDropped.increment();
+            broker.stats().dropped(MqttDropReason.NOT_MQTT_TOPIC, 1);
             return false;
         }
         long packetSize = publishPacketSize(topicName, qos, message.bodySize());
         if (packetSize > broker.settings().maxPacketSize()) {
             log.warn("Client '{}': a {}-byte PUBLISH on '{}' would exceed mqtt.max_packet_size ({}); dropped",
                     clientId, packetSize, topicName, broker.settings().maxPacketSize());
-            broker.stats().messagesDropped.increment();
+            broker.stats().dropped(MqttDropReason.TOO_LARGE, 1);
             return false;
         }
         return true;

@@ -4,34 +4,43 @@ import dev.junction.server.config.Config;
 import dev.junction.server.config.ConfigKeys;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * What the MQTT side is configured with.
  *
- * @param vhost             the virtual host MQTT publishes and subscriptions live in ({@code mqtt.vhost})
- * @param exchange          the topic exchange of that vhost ({@code mqtt.exchange})
- * @param maxInflight       unacknowledged QoS 1/2 PUBLISHes per session ({@code mqtt.max_inflight})
- * @param maxQueuedMessages messages a session's queue holds before it drops, QoS 0 first
- *                          ({@code mqtt.max_queued_messages})
- * @param sessionExpiry     how long a persistent session outlives its last connection ({@code mqtt.session_expiry})
- * @param connectTimeout    how long a new connection may take to send CONNECT ({@code mqtt.connect_timeout})
- * @param maxPacketSize     the largest packet accepted or sent, fixed header included ({@code mqtt.max_packet_size})
- * @param sysInterval       period of the {@code $SYS/broker/...} updates ({@code mqtt.sys_interval})
- * @param allowAnonymous    whether clients without a user name are accepted from non-loopback addresses
- *                          ({@code mqtt.allow_anonymous})
- * @param holdPublishers    whether a connected subscriber's filling session queue stops its publishers' reads
- *                          ({@code mqtt.slow_subscriber = hold}) rather than dropping at the bound
+ * @param vhost              the virtual host MQTT publishes and subscriptions live in ({@code mqtt.vhost})
+ * @param exchange           the topic exchange of that vhost ({@code mqtt.exchange})
+ * @param maxInflight        unacknowledged QoS 1/2 PUBLISHes per session ({@code mqtt.max_inflight})
+ * @param maxQueuedMessages  messages a session's queue holds before it drops, QoS 0 first
+ *                           ({@code mqtt.max_queued_messages})
+ * @param maxQueuedBytes     bytes of bodies a session's queue holds before it drops, 0 for no byte bound
+ *                           ({@code mqtt.max_queued_bytes})
+ * @param deadLetterExchange where a session queue dead-letters what it drops, null to drop it
+ *                           ({@code mqtt.dead_letter_exchange})
+ * @param sessionExpiry      how long a persistent session outlives its last connection ({@code mqtt.session_expiry})
+ * @param connectTimeout     how long a new connection may take to send CONNECT ({@code mqtt.connect_timeout})
+ * @param maxPacketSize      the largest packet accepted or sent, fixed header included ({@code mqtt.max_packet_size})
+ * @param sysInterval        period of the {@code $SYS/broker/...} updates ({@code mqtt.sys_interval})
+ * @param allowAnonymous     whether clients without a user name are accepted from non-loopback addresses
+ *                           ({@code mqtt.allow_anonymous})
+ * @param holdPublishers     whether a connected subscriber's filling session queue stops its publishers' reads
+ *                           ({@code mqtt.slow_subscriber = hold}) rather than dropping at the bound
  */
 public record MqttSettings(String vhost, String exchange, int maxInflight, int maxQueuedMessages,
-                           Duration sessionExpiry, Duration connectTimeout, int maxPacketSize, Duration sysInterval,
-                           boolean allowAnonymous, boolean holdPublishers) {
-    public static final MqttSettings DEFAULTS = new MqttSettings("/", "amq.topic", 32, 1000, Duration.ofDays(1),
-            Duration.ofSeconds(10), 16 * 1024 * 1024, Duration.ofSeconds(10), false, true);
+                           long maxQueuedBytes, String deadLetterExchange, Duration sessionExpiry,
+                           Duration connectTimeout, int maxPacketSize, Duration sysInterval, boolean allowAnonymous,
+                           boolean holdPublishers) {
+    public static final MqttSettings DEFAULTS = new MqttSettings("/", "amq.topic", 32, 100_000, 256L << 20, null,
+            Duration.ofDays(1), Duration.ofSeconds(10), 16 * 1024 * 1024, Duration.ofSeconds(10), false, true);
 
     /** From the daemon's configuration. */
     public static MqttSettings from(Config config) {
         return new MqttSettings(config.get(ConfigKeys.MQTT_VHOST), config.get(ConfigKeys.MQTT_EXCHANGE),
                 config.get(ConfigKeys.MQTT_MAX_INFLIGHT), config.get(ConfigKeys.MQTT_MAX_QUEUED_MESSAGES),
+                config.get(ConfigKeys.MQTT_MAX_QUEUED_BYTES),
+                config.get(ConfigKeys.MQTT_DEAD_LETTER_EXCHANGE).orElse(null),
                 Duration.ofSeconds(config.get(ConfigKeys.MQTT_SESSION_EXPIRY)),
                 Duration.ofSeconds(config.get(ConfigKeys.MQTT_CONNECT_TIMEOUT)),
                 config.get(ConfigKeys.MQTT_MAX_PACKET_SIZE),
@@ -46,23 +55,53 @@ public record MqttSettings(String vhost, String exchange, int maxInflight, int m
         }
     }
 
+    /**
+     * The RabbitMQ-style arguments of every session queue: the bounds, with QoS 0 dropped first and what is
+     * dropped dead-lettered where configured ({@code x-death} names the reason and the queue, and so the client
+     * id), and, with {@code hold}, the mark at which a connected subscriber's queue holds its publishers back,
+     * before the bound would drop a message the subscriber would still have taken.
+     */
+    Map<String, Object> sessionQueueArguments() {
+        Map<String, Object> arguments = new HashMap<>();
+        arguments.put("x-max-length", maxQueuedMessages);
+        if (maxQueuedBytes > 0) {
+            arguments.put("x-max-length-bytes", maxQueuedBytes);
+        }
+        arguments.put("x-overflow", "drop-transient-first");
+        if (deadLetterExchange != null) {
+            arguments.put("x-dead-letter-exchange", deadLetterExchange);
+        }
+        arguments.put("x-flow-high-watermark", holdPublishers ? Math.max(1, maxQueuedMessages / 2) : 0);
+        return arguments;
+    }
+
     public MqttSettings withSessionExpiry(Duration expiry) {
-        return new MqttSettings(vhost, exchange, maxInflight, maxQueuedMessages, expiry, connectTimeout,
-                maxPacketSize, sysInterval, allowAnonymous, holdPublishers);
+        return new MqttSettings(vhost, exchange, maxInflight, maxQueuedMessages, maxQueuedBytes, deadLetterExchange,
+                expiry, connectTimeout, maxPacketSize, sysInterval, allowAnonymous, holdPublishers);
     }
 
     public MqttSettings withLimits(int inflight, int queuedMessages) {
-        return new MqttSettings(vhost, exchange, inflight, queuedMessages, sessionExpiry, connectTimeout,
-                maxPacketSize, sysInterval, allowAnonymous, holdPublishers);
+        return new MqttSettings(vhost, exchange, inflight, queuedMessages, maxQueuedBytes, deadLetterExchange,
+                sessionExpiry, connectTimeout, maxPacketSize, sysInterval, allowAnonymous, holdPublishers);
+    }
+
+    public MqttSettings withQueueBytesAndDeadLetters(long queuedBytes, String deadLetters) {
+        return new MqttSettings(vhost, exchange, maxInflight, maxQueuedMessages, queuedBytes, deadLetters,
+                sessionExpiry, connectTimeout, maxPacketSize, sysInterval, allowAnonymous, holdPublishers);
+    }
+
+    public MqttSettings withHoldPublishers(boolean hold) {
+        return new MqttSettings(vhost, exchange, maxInflight, maxQueuedMessages, maxQueuedBytes, deadLetterExchange,
+                sessionExpiry, connectTimeout, maxPacketSize, sysInterval, allowAnonymous, hold);
     }
 
     public MqttSettings withTimeouts(Duration connect, Duration sys) {
-        return new MqttSettings(vhost, exchange, maxInflight, maxQueuedMessages, sessionExpiry, connect,
-                maxPacketSize, sys, allowAnonymous, holdPublishers);
+        return new MqttSettings(vhost, exchange, maxInflight, maxQueuedMessages, maxQueuedBytes, deadLetterExchange,
+                sessionExpiry, connect, maxPacketSize, sys, allowAnonymous, holdPublishers);
     }
 
     public MqttSettings withAllowAnonymous(boolean allow) {
-        return new MqttSettings(vhost, exchange, maxInflight, maxQueuedMessages, sessionExpiry, connectTimeout,
-                maxPacketSize, sysInterval, allow, holdPublishers);
+        return new MqttSettings(vhost, exchange, maxInflight, maxQueuedMessages, maxQueuedBytes, deadLetterExchange,
+                sessionExpiry, connectTimeout, maxPacketSize, sysInterval, allow, holdPublishers);
     }
 }

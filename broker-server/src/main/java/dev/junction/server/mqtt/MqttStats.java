@@ -17,4 +17,21 @@ final class MqttStats {
     final LongAdder bytesReceived = new LongAdder();
     final LongAdder bytesSent = new LongAdder();
     final LongAdder messagesDropped = messages.dropped;
+    private final LongAdder[] droppedByReason = new LongAdder[MqttDropReason.values().length];
+
+    MqttStats() {
+        for (int i = 0; i < droppedByReason.length; i++) {
+            droppedByReason[i] = new LongAdder();
+        }
+    }
+
+    /** Counts messages not sent to a subscriber, in the total and under their reason. */
+    void dropped(MqttDropReason reason, long count) {
+        droppedByReason[reason.ordinal()].add(count);
+        messagesDropped.add(count);
+    }
+
+    long dropped(MqttDropReason reason) {
+        return droppedByReason[reason.ordinal()].sum();
+    }
 }

@@ -46,12 +46,20 @@ final class SessionRegistry {
      */
     void connect(String clientId, boolean cleanSession, MqttConnection connection) {
         CompletableFuture<Void> decided = connection.sessionDecided();
-        CompletableFuture<Void> before = connecting.put(clientId, decided);
-        decided.whenComplete((done, failure) -> connecting.remove(clientId, decided));
-        if (before == null) {
+        List<CompletableFuture<Void>> before = new ArrayList<>(1);
+        // The next CONNECT waits for this one and for everything before it: a connection that closes while it
+        // waits its turn is decided at once, but the CONNECTs ahead of it still run first.
+        CompletableFuture<Void> turn = connecting.compute(clientId, (id, previous) -> {
+            if (previous != null) {
+                before.add(previous);
+            }
+            return previous == null ? decided : CompletableFuture.allOf(previous, decided);
+        });
+        turn.whenComplete((done, failure) -> connecting.remove(clientId, turn));
+        if (before.isEmpty()) {
             takeOver(clientId, cleanSession, connection);
         } else {
-            before.whenComplete((done, failure) -> takeOver(clientId, cleanSession, connection));
+            before.get(0).whenComplete((done, failure) -> takeOver(clientId, cleanSession, connection));
         }
     }
 

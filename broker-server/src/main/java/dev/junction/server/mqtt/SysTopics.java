@@ -45,6 +45,9 @@ final class SysTopics {
         values.put("$SYS/broker/messages/received", String.valueOf(stats.messagesReceived.sum()));
         values.put("$SYS/broker/messages/sent", String.valueOf(stats.messagesSent.sum()));
         values.put("$SYS/broker/messages/dropped", String.valueOf(stats.messagesDropped.sum()));
+        for (MqttDropReason reason : MqttDropReason.values()) {
+            values.put("$SYS/broker/messages/dropped/" + reason.label(), String.valueOf(stats.dropped(reason)));
+        }
         values.put("$SYS/broker/bytes/received", String.valueOf(stats.bytesReceived.sum()));
         values.put("$SYS/broker/bytes/sent", String.valueOf(stats.bytesSent.sum()));
         values.put("$SYS/broker/subscriptions/count", String.valueOf(stats.subscriptions.get()));

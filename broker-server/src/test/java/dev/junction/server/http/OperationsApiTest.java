@@ -165,6 +165,9 @@ class OperationsApiTest {
     @Test
     void messageFlowLatencyStorageAndAlarmMetricsAppearAndMove() throws Exception {
         String before = scrape();
+        for (String reason : new String[] {"queue_full", "offline", "not_mqtt_topic", "too_large"}) {
+            assertEquals(0, sample(before, "junction_mqtt_dropped_total{reason=\"" + reason + "\"}"));
+        }
         for (String what : new String[] {"published", "routed", "unroutable", "delivered", "acknowledged",
                 "redelivered", "dropped"}) {
             for (String protocol : new String[] {"amqp", "mqtt"}) {

@@ -25,11 +25,13 @@ class MqttSettingsTest {
                 .with(ConfigKeys.MQTT_EXCHANGE, "telemetry")
                 .with(ConfigKeys.MQTT_MAX_INFLIGHT, 5)
                 .with(ConfigKeys.MQTT_MAX_QUEUED_MESSAGES, 7)
+                .with(ConfigKeys.MQTT_MAX_QUEUED_BYTES, 4096L)
+                .with(ConfigKeys.MQTT_DEAD_LETTER_EXCHANGE, ConfigKeys.MQTT_DEAD_LETTER_EXCHANGE.parse("mqtt.dlx"))
                 .with(ConfigKeys.MQTT_SESSION_EXPIRY, 60)
                 .with(ConfigKeys.MQTT_SYS_INTERVAL, 3)
                 .with(ConfigKeys.MQTT_ALLOW_ANONYMOUS, ConfigKeys.MQTT_ALLOW_ANONYMOUS.parse("TRUE"));
         MqttSettings settings = MqttSettings.from(config);
-        assertEquals(new MqttSettings("devices", "telemetry", 5, 7, Duration.ofSeconds(60),
+        assertEquals(new MqttSettings("devices", "telemetry", 5, 7, 4096, "mqtt.dlx", Duration.ofSeconds(60),
                 Duration.ofSeconds(10), 16777216, Duration.ofSeconds(3), true, true),
                 settings);
     }

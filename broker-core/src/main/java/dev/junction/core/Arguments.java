@@ -3,11 +3,16 @@ package dev.junction.core;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
 /** Declaration and binding arguments: AMQP field tables, which may hold null (void) values, unlike Map.copyOf. */
 public final class Arguments {
+    /** The names RabbitMQ gives field value types in its messages. */
+    private static final Map<Class<?>, String> RABBITMQ_TYPE_NAMES = Map.of(Long.class, "long", Integer.class,
+            "signedint", Short.class, "short", Byte.class, "byte", Boolean.class, "bool");
+
     private Arguments() {
     }
 
@@ -67,24 +72,10 @@ public final class Arguments {
         if (value == null) {
             return "void";
         }
-        if (value instanceof Long) {
-            return "long";
-        }
-        if (value instanceof Integer) {
-            return "signedint";
-        }
-        if (value instanceof Short) {
-            return "short";
-        }
-        if (value instanceof Byte) {
-            return "byte";
-        }
-        if (value instanceof Boolean) {
-            return "bool";
-        }
         if (value instanceof CharSequence) {
             return "longstr";
         }
-        return value.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
+        return RABBITMQ_TYPE_NAMES.getOrDefault(value.getClass(),
+                value.getClass().getSimpleName().toLowerCase(Locale.ROOT));
     }
 }

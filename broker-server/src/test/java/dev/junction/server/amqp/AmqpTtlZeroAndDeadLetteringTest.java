@@ -16,6 +16,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import static dev.junction.server.amqp.AmqpQueueFeaturesTest.deadLetterQueue;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -32,14 +33,6 @@ class AmqpTtlZeroAndDeadLetteringTest {
 
     private static GetResponse awaitGet(Channel channel, String queue) {
         return await().atMost(20, TimeUnit.SECONDS).until(() -> channel.basicGet(queue, true), Objects::nonNull);
-    }
-
-    /** A fanout dead-letter exchange with one queue behind it; returns the queue. */
-    private static String deadLetterQueue(Channel channel, String exchange) throws Exception {
-        channel.exchangeDeclare(exchange, BuiltinExchangeType.FANOUT, false, true, null);
-        String queue = channel.queueDeclare().getQueue();
-        channel.queueBind(queue, exchange, "");
-        return queue;
     }
 
     /** Consumes with manual acks and the given prefetch; deliveries land in the returned queue. */

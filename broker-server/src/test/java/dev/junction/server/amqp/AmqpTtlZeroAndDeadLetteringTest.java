@@ -21,6 +21,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** TTL 0 and dead-lettering as RabbitMQ does them, over the RabbitMQ Java client. */
 class AmqpTtlZeroAndDeadLetteringTest {
@@ -173,5 +174,32 @@ class AmqpTtlZeroAndDeadLetteringTest {
         assertEquals("2", new String(awaitGet(channel, dead).getBody()));
         assertEquals(2, channel.queueDeclarePassive(queue).getMessageCount());
         assertEquals("3", new String(awaitGet(channel, queue).getBody()));
+    }
+
+    @Test
+    void aFullRejectPublishDlxQueueKeepsWhatIsRequeuedAndDeadLettersNewMessagesUntilUnderItsLimit() throws Exception {
+        Channel channel = channel();
+        String dead = deadLetterQueue(channel, "reject.dlx");
+        String queue = channel.queueDeclare("", false, true, true, Map.of("x-max-length", 2,
+                "x-overflow", "reject-publish-dlx", "x-dead-letter-exchange", "reject.dlx")).getQueue();
+        channel.confirmSelect();
+        for (String text : List.of("1", "2", "3")) {
+            channel.basicPublish("", queue, null, text.getBytes());
+        }
+        assertFalse(channel.waitForConfirms(20_000), "the refused third publish is nacked");
+        GetResponse refused = awaitGet(channel, dead);
+        assertEquals("3", new String(refused.getBody()));
+        assertEquals("maxlen", deaths(refused.getProps()).get(0).get("reason").toString());
+
+        GetResponse first = channel.basicGet(queue, false);
+        channel.basicPublish("", queue, null, "4".getBytes());
+        assertTrue(channel.waitForConfirms(20_000));
+        channel.basicNack(first.getEnvelope().getDeliveryTag(), false, true);
+        await().atMost(20, TimeUnit.SECONDS).until(() -> channel.queueDeclarePassive(queue).getMessageCount() == 3);
+
+        channel.basicPublish("", queue, null, "5".getBytes());
+        assertFalse(channel.waitForConfirms(20_000), "over its limit after the requeue, the queue refuses");
+        assertEquals("5", new String(awaitGet(channel, dead).getBody()));
+        assertEquals(3, channel.queueDeclarePassive(queue).getMessageCount());
     }
 }

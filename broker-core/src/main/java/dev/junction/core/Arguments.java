@@ -1,19 +1,55 @@
 package dev.junction.core;
 
+import java.math.BigDecimal;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Date;
 import java.util.LinkedHashMap;
-import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 /** Declaration and binding arguments: AMQP field tables, which may hold null (void) values, unlike Map.copyOf. */
 public final class Arguments {
-    /** The names RabbitMQ gives field value types in its messages. */
-    private static final Map<Class<?>, String> RABBITMQ_TYPE_NAMES = Map.of(Long.class, "long", Integer.class,
-            "signedint", Short.class, "short", Byte.class, "byte", Boolean.class, "bool");
+    /** The field-table types other than text, by the Java types the codecs and the store decode them to. */
+    private static final Map<Class<?>, String> TYPE_NAMES = typeNames();
 
     private Arguments() {
+    }
+
+    private static Map<Class<?>, String> typeNames() {
+        Map<Class<?>, String> names = new LinkedHashMap<>();
+        names.put(Integer.class, "signedint");
+        names.put(Long.class, "long");
+        names.put(Short.class, "short");
+        names.put(Byte.class, "byte");
+        names.put(Boolean.class, "bool");
+        names.put(Float.class, "float");
+        names.put(Double.class, "double");
+        names.put(BigDecimal.class, "decimal");
+        names.put(Date.class, "timestamp");
+        names.put(Instant.class, "timestamp");
+        names.put(Map.class, "table");
+        names.put(List.class, "array");
+        names.put(byte[].class, "binary");
+        return Collections.unmodifiableMap(names);
+    }
+
+    /**
+     * RabbitMQ's name for the field-table type of a value as the codecs hand values over, for refusals that name
+     * it ("expected integer, got longstr"); text in any representation is a longstr.
+     */
+    public static String typeName(Object value) {
+        if (value == null) {
+            return "void";
+        }
+        for (Map.Entry<Class<?>, String> type : TYPE_NAMES.entrySet()) {
+            if (type.getKey().isInstance(value)) {
+                return type.getValue();
+            }
+        }
+        return "longstr";
     }
 
     public static Map<String, Object> copyOf(Map<String, Object> arguments) {
@@ -66,16 +102,5 @@ public final class Arguments {
         }
         Object value = arguments.get(name);
         return "the value '" + value + "' of type '" + typeName(value) + "'";
-    }
-
-    private static String typeName(Object value) {
-        if (value == null) {
-            return "void";
-        }
-        if (value instanceof CharSequence) {
-            return "longstr";
-        }
-        return RABBITMQ_TYPE_NAMES.getOrDefault(value.getClass(),
-                value.getClass().getSimpleName().toLowerCase(Locale.ROOT));
     }
 }

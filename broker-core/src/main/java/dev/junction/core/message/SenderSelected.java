@@ -1,8 +1,8 @@
 package dev.junction.core.message;
 
-import java.time.Instant;
+import dev.junction.core.Arguments;
+
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,9 +12,8 @@ import java.util.Map;
  * message to those keys as well as to its own, on every exchange type that routes by key; {@code BCC} is removed
  * before any queue takes the message. A header of another type, and array elements that are not text, are ignored.
  *
- * <p>Protocols hand header strings over in their own types (AMQP's long strings are bytes, usually UTF-8): the core
- * reads as text, through {@code toString()}, any value that is not one of the types it models otherwise, as the store
- * writes it; a protocol's own number types (AMQP's unsigned integers) are records, so records are not text either.
+ * <p>Protocols hand header strings over in their own types (AMQP's long strings are bytes, usually UTF-8): an element
+ * is a key when {@link Arguments#typeName} calls it a long string, and is read through {@code toString()}.
  */
 public final class SenderSelected {
     public static final String CC = "CC";
@@ -82,8 +81,6 @@ public final class SenderSelected {
     }
 
     private static boolean isText(Object value) {
-        return value instanceof CharSequence || value != null && !(value instanceof Number || value instanceof Boolean
-                || value instanceof byte[] || value instanceof List<?> || value instanceof Map<?, ?>
-                || value instanceof Instant || value instanceof Date || value.getClass().isRecord());
+        return "longstr".equals(Arguments.typeName(value));
     }
 }

@@ -60,35 +60,25 @@ public final class Arguments {
     }
 
     /**
-     * Whether two tables hold the same values, whatever type carried each number: a limit sent as a short, an int
-     * or a long (or read back from a definitions file's JSON) is the same limit, as RabbitMQ compares redeclared
-     * arguments. Nested tables and arrays compare the same way, byte arrays by content.
+     * Whether two field values are the same value, whatever wire type carried them: integers of any width compare
+     * as numbers (a limit sent as a short, an int or a long, or read back from a definitions file's JSON, is the same
+     * limit), text of any string type as text, byte arrays by content, and nested tables and arrays element by
+     * element the same way, as RabbitMQ compares redeclared arguments.
      */
-    public static boolean equivalent(Map<String, ?> first, Map<String, ?> second) {
-        if (first.size() != second.size()) {
-            return false;
-        }
-        for (Map.Entry<String, ?> entry : first.entrySet()) {
-            if (!second.containsKey(entry.getKey()) || !sameValue(entry.getValue(), second.get(entry.getKey()))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static boolean sameValue(Object first, Object second) {
-        if (first instanceof Number a && second instanceof Number b) {
-            return isIntegral(a) && isIntegral(b) ? a.longValue() == b.longValue()
-                    : Double.compare(a.doubleValue(), b.doubleValue()) == 0;
-        }
-        if (first instanceof byte[] a && second instanceof byte[] b) {
+    public static boolean sameValue(Object expected, Object actual) {
+        if (expected instanceof byte[] a && actual instanceof byte[] b) {
             return Arrays.equals(a, b);
         }
-        if (first instanceof Map<?, ?> a && second instanceof Map<?, ?> b) {
-            return equivalent((Map<String, ?>) a, (Map<String, ?>) b);
+        if (isIntegral(expected) && isIntegral(actual)) {
+            return ((Number) expected).longValue() == ((Number) actual).longValue();
         }
-        if (first instanceof List<?> a && second instanceof List<?> b) {
+        if (expected instanceof CharSequence && actual instanceof CharSequence) {
+            return expected.toString().contentEquals((CharSequence) actual);
+        }
+        if (expected instanceof Map<?, ?> a && actual instanceof Map<?, ?> b) {
+            return a.size() == b.size() && firstDifference(a, b) == null;
+        }
+        if (expected instanceof List<?> a && actual instanceof List<?> b) {
             if (a.size() != b.size()) {
                 return false;
             }
@@ -99,11 +89,34 @@ public final class Arguments {
             }
             return true;
         }
-        return Objects.equals(first, second);
+        return Objects.equals(expected, actual);
     }
 
-    private static boolean isIntegral(Number number) {
-        return number instanceof Long || number instanceof Integer || number instanceof Short
-                || number instanceof Byte;
+    private static boolean isIntegral(Object value) {
+        return value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte;
+    }
+
+    /** The first argument whose value differs between the two tables (absent counts as a value), or null. */
+    public static String firstDifference(Map<?, ?> current, Map<?, ?> received) {
+        for (Map.Entry<?, ?> entry : received.entrySet()) {
+            if (!current.containsKey(entry.getKey()) || !sameValue(current.get(entry.getKey()), entry.getValue())) {
+                return String.valueOf(entry.getKey());
+            }
+        }
+        for (Object name : current.keySet()) {
+            if (!received.containsKey(name)) {
+                return String.valueOf(name);
+            }
+        }
+        return null;
+    }
+
+    /** An argument as RabbitMQ shows it in an inequivalence: "the value '5' of type 'long'", or "none". */
+    public static String describe(Map<String, Object> arguments, String name) {
+        if (!arguments.containsKey(name)) {
+            return "none";
+        }
+        Object value = arguments.get(name);
+        return "the value '" + value + "' of type '" + typeName(value) + "'";
     }
 }

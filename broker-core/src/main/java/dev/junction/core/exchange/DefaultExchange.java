@@ -10,7 +10,7 @@ import java.util.function.Function;
  * AMQP's nameless direct exchange: every queue is implicitly bound to it with its own name as the key, and no
  * other binding may be made.
  */
-public final class DefaultExchange extends Exchange {
+public final class DefaultExchange extends KeyedExchange {
     private final Function<String, Queue> queues;
 
     public DefaultExchange(Function<String, Queue> queues) {
@@ -24,8 +24,8 @@ public final class DefaultExchange extends Exchange {
     }
 
     @Override
-    protected void routeToBindings(Message message, RouteCollector collector) {
-        Queue queue = queues.apply(message.routingKey());
+    protected void routeByKey(Message message, String routingKey, RouteCollector collector) {
+        Queue queue = queues.apply(routingKey);
         if (queue != null) {
             queue.accept(message, collector);
         }

@@ -5,7 +5,7 @@ import dev.junction.core.message.Message;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** Routes a message to the destinations bound with exactly its routing key. */
-public final class DirectExchange extends Exchange {
+public final class DirectExchange extends KeyedExchange {
     private final ConcurrentHashMap<String, CopyOnWriteDestinations> byKey = new ConcurrentHashMap<>();
 
     public DirectExchange(String name, ExchangeSettings settings) {
@@ -18,8 +18,8 @@ public final class DirectExchange extends Exchange {
     }
 
     @Override
-    protected void routeToBindings(Message message, RouteCollector collector) {
-        CopyOnWriteDestinations destinations = byKey.get(message.routingKey());
+    protected void routeByKey(Message message, String routingKey, RouteCollector collector) {
+        CopyOnWriteDestinations destinations = byKey.get(routingKey);
         if (destinations != null) {
             for (Destination destination : destinations.snapshot()) {
                 destination.accept(message, collector);

@@ -86,11 +86,6 @@ public abstract class Exchange implements Destination {
         return incomingBindings;
     }
 
-    /** Whether redeclaring with these properties is allowed: AMQP says it must match what exists. */
-    public boolean isEquivalent(ExchangeType otherType, ExchangeSettings other) {
-        return type() == otherType && settings.equals(other);
-    }
-
     @Override
     public String toString() {
         return type().wireName() + " exchange '" + name + "'";

@@ -6,7 +6,6 @@ import dev.junction.core.message.Message;
 
 import java.util.Arrays;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -69,7 +68,7 @@ public final class HeadersExchange extends Exchange {
                 continue;
             }
             boolean hit = headers != null && headers.containsKey(key)
-                    && (argument.getValue() == null || valuesEqual(argument.getValue(), headers.get(key)));
+                    && (argument.getValue() == null || Arguments.sameValue(argument.getValue(), headers.get(key)));
             if (any && hit) {
                 return true;
             }
@@ -79,24 +78,6 @@ public final class HeadersExchange extends Exchange {
         }
         // "all" holds when no condition failed; "any" needed a hit and found none.
         return !any;
-    }
-
-    /** Integers of different widths and text of different string types compare by value, as clients expect. */
-    private static boolean valuesEqual(Object expected, Object actual) {
-        if (expected instanceof byte[] a && actual instanceof byte[] b) {
-            return Arrays.equals(a, b);
-        }
-        if (isIntegral(expected) && isIntegral(actual)) {
-            return ((Number) expected).longValue() == ((Number) actual).longValue();
-        }
-        if (expected instanceof CharSequence && actual instanceof CharSequence) {
-            return expected.toString().contentEquals((CharSequence) actual);
-        }
-        return Objects.equals(expected, actual);
-    }
-
-    private static boolean isIntegral(Object value) {
-        return value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte;
     }
 
     @Override

@@ -8,16 +8,27 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The queues one publish reaches, each once however many bindings lead to it, and the exchanges already visited
- * so that exchange-to-exchange bindings that form a cycle end. Small fan-outs (the common case) are deduplicated
- * by a linear scan; wide ones switch to a hash set.
+ * The queues one publish reaches, each once however many bindings lead to it (and however many of its routing keys
+ * match), and the exchanges already visited so that exchange-to-exchange bindings that form a cycle end. Small
+ * fan-outs (the common case) are deduplicated by a linear scan; wide ones switch to a hash set.
  */
 public final class RouteCollector {
     private static final int LINEAR_LIMIT = 16;
 
+    private final String[] extraKeys;
     private final List<Queue> queues = new ArrayList<>(4);
     private Set<Queue> seen;
     private List<Exchange> visitedExchanges;
+
+    /** Routing by the message's own routing key and by {@code extraKeys}, read once per publish. */
+    public RouteCollector(String[] extraKeys) {
+        this.extraKeys = extraKeys;
+    }
+
+    /** The routing keys besides the message's own that every exchange routing by key uses for this publish. */
+    String[] extraKeys() {
+        return extraKeys;
+    }
 
     public void addQueue(Queue queue) {
         if (seen != null) {

@@ -8,7 +8,7 @@ import dev.junction.core.topic.TopicTrie;
  * Routes by pattern over the dot-separated words of the routing key. Each binding is its own entry in the trie,
  * so two bindings that differ only in arguments can be removed independently; the route collector merges them.
  */
-public final class TopicExchange extends Exchange {
+public final class TopicExchange extends KeyedExchange {
     private final TopicTrie<Binding> trie = new TopicTrie<>(TopicSyntax.AMQP);
 
     public TopicExchange(String name, ExchangeSettings settings) {
@@ -21,8 +21,8 @@ public final class TopicExchange extends Exchange {
     }
 
     @Override
-    protected void routeToBindings(Message message, RouteCollector collector) {
-        trie.match(message.routingKey(), binding -> binding.destination().accept(message, collector));
+    protected void routeByKey(Message message, String routingKey, RouteCollector collector) {
+        trie.match(routingKey, binding -> binding.destination().accept(message, collector));
     }
 
     @Override

@@ -26,12 +26,25 @@ public final class Message extends AbstractReferenceCounted {
 
     /** Takes ownership of {@code body}: the caller must not release it afterwards. */
     public Message(String exchange, String routingKey, MessageProperties properties, ByteBuf body) {
+        this(exchange, routingKey, properties, body, System.nanoTime());
+    }
+
+    private Message(String exchange, String routingKey, MessageProperties properties, ByteBuf body,
+                    long publishedAtNanos) {
         this.id = IDS.incrementAndGet();
         this.exchange = exchange;
         this.routingKey = routingKey;
         this.properties = properties == null ? MessageProperties.EMPTY : properties;
         this.body = body;
-        this.publishedAtNanos = System.nanoTime();
+        this.publishedAtNanos = publishedAtNanos;
+    }
+
+    /**
+     * The same publish with other properties, before it reaches any queue: a new message sharing this one's body
+     * (one more reference to it, never a copy). This message keeps its own reference.
+     */
+    public Message withProperties(MessageProperties newProperties) {
+        return new Message(exchange, routingKey, newProperties, body.retainedDuplicate(), publishedAtNanos);
     }
 
     /** Unique within this broker process; the store maps it to its own record ids. */

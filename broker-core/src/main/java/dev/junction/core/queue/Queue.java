@@ -279,11 +279,27 @@ public final class Queue implements Destination {
             }
             return false;
         }
-        ready.addNew(entry);
-        if (!arguments.overflow().rejectsNew()) {
-            dropWhileOverLimit();
+        if (entry.isExpired(now)) {
+            deliverAtOnceOrExpire(entry);
+            return true;
         }
+        ready.addNew(entry);
+        dropWhileOverLimit();
         return true;
+    }
+
+    /**
+     * A TTL of 0, RabbitMQ's rule: the message goes to a consumer that can take it at once, after the messages
+     * ahead of it, or else it expires (dead-lettered where configured); it is never left waiting.
+     */
+    private void deliverAtOnceOrExpire(QueueEntry entry) {
+        dispatch();
+        Subscription subscription = ready.isEmpty() ? nextWithCredit() : null;
+        if (subscription == null) {
+            deadLetter(entry, DeadLetterReason.EXPIRED);
+        } else {
+            subscription.consumer().deliver(handOver(subscription, entry));
+        }
     }
 
     private QueueEntry newEntry(Message message, long now) {
@@ -317,8 +333,9 @@ public final class Queue implements Destination {
                 && ready.bytes() + incoming.message().bodySize() > arguments.maxLengthBytes();
     }
 
+    /** Drop-head overflow: while the ready messages are over a limit, the oldest go (after a requeue too). */
     private void dropWhileOverLimit() {
-        if (holdsInsteadOfDropping()) {
+        if (arguments.overflow().rejectsNew() || holdsInsteadOfDropping()) {
             return;
         }
         while (!ready.isEmpty() && (arguments.maxLength() != null && ready.size() > arguments.maxLength()
@@ -523,6 +540,7 @@ public final class Queue implements Destination {
             finish(entry.message());
         } else {
             ready.addRequeued(entry.redelivered());
+            dropWhileOverLimit();
         }
     }
 

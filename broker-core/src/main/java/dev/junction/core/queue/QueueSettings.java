@@ -16,10 +16,4 @@ public record QueueSettings(boolean durable, Object exclusiveOwner, boolean auto
     public boolean exclusive() {
         return exclusiveOwner != null;
     }
-
-    /** AMQP's rule for redeclaration: the same durable, exclusive, auto-delete flags and argument values. */
-    public boolean isEquivalent(QueueSettings other) {
-        return durable == other.durable && exclusive() == other.exclusive() && autoDelete == other.autoDelete
-                && Arguments.equivalent(arguments, other.arguments);
-    }
 }

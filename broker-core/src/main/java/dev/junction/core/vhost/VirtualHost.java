@@ -1,5 +1,6 @@
 package dev.junction.core.vhost;
 
+import dev.junction.core.Arguments;
 import dev.junction.core.BrokerException;
 import dev.junction.core.exchange.Binding;
 import dev.junction.core.exchange.DefaultExchange;
@@ -10,6 +11,8 @@ import dev.junction.core.exchange.ExchangeSettings;
 import dev.junction.core.exchange.ExchangeType;
 import dev.junction.core.exchange.RouteCollector;
 import dev.junction.core.message.Message;
+import dev.junction.core.message.MessageProperties;
+import dev.junction.core.message.SenderSelected;
 import dev.junction.core.queue.FlowLimits;
 import dev.junction.core.queue.Queue;
 import dev.junction.core.queue.QueueArguments;
@@ -203,18 +206,30 @@ public final class VirtualHost {
         return targets;
     }
 
+    /**
+     * Routes by the message's routing key and the keys its sender selected (read once here), then hands the queues
+     * the message without its {@code BCC} header: a copy of the properties, once per publish, the body shared.
+     */
     private List<Queue> routeAndEnqueue(Exchange exchange, Message message, Consumer<Boolean> outcome,
                                         StoreListener stored) {
-        RouteCollector collector = new RouteCollector();
+        RouteCollector collector = new RouteCollector(SenderSelected.extraKeys(message.properties()));
         exchange.route(message, collector);
         routeToAlternates(exchange, message, collector);
         List<Queue> targets = collector.queues();
-        store(message, targets, stored);
-        for (Queue queue : targets) {
-            if (outcome == null) {
-                queue.enqueue(message.retain());
-            } else {
-                queue.enqueue(message.retain(), outcome);
+        MessageProperties deliverable = SenderSelected.withoutBcc(message.properties());
+        Message routed = deliverable == message.properties() ? message : message.withProperties(deliverable);
+        try {
+            store(routed, targets, stored);
+            for (Queue queue : targets) {
+                if (outcome == null) {
+                    queue.enqueue(routed.retain());
+                } else {
+                    queue.enqueue(routed.retain(), outcome);
+                }
+            }
+        } finally {
+            if (routed != message) {
+                routed.release();
             }
         }
         return targets;
@@ -266,15 +281,17 @@ public final class VirtualHost {
     // ---- exchanges ----
 
     public Exchange declareExchange(String exchangeName, ExchangeType type, ExchangeSettings settings) {
+        refuseDefaultExchange(exchangeName);
         synchronized (topologyLock) {
             Exchange existing = exchanges.get(exchangeName);
             if (existing != null) {
-                if (!existing.isEquivalent(type, settings)) {
-                    throw BrokerException.preconditionFailed(inequivalence(existing, type, settings));
+                String inequivalence = inequivalence(existing, type, settings);
+                if (inequivalence != null) {
+                    throw BrokerException.preconditionFailed(inequivalence);
                 }
                 return existing;
             }
-            if (exchangeName.isEmpty() || exchangeName.startsWith(RESERVED_PREFIX)) {
+            if (exchangeName.startsWith(RESERVED_PREFIX)) {
                 throw BrokerException.accessRefused("exchange name '" + exchangeName
                         + "' contains reserved prefix 'amq.'");
             }
@@ -287,7 +304,13 @@ public final class VirtualHost {
         }
     }
 
-    /** Exchange.declare with passive set: only checks that the exchange exists. */
+    /** Exchange.declare with passive set: checks that the exchange exists; the default exchange is not declared. */
+    public Exchange passiveExchange(String exchangeName) {
+        refuseDefaultExchange(exchangeName);
+        return existingExchange(exchangeName);
+    }
+
+    /** The exchange by that name; NOT_FOUND if there is none. */
     public Exchange existingExchange(String exchangeName) {
         Exchange exchange = exchanges.get(exchangeName);
         if (exchange == null) {
@@ -346,10 +369,13 @@ public final class VirtualHost {
         synchronized (topologyLock) {
             Queue existing = queues.get(queueName);
             if (existing != null) {
-                checkAccessibleBy(existing, settings.exclusiveOwner());
-                if (!existing.settings().isEquivalent(settings)) {
-                    throw BrokerException.preconditionFailed("inequivalent arguments for queue '" + queueName
-                            + "' in vhost '" + name + "'");
+                // RabbitMQ's strict check: a redeclaration names the same exclusive owner (none for a shared queue).
+                if (existing.settings().exclusiveOwner() != settings.exclusiveOwner()) {
+                    throw locked(existing);
+                }
+                String inequivalence = inequivalence(existing, settings);
+                if (inequivalence != null) {
+                    throw BrokerException.preconditionFailed(inequivalence);
                 }
                 existing.markUsed();
                 return existing;
@@ -451,9 +477,13 @@ public final class VirtualHost {
     private void checkAccessibleBy(Queue queue, Object requester) {
         Object owner = queue.settings().exclusiveOwner();
         if (owner != null && owner != requester) {
-            throw BrokerException.resourceLocked("cannot obtain exclusive access to locked queue '"
-                    + queue.name() + "' in vhost '" + name + "'");
+            throw locked(queue);
         }
+    }
+
+    private BrokerException locked(Queue queue) {
+        return BrokerException.resourceLocked("cannot obtain exclusive access to locked queue '" + queue.name()
+                + "' in vhost '" + name + "'");
     }
 
     // ---- bindings ----
@@ -466,11 +496,17 @@ public final class VirtualHost {
         }
     }
 
+    /** Unbinding from or to something that does not exist succeeds, as in RabbitMQ: there is no such binding. */
     public void unbindQueue(String exchangeName, String queueName, String routingKey, Map<String, Object> arguments,
                             Object requester) {
+        refuseDefaultExchange(exchangeName);
         synchronized (topologyLock) {
-            Queue queue = existingQueue(queueName, requester);
-            unbind(bindableSource(exchangeName), queue, routingKey, arguments);
+            Queue queue = queues.get(queueName);
+            Exchange source = exchanges.get(exchangeName);
+            if (queue != null && source != null) {
+                checkAccessibleBy(queue, requester);
+                unbind(source, queue, routingKey, arguments);
+            }
         }
     }
 
@@ -482,18 +518,22 @@ public final class VirtualHost {
         }
     }
 
+    /** Unbinding from or to an exchange that does not exist succeeds, as in RabbitMQ. */
     public void unbindExchange(String sourceName, String destinationName, String routingKey,
                                Map<String, Object> arguments) {
+        refuseDefaultExchange(destinationName);
+        refuseDefaultExchange(sourceName);
         synchronized (topologyLock) {
-            Exchange destination = bindableSource(destinationName);
-            unbind(bindableSource(sourceName), destination, routingKey, arguments);
+            Exchange destination = exchanges.get(destinationName);
+            Exchange source = exchanges.get(sourceName);
+            if (destination != null && source != null) {
+                unbind(source, destination, routingKey, arguments);
+            }
         }
     }
 
     private Exchange bindableSource(String exchangeName) {
-        if (exchangeName.isEmpty()) {
-            throw BrokerException.accessRefused("operation not permitted on the default exchange");
-        }
+        refuseDefaultExchange(exchangeName);
         return existingExchange(exchangeName);
     }
 
@@ -612,26 +652,67 @@ public final class VirtualHost {
         return BrokerException.notFound("no " + kind + " '" + resourceName + "' in vhost '" + name + "'");
     }
 
+    /** The first difference RabbitMQ reports for a redeclared exchange, or null if the declaration is equivalent. */
     private String inequivalence(Exchange existing, ExchangeType type, ExchangeSettings settings) {
-        String prefix = "inequivalent arg ";
-        String suffix = " for exchange '" + existing.name() + "' in vhost '" + name + "'";
+        String resource = "exchange '" + existing.name() + "' in vhost '" + name + "'";
         if (existing.type() != type) {
-            return prefix + "'type'" + suffix + ": received '" + type.wireName() + "' but current is '"
-                    + existing.type().wireName() + "'";
+            return inequivalentArg("type", resource, "'" + type.wireName() + "'",
+                    "'" + existing.type().wireName() + "'");
         }
         ExchangeSettings current = existing.settings();
-        if (current.durable() != settings.durable()) {
-            return prefix + "'durable'" + suffix + ": received '" + settings.durable() + "' but current is '"
-                    + current.durable() + "'";
-        }
-        if (current.autoDelete() != settings.autoDelete()) {
-            return prefix + "'auto_delete'" + suffix + ": received '" + settings.autoDelete()
-                    + "' but current is '" + current.autoDelete() + "'";
+        String flag = flagDifference(current.durable(), settings.durable(), current.autoDelete(),
+                settings.autoDelete(), resource);
+        if (flag != null) {
+            return flag;
         }
         if (current.internal() != settings.internal()) {
-            return prefix + "'internal'" + suffix + ": received '" + settings.internal() + "' but current is '"
-                    + current.internal() + "'";
+            return inequivalentArg("internal", resource, "'" + settings.internal() + "'",
+                    "'" + current.internal() + "'");
         }
-        return "inequivalent arguments" + suffix;
+        String alternate = ExchangeSettings.ALTERNATE_EXCHANGE;
+        if (!Arguments.sameValue(current.arguments().get(alternate), settings.arguments().get(alternate))) {
+            return inequivalentArg(alternate, resource, Arguments.describe(settings.arguments(), alternate),
+                    Arguments.describe(current.arguments(), alternate));
+        }
+        return null;
+    }
+
+    /**
+     * The first difference RabbitMQ reports for a redeclared queue, or null: the flags, then the arguments, compared
+     * by value whatever integer or string type carried them.
+     */
+    private String inequivalence(Queue existing, QueueSettings settings) {
+        String resource = "queue '" + existing.name() + "' in vhost '" + name + "'";
+        QueueSettings current = existing.settings();
+        String flag = flagDifference(current.durable(), settings.durable(), current.autoDelete(),
+                settings.autoDelete(), resource);
+        if (flag != null) {
+            return flag;
+        }
+        String argument = Arguments.firstDifference(current.arguments(), settings.arguments());
+        return argument == null ? null : inequivalentArg(argument, resource,
+                Arguments.describe(settings.arguments(), argument), Arguments.describe(current.arguments(), argument));
+    }
+
+    private static String flagDifference(boolean durable, boolean receivedDurable, boolean autoDelete,
+                                         boolean receivedAutoDelete, String resource) {
+        if (durable != receivedDurable) {
+            return inequivalentArg("durable", resource, "'" + receivedDurable + "'", "'" + durable + "'");
+        }
+        if (autoDelete != receivedAutoDelete) {
+            return inequivalentArg("auto_delete", resource, "'" + receivedAutoDelete + "'", "'" + autoDelete + "'");
+        }
+        return null;
+    }
+
+    private static String inequivalentArg(String argument, String resource, String received, String current) {
+        return "inequivalent arg '" + argument + "' for " + resource + ": received " + received + " but current is "
+                + current;
+    }
+
+    private static void refuseDefaultExchange(String exchangeName) {
+        if (exchangeName.isEmpty()) {
+            throw BrokerException.accessRefused("operation not permitted on the default exchange");
+        }
     }
 }

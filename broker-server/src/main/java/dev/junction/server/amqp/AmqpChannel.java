@@ -221,30 +221,37 @@ final class AmqpChannel {
         } else if (method instanceof Exchange.Declare declare) {
             declareExchange(declare);
         } else if (method instanceof Exchange.Delete delete) {
-            access().checkConfigure(Kind.EXCHANGE, delete.exchange(), delete);
-            vhost().deleteExchange(delete.exchange(), delete.ifUnused());
+            String exchange = EntityNames.stripped(delete.exchange());
+            access().checkConfigure(Kind.EXCHANGE, exchange, delete);
+            vhost().deleteExchange(exchange, delete.ifUnused());
             replyUnlessNowait(delete.nowait(), new Exchange.DeleteOk());
         } else if (method instanceof Exchange.Bind bind) {
-            checkBinding(Kind.EXCHANGE, bind.destination(), bind.source(), bind);
-            vhost().bindExchange(bind.source(), bind.destination(), bind.routingKey(), bind.arguments());
+            String source = EntityNames.stripped(bind.source());
+            String destination = EntityNames.stripped(bind.destination());
+            checkBinding(Kind.EXCHANGE, destination, source, bind);
+            vhost().bindExchange(source, destination, bind.routingKey(), bind.arguments());
             replyUnlessNowait(bind.nowait(), new Exchange.BindOk());
         } else if (method instanceof Exchange.Unbind unbind) {
-            checkBinding(Kind.EXCHANGE, unbind.destination(), unbind.source(), unbind);
-            vhost().unbindExchange(unbind.source(), unbind.destination(), unbind.routingKey(), unbind.arguments());
+            String source = EntityNames.stripped(unbind.source());
+            String destination = EntityNames.stripped(unbind.destination());
+            checkBinding(Kind.EXCHANGE, destination, source, unbind);
+            vhost().unbindExchange(source, destination, unbind.routingKey(), unbind.arguments());
             replyUnlessNowait(unbind.nowait(), new Exchange.UnbindOk());
         } else if (method instanceof Queue.Declare declare) {
             declareQueue(declare);
         } else if (method instanceof Queue.Bind bind) {
-            String queue = queueName(bind.queue(), bind);
-            checkBinding(Kind.QUEUE, queue, bind.exchange(), bind);
-            vhost().bindQueue(bind.exchange(), queue, routingKeyOrQueue(bind.routingKey(), bind.queue(), queue),
+            String queue = queueName(EntityNames.stripped(bind.queue()), bind);
+            String exchange = EntityNames.stripped(bind.exchange());
+            checkBinding(Kind.QUEUE, queue, exchange, bind);
+            vhost().bindQueue(exchange, queue, routingKeyOrQueue(bind.routingKey(), bind.queue(), queue),
                     bind.arguments(), connection);
             replyUnlessNowait(bind.nowait(), new Queue.BindOk());
         } else if (method instanceof Queue.Unbind unbind) {
-            String queue = queueName(unbind.queue(), unbind);
-            checkBinding(Kind.QUEUE, queue, unbind.exchange(), unbind);
-            vhost().unbindQueue(unbind.exchange(), queue,
-                    routingKeyOrQueue(unbind.routingKey(), unbind.queue(), queue), unbind.arguments(), connection);
+            String queue = queueName(EntityNames.stripped(unbind.queue()), unbind);
+            String exchange = EntityNames.stripped(unbind.exchange());
+            checkBinding(Kind.QUEUE, queue, exchange, unbind);
+            vhost().unbindQueue(exchange, queue, routingKeyOrQueue(unbind.routingKey(), unbind.queue(), queue),
+                    unbind.arguments(), connection);
             reply(new Queue.UnbindOk());
         } else if (method instanceof Queue.Purge purge) {
             String name = queueName(purge.queue(), purge);
@@ -371,31 +378,32 @@ final class AmqpChannel {
     // ---- exchanges and queues ----
 
     private void declareExchange(Exchange.Declare declare) {
+        String exchange = EntityNames.stripped(declare.exchange());
         if (declare.passive()) {
-            vhost().existingExchange(declare.exchange());
+            vhost().passiveExchange(exchange);
         } else {
             ExchangeType type = ExchangeType.fromWireName(declare.type());
             if (type == null) {
                 throw AmqpError.hard(AmqpConstants.COMMAND_INVALID, "unknown exchange type '" + declare.type()
                         + "'", declare);
             }
-            access().checkConfigure(Kind.EXCHANGE, declare.exchange(), declare);
+            access().checkConfigure(Kind.EXCHANGE, exchange, declare);
             ExchangeSettings settings = new ExchangeSettings(declare.durable(), declare.autoDelete(),
                     declare.internal(), MessageMapping.arguments(declare.arguments()));
             // As RabbitMQ: naming an alternate exchange on creation needs read on the new exchange (its unroutable
             // messages leave through it) and write on the alternate.
             String alternate = settings.alternateExchange();
-            if (alternate != null && vhost().exchange(declare.exchange()) == null) {
-                access().checkRead(Kind.EXCHANGE, declare.exchange(), declare);
+            if (alternate != null && vhost().exchange(exchange) == null) {
+                access().checkRead(Kind.EXCHANGE, exchange, declare);
                 access().checkWrite(Kind.EXCHANGE, alternate, declare);
             }
-            vhost().declareExchange(declare.exchange(), type, settings);
+            vhost().declareExchange(exchange, type, settings);
         }
         replyUnlessNowait(declare.nowait(), new Exchange.DeclareOk());
     }
 
     private void declareQueue(Queue.Declare declare) {
-        String name = declare.queue();
+        String name = EntityNames.stripped(declare.queue());
         if (declare.passive() && DirectReplyTo.isAddress(name)
                 && connection.service().directReplyTo().isRegistered(name)) {
             // RabbitMQ's answer while the requester is there: a responder checks it before working for it.
@@ -430,7 +438,7 @@ final class AmqpChannel {
     }
 
     private void deleteQueue(Queue.Delete delete) {
-        String name = queueName(delete.queue(), delete);
+        String name = queueName(EntityNames.stripped(delete.queue()), delete);
         access().checkConfigure(Kind.QUEUE, name, delete);
         CompletableFuture<Integer> deleted = vhost().deleteQueue(name, connection, delete.ifUnused(),
                 delete.ifEmpty());

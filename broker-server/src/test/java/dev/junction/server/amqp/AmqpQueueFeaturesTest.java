@@ -43,7 +43,7 @@ class AmqpQueueFeaturesTest {
     }
 
     /** A fanout dead-letter exchange with one queue behind it; returns the queue. */
-    private static String deadLetterQueue(Channel channel, String exchange) throws IOException {
+    static String deadLetterQueue(Channel channel, String exchange) throws IOException {
         channel.exchangeDeclare(exchange, "fanout", false, true, null);
         String queue = channel.queueDeclare().getQueue();
         channel.queueBind(queue, exchange, "");

@@ -7,7 +7,7 @@ import java.util.Map;
 /** What exchange.declare fixes for an exchange's lifetime. */
 public record ExchangeSettings(boolean durable, boolean autoDelete, boolean internal, Map<String, Object> arguments) {
     public ExchangeSettings {
-        arguments = Arguments.copyOf(arguments);
+        arguments = Arguments.checkedCopyOf(arguments);
     }
 
     /** Where messages this exchange cannot route go instead (RabbitMQ's {@code alternate-exchange}), or null. */

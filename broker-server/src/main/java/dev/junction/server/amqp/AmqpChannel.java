@@ -11,6 +11,7 @@ import dev.junction.amqp.codec.method.Confirm;
 import dev.junction.amqp.codec.method.Exchange;
 import dev.junction.amqp.codec.method.Queue;
 import dev.junction.amqp.codec.method.Tx;
+import dev.junction.core.Arguments;
 import dev.junction.core.BrokerException;
 import dev.junction.core.exchange.ExchangeSettings;
 import dev.junction.core.exchange.ExchangeType;
@@ -656,6 +657,8 @@ final class AmqpChannel {
         }
         access().checkRead(Kind.QUEUE, queueName, consume);
         dev.junction.core.queue.Queue queue = vhost().existingQueue(queueName, connection);
+        // Kept with the consumer for as long as it lives, so bounded as declaration arguments are.
+        Arguments.check(consume.arguments());
         int priority = consumerPriority(consume);
         ChannelConsumer consumer = new ChannelConsumer(this, tag, consume.noAck(), consume.arguments());
         consumers.put(tag, consumer);

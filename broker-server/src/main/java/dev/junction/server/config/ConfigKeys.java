@@ -132,6 +132,9 @@ public final class ConfigKeys {
     public static final ConfigKey<Optional<Path>> TLS_CA_FILE = new ConfigKey<>("tls.ca_file", "none",
             ValueParsers.optionalPath(),
             "PEM file with the CA certificates client certificates are checked against; none trusts no client");
+    public static final ConfigKey<Optional<Path>> TLS_CRL_FILE = new ConfigKey<>("tls.crl_file", "none",
+            ValueParsers.optionalPath(),
+            "PEM or DER file with the CRLs of the tls.ca_file CAs; a client certificate listed is refused");
     public static final ConfigKey<String> TLS_VERIFY_PEER = new ConfigKey<>("tls.verify_peer", "none",
             ValueParsers.oneOf(List.of("NONE", "OPTIONAL", "REQUIRED")),
             "client certificates: none (not asked for), optional (checked if sent) or required");
@@ -182,7 +185,7 @@ public final class ConfigKeys {
             STORAGE_SEGMENT_SIZE, STORAGE_DISK_FREE_LIMIT, STORAGE_QUEUE_MEMORY_LIMIT, MEMORY_HIGH_WATERMARK,
             FLOW_QUEUE_HIGH_WATERMARK, FLOW_QUEUE_HIGH_WATERMARK_BYTES,
             MQTT_TLS_PORT, AMQP_TLS_PORT, MQTT_WSS_PORT, TLS_CERT_FILE,
-            TLS_KEY_FILE, TLS_CA_FILE, TLS_VERIFY_PEER, TLS_PROVIDER, TLS_RELOAD_INTERVAL,
+            TLS_KEY_FILE, TLS_CA_FILE, TLS_CRL_FILE, TLS_VERIFY_PEER, TLS_PROVIDER, TLS_RELOAD_INTERVAL,
             HTTP_TLS_PORT, MQTT_ACL_FILE, MQTT_ACL_DENY_ACTION, MQTT_ACL_RELOAD_INTERVAL, MQTT_MAX_SUBSCRIPTIONS, AMQP_HANDSHAKE_TIMEOUT,
             LIMITS_MAX_CONNECTIONS, LIMITS_MAX_CONNECTIONS_PER_ADDRESS, LIMITS_MAX_CONNECTIONS_PER_USER,
             LIMITS_PUBLISH_RATE);

@@ -28,6 +28,7 @@ import picocli.CommandLine;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -39,8 +40,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -215,6 +218,65 @@ class TlsListenersTest {
         SSLContext foreign = TestPki.client(otherCa, "alice").clientContext(ca);
         assertThrows(MqttException.class, () -> mqttConnect(
                 "ssl://127.0.0.1:" + broker.port(Protocol.MQTT_TLS), foreign, null).disconnect());
+    }
+
+    @Test
+    void aRevokedClientCertificateIsRefusedOnEveryListenerAndAGoodOneAccepted() throws Exception {
+        Issued revoked = TestPki.client(ca, "guest");
+        TestPki.writeCrlPem(dir.resolve("crl.pem"), TestPki.crl(ca, revoked));
+        broker = JunctionServer.start(tlsOnly(serverCertificate, "REQUIRED")
+                .with(ConfigKeys.TLS_CRL_FILE, Optional.of(dir.resolve("crl.pem"))));
+        String uri = "ssl://127.0.0.1:" + broker.port(Protocol.MQTT_TLS);
+        SSLContext refused = revoked.clientContext(ca);
+        assertThrows(MqttException.class, () -> mqttConnect(uri, refused, null).disconnect());
+        assertThrows(Exception.class, () -> amqpFactory(refused).newConnection().close());
+        assertThrows(IOException.class, () -> httpsReady(refused));
+
+        SSLContext good = TestPki.client(ca, "guest").clientContext(ca);
+        mqttRoundTrip(uri, good);
+        amqpRoundTrip(amqpFactory(good));
+        assertEquals(200, httpsReady(good));
+    }
+
+    /** The CRL is one of the TLS files: a new one (here DER) applies to the next handshake, without a restart. */
+    @Test
+    void aReplacedCrlRevokesWithoutRestart() throws Exception {
+        Issued client = TestPki.client(ca, "guest");
+        Files.write(dir.resolve("crl.der"), TestPki.crl(ca));
+        broker = JunctionServer.start(tlsOnly(serverCertificate, "REQUIRED")
+                .with(ConfigKeys.TLS_CRL_FILE, Optional.of(dir.resolve("crl.der")))
+                .with(ConfigKeys.TLS_RELOAD_INTERVAL, 1));
+        ConnectionFactory factory = amqpFactory(client.clientContext(ca));
+        amqpRoundTrip(factory);
+
+        Files.write(dir.resolve("crl.der"), TestPki.crl(ca, client));
+
+        await().atMost(20, TimeUnit.SECONDS).pollInterval(200, TimeUnit.MILLISECONDS).until(() -> {
+            try {
+                factory.newConnection().close();
+                return false;
+            } catch (Exception refused) {
+                return true;
+            }
+        });
+        assertThrows(MqttException.class, () -> mqttConnect("ssl://127.0.0.1:" + broker.port(Protocol.MQTT_TLS),
+                client.clientContext(ca), null).disconnect());
+    }
+
+    @Test
+    void aCrlFileWithoutClientCertificatesIsAStartUpError() throws Exception {
+        Files.write(dir.resolve("crl.der"), TestPki.crl(ca));
+        Config config = tlsOnly(serverCertificate, "NONE")
+                .with(ConfigKeys.TLS_CRL_FILE, Optional.of(dir.resolve("crl.der")));
+        StartupException e = assertThrows(StartupException.class, () -> JunctionServer.start(config));
+        assertTrue(e.getMessage().startsWith("tls.crl_file is set, but tls.verify_peer = none"), e.getMessage());
+    }
+
+    private int httpsReady(SSLContext tls) throws Exception {
+        HttpClient client = HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(5)).build();
+        return client.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + broker.port(Protocol.HTTPS)
+                + "/health/ready")).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode();
     }
 
     @Test

@@ -104,6 +104,10 @@ public final class JunctionServer implements AutoCloseable {
             AmqpService amqp = new AmqpService(core, AmqpSettings.from(config), logins,
                     permissionLookup(users), limits);
             users.watchPermissions(amqp::permissionsChanged);
+            users.watchDeletions(user -> {
+                amqp.userDeleted(user);
+                mqtt.userDeleted(user);
+            });
             ResourceAlarms alarms = opened(opened, startAlarms(config, mqtt, amqp));
             protocols = new ArrayList<>(mqtt.listeners());
             protocols.add(amqp.listener());

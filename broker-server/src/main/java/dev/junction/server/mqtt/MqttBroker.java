@@ -149,6 +149,11 @@ public final class MqttBroker implements AutoCloseable {
         return blockedReason != null;
     }
 
+    /** Closes every connection of a user that was just deleted, each on its own event loop, without its will. */
+    public void userDeleted(String user) {
+        connections.forEach(connection -> connection.eventLoop().execute(() -> connection.userDeleted(user)));
+    }
+
     void opened(MqttConnection connection) {
         connections.add(connection);
     }

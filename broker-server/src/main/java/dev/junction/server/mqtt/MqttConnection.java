@@ -467,6 +467,15 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
         ctx.close();
     }
 
+    /** The user was deleted: nothing more is published in its name, the will included (event loop). */
+    void userDeleted(String deletedUser) {
+        assert ctx.executor().inEventLoop() : "connection state is its event loop's";
+        if (deletedUser.equals(user) && ctx.channel().isActive()) {
+            will = null;
+            closeBecause("user '" + user + "' is deleted");
+        }
+    }
+
     /** Another connection took the session over [MQTT-3.1.4-2]: this one ends, publishing its will. */
     void closeForTakeover() {
         session = null;

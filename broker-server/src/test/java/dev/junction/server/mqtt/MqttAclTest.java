@@ -232,6 +232,34 @@ class MqttAclTest {
         }
     }
 
+    /** Grants given when a connection subscribed or started publishing do not outlive a reload that takes them back. */
+    @Test
+    void aChangedFileAppliesToSubscriptionsAndPublishersAlreadyOpen() throws Exception {
+        int port = start(config(ACL));
+        try (RawMqttClient subscriber = guest(port, "sub");
+             RawMqttClient publisher = guest(port, "pub")) {
+            assertEquals(List.of(GRANTED_QOS_1), subscribe(subscriber, 1, "allowed/#"));
+            Files.writeString(dir.resolve("acl.conf"), "user guest\ntopic readwrite marker/#\n");
+            int[] packetId = {2};
+            await().atMost(Duration.ofSeconds(20)).until(() ->
+                    subscribe(subscriber, packetId[0]++, "marker/#").equals(List.of(GRANTED_QOS_1)));
+
+            publisher.send(RawMqttClient.publish("allowed/x", 1, 7, false, "write taken back"));
+            assertEquals(7, publisher.read(PubAck.class).packetId());
+            ConnectionFactory factory = new ConnectionFactory();
+            factory.setHost("127.0.0.1");
+            factory.setPort(server.port(Protocol.AMQP));
+            try (com.rabbitmq.client.Connection connection = factory.newConnection();
+                 com.rabbitmq.client.Channel channel = connection.createChannel()) {
+                channel.basicPublish("amq.topic", "allowed.y", null, "read taken back".getBytes(StandardCharsets.UTF_8));
+            }
+            publisher.send(RawMqttClient.publish("marker/end", 1, 8, false, "still allowed"));
+            assertEquals(8, publisher.read(PubAck.class).packetId());
+            assertEquals("marker/end", subscriber.readPublish().topic(),
+                    "neither the publish nor the delivery the old file allowed got through");
+        }
+    }
+
     @Test
     void aBadFileStopsTheStartWithItsLineAndProblem() throws Exception {
         Config config = config("user guest\ntopic readonly a/b\n");

@@ -57,6 +57,15 @@ class DefinitionValidationTest {
         assertEquals(200, broker.send("GET", "/api/queues/%2F/kept", null).statusCode());
     }
 
+    /** Deep enough to overflow the stack of a recursive JSON writer: refused, so no GET can ever be a 500. */
+    @Test
+    void aVeryDeepTableIsRefusedWithoutAStackOverflow() throws Exception {
+        HttpResponse<String> refused = putQueue("very-deep", nestedArrays(990));
+        assertEquals(400, refused.statusCode(), refused.body());
+        assertEquals(404, broker.send("GET", "/api/queues/%2F/very-deep", null).statusCode());
+        assertEquals(200, broker.send("GET", "/api/queues", null).statusCode());
+    }
+
     @Test
     void theDeepestAcceptedArgumentsSurviveARestart() throws Exception {
         assertEquals(201, putQueue("deep-arrays", nestedArrays(64)).statusCode());

@@ -103,7 +103,10 @@ public final class JunctionServer implements AutoCloseable {
             MqttBroker mqtt = opened(opened, new MqttBroker(core, MqttSettings.from(config), logins, acl, limits));
             AmqpService amqp = new AmqpService(core, AmqpSettings.from(config), logins,
                     permissionLookup(users), limits);
-            users.watchPermissions(amqp::permissionsChanged);
+            users.watchPermissions((user, vhost) -> {
+                amqp.permissionsChanged(user, vhost);
+                mqtt.permissionsChanged(user, vhost);
+            });
             users.watchDeletions(user -> {
                 amqp.userDeleted(user);
                 mqtt.userDeleted(user);

@@ -467,12 +467,15 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
         ctx.close();
     }
 
-    /** The user was deleted: nothing more is published in its name, the will included (event loop). */
-    void userDeleted(String deletedUser) {
+    /**
+     * The user was deleted or lost its access: the connection of that user ends, and nothing more is published in
+     * its name, the will included (event loop).
+     */
+    void accessRevoked(String revokedUser, String reason) {
         assert ctx.executor().inEventLoop() : "connection state is its event loop's";
-        if (deletedUser.equals(user) && ctx.channel().isActive()) {
+        if (revokedUser.equals(user) && ctx.channel().isActive()) {
             will = null;
-            closeBecause("user '" + user + "' is deleted");
+            closeBecause(reason);
         }
     }
 

@@ -110,14 +110,18 @@ class AccessRevocationTest {
     }
 
     @Test
-    void revokingEveryPermissionOnTheVhostClosesTheConnection() throws Exception {
+    void revokingEveryPermissionOnTheVhostClosesTheConnectionsOfBothProtocols() throws Exception {
         CompletableFuture<AMQP.Connection.Close> amqp = amqpAsBob();
+        CompletableFuture<Throwable> mqtt = mqttAsBob();
 
         assertEquals(204, broker.send("DELETE", "/api/permissions/%2F/bob", null).statusCode());
 
         AMQP.Connection.Close close = amqp.get(20, TimeUnit.SECONDS);
         assertEquals(320, close.getReplyCode());
         assertEquals("CONNECTION_FORCED - access to vhost '/' was revoked for user 'bob'", close.getReplyText());
+        // The MQTT vhost is / by default: a user without a permission there may not stay connected, as it may not
+        // connect.
+        mqtt.get(20, TimeUnit.SECONDS);
     }
 
     @Test

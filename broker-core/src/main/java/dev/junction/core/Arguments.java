@@ -1,5 +1,7 @@
 package dev.junction.core;
 
+import io.netty.buffer.ByteBufUtil;
+
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +23,8 @@ public final class Arguments {
     public static final int MAX_DEPTH = 64;
     /** Values in one table, those of nested tables and arrays included. */
     public static final int MAX_VALUES = 1_000;
+    /** UTF-8 bytes of one key, as in an AMQP field table. */
+    public static final int MAX_KEY_BYTES = 255;
     /** Characters of keys and text plus bytes of byte arrays in one table, nested ones included. */
     public static final int MAX_CONTENT = 64 * 1024;
 
@@ -68,6 +72,10 @@ public final class Arguments {
         void key(Object key) {
             if (!(key instanceof String text)) {
                 throw new Refusal("table keys must be strings");
+            }
+            // An AMQP field name is a short string.
+            if (text.length() > MAX_KEY_BYTES || ByteBufUtil.utf8Bytes(text) > MAX_KEY_BYTES) {
+                throw new Refusal("table key longer than " + MAX_KEY_BYTES + " bytes");
             }
             spend(text.length());
         }

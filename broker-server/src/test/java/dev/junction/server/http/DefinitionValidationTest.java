@@ -95,6 +95,13 @@ class DefinitionValidationTest {
                 "{\"type\":\"headers\",\"arguments\":{\"x\":\"" + "a".repeat(70_000) + "\"}}");
         assertEquals(400, tooLong.statusCode(), tooLong.body());
 
+        HttpResponse<String> longKey = putQueue("long-key", "{\"" + "k".repeat(256) + "\":1}");
+        assertEquals(400, longKey.statusCode(), longKey.body());
+        assertTrue(longKey.body().contains("table key longer than 255 bytes"), longKey.body());
+        HttpResponse<String> hugeNumber = putQueue("huge", "{\"x-max-length\":123456789012345678901234567890}");
+        assertEquals(400, hugeNumber.statusCode(), hugeNumber.body());
+        assertEquals(404, broker.send("GET", "/api/queues/%2F/huge", null).statusCode());
+
         assertEquals(201, broker.send("PUT", "/api/exchanges/%2F/ok", "{\"type\":\"headers\"}").statusCode());
         assertEquals(201, putQueue("q", "{}").statusCode());
         HttpResponse<String> deepBinding = broker.send("POST", "/api/bindings/%2F/e/ok/q/q",

@@ -263,6 +263,29 @@ class TlsListenersTest {
                 client.clientContext(ca), null).disconnect());
     }
 
+    /** Polled only hourly: SIGHUP alone brings the new CRL. */
+    @Test
+    void sighupAppliesANewCrlAtOnce() throws Exception {
+        Issued client = TestPki.client(ca, "guest");
+        TestPki.writeCrlPem(dir.resolve("crl.pem"), TestPki.crl(ca));
+        broker = JunctionServer.start(tlsOnly(serverCertificate, "REQUIRED")
+                .with(ConfigKeys.TLS_CRL_FILE, Optional.of(dir.resolve("crl.pem")))
+                .with(ConfigKeys.TLS_RELOAD_INTERVAL, 3600));
+        assertEquals(200, httpsReady(client.clientContext(ca)));
+
+        TestPki.writeCrlPem(dir.resolve("crl.pem"), TestPki.crl(ca, client));
+        Signal.raise(new Signal("HUP"));
+
+        await().atMost(20, TimeUnit.SECONDS).pollInterval(200, TimeUnit.MILLISECONDS).until(() -> {
+            try {
+                httpsReady(client.clientContext(ca));
+                return false;
+            } catch (IOException refused) {
+                return true;
+            }
+        });
+    }
+
     @Test
     void aCrlFileWithoutClientCertificatesIsAStartUpError() throws Exception {
         Files.write(dir.resolve("crl.der"), TestPki.crl(ca));

@@ -2,6 +2,7 @@ package dev.junction.server;
 
 import dev.junction.core.Broker;
 import dev.junction.core.queue.FlowLimits;
+import dev.junction.core.queue.Queue;
 import dev.junction.core.store.Storage;
 import dev.junction.core.store.StorageEngines;
 import dev.junction.core.store.StorageSettings;
@@ -156,7 +157,7 @@ public final class JunctionServer implements AutoCloseable {
     /** Bytes of message bodies all queues hold in memory, for the memory alarm's reason. */
     private static long queuedBytes(Broker core) {
         return core.virtualHosts().stream().flatMap(vhost -> vhost.queues().stream())
-                .mapToLong(dev.junction.core.queue.Queue::memoryBytes).sum();
+                .mapToLong(Queue::memoryBytes).sum();
     }
 
     /** Before any listener opens, so that a resource already short holds the first publisher back. */

@@ -21,6 +21,7 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 import sun.misc.Signal;
 import picocli.CommandLine;
@@ -251,14 +252,7 @@ class TlsListenersTest {
 
         Files.write(dir.resolve("crl.der"), TestPki.crl(ca, client));
 
-        await().atMost(20, TimeUnit.SECONDS).pollInterval(200, TimeUnit.MILLISECONDS).until(() -> {
-            try {
-                factory.newConnection().close();
-                return false;
-            } catch (Exception refused) {
-                return true;
-            }
-        });
+        awaitRefused(() -> factory.newConnection().close());
         assertThrows(MqttException.class, () -> mqttConnect("ssl://127.0.0.1:" + broker.port(Protocol.MQTT_TLS),
                 client.clientContext(ca), null).disconnect());
     }
@@ -276,14 +270,7 @@ class TlsListenersTest {
         TestPki.writeCrlPem(dir.resolve("crl.pem"), TestPki.crl(ca, client));
         Signal.raise(new Signal("HUP"));
 
-        await().atMost(20, TimeUnit.SECONDS).pollInterval(200, TimeUnit.MILLISECONDS).until(() -> {
-            try {
-                httpsReady(client.clientContext(ca));
-                return false;
-            } catch (IOException refused) {
-                return true;
-            }
-        });
+        awaitRefused(() -> httpsReady(client.clientContext(ca)));
     }
 
     @Test
@@ -293,6 +280,18 @@ class TlsListenersTest {
                 .with(ConfigKeys.TLS_CRL_FILE, Optional.of(dir.resolve("crl.der")));
         StartupException e = assertThrows(StartupException.class, () -> JunctionServer.start(config));
         assertTrue(e.getMessage().startsWith("tls.crl_file is set, but tls.verify_peer = none"), e.getMessage());
+    }
+
+    /** Waits until a new connection made by {@code connect} is refused, as it is once a reloaded CRL applies. */
+    private static void awaitRefused(Executable connect) {
+        await().atMost(20, TimeUnit.SECONDS).pollInterval(200, TimeUnit.MILLISECONDS).until(() -> {
+            try {
+                connect.execute();
+                return false;
+            } catch (Throwable refused) {
+                return true;
+            }
+        });
     }
 
     private int httpsReady(SSLContext tls) throws Exception {

@@ -2,6 +2,7 @@ package dev.junction.server;
 
 import dev.junction.core.Broker;
 import dev.junction.core.queue.FlowLimits;
+import dev.junction.core.queue.Queue;
 import dev.junction.core.store.Storage;
 import dev.junction.core.store.StorageEngines;
 import dev.junction.core.store.StorageSettings;
@@ -112,8 +113,15 @@ public final class JunctionServer implements AutoCloseable {
             MqttBroker mqtt = opened(opened, new MqttBroker(core, mqttSettings, logins, acl, limits));
             AmqpService amqp = new AmqpService(core, amqpSettings, logins,
                     permissionLookup(users), limits);
-            users.watchPermissions(amqp::permissionsChanged);
-            ResourceAlarms alarms = opened(opened, startAlarms(config, mqtt, amqp));
+            users.watchPermissions((user, vhost) -> {
+                amqp.permissionsChanged(user, vhost);
+                mqtt.permissionsChanged(user, vhost);
+            });
+            users.watchDeletions(user -> {
+                amqp.userDeleted(user);
+                mqtt.userDeleted(user);
+            });
+            ResourceAlarms alarms = opened(opened, startAlarms(config, core, mqtt, amqp));
             protocols = new ArrayList<>(mqtt.listeners());
             protocols.add(amqp.listener());
             TlsListeners certificates = tls;
@@ -170,8 +178,14 @@ public final class JunctionServer implements AutoCloseable {
                         triple -> new ResourcePermissions(triple.get(0), triple.get(1), triple.get(2))));
     }
 
+    /** Bytes of message bodies all queues hold in memory, for the memory alarm's reason. */
+    private static long queuedBytes(Broker core) {
+        return core.virtualHosts().stream().flatMap(vhost -> vhost.queues().stream())
+                .mapToLong(Queue::memoryBytes).sum();
+    }
+
     /** Before any listener opens, so that a resource already short holds the first publisher back. */
-    private static ResourceAlarms startAlarms(Config config, MqttBroker mqtt, AmqpService amqp)
+    private static ResourceAlarms startAlarms(Config config, Broker core, MqttBroker mqtt, AmqpService amqp)
             throws StartupException {
         // Both resources are always listed, so that their metrics exist (at 0) even while a check is off.
         Map<String, ResourceAlarms.Check> checks = new LinkedHashMap<>();
@@ -188,7 +202,8 @@ public final class JunctionServer implements AutoCloseable {
         }
         checks.put("disk", disk);
         double memoryWatermark = config.get(ConfigKeys.MEMORY_HIGH_WATERMARK);
-        checks.put("memory", memoryWatermark > 0 ? new MemoryCheck(memoryWatermark) : ResourceAlarms.Check.OFF);
+        checks.put("memory", memoryWatermark > 0 ? new MemoryCheck(memoryWatermark, () -> queuedBytes(core))
+                : ResourceAlarms.Check.OFF);
         return ResourceAlarms.start(checks, new ResourceAlarms.Publishers() {
             @Override
             public void block(String reason) {

@@ -43,6 +43,20 @@ final class BrokerProcess implements AutoCloseable {
         return start(new ProcessBuilder(command).directory(workDir.toFile()));
     }
 
+    /**
+     * The broker's {@code Main} from this test's class path in a JVM of its own, with {@code jvmOptions} (a small
+     * heap or direct-memory limit): for tests that need a process but not the packaged jar.
+     */
+    static BrokerProcess startFromClassPath(Path workDir, List<String> jvmOptions, String... args)
+            throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(List.of(args));
+        return start(new ProcessBuilder(command).directory(workDir.toFile()));
+    }
+
     /** A broker started some other way than {@code java -jar}, such as the archive's start script. */
     static BrokerProcess start(ProcessBuilder builder) throws IOException {
         return new BrokerProcess(builder.start());

@@ -7,6 +7,6 @@ import java.util.Map;
 /** A route from a source exchange to a queue or another exchange, selected by key and arguments. */
 public record Binding(Exchange source, Destination destination, String routingKey, Map<String, Object> arguments) {
     public Binding {
-        arguments = Arguments.copyOf(arguments);
+        arguments = Arguments.checkedCopyOf(arguments);
     }
 }

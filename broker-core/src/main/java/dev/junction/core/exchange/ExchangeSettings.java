@@ -13,7 +13,7 @@ public record ExchangeSettings(boolean durable, boolean autoDelete, boolean inte
     public static final String ALTERNATE_EXCHANGE = "alternate-exchange";
 
     public ExchangeSettings {
-        arguments = Arguments.copyOf(arguments);
+        arguments = Arguments.checkedCopyOf(arguments);
     }
 
     /** Where messages this exchange cannot route go instead (RabbitMQ's {@code alternate-exchange}), or null. */

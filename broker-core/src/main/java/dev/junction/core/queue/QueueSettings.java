@@ -10,7 +10,7 @@ import java.util.Map;
  */
 public record QueueSettings(boolean durable, Object exclusiveOwner, boolean autoDelete, Map<String, Object> arguments) {
     public QueueSettings {
-        arguments = Arguments.copyOf(arguments);
+        arguments = Arguments.checkedCopyOf(arguments);
     }
 
     public boolean exclusive() {

@@ -29,4 +29,13 @@ public interface DefinitionStore {
      * when there was nothing to remove).
      */
     void remove(Definition definition, StoreListener listener);
+
+    /**
+     * Takes a stored definition the broker cannot use out of the topology at recovery, keeping a copy for the
+     * operator where the engine can. Returns where the copy is, for the log.
+     */
+    default String quarantine(Definition definition, String reason) {
+        remove(definition);
+        return "nowhere: this storage keeps nothing";
+    }
 }

@@ -584,34 +584,48 @@ public final class VirtualHost {
 
     /**
      * Start-up only, before any client: recreates this vhost's stored exchanges, queues and bindings (in that
-     * order) without writing them again. A binding whose end is gone is forgotten. Returns the queues by store id.
+     * order) without writing them again. A binding whose end is gone is forgotten; a definition the broker refuses
+     * (one stored before a rule it breaks) is set aside for the operator and the rest still comes back. Returns the
+     * queues by store id.
      */
     public Map<Long, Queue> restore(List<Definition> definitions, Map<QueueDefinition, Long> queueIds) {
         Map<Long, Queue> restored = new HashMap<>();
         synchronized (topologyLock) {
             for (Definition definition : definitions) {
                 if (definition instanceof ExchangeDefinition exchange && exchange.vhost().equals(name)) {
-                    exchanges.put(exchange.name(), ExchangeFactory.create(exchange.name(), exchange.type(),
-                            new ExchangeSettings(true, exchange.autoDelete(), exchange.internal(),
-                                    exchange.arguments())));
+                    restoreOrSetAside(exchange, () -> exchanges.put(exchange.name(),
+                            ExchangeFactory.create(exchange.name(), exchange.type(), new ExchangeSettings(true,
+                                    exchange.autoDelete(), exchange.internal(), exchange.arguments()))));
                 }
             }
             for (Definition definition : definitions) {
                 if (definition instanceof QueueDefinition queue && queue.vhost().equals(name)) {
-                    Queue created = createQueue(queue.name(),
-                            new QueueSettings(true, null, queue.autoDelete(), queue.arguments()), null);
-                    long queueId = queueIds.get(queue);
-                    durableQueueIds.put(created, queueId);
-                    restored.put(queueId, created);
+                    restoreOrSetAside(queue, () -> {
+                        Queue created = createQueue(queue.name(),
+                                new QueueSettings(true, null, queue.autoDelete(), queue.arguments()), null);
+                        long queueId = queueIds.get(queue);
+                        durableQueueIds.put(created, queueId);
+                        restored.put(queueId, created);
+                    });
                 }
             }
             for (Definition definition : definitions) {
                 if (definition instanceof BindingDefinition binding && binding.vhost().equals(name)) {
-                    restoreBinding(binding);
+                    restoreOrSetAside(binding, () -> restoreBinding(binding));
                 }
             }
         }
         return restored;
+    }
+
+    private void restoreOrSetAside(Definition definition, Runnable restore) {
+        try {
+            restore.run();
+        } catch (RuntimeException refused) {
+            String kept = storage.definitions().quarantine(definition, String.valueOf(refused.getMessage()));
+            LOG.error("Skipped stored definition {} in vhost '{}': {}; kept in {}", definition.identity(), name,
+                    refused.getMessage(), kept, refused);
+        }
     }
 
     private void restoreBinding(BindingDefinition binding) {

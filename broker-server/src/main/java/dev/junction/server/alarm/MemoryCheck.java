@@ -3,52 +3,108 @@ package dev.junction.server.alarm;
 import io.netty.util.internal.PlatformDependent;
 
 import java.lang.management.BufferPoolMXBean;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
- * Memory in use against {@code memory.high_watermark}, a fraction of what the JVM may use: the heap's maximum plus
- * the direct-memory limit that holds Netty's buffers. Heap use is taken as it was after the last collection of
- * each pool where the JVM reports it, so garbage waiting for the next young collection does not raise the alarm.
+ * Each memory pool the broker can run out of against {@code memory.high_watermark} of its own limit: the heap
+ * against its maximum, and direct memory (Netty's buffers, where message bodies live, and the JDK's own direct
+ * buffers) against the direct-memory limit. Either pool alone can be exhausted while the other is nearly empty, so a
+ * sum of the two would trip too late. Heap use leaves out the young generation's garbage: eden counts as it was
+ * after the last collection, the other pools as they are. Whether old heap above the mark is in use or garbage only
+ * a collection tells. A busy broker collects on its own; an idle one (publishers held, nothing consumed) may never
+ * again, and would keep its alarm forever: so a reading above the mark when no collection ran for
+ * {@link #COLLECTION_INTERVAL_NANOS} asks for one, and the reading after it decides.
  */
 public final class MemoryCheck implements ResourceAlarms.Check {
+    /** Above this share of its limit a pool is checked at once again rather than after the full period. */
+    private static final double CLOSE = 0.5;
+    /** How long the heap may sit above the mark without any collection before the check asks for one. */
+    private static final long COLLECTION_INTERVAL_NANOS = 5_000_000_000L;
+
     private final double watermark;
+    private final LongSupplier queuedBytes;
     private final List<MemoryPoolMXBean> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
             .filter(pool -> pool.getType() == MemoryType.HEAP).toList();
-    private final List<BufferPoolMXBean> bufferPools =
-            ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class);
-    private final long limitBytes;
+    private final List<BufferPoolMXBean> jdkDirectPools = ManagementFactory
+            .getPlatformMXBeans(BufferPoolMXBean.class).stream().filter(pool -> pool.getName().equals("direct"))
+            .toList();
+    private final long heapLimit;
+    private final long directLimit;
+    private volatile boolean close;
+    private final List<GarbageCollectorMXBean> collectors = ManagementFactory.getGarbageCollectorMXBeans();
+    /** Touched by the alarm thread only: the collection count seen last, and since when it has not moved. */
+    private long collections = -1;
+    private long collectionsSince;
 
-    public MemoryCheck(double watermark) {
+    /**
+     * @param queuedBytes the bytes of message bodies the queues hold in memory now: named in the alarm, so that the
+     *                    operator sees whether queues or something else fill the memory
+     */
+    public MemoryCheck(double watermark, LongSupplier queuedBytes) {
         this.watermark = watermark;
-        long maxHeap = Runtime.getRuntime().maxMemory();
-        this.limitBytes = (long) (watermark * (maxHeap + PlatformDependent.maxDirectMemory()));
+        this.queuedBytes = queuedBytes;
+        this.heapLimit = (long) (watermark * Runtime.getRuntime().maxMemory());
+        this.directLimit = (long) (watermark * PlatformDependent.maxDirectMemory());
     }
 
     @Override
     public String breach() {
-        long used = heapInUse() + directInUse();
-        return used > limitBytes ? "memory high: " + used + " bytes in use, above memory.high_watermark "
-                + watermark + " (" + limitBytes + " bytes)" : null;
+        long heap = heapInUse();
+        if (heap > heapLimit && idleSinceLastCollection()) {
+            System.gc();
+            heap = heapInUse();
+        }
+        // Netty counts the buffers it allocates without a cleaner against its own counter; the JDK counts the rest.
+        // Each counter has the direct limit to itself.
+        long netty = Math.max(0, PlatformDependent.usedDirectMemory());
+        long jdk = jdkDirectPools.stream().mapToLong(BufferPoolMXBean::getMemoryUsed).sum();
+        long direct = Math.max(netty, jdk);
+        close = heap > CLOSE * heapLimit || direct > CLOSE * directLimit;
+        if (direct > directLimit) {
+            return breach("direct memory", direct, directLimit);
+        }
+        return heap > heapLimit ? breach("heap", heap, heapLimit) : null;
+    }
+
+    private String breach(String pool, long used, long limit) {
+        return "memory high: " + pool + " " + used + " bytes in use (queues hold " + queuedBytes.getAsLong()
+                + " bytes of message bodies), above memory.high_watermark " + watermark + " of its limit ("
+                + limit + " bytes)";
+    }
+
+    @Override
+    public boolean isClose() {
+        return close;
+    }
+
+    /** Whether no collection ran for {@link #COLLECTION_INTERVAL_NANOS}; the clock restarts at every collection. */
+    private boolean idleSinceLastCollection() {
+        long count = collectors.stream().mapToLong(GarbageCollectorMXBean::getCollectionCount).sum();
+        long now = System.nanoTime();
+        if (count != collections) {
+            collections = count;
+            collectionsSince = now;
+            return false;
+        }
+        if (now - collectionsSince < COLLECTION_INTERVAL_NANOS) {
+            return false;
+        }
+        collectionsSince = now;
+        return true;
     }
 
     private long heapInUse() {
         long used = 0;
         for (MemoryPoolMXBean pool : heapPools) {
-            MemoryUsage afterCollection = pool.getCollectionUsage();
+            MemoryUsage afterCollection = pool.getName().contains("Eden") ? pool.getCollectionUsage() : null;
             used += afterCollection != null ? afterCollection.getUsed() : pool.getUsage().getUsed();
         }
         return used;
-    }
-
-    /** Netty counts its own direct buffers when it allocates them without a cleaner; the JDK counts the rest. */
-    private long directInUse() {
-        long netty = Math.max(0, PlatformDependent.usedDirectMemory());
-        long jdk = bufferPools.stream().filter(pool -> pool.getName().equals("direct"))
-                .mapToLong(BufferPoolMXBean::getMemoryUsed).sum();
-        return netty + jdk;
     }
 }

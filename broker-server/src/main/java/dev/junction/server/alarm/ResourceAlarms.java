@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -31,7 +32,18 @@ public final class ResourceAlarms implements AutoCloseable {
 
         /** Why publishers must wait now, or null while the resource is fine. */
         String breach();
+
+        /**
+         * Whether the last {@link #breach()} found the resource close to its limit: it is checked again within
+         * {@link #CLOSE_PERIOD} instead of the full period, since a fast publisher fills memory in well under a second.
+         */
+        default boolean isClose() {
+            return false;
+        }
     }
+
+    /** How soon a resource close to its limit is checked again. */
+    static final Duration CLOSE_PERIOD = Duration.ofMillis(10);
 
     private static final Logger log = LoggerFactory.getLogger(ResourceAlarms.class);
 
@@ -45,9 +57,11 @@ public final class ResourceAlarms implements AutoCloseable {
     private final String[] raised;
     private final long[] activations;
     private final ScheduledExecutorService timer;
+    private final Duration period;
     private int raisedCount;
 
-    private ResourceAlarms(Map<String, Check> checks, Publishers publishers) {
+    private ResourceAlarms(Map<String, Check> checks, Publishers publishers, Duration period) {
+        this.period = period;
         this.resources = List.copyOf(checks.keySet());
         this.checks = List.copyOf(checks.values());
         this.publishers = publishers;
@@ -63,11 +77,34 @@ public final class ResourceAlarms implements AutoCloseable {
     /** Checks every {@code period}, the first time before returning, so a resource already short holds the first
      * publisher back. */
     public static ResourceAlarms start(Map<String, Check> checks, Publishers publishers, Duration period) {
-        ResourceAlarms alarms = new ResourceAlarms(checks, publishers);
+        ResourceAlarms alarms = new ResourceAlarms(checks, publishers, period);
         alarms.checkAll();
-        alarms.timer.scheduleWithFixedDelay(alarms::checkAll, period.toMillis(), period.toMillis(),
-                TimeUnit.MILLISECONDS);
+        alarms.scheduleNext();
         return alarms;
+    }
+
+    /**
+     * One check of everything, then the next one scheduled, whatever happened: an error here (an OutOfMemoryError
+     * while the heap is full is the likely one) must not end the alarms, when they are needed most.
+     */
+    private void checkAndReschedule() {
+        try {
+            checkAll();
+        } catch (Throwable e) {
+            log.error("The alarm checks failed; they run again", e);
+        } finally {
+            scheduleNext();
+        }
+    }
+
+    private void scheduleNext() {
+        boolean close = checks.stream().anyMatch(Check::isClose);
+        try {
+            timer.schedule(this::checkAndReschedule, (close ? CLOSE_PERIOD : period).toMillis(),
+                    TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closed) {
+            // The alarms were closed.
+        }
     }
 
     /** Runs every check once; on the timer thread, or directly (tests) before the timer starts. */
@@ -76,6 +113,9 @@ public final class ResourceAlarms implements AutoCloseable {
             String breach;
             try {
                 breach = checks.get(i).breach();
+            } catch (OutOfMemoryError e) {
+                // Nothing can show better that memory is short; publishers wait until a check succeeds again.
+                breach = "out of memory while checking " + resources.get(i) + ": " + e.getMessage();
             } catch (RuntimeException e) {
                 log.warn("An alarm check failed; the alarm keeps its state", e);
                 continue;
@@ -89,10 +129,11 @@ public final class ResourceAlarms implements AutoCloseable {
         raised[index] = breach;
         if (before == null && breach != null) {
             activations[index]++;
-            log.warn("Alarm raised: {}; publishers are held back until it clears", breach);
+            // Publishers first: with memory short, the log line is what may fail.
             if (raisedCount++ == 0) {
                 publishers.block(breach);
             }
+            log.warn("Alarm raised: {}; publishers are held back until it clears", breach);
         } else if (before != null && breach == null) {
             log.info("Alarm cleared: {}", before);
             if (--raisedCount == 0) {

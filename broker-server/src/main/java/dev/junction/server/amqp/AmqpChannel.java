@@ -126,6 +126,16 @@ final class AmqpChannel {
         }
     }
 
+    /** The queue of the first consumer whose queue {@code access} no longer lets the user read, or null. */
+    String consumedQueueNotReadable(ResourceAccess access) {
+        for (ChannelConsumer consumer : consumers.values()) {
+            if (consumer.subscription != null && !access.mayRead(Kind.QUEUE, consumer.subscription.queue().name())) {
+                return consumer.subscription.queue().name();
+            }
+        }
+        return null;
+    }
+
     /** What the management API shows of this channel. */
     ChannelSnapshot snapshot() {
         List<ConsumerSnapshot> subscribed = new ArrayList<>(consumers.size());
@@ -671,6 +681,8 @@ final class AmqpChannel {
         }
         access().checkRead(Kind.QUEUE, queueName, consume);
         dev.junction.core.queue.Queue queue = vhost().existingQueue(queueName, connection);
+        // Kept with the consumer for as long as it lives, so bounded as declaration arguments are.
+        Arguments.check(consume.arguments());
         int priority = consumerPriority(consume, queueName);
         ChannelConsumer consumer = new ChannelConsumer(this, tag, consume.noAck(), consume.arguments());
         consumers.put(tag, consumer);

@@ -307,15 +307,29 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
      */
     @Override
     public void closeGracefully(ChannelHandlerContext ctx, CloseReason reason) {
+        if (state == State.OPEN && !reason.isShutdown()) {
+            log.info("AMQP connection from {} (user '{}'): {}; closing", ctx.channel().remoteAddress(), user,
+                    reason.text());
+        }
+        closeForced("broker forced connection closure with reason '" + reason.text() + "'");
+    }
+
+    /** RabbitMQ's 320 CONNECTION_FORCED with {@code reason}; a connection not yet open just closes. */
+    private void closeForced(String reason) {
         if (state == State.OPEN) {
-            if (!reason.isShutdown()) {
-                log.info("AMQP connection from {} (user '{}'): {}; closing", ctx.channel().remoteAddress(), user,
-                        reason.text());
-            }
-            closeWithError(AmqpConstants.CONNECTION_FORCED,
-                    "CONNECTION_FORCED - broker forced connection closure with reason '" + reason.text() + "'", 0, 0);
+            closeWithError(AmqpConstants.CONNECTION_FORCED, "CONNECTION_FORCED - " + reason, 0, 0);
         } else {
             ctx.close();
+        }
+    }
+
+    /** The user was deleted: its connections end at once, with RabbitMQ's words (event loop). */
+    void userDeleted(String deletedUser) {
+        assert ctx.executor().inEventLoop() : "connection state is its event loop's";
+        if (deletedUser.equals(user) && state != State.CLOSING && state != State.CLOSED) {
+            log.info("Closing AMQP connection from {} of user '{}': the user is deleted", ctx.channel().remoteAddress(),
+                    user);
+            closeForced("user '" + user + "' is deleted");
         }
     }
 
@@ -550,11 +564,30 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
     }
 
     /**
-     * Looks the permissions up again. Losing every permission on the vhost does not close an open connection (nor
-     * does it in RabbitMQ): each later operation is refused instead.
+     * Looks the permissions up again: each later operation is checked against them. A grant the connection is still
+     * using cannot be taken back operation by operation, so losing every permission on the vhost, or read access to
+     * a queue a consumer of this connection takes deliveries from, closes the connection with 320.
      */
     private void refreshPermissions() {
-        access.update(service.permissions().lookup(user, vhost.name()).orElse(ResourcePermissions.NONE));
+        Optional<ResourcePermissions> now = service.permissions().lookup(user, vhost.name());
+        access.update(now.orElse(ResourcePermissions.NONE));
+        String revoked = now.isEmpty() ? "access to vhost '" + vhost.name() + "'" : revokedConsumerQueue();
+        if (revoked != null) {
+            log.info("Closing AMQP connection from {} of user '{}': {} was revoked", ctx.channel().remoteAddress(),
+                    user, revoked);
+            closeForced(revoked + " was revoked for user '" + user + "'");
+        }
+    }
+
+    /** The first queue a consumer of this connection reads that the user may no longer read, or null. */
+    private String revokedConsumerQueue() {
+        for (AmqpChannel channel : channels.values()) {
+            String queue = channel.consumedQueueNotReadable(access);
+            if (queue != null) {
+                return "read access to queue '" + queue + "' in vhost '" + vhost.name() + "'";
+            }
+        }
+        return null;
     }
 
     // ---- channels ----

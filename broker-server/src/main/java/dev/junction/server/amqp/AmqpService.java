@@ -90,6 +90,11 @@ public final class AmqpService {
         }).toArray(CompletableFuture[]::new));
     }
 
+    /** Closes every connection of a user that was just deleted, each on its own event loop. */
+    public void userDeleted(String user) {
+        connections.forEach(connection -> connection.execute(() -> connection.userDeleted(user)));
+    }
+
     /** Open AMQP connections, for the management endpoint and tests. */
     public int connectionCount() {
         return connections.size();

@@ -72,8 +72,25 @@ final class ResourceAccess {
         check(Operation.READ, kind, name, method);
     }
 
+    /** Whether the user may read the resource now, without refusing anything. */
+    boolean mayRead(Kind kind, String name) {
+        return allows(Operation.READ, resourceName(kind, name));
+    }
+
     private void check(Operation operation, Kind kind, String name, AmqpMethod method) {
-        String resource = kind == Kind.EXCHANGE && name.isEmpty() ? DEFAULT_EXCHANGE : name;
+        String resource = resourceName(kind, name);
+        if (!allows(operation, resource)) {
+            throw AmqpError.soft(AmqpConstants.ACCESS_REFUSED, operation.name().toLowerCase(Locale.ROOT)
+                    + " access to " + kind.word + " '" + resource + "' in vhost '" + vhost + "' refused for user '"
+                    + user + "'", method);
+        }
+    }
+
+    private static String resourceName(Kind kind, String name) {
+        return kind == Kind.EXCHANGE && name.isEmpty() ? DEFAULT_EXCHANGE : name;
+    }
+
+    private boolean allows(Operation operation, String resource) {
         Map<String, Boolean> remembered = answers.get(operation);
         Boolean allowed = remembered.get(resource);
         if (allowed == null) {
@@ -87,10 +104,6 @@ final class ResourceAccess {
             }
             remembered.put(resource, allowed);
         }
-        if (!allowed) {
-            throw AmqpError.soft(AmqpConstants.ACCESS_REFUSED, operation.name().toLowerCase(Locale.ROOT)
-                    + " access to " + kind.word + " '" + resource + "' in vhost '" + vhost + "' refused for user '"
-                    + user + "'", method);
-        }
+        return allowed;
     }
 }

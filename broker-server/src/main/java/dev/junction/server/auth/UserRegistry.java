@@ -17,6 +17,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -45,6 +46,8 @@ public final class UserRegistry {
     private final ConcurrentHashMap<PermissionKey, PermissionDefinition> permissions = new ConcurrentHashMap<>();
     /** Told (user, vhost) after that permission changed, so open connections apply it without reconnecting. */
     private final List<BiConsumer<String, String>> permissionWatchers = new CopyOnWriteArrayList<>();
+    /** Told a user's name after it was deleted, so that its open connections end at once. */
+    private final List<Consumer<String>> deletionWatchers = new CopyOnWriteArrayList<>();
 
     private UserRegistry(DefinitionStore store, int hashIterations) {
         this.store = store;
@@ -86,6 +89,11 @@ public final class UserRegistry {
     /** {@code watcher} learns of every later permission change, as (user, vhost). */
     public void watchPermissions(BiConsumer<String, String> watcher) {
         permissionWatchers.add(watcher);
+    }
+
+    /** {@code watcher} learns of every later user deletion, by name, after the user's permissions are gone. */
+    public void watchDeletions(Consumer<String> watcher) {
+        deletionWatchers.add(watcher);
     }
 
     private void permissionChanged(String user, String vhost) {
@@ -134,12 +142,16 @@ public final class UserRegistry {
         if (removed == null) {
             return false;
         }
+        // Not announced one by one as permission changes: the deletion below ends the user's connections anyway,
+        // and says why.
         for (PermissionDefinition permission : List.copyOf(permissions.values())) {
             if (permission.user().equals(name)) {
-                deletePermission(permission.vhost(), name);
+                forgetPermission(permission.vhost(), name);
             }
         }
         store.remove(removed);
+        log.info("Closing all connections of user '{}' because it is being deleted", name);
+        deletionWatchers.forEach(watcher -> watcher.accept(name));
         return true;
     }
 
@@ -162,10 +174,17 @@ public final class UserRegistry {
 
     /** Clears a user's permissions in a vhost; returns whether it had any. */
     public synchronized boolean deletePermission(String vhost, String user) {
+        boolean removed = forgetPermission(vhost, user);
+        if (removed) {
+            permissionChanged(user, vhost);
+        }
+        return removed;
+    }
+
+    private boolean forgetPermission(String vhost, String user) {
         PermissionDefinition removed = permissions.remove(new PermissionKey(user, vhost));
         if (removed != null) {
             store.remove(removed);
-            permissionChanged(user, vhost);
         }
         return removed != null;
     }

@@ -140,6 +140,9 @@ public final class ConfigKeys {
     public static final ConfigKey<Optional<Path>> TLS_CA_FILE = new ConfigKey<>("tls.ca_file", "none",
             ValueParsers.optionalPath(),
             "PEM file with the CA certificates client certificates are checked against; none trusts no client");
+    public static final ConfigKey<Optional<Path>> TLS_CRL_FILE = new ConfigKey<>("tls.crl_file", "none",
+            ValueParsers.optionalPath(),
+            "PEM or DER file with the CRLs of the tls.ca_file CAs; a client certificate listed is refused");
     public static final ConfigKey<String> TLS_VERIFY_PEER = new ConfigKey<>("tls.verify_peer", "none",
             ValueParsers.oneOf(List.of("NONE", "OPTIONAL", "REQUIRED")),
             "client certificates: none (not asked for), optional (checked if sent) or required");
@@ -212,7 +215,7 @@ public final class ConfigKeys {
             STORAGE_SEGMENT_SIZE, STORAGE_DISK_FREE_LIMIT, STORAGE_QUEUE_MEMORY_LIMIT, MEMORY_HIGH_WATERMARK,
             FLOW_QUEUE_HIGH_WATERMARK, FLOW_QUEUE_HIGH_WATERMARK_BYTES,
             MQTT_TLS_PORT, AMQP_TLS_PORT, MQTT_WSS_PORT, TLS_CERT_FILE,
-            TLS_KEY_FILE, TLS_CA_FILE, TLS_VERIFY_PEER, TLS_PROVIDER, TLS_RELOAD_INTERVAL,
+            TLS_KEY_FILE, TLS_CA_FILE, TLS_CRL_FILE, TLS_VERIFY_PEER, TLS_PROVIDER, TLS_RELOAD_INTERVAL,
             HTTP_TLS_PORT, HTTP_MAX_CONNECTIONS, HTTP_MAX_BODY_SIZE, HTTP_MAX_DEFINITIONS_SIZE, HTTP_MAX_UNPAGED_ITEMS,
             HTTP_IDLE_TIMEOUT,
             HTTP_HEADER_TIMEOUT, HTTP_BODY_TIMEOUT, MQTT_ACL_FILE, MQTT_ACL_DENY_ACTION, MQTT_ACL_RELOAD_INTERVAL, MQTT_MAX_SUBSCRIPTIONS, AMQP_HANDSHAKE_TIMEOUT,

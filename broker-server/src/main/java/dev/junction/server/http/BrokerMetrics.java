@@ -100,6 +100,9 @@ public final class BrokerMetrics {
         queueGauge(broker, "junction_queue_messages_unacked", "Messages delivered and not yet acknowledged",
                 Queue::unsettledCount);
         queueGauge(broker, "junction_queue_consumers", "Consumers of the queue", Queue::consumerCount);
+        queueGauge(broker, "junction_queue_memory_bytes",
+                "Bytes of message bodies the queue holds in memory (direct buffers; the rest is paged out)",
+                Queue::memoryBytes);
         CounterWithCallback.builder()
                 .name("junction_queue_messages_dropped")
                 .help("Messages dropped from the queue's head to keep within its length limit")

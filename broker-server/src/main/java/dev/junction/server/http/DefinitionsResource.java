@@ -3,6 +3,7 @@ package dev.junction.server.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.junction.core.Arguments;
 import dev.junction.core.Broker;
 import dev.junction.core.exchange.Binding;
 import dev.junction.core.exchange.Exchange;
@@ -160,6 +161,7 @@ final class DefinitionsResource implements ApiResource {
         String destination = required(item, "bindings", "destination");
         String routingKey = Json.text(item, "routing_key", "");
         var arguments = Json.arguments(item, "arguments");
+        Arguments.check(arguments);
         return switch (required(item, "bindings", "destination_type")) {
             case "queue" -> () -> vhost(vhost).bindQueue(source, destination, routingKey, arguments, null);
             case "exchange" -> () -> vhost(vhost).bindExchange(source, destination, routingKey, arguments);

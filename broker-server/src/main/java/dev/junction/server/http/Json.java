@@ -134,6 +134,9 @@ final class Json {
             return null;
         }
         if (node.isIntegralNumber()) {
+            if (!node.canConvertToLong()) {
+                throw ApiError.badRequest("argument value " + node.asText() + " does not fit in 64 bits");
+            }
             return node.longValue();
         }
         if (node.isNumber()) {

@@ -52,11 +52,15 @@ final class MqttAuthenticator {
             login = logins.password(connect.username(), new String(connect.password(), StandardCharsets.UTF_8),
                     from, loop);
         }
-        return login.thenCompose(outcome -> outcome.accepted() && logins.registry()
-                .permission(outcome.user(), vhost).isEmpty()
+        return login.thenCompose(outcome -> outcome.accepted() && !mayUseVhost(outcome.user())
                 ? logins.refuse(Login.notAuthorised(outcome.user(), "user '" + outcome.user()
                 + "' has no permission on vhost '" + vhost + "'"), from, loop)
                 : CompletableFuture.completedFuture(outcome));
+    }
+
+    /** Whether a logged-in user may be connected: it needs some permission on the MQTT vhost, now and later. */
+    boolean mayUseVhost(String user) {
+        return logins.registry().permission(user, vhost).isPresent();
     }
 
     static ConnectReturnCode returnCode(Login login) {

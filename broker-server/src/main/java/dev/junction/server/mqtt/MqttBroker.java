@@ -149,6 +149,23 @@ public final class MqttBroker implements AutoCloseable {
         return blockedReason != null;
     }
 
+    /** Closes every connection of a user that was just deleted, each on its own event loop, without its will. */
+    public void userDeleted(String user) {
+        closeConnectionsOf(user, "user '" + user + "' is deleted");
+    }
+
+    /** A user who lost every permission on the MQTT vhost may not stay connected, as it may not connect. */
+    public void permissionsChanged(String user, String changedVhost) {
+        if (changedVhost.equals(settings.vhost()) && !authenticator.mayUseVhost(user)) {
+            closeConnectionsOf(user, "access to vhost '" + changedVhost + "' was revoked for user '" + user + "'");
+        }
+    }
+
+    private void closeConnectionsOf(String user, String reason) {
+        connections.forEach(connection -> connection.eventLoop().execute(() -> connection.accessRevoked(user,
+                reason)));
+    }
+
     void opened(MqttConnection connection) {
         connections.add(connection);
     }

@@ -494,6 +494,18 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
         ctx.close();
     }
 
+    /**
+     * The user was deleted or lost its access: the connection of that user ends, and nothing more is published in
+     * its name, the will included (event loop).
+     */
+    void accessRevoked(String revokedUser, String reason) {
+        assert ctx.executor().inEventLoop() : "connection state is its event loop's";
+        if (revokedUser.equals(user) && ctx.channel().isActive()) {
+            will = null;
+            closeBecause(reason);
+        }
+    }
+
     /** Another connection took the session over [MQTT-3.1.4-2]: this one ends, publishing its will. */
     void closeForTakeover() {
         assert ctx.executor().inEventLoop() : "the session's owner loop is its connection's";

@@ -10,8 +10,10 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
+import java.security.cert.CRLException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
+import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
@@ -19,7 +21,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Reads certificates and PKCS#8 private keys from PEM files, with errors that say how to fix the file. */
+/** Reads certificates, CRLs and PKCS#8 private keys from PEM files, with errors that say how to fix the file. */
 final class PemFiles {
     private static final Pattern BLOCK = Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----([^-]*)-----END \\1-----");
     private static final List<String> KEY_ALGORITHMS = List.of("RSA", "EC", "Ed25519", "Ed448");
@@ -41,6 +43,22 @@ final class PemFiles {
             return certificates;
         } catch (CertificateException e) {
             throw new TlsFileException(keyName + " " + file + ": not a PEM certificate file: " + e.getMessage(), e);
+        }
+    }
+
+    /** Every certificate revocation list in the file, PEM ({@code BEGIN X509 CRL}) or DER; at least one. */
+    static List<X509CRL> revocationLists(String keyName, Path file) throws TlsFileException {
+        byte[] bytes = read(keyName, file);
+        try {
+            List<X509CRL> lists = CertificateFactory.getInstance("X.509")
+                    .generateCRLs(new ByteArrayInputStream(bytes)).stream().map(X509CRL.class::cast).toList();
+            if (lists.isEmpty()) {
+                throw new TlsFileException(keyName + " " + file + ": no CRL in it (expected DER or PEM blocks"
+                        + " -----BEGIN X509 CRL-----)");
+            }
+            return lists;
+        } catch (CertificateException | CRLException e) {
+            throw new TlsFileException(keyName + " " + file + ": not a PEM or DER CRL file: " + e.getMessage(), e);
         }
     }
 

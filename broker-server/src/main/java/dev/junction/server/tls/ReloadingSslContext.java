@@ -16,8 +16,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The server's TLS context, rebuilt when one of its files changes so that a renewed certificate reaches new
- * connections without a restart. Open connections keep the context they were accepted with.
+ * The server's TLS context, rebuilt when one of its files changes so that a renewed certificate or a new CRL
+ * reaches new connections without a restart. Open connections keep the context they were accepted with.
  */
 final class ReloadingSslContext implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ReloadingSslContext.class);
@@ -70,10 +70,11 @@ final class ReloadingSslContext implements AutoCloseable {
     }
 
     private static List<FileStamp> stamps(TlsSettings settings) {
-        List<FileStamp> stamps = new ArrayList<>(3);
+        List<FileStamp> stamps = new ArrayList<>(4);
         stamps.add(FileStamp.of(settings.certFile()));
         stamps.add(FileStamp.of(settings.keyFile()));
         settings.caFile().ifPresent(ca -> stamps.add(FileStamp.of(ca)));
+        settings.crlFile().ifPresent(crl -> stamps.add(FileStamp.of(crl)));
         return stamps;
     }
 

@@ -34,10 +34,7 @@ final class ServerSslContexts {
                 .sslProvider(settings.provider())
                 .protocols(PROTOCOLS)
                 .clientAuth(settings.clientAuth());
-        if (settings.caFile().isPresent()) {
-            builder.trustManager(PemFiles.certificates(ConfigKeys.TLS_CA_FILE.name(), settings.caFile().get())
-                    .toArray(X509Certificate[]::new));
-        }
+        ClientTrust.apply(builder, settings);
         try {
             return builder.build();
         } catch (SSLException e) {

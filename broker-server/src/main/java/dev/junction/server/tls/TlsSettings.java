@@ -13,8 +13,8 @@ import java.util.Locale;
 import java.util.Optional;
 
 /** The {@code tls.*} keys, checked for consistency: where the server's certificate and key are, whom it trusts. */
-record TlsSettings(Path certFile, Path keyFile, Optional<Path> caFile, ClientAuth clientAuth, SslProvider provider,
-                   Duration reloadInterval) {
+record TlsSettings(Path certFile, Path keyFile, Optional<Path> caFile, Optional<Path> crlFile,
+                   ClientAuth clientAuth, SslProvider provider, Duration reloadInterval) {
 
     /** Empty when neither {@code tls.cert_file} nor {@code tls.key_file} is set: TLS is not configured. */
     static Optional<TlsSettings> from(Config config) throws StartupException {
@@ -39,7 +39,13 @@ record TlsSettings(Path certFile, Path keyFile, Optional<Path> caFile, ClientAut
                     + config.get(ConfigKeys.TLS_VERIFY_PEER).toLowerCase(Locale.ROOT) + " needs "
                     + ConfigKeys.TLS_CA_FILE.name() + " to check client certificates against");
         }
-        return Optional.of(new TlsSettings(cert.get(), key.get(), ca, clientAuth, provider(config),
+        Optional<Path> crl = config.get(ConfigKeys.TLS_CRL_FILE);
+        if (crl.isPresent() && clientAuth == ClientAuth.NONE) {
+            throw StartupException.setup(ConfigKeys.TLS_CRL_FILE.name() + " is set, but "
+                    + ConfigKeys.TLS_VERIFY_PEER.name() + " = none asks for no client certificate to check it"
+                    + " against; set it to optional or required");
+        }
+        return Optional.of(new TlsSettings(cert.get(), key.get(), ca, crl, clientAuth, provider(config),
                 Duration.ofSeconds(config.get(ConfigKeys.TLS_RELOAD_INTERVAL))));
     }
 

@@ -8,7 +8,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -88,10 +90,26 @@ class ResourceAlarmsTest {
         assertEquals(List.of("block: low on disk"), events, "a failed reading neither raises nor clears");
     }
 
+    /** The scheduled checks go on after an OutOfMemoryError, which holds publishers back until a check succeeds. */
+    @Test
+    void anOutOfMemoryErrorRaisesTheAlarmAndTheChecksGoOn() {
+        AtomicInteger calls = new AtomicInteger();
+        alarms = ResourceAlarms.start(Map.of("memory", () -> {
+            if (calls.incrementAndGet() == 2) {
+                throw new OutOfMemoryError("Java heap space");
+            }
+            return null;
+        }), publishers, Duration.ofMillis(20));
+        await().atMost(Duration.ofSeconds(10)).until(() -> calls.get() >= 4);
+        synchronized (alarms) {
+            assertEquals(List.of("block: out of memory while checking memory: Java heap space", "unblock"), events);
+        }
+    }
+
     @Test
     void memoryCheckMeasuresAgainstItsWatermark() {
-        assertNull(new MemoryCheck(1.0).breach(), "nothing can use more than everything");
-        String breach = new MemoryCheck(1e-9).breach();
+        assertNull(new MemoryCheck(1.0, () -> 0).breach(), "nothing can use more than everything");
+        String breach = new MemoryCheck(1e-9, () -> 0).breach();
         assertTrue(breach != null && breach.contains("memory.high_watermark 1.0E-9"), breach);
     }
 }

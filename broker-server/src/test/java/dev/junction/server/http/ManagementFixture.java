@@ -36,6 +36,7 @@ final class ManagementFixture implements BeforeEachCallback, AfterEachCallback {
     private final List<AutoCloseable> clients = new ArrayList<>();
     private final UnaryOperator<Config> settings;
     private Path dataDir;
+    private Config config;
     private JunctionServer server;
 
     ManagementFixture() {
@@ -50,14 +51,35 @@ final class ManagementFixture implements BeforeEachCallback, AfterEachCallback {
     @Override
     public void beforeEach(ExtensionContext context) throws Exception {
         dataDir = Files.createTempDirectory("junction-management");
-        server = JunctionServer.start(settings.apply(Config.defaults()
+        config = settings.apply(Config.defaults()
                 .with(ConfigKeys.BIND, InetAddress.getByName("127.0.0.1"))
                 .with(ConfigKeys.DATA_DIR, dataDir)
                 .with(ConfigKeys.AUTH_HASH_ITERATIONS, TestLogins.ITERATIONS)
                 .with(ConfigKeys.MQTT_PORT, ListenPort.EPHEMERAL)
                 .with(ConfigKeys.AMQP_PORT, ListenPort.EPHEMERAL)
                 .with(ConfigKeys.HTTP_PORT, ListenPort.EPHEMERAL)
-                .with(ConfigKeys.SHUTDOWN_TIMEOUT, 5)));
+                .with(ConfigKeys.SHUTDOWN_TIMEOUT, 5));
+        server = JunctionServer.start(config);
+    }
+
+    /** Stops the broker and starts it again on the same data directory (on new ports). */
+    void restart() throws Exception {
+        stop();
+        start();
+    }
+
+    /** Stops the broker, leaving its data directory for {@link #start()}. */
+    void stop() throws Exception {
+        server.close();
+        server = null;
+    }
+
+    void start() throws Exception {
+        server = JunctionServer.start(config);
+    }
+
+    Path dataDir() {
+        return dataDir;
     }
 
     @Override
@@ -69,7 +91,9 @@ final class ManagementFixture implements BeforeEachCallback, AfterEachCallback {
                 // Already closed by the test (some tests close connections through the API).
             }
         }
-        server.close();
+        if (server != null) {
+            server.close();
+        }
         try (var files = Files.walk(dataDir)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         }

@@ -114,6 +114,17 @@ class MqttAclTest {
         return ack.returnCodes();
     }
 
+    /** One message to amq.topic from an AMQP client, routed before this returns (the close waits for it). */
+    private void publishOverAmqp(String routingKey, String body) throws Exception {
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setHost("127.0.0.1");
+        factory.setPort(server.port(Protocol.AMQP));
+        try (com.rabbitmq.client.Connection connection = factory.newConnection();
+             com.rabbitmq.client.Channel channel = connection.createChannel()) {
+            channel.basicPublish("amq.topic", routingKey, null, body.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
     private MqttClient alice(int port, String clientId, BlockingQueue<String> received) throws Exception {
         MqttClient client = new MqttClient("tcp://127.0.0.1:" + port, clientId, new MemoryPersistence());
         pahoClients.add(client);
@@ -158,14 +169,8 @@ class MqttAclTest {
         int port = start(config(ACL));
         try (RawMqttClient subscriber = guest(port, "sub")) {
             assertEquals(List.of(GRANTED_QOS_1), subscribe(subscriber, 1, "allowed/#"));
-            ConnectionFactory factory = new ConnectionFactory();
-            factory.setHost("127.0.0.1");
-            factory.setPort(server.port(Protocol.AMQP));
-            try (com.rabbitmq.client.Connection connection = factory.newConnection();
-                 com.rabbitmq.client.Channel channel = connection.createChannel()) {
-                channel.basicPublish("amq.topic", "allowed.secret", null, "hidden".getBytes(StandardCharsets.UTF_8));
-                channel.basicPublish("amq.topic", "allowed.open", null, "shown".getBytes(StandardCharsets.UTF_8));
-            }
+            publishOverAmqp("allowed.secret", "hidden");
+            publishOverAmqp("allowed.open", "shown");
             RawMqttClient.Received first = subscriber.readPublish();
             assertEquals("allowed/open", first.topic(), "allowed/secret is withheld although allowed/# matches it");
         }
@@ -229,6 +234,28 @@ class MqttAclTest {
             // A broken file is reported and ignored: the rules stay, checked well after the next poll.
             await().pollDelay(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(5)).until(() ->
                     subscribe(client, packetId[0]++, "later/#").equals(List.of(GRANTED_QOS_1)));
+        }
+    }
+
+    /** Grants given when a connection subscribed or started publishing do not outlive a reload that takes them back. */
+    @Test
+    void aChangedFileAppliesToSubscriptionsAndPublishersAlreadyOpen() throws Exception {
+        int port = start(config(ACL));
+        try (RawMqttClient subscriber = guest(port, "sub");
+             RawMqttClient publisher = guest(port, "pub")) {
+            assertEquals(List.of(GRANTED_QOS_1), subscribe(subscriber, 1, "allowed/#"));
+            Files.writeString(dir.resolve("acl.conf"), "user guest\ntopic readwrite marker/#\n");
+            int[] packetId = {2};
+            await().atMost(Duration.ofSeconds(20)).until(() ->
+                    subscribe(subscriber, packetId[0]++, "marker/#").equals(List.of(GRANTED_QOS_1)));
+
+            publisher.send(RawMqttClient.publish("allowed/x", 1, 7, false, "write taken back"));
+            assertEquals(7, publisher.read(PubAck.class).packetId());
+            publishOverAmqp("allowed.y", "read taken back");
+            publisher.send(RawMqttClient.publish("marker/end", 1, 8, false, "still allowed"));
+            assertEquals(8, publisher.read(PubAck.class).packetId());
+            assertEquals("marker/end", subscriber.readPublish().topic(),
+                    "neither the publish nor the delivery the old file allowed got through");
         }
     }
 

@@ -2,9 +2,11 @@ package dev.junction.server.tls;
 
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.CRLReason;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.cert.X509v2CRLBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
@@ -30,7 +32,7 @@ import java.util.Base64;
 import java.util.Date;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Certificates made on the spot for TLS tests: a CA, and leaf certificates it signs for servers and clients. */
+/** Certificates made on the spot for TLS tests: a CA, the leaf certificates it signs and its CRLs. */
 public final class TestPki {
     private static final AtomicLong SERIALS = new AtomicLong(System.currentTimeMillis());
     private static final char[] NO_PASSWORD = new char[0];
@@ -77,6 +79,23 @@ public final class TestPki {
 
     static Issued client(Issued ca, String commonName) throws Exception {
         return issue(ca, commonName, validFromNow());
+    }
+
+    /** A CRL of {@code ca}, valid for a day, revoking {@code revoked}; DER-encoded. */
+    static byte[] crl(Issued ca, Issued... revoked) throws Exception {
+        Instant now = Instant.now();
+        X509v2CRLBuilder builder = new X509v2CRLBuilder(
+                X500Name.getInstance(ca.certificate().getSubjectX500Principal().getEncoded()), Date.from(now));
+        builder.setNextUpdate(Date.from(now.plus(Duration.ofDays(1))));
+        for (Issued certificate : revoked) {
+            builder.addCRLEntry(certificate.certificate().getSerialNumber(), Date.from(now), CRLReason.keyCompromise);
+        }
+        return builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(ca.keys().getPrivate()))
+                .getEncoded();
+    }
+
+    static void writeCrlPem(Path file, byte[] der) throws IOException {
+        Files.writeString(file, pem("X509 CRL", der));
     }
 
     /** A client context without a certificate of its own, trusting {@code ca}. */

@@ -23,6 +23,7 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 import sun.misc.Signal;
 import picocli.CommandLine;
@@ -30,6 +31,7 @@ import picocli.CommandLine;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -41,8 +43,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
@@ -263,6 +267,86 @@ class TlsListenersTest {
         SSLContext foreign = TestPki.client(otherCa, "alice").clientContext(ca);
         assertThrows(MqttException.class, () -> mqttConnect(
                 "ssl://127.0.0.1:" + broker.port(Protocol.MQTT_TLS), foreign, null).disconnect());
+    }
+
+    @Test
+    void aRevokedClientCertificateIsRefusedOnEveryListenerAndAGoodOneAccepted() throws Exception {
+        Issued revoked = TestPki.client(ca, "guest");
+        TestPki.writeCrlPem(dir.resolve("crl.pem"), TestPki.crl(ca, revoked));
+        broker = JunctionServer.start(tlsOnly(serverCertificate, "REQUIRED")
+                .with(ConfigKeys.TLS_CRL_FILE, Optional.of(dir.resolve("crl.pem"))));
+        String uri = "ssl://127.0.0.1:" + broker.port(Protocol.MQTT_TLS);
+        SSLContext refused = revoked.clientContext(ca);
+        assertThrows(MqttException.class, () -> mqttConnect(uri, refused, null).disconnect());
+        assertThrows(Exception.class, () -> amqpFactory(refused).newConnection().close());
+        assertThrows(IOException.class, () -> httpsReady(refused));
+
+        SSLContext good = TestPki.client(ca, "guest").clientContext(ca);
+        mqttRoundTrip(uri, good);
+        amqpRoundTrip(amqpFactory(good));
+        assertEquals(200, httpsReady(good));
+    }
+
+    /** The CRL is one of the TLS files: a new one (here DER) applies to the next handshake, without a restart. */
+    @Test
+    void aReplacedCrlRevokesWithoutRestart() throws Exception {
+        Issued client = TestPki.client(ca, "guest");
+        Files.write(dir.resolve("crl.der"), TestPki.crl(ca));
+        broker = JunctionServer.start(tlsOnly(serverCertificate, "REQUIRED")
+                .with(ConfigKeys.TLS_CRL_FILE, Optional.of(dir.resolve("crl.der")))
+                .with(ConfigKeys.TLS_RELOAD_INTERVAL, 1));
+        ConnectionFactory factory = amqpFactory(client.clientContext(ca));
+        amqpRoundTrip(factory);
+
+        Files.write(dir.resolve("crl.der"), TestPki.crl(ca, client));
+
+        awaitRefused(() -> factory.newConnection().close());
+        assertThrows(MqttException.class, () -> mqttConnect("ssl://127.0.0.1:" + broker.port(Protocol.MQTT_TLS),
+                client.clientContext(ca), null).disconnect());
+    }
+
+    /** Polled only hourly: SIGHUP alone brings the new CRL. */
+    @Test
+    void sighupAppliesANewCrlAtOnce() throws Exception {
+        Issued client = TestPki.client(ca, "guest");
+        TestPki.writeCrlPem(dir.resolve("crl.pem"), TestPki.crl(ca));
+        broker = JunctionServer.start(tlsOnly(serverCertificate, "REQUIRED")
+                .with(ConfigKeys.TLS_CRL_FILE, Optional.of(dir.resolve("crl.pem")))
+                .with(ConfigKeys.TLS_RELOAD_INTERVAL, 3600));
+        assertEquals(200, httpsReady(client.clientContext(ca)));
+
+        TestPki.writeCrlPem(dir.resolve("crl.pem"), TestPki.crl(ca, client));
+        Signal.raise(new Signal("HUP"));
+
+        awaitRefused(() -> httpsReady(client.clientContext(ca)));
+    }
+
+    @Test
+    void aCrlFileWithoutClientCertificatesIsAStartUpError() throws Exception {
+        Files.write(dir.resolve("crl.der"), TestPki.crl(ca));
+        Config config = tlsOnly(serverCertificate, "NONE")
+                .with(ConfigKeys.TLS_CRL_FILE, Optional.of(dir.resolve("crl.der")));
+        StartupException e = assertThrows(StartupException.class, () -> JunctionServer.start(config));
+        assertTrue(e.getMessage().startsWith("tls.crl_file is set, but tls.verify_peer = none"), e.getMessage());
+    }
+
+    /** Waits until a new connection made by {@code connect} is refused, as it is once a reloaded CRL applies. */
+    private static void awaitRefused(Executable connect) {
+        await().atMost(20, TimeUnit.SECONDS).pollInterval(200, TimeUnit.MILLISECONDS).until(() -> {
+            try {
+                connect.execute();
+                return false;
+            } catch (Throwable refused) {
+                return true;
+            }
+        });
+    }
+
+    private int httpsReady(SSLContext tls) throws Exception {
+        HttpClient client = HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(5)).build();
+        return client.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + broker.port(Protocol.HTTPS)
+                + "/health/ready")).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode();
     }
 
     @Test

@@ -13,10 +13,12 @@ import dev.junction.core.store.StorageSettings;
 import dev.junction.core.store.StoreListener;
 import dev.junction.core.store.StoredMessage;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -44,11 +46,13 @@ public final class LogStorage
     private final long queueMemoryLimit;
     /** Definition identity to the id of the record that holds it. */
     private final ConcurrentHashMap<Object, Long> definitionRecords;
+    private final Quarantine quarantine;
     private Recovered recovered;
 
     private LogStorage(SegmentedLog log, long queueMemoryLimit, ConcurrentHashMap<Object, Long> definitionRecords,
-                       Recovered recovered) {
+                       Quarantine quarantine, Recovered recovered) {
         this.log = log;
+        this.quarantine = quarantine;
         this.queueMemoryLimit = queueMemoryLimit;
         this.definitionRecords = definitionRecords;
         this.recovered = recovered;
@@ -63,9 +67,48 @@ public final class LogStorage
             LOG.warn("Storage in {} recovered with damage: {}", settings.directory(), log.recoveryReport().damage());
         }
         Recovered recovered = recovery.finish(log);
+        Quarantine quarantine = new Quarantine(settings.directory());
+        recovery.unreadable().forEach(record -> setAside(log, quarantine, record));
         LOG.info("Storage in {} recovered {} definitions and {} messages from {} segments", settings.directory(),
                 recovered.definitions().size(), recovered.messages().size(), log.recoveryReport().segments());
-        return new LogStorage(log, settings.queueMemoryLimit(), recovery.definitionRecords(), recovered);
+        return new LogStorage(log, settings.queueMemoryLimit(), recovery.definitionRecords(), quarantine,
+                recovered);
+    }
+
+    /** Keeps an unreadable definition record for the operator and lets the log forget it. */
+    private static void setAside(SegmentedLog log, Quarantine quarantine, StorageRecovery.Unreadable record) {
+        try {
+            Path kept = quarantine.keep(record.recordId(), record.type(), record.body(), record.reason());
+            log.release(record.recordId(), WARN_ON_FAILURE);
+            LOG.error("Skipped stored definition record {} (type {}): it cannot be read ({}); kept in {}",
+                    record.recordId(), record.type(), record.reason(), kept);
+        } catch (IOException e) {
+            LOG.error("Skipped stored definition record {} (type {}): it cannot be read ({}); it stays in the log, "
+                    + "as it could not be copied out", record.recordId(), record.type(), record.reason(), e);
+        }
+    }
+
+    /**
+     * Copies the definition's record to the data directory's {@code quarantine/} and forgets the definition; the
+     * copy is kept in the log instead if it cannot be written.
+     */
+    @Override
+    public String quarantine(Definition definition, String reason) {
+        Long id = definitionRecords.get(definition.identity());
+        if (id == null) {
+            return "nowhere: it was not stored";
+        }
+        ByteBuf encoded = StorageRecords.encode(definition);
+        try {
+            Path kept = quarantine.keep(id, StorageRecords.typeOf(definition), ByteBufUtil.getBytes(encoded), reason);
+            remove(definition);
+            return kept.toString();
+        } catch (IOException e) {
+            LOG.error("Could not copy stored definition record {} out of the log; it stays there", id, e);
+            return "the log (record " + id + ")";
+        } finally {
+            encoded.release();
+        }
     }
 
     /** The log's write counters, for the metrics endpoint. */

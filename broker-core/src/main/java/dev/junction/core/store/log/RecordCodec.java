@@ -1,5 +1,6 @@
 package dev.junction.core.store.log;
 
+import dev.junction.core.Arguments;
 import io.netty.buffer.ByteBuf;
 
 import java.math.BigDecimal;
@@ -34,8 +35,8 @@ final class RecordCodec {
     private static final byte MAP = 13;
     private static final byte INSTANT = 14;
     private static final byte DATE = 15;
-    /** Nesting deeper than this is a damaged record, not data. */
-    private static final int MAX_DEPTH = 64;
+    /** Nesting deeper than what the core lets in is a damaged record, not data. */
+    private static final int MAX_DEPTH = Arguments.MAX_DEPTH;
 
     private RecordCodec() {
     }
@@ -76,6 +77,7 @@ final class RecordCodec {
         return readTable(in, 0);
     }
 
+    /** The values of a table at {@code depth} sit one level deeper, as {@link Arguments} counts. */
     private static Map<String, Object> readTable(ByteBuf in, int depth) {
         int size = in.readInt();
         if (size == -1) {
@@ -160,7 +162,7 @@ final class RecordCodec {
                 }
                 yield Collections.unmodifiableList(list);
             }
-            case MAP -> readTable(in, depth + 1);
+            case MAP -> readTable(in, depth);
             case INSTANT -> Instant.ofEpochSecond(in.readLong(), in.readInt());
             case DATE -> new Date(in.readLong());
             default -> throw new IllegalArgumentException("unknown value tag " + tag);

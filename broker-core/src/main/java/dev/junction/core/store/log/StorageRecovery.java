@@ -9,6 +9,7 @@ import dev.junction.core.store.RecoveredMessages;
 import dev.junction.core.store.StoredMessage;
 import dev.junction.core.store.log.StorageRecords.MessageHeader;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,12 +28,17 @@ final class StorageRecovery implements RecoveryVisitor {
     private record Settle(long recordId, long messageId, long queueId) {
     }
 
+    /** A definition record that cannot be read: skipped, so that the rest of the topology comes back. */
+    record Unreadable(long recordId, byte type, byte[] body, String reason) {
+    }
+
     private final Map<Object, Long> definitionIds = new HashMap<>();
     private final Map<Long, Definition> definitions = new LinkedHashMap<>();
     private final RecoveredMessages messages = new RecoveredMessages();
     private final List<Settle> settles = new ArrayList<>();
     private final List<Long> superseded = new ArrayList<>();
     private final List<Long> pages = new ArrayList<>();
+    private final List<Unreadable> unreadable = new ArrayList<>();
 
     @Override
     public void visit(byte type, long id, ByteBuf body) {
@@ -42,7 +48,7 @@ final class StorageRecovery implements RecoveryVisitor {
                 case StorageRecords.SETTLE -> settles.add(new Settle(id, body.readLong(), body.readLong()));
                 // The queue that paged the body out is gone with the process.
                 case StorageRecords.PAGE -> pages.add(id);
-                default -> addDefinition(type, id, body);
+                default -> addDefinitionOrSetAside(type, id, body);
             }
         } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
             throw new IllegalStateException("storage record " + id + " of type " + type + " cannot be read: "
@@ -67,6 +73,16 @@ final class StorageRecovery implements RecoveryVisitor {
             return millis == null ? -1 : millis;
         } catch (BrokerException e) {
             return -1;
+        }
+    }
+
+    private void addDefinitionOrSetAside(byte type, long id, ByteBuf body) {
+        int start = body.readerIndex();
+        try {
+            addDefinition(type, id, body);
+        } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
+            byte[] bytes = ByteBufUtil.getBytes(body, start, body.writerIndex() - start);
+            unreadable.add(new Unreadable(id, type, bytes, String.valueOf(e.getMessage())));
         }
     }
 
@@ -112,6 +128,11 @@ final class StorageRecovery implements RecoveryVisitor {
             }
         });
         return new Recovered(new ArrayList<>(definitions.values()), queueIds, messages);
+    }
+
+    /** The definition records that could not be read, in log order. */
+    List<Unreadable> unreadable() {
+        return unreadable;
     }
 
     ConcurrentHashMap<Object, Long> definitionRecords() {

@@ -9,15 +9,20 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The real jar as operators run it: a child process, real sockets, real signals. */
 class JunctionProcessIT {
@@ -111,6 +116,40 @@ class JunctionProcessIT {
             assertEquals(1, broker.awaitExit(Duration.ofSeconds(30)));
             assertEquals(List.of("junction: cannot listen for MQTT 3.1.1 on 127.0.0.1:" + taken.getLocalPort()
                     + ": Address already in use"), broker.stderr());
+        }
+    }
+
+    /** Issue #15: it started, stopped and exited 0. Nothing is written to the data directory either. */
+    @Test
+    void everyListenerOffIsRefusedWithExit2() throws Exception {
+        try (BrokerProcess broker = BrokerProcess.start(workDir, "--set", "mqtt.port=0", "--set", "amqp.port=0",
+                "--set", "http.port=0")) {
+            assertEquals(2, broker.awaitExit(Duration.ofSeconds(30)));
+            assertEquals(List.of("junction: no listener is enabled: mqtt.port, mqtt.ws.port, amqp.port, http.port are"
+                    + " all 0; set at least one to a port"), broker.stderr());
+        }
+        assertFalse(Files.exists(workDir.resolve("data")));
+    }
+
+    /** Issue #15: the jar started from a shell whose umask lets everyone read keeps its data to itself. */
+    @Test
+    void theDataDirectoryAndItsFilesAreTheBrokersOnly() throws Exception {
+        assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"), "no POSIX permissions");
+        int mqtt = Wire.freePort();
+        try (BrokerProcess broker = BrokerProcess.start(workDir, "--set", "bind=127.0.0.1",
+                "--set", "mqtt.port=" + mqtt, "--set", "amqp.port=0", "--set", "http.port=0")) {
+            broker.awaitLine("Listening for MQTT 3.1.1 on 127.0.0.1:" + mqtt);
+            RealClients.mqttRoundTrip(mqtt);
+            assertEquals("rwx------", PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(workDir.resolve("data"))));
+            try (Stream<Path> files = Files.walk(workDir.resolve("data"))) {
+                for (Path file : files.filter(Files::isRegularFile).toList()) {
+                    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)),
+                            file.toString());
+                }
+            }
+            broker.terminate();
+            assertEquals(0, broker.awaitExit(SHUTDOWN_BOUND.plusSeconds(5)));
         }
     }
 

@@ -18,7 +18,8 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 
 /** {@code export FILE}: the broker's definitions (RabbitMQ's JSON format) into a file. */
-@Command(name = "export", description = "Writes the broker's definitions (vhosts, exchanges, queues, bindings) to FILE.")
+@Command(name = "export", description = {"Writes the broker's definitions (vhosts, exchanges, queues, bindings, users"
+        + " with their password hashes, permissions) to FILE.", "A new FILE is readable by its owner only."})
 final class ExportCommand implements Callable<Integer> {
     @ParentCommand
     JunctionCtl ctl;

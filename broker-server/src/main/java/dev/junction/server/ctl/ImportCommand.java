@@ -14,7 +14,8 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code import FILE}: declares what a definitions file holds; the broker checks it whole before declaring. */
-@Command(name = "import", description = "Declares the vhosts, exchanges, queues and bindings of a definitions FILE.")
+@Command(name = "import", description = "Declares the vhosts, exchanges, queues, bindings, users and permissions of a"
+        + " definitions FILE.")
 final class ImportCommand implements Callable<Integer> {
     @ParentCommand
     JunctionCtl ctl;

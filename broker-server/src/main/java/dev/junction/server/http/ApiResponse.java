@@ -14,8 +14,11 @@ import java.util.concurrent.CompletableFuture;
 record ApiResponse(HttpResponseStatus status, JsonNode body, ResponseStream stream, List<ListItem> items) {
     /** A response written over time, such as the live messages of {@code /api/tail}. */
     interface ResponseStream {
-        /** Called on the HTTP connection's event loop instead of writing a response; it writes its own. */
-        void start(ChannelHandlerContext ctx);
+        /**
+         * Called on the HTTP connection's event loop instead of writing a response; it writes its own, and closes
+         * the connection after it unless {@code keepAlive}.
+         */
+        void start(ChannelHandlerContext ctx, boolean keepAlive);
     }
 
     ApiResponse(HttpResponseStatus status, JsonNode body) {

@@ -3,6 +3,7 @@ package dev.junction.server.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.handler.codec.http.HttpResponseStatus;
 
 import java.util.Arrays;
 import java.util.List;
@@ -17,8 +18,9 @@ import java.util.regex.PatternSyntaxException;
  * 100 by default) answer one page as {@code {"items", "page", "page_count", "page_size", "filtered_count",
  * "item_count", "total_count"}}; {@code name} keeps the items whose name contains it, ignoring case, or matches it
  * as a regular expression with {@code use_regex=true}; {@code columns} keeps only the named fields (dotted for
- * nested ones); {@code disable_stats=true} leaves out the message counters. An unpaged list longer than the
- * configured cap is refused with a 400 that says how to page, so that no client builds a huge answer by accident.
+ * nested ones); {@code disable_stats=true} leaves out the message counters. An unpaged list is streamed
+ * ({@link JsonListStream}); one longer than the configured cap is refused with a 400 that says how to page, so
+ * that no client builds a huge answer by accident.
  */
 final class ListQuery {
     static final int MAX_PAGE_SIZE = 500;
@@ -34,7 +36,7 @@ final class ListQuery {
      * {@code items} as {@code request}'s parameters ask for them: filtered and counted on their names, then built
      * (and shaped) only as far as they are answered.
      */
-    static JsonNode apply(ApiRequest request, List<ListItem> items, int maxUnpagedItems) {
+    static ApiResponse apply(ApiRequest request, List<ListItem> items, int maxUnpagedItems) {
         Predicate<String> byName = nameFilter(request);
         List<ListItem> filtered = items.stream().filter(item -> byName.test(item.name())).toList();
         String page = parameter(request, "page");
@@ -44,9 +46,10 @@ final class ListQuery {
                         + maxUnpagedItems + " are answered unpaged: ask for pages (?page=1&page_size="
                         + MAX_PAGE_SIZE + ")");
             }
-            return built(request, filtered);
+            return new ApiResponse(HttpResponseStatus.OK, null,
+                    new JsonListStream(filtered, item -> shaped(request, item.json().get())), null);
         }
-        return page(request, filtered, items.size(), number(page, "page", Integer.MAX_VALUE));
+        return ApiResponse.json(page(request, filtered, items.size(), number(page, "page", Integer.MAX_VALUE)));
     }
 
     private static ObjectNode page(ApiRequest request, List<ListItem> filtered, int total, int page) {

@@ -95,16 +95,15 @@ public final class ManagementApi {
         }
         return resource.handle(request).thenApply(response -> {
             if (response.items() != null) {
-                return ApiResponse.json(ListQuery.apply(request, access.visible(user, response.items()),
-                        maxUnpagedItems));
+                return ListQuery.apply(request, access.visible(user, response.items()), maxUnpagedItems);
             }
             if (response.body() == null) {
                 return response;
             }
             JsonNode visible = access.visible(user, request, response.body());
-            return new ApiResponse(response.status(), request.method().equals(HttpMethod.GET)
-                    && visible instanceof ArrayNode list
-                    ? ListQuery.apply(request, ListItem.of(list), maxUnpagedItems) : visible);
+            return request.method().equals(HttpMethod.GET) && visible instanceof ArrayNode list
+                    ? ListQuery.apply(request, ListItem.of(list), maxUnpagedItems)
+                    : new ApiResponse(response.status(), visible);
         });
     }
 }

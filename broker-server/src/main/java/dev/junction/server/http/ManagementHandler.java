@@ -116,7 +116,7 @@ final class ManagementHandler extends SimpleChannelInboundHandler<ManagementRequ
                 AuditLog.changed(ctx.channel(), user, method, uri, response.status());
             }
             if (response.stream() != null) {
-                response.stream().start(ctx);
+                response.stream().start(ctx, keepAlive);
             } else {
                 Responses.respond(ctx, success(response), keepAlive);
             }

@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -66,13 +67,17 @@ final class Responses {
         if (contentType != null) {
             response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
         }
-        response.headers()
-                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes())
+        commonHeaders(response.headers()).setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+        return response;
+    }
+
+    /** The headers every answer carries: nothing is cached, framed or sniffed. */
+    static HttpHeaders commonHeaders(HttpHeaders headers) {
+        return headers
                 .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE)
                 .set("Content-Security-Policy", CONTENT_SECURITY_POLICY)
                 .set("X-Frame-Options", "DENY")
                 .set("X-Content-Type-Options", "nosniff");
-        return response;
     }
 
     static void respond(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {

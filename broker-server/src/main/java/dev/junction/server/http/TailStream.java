@@ -64,8 +64,9 @@ final class TailStream implements ApiResponse.ResponseStream, QueueConsumer {
         return new TailStream(vhost, exchange, pattern, limit);
     }
 
+    /** The connection is closed after the stream, which may last until the client goes: never kept alive. */
     @Override
-    public void start(ChannelHandlerContext context) {
+    public void start(ChannelHandlerContext context, boolean keepAlive) {
         ctx = context;
         HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
         head.headers()

@@ -83,6 +83,22 @@ class ListPagingTest {
     }
 
     @Test
+    void aManagementUsersPagesHoldAndCountOnlyItsVhosts() throws Exception {
+        assertEquals(201, broker.send("PUT", "/api/vhosts/other", null).statusCode());
+        assertEquals(201, broker.send("PUT", "/api/queues/other/page-hidden", "{}").statusCode());
+        assertEquals(201, broker.send("PUT", "/api/users/mgmt", "{\"password\":\"pw\",\"tags\":\"management\"}")
+                .statusCode());
+        assertEquals(201, broker.send("PUT", "/api/permissions/%2F/mgmt",
+                "{\"configure\":\".*\",\"write\":\".*\",\"read\":\".*\"}").statusCode());
+        HttpResponse<String> response = broker.send("GET", "/api/queues?page=1&name=page-", null, "mgmt", "pw");
+        assertEquals(200, response.statusCode(), response.body());
+        JsonNode page = ManagementFixture.json(response);
+        assertEquals(5, page.get("filtered_count").asInt(), page.toString());
+        assertEquals(7, page.get("total_count").asInt(), page.toString());
+        assertFalse(response.body().contains("page-hidden"), response.body());
+    }
+
+    @Test
     void junctionCtlListsEveryItemOfAListLongerThanTheUnpagedCap() {
         StringWriter out = new StringWriter();
         CommandLine ctl = JunctionCtl.commandLine();

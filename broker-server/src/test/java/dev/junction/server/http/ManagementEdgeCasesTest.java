@@ -8,6 +8,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.http.HttpResponse;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
@@ -52,5 +54,26 @@ class ManagementEdgeCasesTest {
         String metrics = broker.send("GET", "/metrics", null, null, null).body();
         assertFalse(metrics.contains("c".repeat(256)), "a label holds the whole client id");
         assertTrue(metrics.length() < 100_000, "metrics are " + metrics.length() + " characters");
+    }
+
+    @Test
+    void anUnpagedListIsStreamedWholeAndAClosingRequestIsClosedAfterIt() throws Exception {
+        com.rabbitmq.client.Channel channel = broker.amqp().createChannel();
+        Set<String> declared = new HashSet<>();
+        for (int i = 0; i < 250; i++) {
+            declared.add(channel.queueDeclare("streamed-" + i, false, false, false, null).getQueue());
+        }
+        HttpResponse<String> response = broker.send("GET", "/api/queues", null);
+        assertEquals(200, response.statusCode(), response.body());
+        assertEquals("chunked", response.headers().firstValue("transfer-encoding").orElse(""));
+        Set<String> listed = new HashSet<>();
+        ManagementFixture.json(response).forEach(queue -> listed.add(queue.get("name").asText()));
+        assertEquals(declared, listed);
+        try (RawHttp raw = new RawHttp(broker.port(Protocol.HTTP))) {
+            String answer = raw.send("GET /api/queues?columns=name HTTP/1.1\r\nHost: x\r\nAuthorization: "
+                    + RawHttp.GUEST + "\r\nConnection: close\r\n\r\n").untilClosed();
+            assertTrue(answer.contains("{\"name\":\"streamed-249\"}"), answer);
+            assertTrue(answer.endsWith("]\r\n0\r\n\r\n"), answer);
+        }
     }
 }

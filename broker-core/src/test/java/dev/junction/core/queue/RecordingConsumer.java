@@ -8,11 +8,12 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
-/** A consumer for tests: records deliveries for the test thread to take, and can be made unwritable. */
+/** A consumer for tests: records deliveries for the test thread to take, and can be made unwritable or offline. */
 public final class RecordingConsumer implements QueueConsumer {
     private final LinkedBlockingQueue<Delivery> deliveries = new LinkedBlockingQueue<>();
     private final List<Queue> deletedQueues = new ArrayList<>();
     private volatile boolean writable = true;
+    private volatile boolean online = true;
 
     @Override
     public void deliver(Delivery delivery) {
@@ -35,6 +36,16 @@ public final class RecordingConsumer implements QueueConsumer {
 
     public void setWritable(boolean writable) {
         this.writable = writable;
+    }
+
+    @Override
+    public boolean isOnline() {
+        return online;
+    }
+
+    /** As an MQTT persistent session between connections: still subscribed, no client there. */
+    public void setOnline(boolean online) {
+        this.online = online;
     }
 
     public Delivery take() throws InterruptedException {

@@ -149,6 +149,31 @@ class QueueFlowTest {
     }
 
     @Test
+    void aQueueWithItsOwnMarkKeepsWhatOvershootsItsBoundWhileAConsumerIsOnline() {
+        vhost = new VirtualHost("/", shards, new MemoryStorage(), new FlowLimits(5000, 0));
+        Queue session = vhost.declareQueue("work", new QueueSettings(false, null, false, Map.of(
+                "x-max-length", 10, "x-overflow", "drop-transient-first", "x-flow-high-watermark", 5)));
+        RecordingConsumer slow = new RecordingConsumer();
+        slow.setWritable(false);
+        Subscription subscription = session.subscribe(slow, new ConsumerOptions(0, true, false)).join();
+        CountingFlow publisher = new CountingFlow();
+        // What publishers sent before the hold reached them (a read batch, the inbox) goes past the bound.
+        for (int i = 0; i < 30; i++) {
+            publish("m" + i, publisher);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> session.readyCount() == 30);
+        assertEquals(0, session.droppedCount(), "held, not dropped, while its consumer is online");
+        assertEquals(1, session.consumerCount());
+
+        slow.setOnline(false);
+        subscription.resume();
+        await().atMost(Duration.ofSeconds(10)).until(() -> session.consumerCount() == 0);
+        publish("m30", publisher);
+        await().atMost(Duration.ofSeconds(10)).until(() -> session.droppedCount() == 21);
+        assertEquals(10, session.readyCount(), "offline, the bound applies again");
+    }
+
+    @Test
     void aQueueWhoseOwnMarkIsZeroNeverHoldsPublishersBack() {
         vhost = new VirtualHost("/", shards, new MemoryStorage(), new FlowLimits(2, 0));
         Queue session = vhost.declareQueue("work", new QueueSettings(false, null, false, Map.of(

@@ -194,12 +194,12 @@ public final class MqttBroker implements AutoCloseable {
         return stats.messagesSent.sum();
     }
 
-    /** MQTT's message flow since start, for the metrics endpoint. */
     /** Messages not sent to a subscriber for this reason, since start. */
     public long dropped(MqttDropReason reason) {
         return stats.dropped(reason);
     }
 
+    /** MQTT's message flow since start, for the metrics endpoint. */
     public MessageCounters messages() {
         return stats.messages;
     }

@@ -389,16 +389,15 @@ final class MqttSession implements QueueConsumer {
      * Counts what the session's queue dropped at its bounds since last time; on every delivery (a volatile read),
      * so that a connected session under {@code drop} is counted as it goes, and when the client comes back.
      */
-    private long countQueueDrops() {
+    private void countQueueDrops() {
         if (queue == null) {
-            return 0;
+            return;
         }
         long dropped = queue.droppedCount() - droppedCounted;
         if (dropped > 0) {
             broker.stats().dropped(MqttDropReason.QUEUE_FULL, dropped);
             droppedCounted += dropped;
         }
-        return dropped;
     }
 
     /** The client is back: what its queue dropped meanwhile is logged once. */

@@ -85,16 +85,6 @@ public record MqttSettings(String vhost, String exchange, int maxInflight, int m
                 sessionExpiry, connectTimeout, maxPacketSize, sysInterval, allowAnonymous, holdPublishers);
     }
 
-    public MqttSettings withQueueBytesAndDeadLetters(long queuedBytes, String deadLetters) {
-        return new MqttSettings(vhost, exchange, maxInflight, maxQueuedMessages, queuedBytes, deadLetters,
-                sessionExpiry, connectTimeout, maxPacketSize, sysInterval, allowAnonymous, holdPublishers);
-    }
-
-    public MqttSettings withHoldPublishers(boolean hold) {
-        return new MqttSettings(vhost, exchange, maxInflight, maxQueuedMessages, maxQueuedBytes, deadLetterExchange,
-                sessionExpiry, connectTimeout, maxPacketSize, sysInterval, allowAnonymous, hold);
-    }
-
     public MqttSettings withTimeouts(Duration connect, Duration sys) {
         return new MqttSettings(vhost, exchange, maxInflight, maxQueuedMessages, maxQueuedBytes, deadLetterExchange,
                 sessionExpiry, connect, maxPacketSize, sys, allowAnonymous, holdPublishers);

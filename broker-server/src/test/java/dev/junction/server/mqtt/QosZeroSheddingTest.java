@@ -3,6 +3,8 @@ package dev.junction.server.mqtt;
 import dev.junction.mqtt.codec.MqttQos;
 import dev.junction.mqtt.codec.Publish;
 import dev.junction.mqtt.codec.SubAck;
+import dev.junction.server.config.Config;
+import dev.junction.server.config.ConfigKeys;
 import dev.junction.mqtt.codec.Subscribe;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -57,7 +59,9 @@ class QosZeroSheddingTest {
 
     @Test
     void withDropWhatTheBoundShedsIsCountedExactly() throws Exception {
-        broker = new MqttTestBroker(MqttSettings.DEFAULTS.withLimits(32, BOUND).withHoldPublishers(false)
+        broker = new MqttTestBroker(MqttSettings.from(Config.defaults()
+                        .with(ConfigKeys.MQTT_MAX_QUEUED_MESSAGES, BOUND)
+                        .with(ConfigKeys.MQTT_SLOW_SUBSCRIBER, ConfigKeys.MQTT_SLOW_SUBSCRIBER.parse("drop")))
                 .withTimeouts(Duration.ofSeconds(10), Duration.ofMillis(200)));
         RawMqttClient subscriber = subscriber();
         publishAll().get(60, TimeUnit.SECONDS);

@@ -7,6 +7,8 @@ import dev.junction.core.queue.Queue;
 import dev.junction.core.queue.QueueSettings;
 import dev.junction.core.vhost.VirtualHost;
 import dev.junction.mqtt.codec.MqttQos;
+import dev.junction.server.config.Config;
+import dev.junction.server.config.ConfigKeys;
 import dev.junction.mqtt.codec.PubAck;
 import dev.junction.mqtt.codec.SubAck;
 import dev.junction.mqtt.codec.Subscribe;
@@ -24,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -89,8 +92,9 @@ class SessionQueueBoundsTest {
 
     @Test
     void whatTheMessageBoundDropsIsDeadLetteredWithTheReasonAndTheClientsQueue() throws Exception {
-        broker = new MqttTestBroker(MqttSettings.DEFAULTS.withLimits(32, 3)
-                .withQueueBytesAndDeadLetters(MqttSettings.DEFAULTS.maxQueuedBytes(), "mqtt.dlx"));
+        broker = new MqttTestBroker(MqttSettings.from(Config.defaults()
+                .with(ConfigKeys.MQTT_MAX_QUEUED_MESSAGES, 3)
+                .with(ConfigKeys.MQTT_DEAD_LETTER_EXCHANGE, Optional.of("mqtt.dlx"))));
         VirtualHost vhost = broker.core.virtualHost("/");
         vhost.declareExchange("mqtt.dlx", ExchangeType.FANOUT, ExchangeSettings.plain());
         Queue deadLetters = vhost.declareQueue("lost", new QueueSettings(false, null, false, Map.of()));
@@ -117,7 +121,7 @@ class SessionQueueBoundsTest {
 
     @Test
     void theByteBoundDropsTheOldestBodiesBeyondIt() throws Exception {
-        broker = new MqttTestBroker(MqttSettings.DEFAULTS.withQueueBytesAndDeadLetters(10, null));
+        broker = new MqttTestBroker(MqttSettings.from(Config.defaults().with(ConfigKeys.MQTT_MAX_QUEUED_BYTES, 10L)));
         offlineSubscriber("small");
 
         publishQos1("s", "aaaa", "bbbb", "cccc", "dddd");

@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import static dev.junction.server.mqtt.RawMqttClient.publish;
@@ -33,9 +35,12 @@ class QosZeroSheddingTest {
 
     private MqttTestBroker broker;
     private final List<RawMqttClient> clients = new ArrayList<>();
+    /** One thread per publisher: a held publisher blocks in its socket write. */
+    private final ExecutorService threads = Executors.newCachedThreadPool();
 
     @AfterEach
     void stop() throws Exception {
+        threads.shutdownNow();
         for (RawMqttClient client : clients) {
             client.close();
         }
@@ -45,8 +50,8 @@ class QosZeroSheddingTest {
     @Test
     void withHoldEveryQos0MessageReachesASlowConnectedSubscriber() throws Exception {
         broker = new MqttTestBroker(MqttSettings.DEFAULTS.withLimits(32, BOUND));
-        RawMqttClient subscriber = subscriber();
-        CompletableFuture<Void> publishing = publishAll();
+        RawMqttClient subscriber = subscriber("z");
+        CompletableFuture<Void> publishing = publishAll("fast", "z", MESSAGES);
         // The subscriber reads nothing until its queue has reached the mark that holds the publisher back.
         await().atMost(30, TimeUnit.SECONDS).until(() -> sessionQueueReady() >= BOUND / 2);
 
@@ -58,13 +63,37 @@ class QosZeroSheddingTest {
     }
 
     @Test
+    void withHoldManyQos0PublishersIntoOneWildcardSubscriberLoseNothing() throws Exception {
+        broker = new MqttTestBroker(MqttSettings.DEFAULTS.withLimits(32, BOUND));
+        RawMqttClient subscriber = subscriber("z/#");
+        int publishers = 20;
+        int each = MESSAGES / publishers;
+        List<CompletableFuture<Void>> publishing = new ArrayList<>();
+        for (int p = 0; p < publishers; p++) {
+            publishing.add(publishAll("fast-" + p, "z/" + p, each));
+        }
+        await().atMost(30, TimeUnit.SECONDS).until(() -> sessionQueueReady() >= BOUND / 2);
+
+        int[] next = new int[publishers];
+        for (int i = 0; i < publishers * each; i++) {
+            RawMqttClient.Received message = subscriber.readPublish();
+            int publisher = Integer.parseInt(message.topic().substring(2));
+            assertEquals(next[publisher]++, index(message.payload()), "publisher " + publisher + " without a gap");
+        }
+        for (CompletableFuture<Void> done : publishing) {
+            done.get(30, TimeUnit.SECONDS);
+        }
+        assertEquals(0, broker.mqtt.dropped(MqttDropReason.QUEUE_FULL));
+    }
+
+    @Test
     void withDropWhatTheBoundShedsIsCountedExactly() throws Exception {
         broker = new MqttTestBroker(MqttSettings.from(Config.defaults()
                         .with(ConfigKeys.MQTT_MAX_QUEUED_MESSAGES, BOUND)
                         .with(ConfigKeys.MQTT_SLOW_SUBSCRIBER, ConfigKeys.MQTT_SLOW_SUBSCRIBER.parse("drop")))
                 .withTimeouts(Duration.ofSeconds(10), Duration.ofMillis(200)));
-        RawMqttClient subscriber = subscriber();
-        publishAll().get(60, TimeUnit.SECONDS);
+        RawMqttClient subscriber = subscriber("z");
+        publishAll("fast", "z", MESSAGES).get(60, TimeUnit.SECONDS);
 
         int received = 0;
         int last;
@@ -91,31 +120,31 @@ class QosZeroSheddingTest {
         assertEquals(String.valueOf(lost), shown, "$SYS/broker/messages/dropped/queue_full");
     }
 
-    private RawMqttClient subscriber() throws IOException {
+    private RawMqttClient subscriber(String filter) throws IOException {
         RawMqttClient subscriber = client();
         subscriber.connect("slow", true);
-        subscriber.send(new Subscribe(1, List.of(new Subscribe.Subscription("z", MqttQos.AT_MOST_ONCE))));
+        subscriber.send(new Subscribe(1, List.of(new Subscribe.Subscription(filter, MqttQos.AT_MOST_ONCE))));
         subscriber.read(SubAck.class);
         return subscriber;
     }
 
     /** On another thread, since a held publisher's writes block once its socket buffers are full. */
-    private CompletableFuture<Void> publishAll() throws IOException {
+    private CompletableFuture<Void> publishAll(String clientId, String topic, int count) throws IOException {
         RawMqttClient publisher = client();
-        publisher.connect("fast", true);
+        publisher.connect(clientId, true);
         return CompletableFuture.runAsync(() -> {
             try {
-                for (int i = 0; i < MESSAGES; i += 100) {
-                    Publish[] batch = new Publish[100];
+                for (int i = 0; i < count; i += 100) {
+                    Publish[] batch = new Publish[Math.min(100, count - i)];
                     for (int j = 0; j < batch.length; j++) {
-                        batch[j] = publish("z", 0, 0, false, (i + j) + PADDING);
+                        batch[j] = publish(topic, 0, 0, false, (i + j) + PADDING);
                     }
                     publisher.send(batch);
                 }
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
-        });
+        }, threads);
     }
 
     private static int index(String payload) {

@@ -298,7 +298,7 @@ class JunctionCtlTest {
                 Run twice = run("--url", freshUrl, "import", back.toString());
                 assertEquals(0, twice.exitCode(), twice.err());
                 assertTrue(run("--url", freshUrl, "list", "queues").lines()
-                        .contains("/	mqtt-subscription-offline-device	0	0	0	0	true	false	false"));
+                        .contains("/\tmqtt-subscription-offline-device\t0\t0\t0\t0\ttrue\tfalse\tfalse"));
             }
         } finally {
             online.disconnect();

@@ -47,8 +47,13 @@ public abstract class Exchange implements Destination {
 
     protected abstract void routeToBindings(Message message, RouteCollector collector);
 
-    /** Returns false if an identical binding already existed. Called by the virtual host's single writer. */
+    /**
+     * Returns false if an identical binding already existed. Called by the virtual host's single writer.
+     *
+     * @throws dev.junction.core.BrokerException PRECONDITION_FAILED if this exchange cannot index the binding
+     */
     public final boolean addBinding(Binding binding) {
+        checkBinding(binding);
         if (!bindings.add(binding)) {
             return false;
         }
@@ -63,6 +68,10 @@ public abstract class Exchange implements Destination {
         }
         unindexBinding(binding);
         return true;
+    }
+
+    /** Refuses, before anything changes, a binding {@link #indexBinding} could not take. */
+    protected void checkBinding(Binding binding) {
     }
 
     protected abstract void indexBinding(Binding binding);

@@ -161,7 +161,7 @@ public final class VirtualHost {
 
     /**
      * Publishes as {@link #publish(String, Message)} does; each queue reached then reports to {@code outcome}, on
-     * its own shard thread, whether it took the message (see {@link Queue#enqueue(Message, Consumer)}).
+     * its own shard thread, whether it took the message (see {@link Queue#enqueue(Message, int, Consumer)}).
      */
     public List<Queue> publish(String exchangeName, Message message, Consumer<Boolean> outcome) {
         return publish(exchangeName, message, outcome, StoreListener.NONE);
@@ -210,12 +210,8 @@ public final class VirtualHost {
         routeToAlternates(exchange, message, collector);
         List<Queue> targets = collector.queues();
         store(message, targets, stored);
-        for (Queue queue : targets) {
-            if (outcome == null) {
-                queue.enqueue(message.retain());
-            } else {
-                queue.enqueue(message.retain(), outcome);
-            }
+        for (int i = 0; i < targets.size(); i++) {
+            targets.get(i).enqueue(message.retain(), collector.grantedQos(i), outcome);
         }
         return targets;
     }
@@ -582,7 +578,13 @@ public final class VirtualHost {
             storage.definitions().remove(binding);
             return;
         }
-        addBinding(new Binding(source, destination, binding.routingKey(), binding.arguments()));
+        try {
+            addBinding(new Binding(source, destination, binding.routingKey(), binding.arguments()));
+        } catch (BrokerException unusable) {
+            // Written by a version with other rules: the broker starts without it rather than not at all.
+            LOG.warn("Dropping stored binding {}: {}", binding, unusable.getMessage());
+            storage.definitions().remove(binding);
+        }
     }
 
     private BindingDefinition definitionOf(Binding binding) {

@@ -115,6 +115,36 @@ class MqttStateSurvivesRestartTest {
     }
 
     @Test
+    void subscriptionsComeBackAsMqttFiltersWithTheirGrantedQos() throws Exception {
+        try (RawMqttClient subscriber = client()) {
+            subscriber.connect("literal", false);
+            subscribe(subscriber, "s/*", 2);
+            subscribe(subscriber, "+/x", 1);
+            subscriber.send(Disconnect.INSTANCE);
+        }
+        restart();
+        try (RawMqttClient subscriber = client()) {
+            assertTrue(subscriber.connect("literal", false).sessionPresent());
+            try (RawMqttClient publisher = client()) {
+                publisher.connect("literal-publisher", true);
+                int packetId = 1;
+                for (String topic : List.of("s/secret", "$app/x", "s/*", "m/x")) {
+                    publisher.send(publish(topic, 2, packetId, false, topic));
+                    publisher.read(PubRec.class);
+                    publisher.send(new PubRel(packetId));
+                    publisher.read(PubComp.class);
+                    packetId++;
+                }
+            }
+            // The filters are still literal and still keep '$' topics from '+', and each grant is still its own.
+            RawMqttClient.Received first = subscriber.readPublish();
+            assertEquals(List.of("s/*", 2), List.of(first.topic(), first.qos()));
+            RawMqttClient.Received second = subscriber.readPublish();
+            assertEquals(List.of("m/x", 1), List.of(second.topic(), second.qos()));
+        }
+    }
+
+    @Test
     void aCleanSessionDiscardsTheRecoveredOne() throws Exception {
         try (RawMqttClient subscriber = client()) {
             subscriber.connect("forgetful", false);

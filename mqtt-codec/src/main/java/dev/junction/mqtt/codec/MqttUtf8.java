@@ -40,6 +40,16 @@ public final class MqttUtf8 {
         return bytes;
     }
 
+    /**
+     * A packet's string field must be sendable; which topic names and filters MQTT allows is the broker's rule
+     * (the core's {@code TopicSyntax}), not the codec's.
+     */
+    static void requireEncodable(String s, String field) {
+        if (s == null || !isEncodable(s)) {
+            throw new IllegalArgumentException(field + " cannot be sent as an MQTT string: " + s);
+        }
+    }
+
     /** @return whether {@code s} can be sent as an MQTT string: encodable and at most 65535 bytes */
     public static boolean isEncodable(CharSequence s) {
         int length = encodedLength(s);

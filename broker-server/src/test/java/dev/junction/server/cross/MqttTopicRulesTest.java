@@ -80,28 +80,15 @@ class MqttTopicRulesTest {
         assertEquals(List.of("$app/x=amqp $app/x@1", "$app/x=mqtt $app/x@1"), nextTwo(explicit));
     }
 
-    @Test
-    void aStarInAFilterIsAnOrdinaryCharacter() throws Exception {
+    /** '*' and '.' are ordinary characters of a filter: neither an AMQP wildcard nor a level separator. */
+    @ParameterizedTest(name = "filter \"{0}\" gets \"{2}\", not \"{1}\"")
+    @CsvSource({"s/*,s/secret,s/*", "*,one,*", "a.b,a/b,a.b"})
+    void starAndDotInAFilterAreOrdinaryCharacters(String filter, String hidden, String shown) throws Exception {
+        String name = "literal-" + Integer.toHexString(filter.hashCode());
         MqttInbox inbox = new MqttInbox();
-        broker.paho("star-sub", true, inbox).subscribe("s/*", 1);
-        publishFromBothProtocols("star", "s/secret", "s/*");
-        assertEquals(List.of("s/*=amqp s/*@1", "s/*=mqtt s/*@1"), nextTwo(inbox));
-    }
-
-    @Test
-    void aStarFilterDoesNotMatchOneLevelTopics() throws Exception {
-        MqttInbox inbox = new MqttInbox();
-        broker.paho("lone-star-sub", true, inbox).subscribe("*", 1);
-        publishFromBothProtocols("lone-star", "one", "*");
-        assertEquals(List.of("*=amqp *@1", "*=mqtt *@1"), nextTwo(inbox));
-    }
-
-    @Test
-    void aDotInAFilterIsAnOrdinaryCharacter() throws Exception {
-        MqttInbox inbox = new MqttInbox();
-        broker.paho("dot-sub", true, inbox).subscribe("a.b", 1);
-        publishFromBothProtocols("dot", "a/b", "a.b");
-        assertEquals(List.of("a.b=amqp a.b@1", "a.b=mqtt a.b@1"), nextTwo(inbox));
+        broker.paho(name + "-sub", true, inbox).subscribe(filter, 1);
+        publishFromBothProtocols(name, hidden, shown);
+        assertEquals(List.of(shown + "=amqp " + shown + "@1", shown + "=mqtt " + shown + "@1"), nextTwo(inbox));
     }
 
     @Test

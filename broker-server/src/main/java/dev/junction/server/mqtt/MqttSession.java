@@ -10,6 +10,7 @@ import dev.junction.core.queue.QueueConsumer;
 import dev.junction.core.queue.QueueSettings;
 import dev.junction.core.queue.Subscription;
 import dev.junction.core.store.StoreListener;
+import dev.junction.core.topic.TopicMapping;
 import dev.junction.core.topic.TopicSyntax;
 import dev.junction.mqtt.codec.MqttQos;
 import dev.junction.mqtt.codec.MqttUtf8;
@@ -159,6 +160,9 @@ final class MqttSession implements QueueConsumer {
             newConnection.refuseUnavailable();
             return;
         }
+        if (recovered) {
+            upgradeStoredBindings();
+        }
         broker.durable().saveSession(clientId, subscriptions, StoreListener.NONE);
         broker.stats().subscriptions.addAndGet(subscriptions.size());
         queue.subscribe(this, consumerOptions())
@@ -197,6 +201,27 @@ final class MqttSession implements QueueConsumer {
                     stored.settings().arguments());
             queue = stored;
         }
+    }
+
+    /**
+     * A session stored by a version before MQTT bindings has its filters bound in AMQP syntax ('/' and '.' swapped,
+     * '+' as '*'), where a literal '*' or '.' was a wildcard or a separator: each filter is bound again as an MQTT
+     * binding (a no-op when it already is one) and the old binding goes. Not a per-message cost: once per
+     * recovered session, at its first connection after a restart.
+     */
+    private void upgradeStoredBindings() {
+        for (Map.Entry<String, Integer> subscription : subscriptions.entries()) {
+            String filter = subscription.getKey();
+            if (!filter.startsWith(SYS_PREFIX)) {
+                bind(filter, subscription.getValue());
+                broker.vhost().unbindQueue(broker.settings().exchange(), queueName(), legacyBindingKey(filter),
+                        Map.of(), this);
+            }
+        }
+    }
+
+    private static String legacyBindingKey(String filter) {
+        return TopicMapping.routingKey(filter).replace('+', '*');
     }
 
     private ConsumerOptions consumerOptions() {

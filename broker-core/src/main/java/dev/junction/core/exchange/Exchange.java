@@ -49,14 +49,12 @@ public abstract class Exchange implements Destination {
     protected abstract void routeToBindings(Message message, RouteCollector collector);
 
     /**
-     * Refuses, with PRECONDITION_FAILED, binding arguments this type of exchange cannot route by; called before a
-     * new binding is made. The types that route by key alone accept any arguments.
+     * Returns false if an identical binding already existed. Called by the virtual host's single writer.
+     *
+     * @throws dev.junction.core.BrokerException PRECONDITION_FAILED if this exchange cannot index the binding
      */
-    public void checkBindingArguments(Map<String, Object> arguments) {
-    }
-
-    /** Returns false if an identical binding already existed. Called by the virtual host's single writer. */
     public final boolean addBinding(Binding binding) {
+        checkBinding(binding);
         if (!bindings.add(binding)) {
             return false;
         }
@@ -71,6 +69,13 @@ public abstract class Exchange implements Destination {
         }
         unindexBinding(binding);
         return true;
+    }
+
+    /**
+     * Refuses, with PRECONDITION_FAILED and before anything changes, a binding {@link #indexBinding} could not take
+     * or whose arguments this type of exchange cannot route by. The types that route by key alone take any.
+     */
+    protected void checkBinding(Binding binding) {
     }
 
     protected abstract void indexBinding(Binding binding);

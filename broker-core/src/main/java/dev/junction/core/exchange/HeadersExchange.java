@@ -42,7 +42,8 @@ public final class HeadersExchange extends Exchange {
 
     /** RabbitMQ's check, with its words: {@code x-match}, when given, is a string naming one of the four modes. */
     @Override
-    public void checkBindingArguments(Map<String, Object> arguments) {
+    protected void checkBinding(Binding binding) {
+        Map<String, Object> arguments = binding.arguments();
         if (!arguments.containsKey(MATCH)) {
             return;
         }

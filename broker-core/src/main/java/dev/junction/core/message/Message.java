@@ -1,6 +1,7 @@
 package dev.junction.core.message;
 
 import dev.junction.core.store.StoredMessage;
+import dev.junction.core.topic.TopicMapping;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.AbstractReferenceCounted;
 import io.netty.util.ReferenceCounted;
@@ -23,6 +24,11 @@ public final class Message extends AbstractReferenceCounted {
     private final long publishedAtNanos;
     /** Set once, before the message is handed to any queue (the hand-over publishes it). */
     private StoredMessage stored;
+    /**
+     * The routing key as an MQTT topic name, made on first use: by the topic exchange when MQTT subscriptions are
+     * bound, then read by every MQTT session it reaches. Threads that race make equal strings; any one will do.
+     */
+    private String mqttTopicName;
 
     /** Takes ownership of {@code body}: the caller must not release it afterwards. */
     public Message(String exchange, String routingKey, MessageProperties properties, ByteBuf body) {
@@ -58,6 +64,16 @@ public final class Message extends AbstractReferenceCounted {
 
     public String routingKey() {
         return routingKey;
+    }
+
+    /** The routing key as the MQTT topic name a subscriber sees ({@link TopicMapping}); made once per message. */
+    public String mqttTopicName() {
+        String topicName = mqttTopicName;
+        if (topicName == null) {
+            topicName = TopicMapping.topicName(routingKey);
+            mqttTopicName = topicName;
+        }
+        return topicName;
     }
 
     public MessageProperties properties() {

@@ -5,7 +5,7 @@ import java.util.Arrays;
 /**
  * The paged-out messages of one priority level of a queue, oldest first, as a few numbers each in blocks of
  * primitive arrays: the entry id, the store record to read the message back from, the expiry deadline, the body
- * size and flags (32 bytes), and one reference slot (4 bytes with compressed references) for what the queue must
+ * size, flags and granted QoS (32 bytes), and one reference slot (4 bytes with compressed references) for what the queue must
  * hold meanwhile: the message while its page record is written or once it was read back, or the store handle its
  * durable queues share. No object per message, so a long backlog costs tens of bytes a message in the heap.
  *
@@ -20,6 +20,9 @@ final class PagedTail {
     static final int READING = 1 << 3;
     /** Dropped where it stands (its message could not be read back); skipped when it reaches the head. */
     static final int GONE = 1 << 4;
+    /** Two bits above the flags: the entry's granted QoS plus one (0: granted by no MQTT subscription). */
+    private static final int GRANT_SHIFT = 5;
+    private static final int GRANT_MASK = 0b11;
 
     private static final int BLOCK_SHIFT = 9;
     private static final int BLOCK_SLOTS = 1 << BLOCK_SHIFT;
@@ -60,7 +63,8 @@ final class PagedTail {
     }
 
     /** Returns the new slot's sequence number. */
-    long append(long entryId, long recordId, int bodySize, int flags, long expiresAtNanos, Object held) {
+    long append(long entryId, long recordId, int bodySize, int flags, int grantedQos, long expiresAtNanos,
+                Object held) {
         long seq = end;
         if ((seq & SLOT_MASK) == 0) {
             addBlock(seq >>> BLOCK_SHIFT);
@@ -70,7 +74,8 @@ final class PagedTail {
         block.fields[base + ENTRY_ID] = entryId;
         block.fields[base + RECORD_ID] = recordId;
         block.fields[base + EXPIRES_AT] = expiresAtNanos;
-        block.fields[base + SIZE_AND_FLAGS] = (long) flags << 32 | bodySize & 0xFFFFFFFFL;
+        int flagsAndGrant = flags | (grantedQos + 1 & GRANT_MASK) << GRANT_SHIFT;
+        block.fields[base + SIZE_AND_FLAGS] = (long) flagsAndGrant << 32 | bodySize & 0xFFFFFFFFL;
         block.held[(int) (seq & SLOT_MASK)] = held;
         end++;
         return seq;
@@ -110,6 +115,10 @@ final class PagedTail {
 
     int bodySize(long seq) {
         return (int) field(seq, SIZE_AND_FLAGS);
+    }
+
+    int grantedQos(long seq) {
+        return (int) (field(seq, SIZE_AND_FLAGS) >>> 32 + GRANT_SHIFT & GRANT_MASK) - 1;
     }
 
     boolean has(long seq, int flag) {

@@ -3,6 +3,7 @@ package dev.junction.core.queue;
 import dev.junction.core.BrokerException;
 import dev.junction.core.exchange.Destination;
 import dev.junction.core.exchange.IncomingBindings;
+import dev.junction.core.exchange.MqttBindingArguments;
 import dev.junction.core.exchange.RouteCollector;
 import dev.junction.core.message.Message;
 import dev.junction.core.store.RecoveredMessages;
@@ -186,15 +187,18 @@ public final class Queue implements Destination {
     }
 
     /**
-     * Enqueues as {@link #enqueue(Message)} does and then tells, on the queue's owner thread, whether the queue
-     * took the message (false: refused by an x-overflow reject-publish limit, or the queue is gone). Publisher
-     * confirms are built on this.
+     * Enqueues as {@link #enqueue(Message)} does, with the QoS the MQTT subscriptions that routed it here granted
+     * ({@link MqttBindingArguments#NOT_MQTT}: none), which its delivery carries; then, unless {@code outcome} is
+     * null, tells on the queue's owner thread whether the queue took the message (false: refused by an x-overflow
+     * reject-publish limit, or the queue is gone). Publisher confirms are built on this.
      */
-    public void enqueue(Message message, Consumer<Boolean> outcome) {
-        offer(new ConfirmedMessage(message, outcome));
+    public void enqueue(Message message, int grantedQos, Consumer<Boolean> outcome) {
+        offer(outcome == null && grantedQos == MqttBindingArguments.NOT_MQTT ? message
+                : new Arrival(message, grantedQos, outcome));
     }
 
-    private record ConfirmedMessage(Message message, Consumer<Boolean> outcome) {
+    /** A message with what a bare one lacks: a granted QoS, someone to tell whether it was taken. */
+    private record Arrival(Message message, int grantedQos, Consumer<Boolean> outcome) {
     }
 
     /**
@@ -254,10 +258,13 @@ public final class Queue implements Destination {
                     Thread.onSpinWait();
                     item = inbox.poll();
                 }
-                if (item instanceof ConfirmedMessage confirmed) {
-                    confirmed.outcome().accept(accept(confirmed.message(), now));
+                if (item instanceof Arrival arrival) {
+                    boolean taken = accept(arrival.message(), arrival.grantedQos(), now);
+                    if (arrival.outcome() != null) {
+                        arrival.outcome().accept(taken);
+                    }
                 } else {
-                    accept((Message) item, now);
+                    accept((Message) item, MqttBindingArguments.NOT_MQTT, now);
                 }
             }
             work = inboxWork.addAndGet(-work);
@@ -265,12 +272,12 @@ public final class Queue implements Destination {
         dispatch();
     }
 
-    private boolean accept(Message message, long now) {
+    private boolean accept(Message message, int grantedQos, long now) {
         if (deleted) {
             finish(message);
             return false;
         }
-        QueueEntry entry = newEntry(message, now);
+        QueueEntry entry = newEntry(message, grantedQos, now);
         if (arguments.overflow().rejectsNew() && isFull(entry)) {
             if (arguments.overflow() == Overflow.REJECT_PUBLISH_DLX) {
                 deadLetter(entry, DeadLetterReason.MAXLEN);
@@ -302,10 +309,10 @@ public final class Queue implements Destination {
         }
     }
 
-    private QueueEntry newEntry(Message message, long now) {
+    private QueueEntry newEntry(Message message, int grantedQos, long now) {
         Long ttl = ttl(message.properties().expiration() == null ? null : parseExpiration(message));
         return new QueueEntry(nextEntryId++, message, false, level(message.properties().priority()), ttl != null,
-                ttl == null ? 0 : now + TimeUnit.MILLISECONDS.toNanos(ttl));
+                ttl == null ? 0 : now + TimeUnit.MILLISECONDS.toNanos(ttl), grantedQos);
     }
 
     /** The shorter of the queue's message TTL and the message's own; null if neither is set. */
@@ -731,11 +738,11 @@ public final class Queue implements Destination {
         if (subscription.options().autoAck()) {
             // The queue's reference passes to the delivery: nothing is left to settle.
             host.settled(this, message);
-            return new Delivery(subscription, entry.id(), message, entry.isRedelivered());
+            return new Delivery(subscription, entry.id(), message, entry.isRedelivered(), entry.grantedQos());
         }
         delivered.put(entry.id(), entry);
         subscription.unsettled.add(entry.id());
-        return new Delivery(subscription, entry.id(), message.retain(), entry.isRedelivered());
+        return new Delivery(subscription, entry.id(), message.retain(), entry.isRedelivered(), entry.grantedQos());
     }
 
     private void expireHeads() {

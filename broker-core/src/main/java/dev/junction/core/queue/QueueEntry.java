@@ -1,10 +1,12 @@
 package dev.junction.core.queue;
 
+import dev.junction.core.exchange.MqttBindingArguments;
 import dev.junction.core.message.Message;
 
 /**
  * A message in memory in one queue: its arrival number there, whether it was delivered before, its priority level
- * in this queue, and when it expires here ({@code expires} false: never). A message whose body the queue paged out
+ * in this queue, when it expires here ({@code expires} false: never), and the QoS the MQTT subscription that routed
+ * it here granted ({@link MqttBindingArguments#NOT_MQTT} if none did). A message whose body the queue paged out
  * is no entry but a slot of a {@link PagedTail} until it is read back.
  */
 final class QueueEntry implements Comparable<QueueEntry> {
@@ -15,8 +17,10 @@ final class QueueEntry implements Comparable<QueueEntry> {
     private final boolean expires;
     private final long expiresAtNanos;
     private final int bodySize;
+    private final byte grantedQos;
 
-    QueueEntry(long id, Message message, boolean isRedelivered, int priority, boolean expires, long expiresAtNanos) {
+    QueueEntry(long id, Message message, boolean isRedelivered, int priority, boolean expires, long expiresAtNanos,
+               int grantedQos) {
         this.id = id;
         this.message = message;
         this.isRedelivered = isRedelivered;
@@ -24,6 +28,7 @@ final class QueueEntry implements Comparable<QueueEntry> {
         this.expires = expires;
         this.expiresAtNanos = expiresAtNanos;
         this.bodySize = message.bodySize();
+        this.grantedQos = (byte) grantedQos;
     }
 
     long id() {
@@ -54,12 +59,17 @@ final class QueueEntry implements Comparable<QueueEntry> {
         return bodySize;
     }
 
+    int grantedQos() {
+        return grantedQos;
+    }
+
     boolean persistent() {
         return message.properties().persistent();
     }
 
     QueueEntry redelivered() {
-        return isRedelivered ? this : new QueueEntry(id, message, true, priority, expires, expiresAtNanos);
+        return isRedelivered ? this : new QueueEntry(id, message, true, priority, expires, expiresAtNanos,
+                grantedQos);
     }
 
     boolean isExpired(long nowNanos) {

@@ -1,5 +1,6 @@
 package dev.junction.core.queue;
 
+import dev.junction.core.exchange.MqttBindingArguments;
 import dev.junction.core.message.Message;
 import dev.junction.core.message.MessageProperties;
 import dev.junction.core.store.StoredMessage;
@@ -109,7 +110,8 @@ final class ReadyMessages {
         bytes += bodySize;
         pagedEntries++;
         paged[level].append(entryId, recordId, bodySize,
-                PagedTail.REDELIVERED | (expires ? PagedTail.EXPIRES : 0), expiresAtNanos, shared);
+                PagedTail.REDELIVERED | (expires ? PagedTail.EXPIRES : 0), MqttBindingArguments.NOT_MQTT,
+                expiresAtNanos, shared);
     }
 
     void addRequeued(QueueEntry entry) {
@@ -132,8 +134,8 @@ final class ReadyMessages {
         long storedRecord = paging.storedRecord().applyAsLong(message);
         if (storedRecord >= 0) {
             StoredMessage stored = message.stored();
-            tail.append(entry.id(), storedRecord, entry.bodySize(), flags, entry.expiresAtNanos(),
-                    stored.isShared() ? stored : null);
+            tail.append(entry.id(), storedRecord, entry.bodySize(), flags, entry.grantedQos(),
+                    entry.expiresAtNanos(), stored.isShared() ? stored : null);
             message.release();
             return;
         }
@@ -143,7 +145,7 @@ final class ReadyMessages {
         long pageRecord = paging.pages().write(message,
                 failure -> paging.owner().execute(() -> pageWritten(tail, seq, failure)));
         tail.append(entry.id(), pageRecord, entry.bodySize(), pageRecord >= 0 ? flags | PagedTail.PAGE_RECORD : flags,
-                entry.expiresAtNanos(), message);
+                entry.grantedQos(), entry.expiresAtNanos(), message);
     }
 
     private void pageWritten(PagedTail tail, long seq, Throwable failure) {
@@ -213,7 +215,7 @@ final class ReadyMessages {
         while (!tail.isEmpty() && tail.held(tail.head()) instanceof Message message) {
             long seq = tail.head();
             fresh[level].add(new QueueEntry(tail.entryId(seq), message, tail.has(seq, PagedTail.REDELIVERED), level,
-                    tail.has(seq, PagedTail.EXPIRES), tail.expiresAtNanos(seq)));
+                    tail.has(seq, PagedTail.EXPIRES), tail.expiresAtNanos(seq), tail.grantedQos(seq)));
             releasePage(tail, seq);
             tail.removeHead();
             pagedEntries--;

@@ -41,7 +41,10 @@ public final class TopicTrie<S> {
     public boolean subscribe(String filter, S subscriber) {
         Objects.requireNonNull(filter, "filter");
         Objects.requireNonNull(subscriber, "subscriber");
-        checkFilter(filter);
+        String problem = invalidFilterReason(filter);
+        if (problem != null) {
+            throw new IllegalArgumentException("invalid topic filter '" + filter + "': " + problem);
+        }
         writeLock.lock();
         try {
             TrieNode node = root;
@@ -105,17 +108,19 @@ public final class TopicTrie<S> {
         return subscriptionCount;
     }
 
-    private void checkFilter(String filter) {
+    /** Why {@link #subscribe} would refuse {@code filter} (its syntax's rules, or its depth), or null. */
+    public String invalidFilterReason(String filter) {
         String problem = syntax.invalidFilterReason(filter);
         if (problem != null) {
-            throw new IllegalArgumentException("invalid topic filter '" + filter + "': " + problem);
+            return problem;
         }
         int levels = 0;
         for (int from = syntax.firstLevelStart(filter); from <= filter.length(); from = syntax.levelEnd(filter, from) + 1) {
             if (++levels > MAX_FILTER_LEVELS) {
-                throw new IllegalArgumentException("topic filter has more than " + MAX_FILTER_LEVELS + " levels");
+                return "more than " + MAX_FILTER_LEVELS + " levels";
             }
         }
+        return null;
     }
 
     private TrieNode childOrCreate(TrieNode parent, String filter, int from, int end) {

@@ -164,7 +164,7 @@ public final class VirtualHost {
 
     /**
      * Publishes as {@link #publish(String, Message)} does; each queue reached then reports to {@code outcome}, on
-     * its own shard thread, whether it took the message (see {@link Queue#enqueue(Message, Consumer)}).
+     * its own shard thread, whether it took the message (see {@link Queue#enqueue(Message, int, Consumer)}).
      */
     public List<Queue> publish(String exchangeName, Message message, Consumer<Boolean> outcome) {
         return publish(exchangeName, message, outcome, StoreListener.NONE);
@@ -220,12 +220,8 @@ public final class VirtualHost {
         Message routed = deliverable == message.properties() ? message : message.withProperties(deliverable);
         try {
             store(routed, targets, stored);
-            for (Queue queue : targets) {
-                if (outcome == null) {
-                    queue.enqueue(routed.retain());
-                } else {
-                    queue.enqueue(routed.retain(), outcome);
-                }
+            for (int i = 0; i < targets.size(); i++) {
+                targets.get(i).enqueue(routed.retain(), collector.grantedQos(i), outcome);
             }
         } finally {
             if (routed != message) {
@@ -538,7 +534,6 @@ public final class VirtualHost {
     }
 
     private void bind(Exchange source, Destination destination, String routingKey, Map<String, Object> arguments) {
-        source.checkBindingArguments(arguments == null ? Map.of() : arguments);
         Binding binding = new Binding(source, destination, routingKey, arguments);
         if (addBinding(binding) && isDurable(binding)) {
             storage.definitions().put(definitionOf(binding));
@@ -637,7 +632,13 @@ public final class VirtualHost {
             storage.definitions().remove(binding);
             return;
         }
-        addBinding(new Binding(source, destination, binding.routingKey(), binding.arguments()));
+        try {
+            addBinding(new Binding(source, destination, binding.routingKey(), binding.arguments()));
+        } catch (BrokerException unusable) {
+            // Written by a version with other rules: the broker starts without it rather than not at all.
+            LOG.warn("Dropping stored binding {}: {}", binding, unusable.getMessage());
+            storage.definitions().remove(binding);
+        }
     }
 
     private BindingDefinition definitionOf(Binding binding) {

@@ -21,7 +21,7 @@ class PagedTailTest {
         int count = 100_000;
         long before = allocatedBytes();
         for (int i = 0; i < count; i++) {
-            tail.append(i, 1_000_000 + i, 1024, PagedTail.EXPIRES, i * 7L, null);
+            tail.append(i, 1_000_000 + i, 1024, PagedTail.EXPIRES, 1, i * 7L, null);
         }
         long perMessage = (allocatedBytes() - before) / count;
         assertTrue(perMessage <= 40, perMessage + " bytes per paged message");
@@ -32,14 +32,15 @@ class PagedTailTest {
         PagedTail tail = new PagedTail();
         Object held = new Object();
         for (int i = 0; i < 5_000; i++) {
-            tail.append(i, 10L * i, i, i % 2 == 0 ? PagedTail.REDELIVERED : PagedTail.PAGE_RECORD, -i, i == 4_999 ? held : null);
+            tail.append(i, 10L * i, i, i % 2 == 0 ? PagedTail.REDELIVERED : PagedTail.PAGE_RECORD, i % 4 - 1, -i,
+                    i == 4_999 ? held : null);
         }
         for (int i = 0; i < 3_000; i++) {
             assertEquals(i, tail.entryId(tail.head()));
             tail.removeHead();
         }
         for (int i = 5_000; i < 9_000; i++) {
-            tail.append(i, 10L * i, i, 0, -i, null);
+            tail.append(i, 10L * i, i, 0, i % 4 - 1, -i, null);
         }
         for (int i = 3_000; i < 9_000; i++) {
             long seq = tail.head();
@@ -50,6 +51,7 @@ class PagedTailTest {
             assertEquals(i < 5_000 && i % 2 == 0, tail.has(seq, PagedTail.REDELIVERED));
             assertEquals(i < 5_000 && i % 2 == 1, tail.has(seq, PagedTail.PAGE_RECORD));
             assertEquals(i == 4_999, tail.held(seq) == held);
+            assertEquals(i % 4 - 1, tail.grantedQos(seq), "the granted QoS, -1 for none");
             tail.removeHead();
         }
         assertTrue(tail.isEmpty());
@@ -58,16 +60,16 @@ class PagedTailTest {
     @Test
     void goneSlotsAreSkippedAtTheHeadAndSequenceNumbersNeverComeBack() {
         PagedTail tail = new PagedTail();
-        long first = tail.append(1, 1, 1, 0, 0, null);
-        long second = tail.append(2, 2, 1, 0, 0, null);
-        long third = tail.append(3, 3, 1, 0, 0, null);
+        long first = tail.append(1, 1, 1, 0, -1, 0, null);
+        long second = tail.append(2, 2, 1, 0, -1, 0, null);
+        long third = tail.append(3, 3, 1, 0, -1, 0, null);
         tail.set(second, PagedTail.GONE, true);
         tail.removeHead();
         assertEquals(third, tail.head());
         assertFalse(tail.contains(first));
         tail.removeHead();
         assertTrue(tail.isEmpty());
-        long next = tail.append(4, 4, 1, 0, 0, null);
+        long next = tail.append(4, 4, 1, 0, -1, 0, null);
         assertTrue(next > third);
         assertFalse(tail.contains(third));
         assertNull(tail.held(next));

@@ -33,4 +33,32 @@ class TopicSyntaxTest {
     void everyAmqpBindingKeyIsValid(String filter) {
         assertTrue(TopicSyntax.AMQP.isValidFilter(filter));
     }
+
+    @ParameterizedTest(name = "MQTT topic name \"{0}\" valid: {1}")
+    @CsvSource(delimiter = '|', emptyValue = "", value = {
+            "a|true", "/|true", "a//b|true", "$SYS/x|true", "s/*|true", "a.b|true", "caf\u00e9|true",
+            // [MQTT-4.7.3-1], [MQTT-3.3.2-2], [MQTT-4.7.3-2]
+            "''|false", "a/+|false", "a/#|false", "a+b|false", "a#|false", "a\u0000b|false"})
+    void mqttTopicNameValidity(String name, boolean valid) {
+        assertEquals(valid, TopicSyntax.MQTT.isValidTopicName(name));
+        assertTrue(TopicSyntax.AMQP.isValidTopicName(name), "any string is a routing key");
+    }
+
+    @ParameterizedTest(name = "MQTT filter \"{0}\" covers \"{1}\": {2}")
+    @CsvSource(delimiter = '|', value = {
+            "#|a/b/#|true", "a/+|a/+|true", "a/+|a/#|false", "a/b|a/+|false", "a/+|a/b/c|false", "a/#|a|true",
+            "a/+|a/b|true", "+/+|a/b|true", "a/#|a/+/c|true",
+            // [MQTT-4.7.2-1]: a first-level wildcard reaches no '$' topic
+            "#|$SYS/#|false", "+/x|$app/x|false", "$SYS/#|$SYS/broker/+|true",
+            // '*' and '.' are ordinary characters: they cover only themselves and are covered by wildcards
+            "s/*|s/secret|false", "s/*|s/+|false", "s/*|s/*|true", "s/+|s/*|true", "a.b|a/b|false", "*|a|false"})
+    void mqttCoverage(String wider, String narrower, boolean covers) {
+        assertEquals(covers, TopicSyntax.MQTT.covers(wider, narrower));
+    }
+
+    @ParameterizedTest(name = "MQTT filter \"{0}\" has a wildcard: {1}")
+    @CsvSource(delimiter = '|', value = {"a/b|false", "s/*|false", "a/+|true", "#|true", "a/b#|false", "a+|false"})
+    void mqttWildcards(String filter, boolean wildcard) {
+        assertEquals(wildcard, TopicSyntax.MQTT.hasWildcard(filter));
+    }
 }

@@ -60,7 +60,21 @@ class TopicTrieMatchTest {
             "sport/tennis/|sport/tennis/|true",
             // '.' and '*' are ordinary characters in MQTT
             "a.*|a.*|true",
-            "a.*|a.b|false"})
+            "a.*|a.b|false",
+            "s/*|s/secret|false",
+            "s/*|s/*|true",
+            "*|a|false",
+            "*|*|true",
+            "a.b|a/b|false",
+            "a/b*|a/b*|true",
+            "a/b*|a/bc|false",
+            "a/*b|a/xb|false",
+            "a/x.y|a/x.y|true",
+            "a/x.y|a/x/y|false",
+            "+/x|$app/x|false",
+            "$app/#|$app/x|true",
+            "#|$app|false",
+            "$app/+|$app/x|true"})
     void mqtt(String filter, String topic, boolean matches) {
         assertVisits(TopicSyntax.MQTT, filter, topic, matches ? 1 : 0);
     }
@@ -129,6 +143,7 @@ class TopicTrieMatchTest {
 
     private static void assertVisits(TopicSyntax syntax, String filter, String topic, int expected) {
         assertEquals(expected == 1, ReferenceMatcher.matches(syntax, filter, topic), "the table itself is wrong");
+        assertEquals(expected == 1, syntax.matches(filter, topic), "the single-filter matcher");
         TopicTrie<String> trie = new TopicTrie<>(syntax);
         trie.subscribe(filter, "subscriber");
         List<String> visited = new ArrayList<>();

@@ -6,10 +6,9 @@ import dev.junction.core.message.Message;
 import dev.junction.core.message.MessageProperties;
 import dev.junction.core.queue.Queue;
 import dev.junction.core.queue.QueueSettings;
-import dev.junction.core.thread.ShardGroup;
 import io.netty.buffer.Unpooled;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
 import java.util.Map;
@@ -17,16 +16,9 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class AlternateExchangeTest {
-    private final ShardGroup shards = new ShardGroup(1);
-    private final VirtualHost vhost = new VirtualHost("/", shards);
-
-    @AfterEach
-    void stop() throws InterruptedException {
-        for (Queue queue : List.copyOf(vhost.queues())) {
-            vhost.deleteQueue(queue.name(), null, false, false).join();
-        }
-        shards.close();
-    }
+    @RegisterExtension
+    final TestVirtualHost host = new TestVirtualHost(1);
+    private final VirtualHost vhost = host.vhost();
 
     private List<String> publish(String exchange, String routingKey) {
         Message message = new Message(exchange, routingKey, MessageProperties.EMPTY, Unpooled.buffer(0));

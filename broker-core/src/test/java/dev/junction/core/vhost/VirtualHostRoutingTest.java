@@ -8,10 +8,9 @@ import dev.junction.core.message.Message;
 import dev.junction.core.message.MessageProperties;
 import dev.junction.core.queue.Queue;
 import dev.junction.core.queue.QueueSettings;
-import dev.junction.core.thread.ShardGroup;
 import io.netty.buffer.Unpooled;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -25,16 +24,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class VirtualHostRoutingTest {
-    private final ShardGroup shards = new ShardGroup(2);
-    private final VirtualHost vhost = new VirtualHost("/", shards);
-
-    @AfterEach
-    void stop() throws InterruptedException {
-        for (Queue queue : List.copyOf(vhost.queues())) {
-            vhost.deleteQueue(queue.name(), null, false, false).join();
-        }
-        shards.close();
-    }
+    @RegisterExtension
+    final TestVirtualHost host = new TestVirtualHost(2);
+    private final VirtualHost vhost = host.vhost();
 
     private Queue queue(String name) {
         return vhost.declareQueue(name, new QueueSettings(false, null, false, Map.of()));

@@ -1,6 +1,7 @@
 package dev.junction.server.acl;
 
-import dev.junction.mqtt.codec.MqttTopics;
+import dev.junction.core.topic.TopicSyntax;
+import dev.junction.mqtt.codec.MqttUtf8;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -76,7 +77,7 @@ public final class AclFile {
             access = access(file, line, words[0]);
             topic = words[1];
         }
-        if (!MqttTopics.isValidTopicFilter(topic)) {
+        if (!TopicSyntax.MQTT.isValidFilter(topic) || !MqttUtf8.isEncodable(topic)) {
             throw new AclFileException(file, line, "'" + topic + "' is not a valid MQTT topic filter");
         }
         if (pattern) {

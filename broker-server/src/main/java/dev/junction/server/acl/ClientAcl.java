@@ -1,6 +1,6 @@
 package dev.junction.server.acl;
 
-import dev.junction.server.mqtt.TopicFilter;
+import dev.junction.core.topic.TopicSyntax;
 
 import java.util.List;
 
@@ -57,7 +57,7 @@ public final class ClientAcl {
 
     private static boolean matchesAny(String[] filters, String topicName) {
         for (String filter : filters) {
-            if (TopicFilter.matches(filter, topicName)) {
+            if (TopicSyntax.MQTT.matches(filter, topicName)) {
                 return true;
             }
         }
@@ -66,54 +66,10 @@ public final class ClientAcl {
 
     private static boolean coversAny(String[] aclFilters, String filter) {
         for (String aclFilter : aclFilters) {
-            if (covers(aclFilter, filter)) {
+            if (TopicSyntax.MQTT.covers(aclFilter, filter)) {
                 return true;
             }
         }
         return false;
-    }
-
-    /** Whether every topic {@code filter} matches is matched by {@code aclFilter}; allocates nothing. */
-    static boolean covers(String aclFilter, String filter) {
-        // [MQTT-4.7.2-1] a wildcard at the first level does not reach '$' topics.
-        if (!filter.isEmpty() && filter.charAt(0) == '$' && isWildcardAt(aclFilter, 0)) {
-            return false;
-        }
-        int a = 0;
-        int f = 0;
-        while (true) {
-            int aclEnd = levelEnd(aclFilter, a);
-            int filterEnd = levelEnd(filter, f);
-            if (aclEnd - a == 1 && aclFilter.charAt(a) == '#') {
-                return true;
-            }
-            boolean filterMultiLevel = filterEnd - f == 1 && filter.charAt(f) == '#';
-            boolean aclSingleLevel = aclEnd - a == 1 && aclFilter.charAt(a) == '+';
-            if (aclSingleLevel) {
-                if (filterMultiLevel) {
-                    return false;
-                }
-            } else if (filterEnd - f != aclEnd - a || !filter.regionMatches(f, aclFilter, a, aclEnd - a)) {
-                return false;
-            }
-            boolean aclDone = aclEnd >= aclFilter.length();
-            boolean filterDone = filterEnd >= filter.length();
-            if (aclDone || filterDone) {
-                // "a/#" covers "a" too: the ACL's one remaining level is '#'.
-                return aclDone && filterDone
-                        || filterDone && aclEnd + 2 == aclFilter.length() && aclFilter.charAt(aclEnd + 1) == '#';
-            }
-            a = aclEnd + 1;
-            f = filterEnd + 1;
-        }
-    }
-
-    private static boolean isWildcardAt(String filter, int index) {
-        return index < filter.length() && (filter.charAt(index) == '+' || filter.charAt(index) == '#');
-    }
-
-    private static int levelEnd(String text, int from) {
-        int slash = text.indexOf('/', from);
-        return slash < 0 ? text.length() : slash;
     }
 }

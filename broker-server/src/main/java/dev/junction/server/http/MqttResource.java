@@ -2,7 +2,8 @@ package dev.junction.server.http;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.junction.mqtt.codec.MqttTopics;
+import dev.junction.core.topic.TopicSyntax;
+import dev.junction.mqtt.codec.MqttUtf8;
 import dev.junction.server.mqtt.MqttBroker;
 import dev.junction.server.mqtt.MqttSessionSnapshot;
 import dev.junction.server.mqtt.RetainedMessage;
@@ -80,7 +81,7 @@ final class MqttResource implements ApiResource {
         request.requireMethod(HttpMethod.GET);
         List<String> filters = request.query().get("topic");
         String filter = filters == null || filters.isEmpty() ? "#" : filters.get(0);
-        if (!MqttTopics.isValidTopicFilter(filter)) {
+        if (!TopicSyntax.MQTT.isValidFilter(filter) || !MqttUtf8.isEncodable(filter)) {
             throw ApiError.badRequest("'" + filter + "' is no valid MQTT topic filter");
         }
         ArrayNode list = Json.array();
@@ -92,7 +93,7 @@ final class MqttResource implements ApiResource {
     }
 
     private CompletableFuture<ApiResponse> retained(ApiRequest request, String topic) {
-        if (!MqttTopics.isValidTopicName(topic)) {
+        if (!TopicSyntax.MQTT.isValidTopicName(topic) || !MqttUtf8.isEncodable(topic)) {
             throw ApiError.badRequest("'" + topic + "' is no valid MQTT topic name");
         }
         if (request.method().equals(HttpMethod.DELETE)) {

@@ -228,7 +228,7 @@ public final class MqttBroker implements AutoCloseable {
         List<RetainedMessage> found = new ArrayList<>();
         retained.forEachMatching(filter, message -> {
             try {
-                found.add(new RetainedMessage(TopicMapping.topicName(message.routingKey()),
+                found.add(new RetainedMessage(message.mqttTopicName(),
                         MqttPublisher.publishQos(message), message.bodySize(), null));
             } finally {
                 message.release();

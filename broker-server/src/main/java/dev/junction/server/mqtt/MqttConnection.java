@@ -117,6 +117,14 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
 
     @Override
     public void channelRead(ChannelHandlerContext context, Object msg) {
+        String topicViolation = state == State.DISCONNECTED ? null : PacketTopicRules.violation(msg);
+        if (topicViolation != null) {
+            ReferenceCountUtil.release(msg);
+            // As a malformed packet: the connection closes (publishing the will of a connected client).
+            log.info("Client '{}' at {}: protocol violation ({}); closing", clientId, remote(), topicViolation);
+            ctx.close();
+            return;
+        }
         switch (state) {
             case AWAITING_CONNECT -> awaitingConnect(msg);
             case CONNECTING -> early.add(msg);

@@ -5,6 +5,7 @@ import dev.junction.core.message.MessageProperties;
 import dev.junction.core.queue.Queue;
 import dev.junction.core.store.StoreCountdown;
 import dev.junction.core.store.StoreListener;
+import dev.junction.core.topic.TopicMapping;
 import dev.junction.core.vhost.VirtualHost;
 import io.netty.buffer.ByteBuf;
 

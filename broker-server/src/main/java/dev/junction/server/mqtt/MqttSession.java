@@ -1,6 +1,7 @@
 package dev.junction.server.mqtt;
 
 import dev.junction.core.BrokerException;
+import dev.junction.core.exchange.MqttBindingArguments;
 import dev.junction.core.message.Message;
 import dev.junction.core.queue.ConsumerOptions;
 import dev.junction.core.queue.Delivery;
@@ -9,8 +10,10 @@ import dev.junction.core.queue.QueueConsumer;
 import dev.junction.core.queue.QueueSettings;
 import dev.junction.core.queue.Subscription;
 import dev.junction.core.store.StoreListener;
+import dev.junction.core.topic.TopicMapping;
+import dev.junction.core.topic.TopicSyntax;
 import dev.junction.mqtt.codec.MqttQos;
-import dev.junction.mqtt.codec.MqttTopics;
+import dev.junction.mqtt.codec.MqttUtf8;
 import dev.junction.mqtt.codec.Publish;
 import dev.junction.mqtt.codec.PubRel;
 import dev.junction.mqtt.codec.SubAckReturnCode;
@@ -160,6 +163,9 @@ final class MqttSession implements QueueConsumer {
             newConnection.refuseUnavailable();
             return;
         }
+        if (recovered) {
+            upgradeStoredBindings();
+        }
         broker.durable().saveSession(clientId, subscriptions, StoreListener.NONE);
         broker.stats().subscriptions.addAndGet(subscriptions.size());
         queue.subscribe(this, consumerOptions())
@@ -194,6 +200,27 @@ final class MqttSession implements QueueConsumer {
                     stored.settings().arguments());
             queue = stored;
         }
+    }
+
+    /**
+     * A session stored by a version before MQTT bindings has its filters bound in AMQP syntax ('/' and '.' swapped,
+     * '+' as '*'), where a literal '*' or '.' was a wildcard or a separator: each filter is bound again as an MQTT
+     * binding (a no-op when it already is one) and the old binding goes. Not a per-message cost: once per
+     * recovered session, at its first connection after a restart.
+     */
+    private void upgradeStoredBindings() {
+        for (Map.Entry<String, Integer> subscription : subscriptions.entries()) {
+            String filter = subscription.getKey();
+            if (!filter.startsWith(SYS_PREFIX)) {
+                bind(filter, subscription.getValue());
+                broker.vhost().unbindQueue(broker.settings().exchange(), queueName(), legacyBindingKey(filter),
+                        Map.of(), this);
+            }
+        }
+    }
+
+    private static String legacyBindingKey(String filter) {
+        return TopicMapping.routingKey(filter).replace('+', '*');
     }
 
     private ConsumerOptions consumerOptions() {
@@ -493,9 +520,8 @@ final class MqttSession implements QueueConsumer {
             return;
         }
         countQueueDrops();
-        String topicName = TopicMapping.topicName(message.routingKey());
-        int granted = topicName.startsWith(SYS_PREFIX) ? SessionSubscriptions.NO_MATCH
-                : subscriptions.deliveryQos(topicName);
+        String topicName = message.mqttTopicName();
+        int granted = grantedQos(delivery, topicName);
         int qos = Math.min(granted, MqttPublisher.publishQos(message));
         if (granted == SessionSubscriptions.NO_MATCH || !readAllowed(topicName)
                 || !fitsMqtt(topicName, qos, message)) {
@@ -518,6 +544,16 @@ final class MqttSession implements QueueConsumer {
         sendInFlight(new InFlightPublish(topicName, qos, false, delivery, message));
     }
 
+    /**
+     * The QoS the route granted: the core matched the message against this session's filters when it was published
+     * and kept the highest grant. A message restored from the store after a restart has no stored route: its
+     * grant is found again from the session's filters.
+     */
+    private int grantedQos(Delivery delivery, String topicName) {
+        return delivery.grantedQos() != MqttBindingArguments.NOT_MQTT ? delivery.grantedQos()
+                : subscriptions.maxGrantedQos(topicName);
+    }
+
     /** Mosquitto checks every delivery against the read ACL: a subscription may be wider than a deny line. */
     private boolean readAllowed(String topicName) {
         return acl == null || acl.canRead(topicName);
@@ -528,7 +564,7 @@ final class MqttSession implements QueueConsumer {
      * settled, never sent malformed nor left to block the queue.
      */
     private boolean fitsMqtt(String topicName, int qos, Message message) {
-        if (!MqttTopics.isValidTopicName(topicName)) {
+        if (!TopicSyntax.MQTT.isValidTopicName(topicName) || !MqttUtf8.isEncodable(topicName)) {
             log.debug("Client '{}': routing key '{}' is no valid MQTT topic; message dropped", clientId,
                     message.routingKey());
             broker.stats().dropped(MqttDropReason.NOT_MQTT_TOPIC, 1);
@@ -698,27 +734,45 @@ final class MqttSession implements QueueConsumer {
         }
     }
 
+    /**
+     * Binds the session's queue with the filter as it is, in MQTT syntax, and the granted QoS as an MQTT
+     * subscription ({@link MqttBindingArguments}); a new QoS for a filter replaces its binding. {@code $SYS} filters
+     * are no bindings: the broker serves them itself ({@link #deliverSys}), so no publisher reaches them.
+     */
     SubAckReturnCode subscribe(String filter, MqttQos requested) {
-        boolean added = subscriptions.put(filter, requested.value());
+        int previous = subscriptions.put(filter, requested.value());
         if (!filter.startsWith(SYS_PREFIX)) {
             try {
                 if (queue == null) {
                     openQueueOnFirstSubscribe();
                 }
-                broker.vhost().bindQueue(broker.settings().exchange(), queue.name(),
-                        TopicMapping.bindingKey(filter), Map.of(), this);
+                bind(filter, requested.value());
+                if (previous != SessionSubscriptions.NO_MATCH && previous != requested.value()) {
+                    unbind(filter, previous);
+                }
             } catch (BrokerException e) {
                 log.warn("Client '{}': subscription to '{}' refused: {}", clientId, filter, e.getMessage());
-                if (added) {
-                    subscriptions.remove(filter);
+                subscriptions.remove(filter);
+                if (previous != SessionSubscriptions.NO_MATCH) {
+                    subscriptions.put(filter, previous);
                 }
                 return SubAckReturnCode.FAILURE;
             }
         }
-        if (added) {
+        if (previous == SessionSubscriptions.NO_MATCH) {
             broker.stats().subscriptions.incrementAndGet();
         }
         return SubAckReturnCode.granted(requested);
+    }
+
+    private void bind(String filter, int qos) {
+        broker.vhost().bindQueue(broker.settings().exchange(), queue.name(), filter, MqttBindingArguments.of(qos),
+                this);
+    }
+
+    private void unbind(String filter, int qos) {
+        broker.vhost().unbindQueue(broker.settings().exchange(), queueName(), filter, MqttBindingArguments.of(qos),
+                this);
     }
 
     /** Whether subscribing to {@code filter} keeps the session within {@code max} filters (0: no limit). */
@@ -744,7 +798,7 @@ final class MqttSession implements QueueConsumer {
      */
     void sendRetained(String filter, MqttQos granted) {
         broker.retained().forEachMatching(filter, message -> {
-            String topicName = TopicMapping.topicName(message.routingKey());
+            String topicName = message.mqttTopicName();
             int qos = Math.min(granted.value(), MqttPublisher.publishQos(message));
             if (!readAllowed(topicName)) {
                 message.release();
@@ -759,25 +813,14 @@ final class MqttSession implements QueueConsumer {
     }
 
     void unsubscribe(String filter) {
-        if (!subscriptions.remove(filter)) {
+        int granted = subscriptions.remove(filter);
+        if (granted == SessionSubscriptions.NO_MATCH) {
             return;
         }
         broker.stats().subscriptions.decrementAndGet();
-        String bindingKey = TopicMapping.bindingKey(filter);
-        if (filter.startsWith(SYS_PREFIX) || bindingStillNeeded(bindingKey)) {
-            return;
+        if (!filter.startsWith(SYS_PREFIX)) {
+            unbind(filter, granted);
         }
-        broker.vhost().unbindQueue(broker.settings().exchange(), queueName(), bindingKey, Map.of(), this);
-    }
-
-    /** Two filters can share one binding key (a literal '*' level and '+'); the binding stays for the other. */
-    private boolean bindingStillNeeded(String bindingKey) {
-        for (String remaining : subscriptions.filters()) {
-            if (TopicMapping.bindingKey(remaining).equals(bindingKey)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** A {@code $SYS} update, sent at QoS 0 to a connected session that subscribed to its topic. */

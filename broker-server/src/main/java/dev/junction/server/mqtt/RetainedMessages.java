@@ -1,6 +1,7 @@
 package dev.junction.server.mqtt;
 
 import dev.junction.core.message.Message;
+import dev.junction.core.topic.TopicSyntax;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -32,12 +33,12 @@ public final class RetainedMessages {
 
     /** Hands each retained message matching the filter, with a reference the receiver must release. */
     public void forEachMatching(String filter, Consumer<Message> receiver) {
-        if (filter.indexOf('+') < 0 && filter.indexOf('#') < 0) {
+        if (!TopicSyntax.MQTT.hasWildcard(filter)) {
             retainedCopy(filter, receiver);
             return;
         }
         for (String topicName : byTopic.keySet()) {
-            if (TopicFilter.matches(filter, topicName)) {
+            if (TopicSyntax.MQTT.matches(filter, topicName)) {
                 retainedCopy(topicName, receiver);
             }
         }

@@ -1,12 +1,15 @@
 package dev.junction.server.mqtt;
 
+import dev.junction.core.topic.TopicSyntax;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * One session's MQTT subscriptions, filter to granted QoS. The core's trie decides which messages reach the
- * session's queue (once each, however many filters match); this re-match picks the QoS to deliver at and applies
- * the MQTT rules the AMQP trie does not know. Touched only by the session's owner thread.
+ * One session's MQTT subscriptions, filter to granted QoS: what the session stores and shows. Each is also a binding
+ * of the session's queue, holding the same filter string, and the core's trie matches those; a delivery carries the
+ * QoS its route granted, so this is matched again only where no route is known (a message restored after a
+ * restart) and for the broker's own {@code $SYS} updates. Touched only by the session's owner thread.
  */
 final class SessionSubscriptions {
     static final int NO_MATCH = -1;
@@ -15,8 +18,11 @@ final class SessionSubscriptions {
     /** How many filters grant each QoS; created with the first filter, since most idle connections have none. */
     private int[] filtersByQos;
 
-    /** Returns false if the filter replaced an existing subscription [MQTT-3.8.4-3]. */
-    boolean put(String filter, int qos) {
+    /**
+     * Subscribes, or replaces the QoS of an existing subscription [MQTT-3.8.4-3]. Returns the QoS the filter was
+     * granted before, or {@link #NO_MATCH} if it is new.
+     */
+    int put(String filter, int qos) {
         if (filtersByQos == null) {
             filtersByQos = new int[3];
         }
@@ -25,39 +31,17 @@ final class SessionSubscriptions {
             filtersByQos[previous]--;
         }
         filtersByQos[qos]++;
-        return previous == null;
+        return previous == null ? NO_MATCH : previous;
     }
 
-    boolean remove(String filter) {
+    /** Returns the QoS the filter was granted, or {@link #NO_MATCH} if there was no such subscription. */
+    int remove(String filter) {
         Integer previous = grantedQos.remove(filter);
         if (previous == null) {
-            return false;
-        }
-        filtersByQos[previous]--;
-        return true;
-    }
-
-    /**
-     * The QoS to deliver a message at that the trie routed to this session's queue, so at least one filter matched
-     * it when it was published, or {@link #NO_MATCH} if none matches any more. When every filter grants the same
-     * QoS that is the answer without matching them all again, which a session holding thousands of filters could
-     * not afford per message; a message queued before an UNSUBSCRIBE then still goes out, which [MQTT-3.10.4]
-     * allows for messages already buffered.
-     */
-    int deliveryQos(String topicName) {
-        if (filtersByQos == null) {
             return NO_MATCH;
         }
-        int onlyQos = NO_MATCH;
-        for (int qos = 0; qos < filtersByQos.length; qos++) {
-            if (filtersByQos[qos] > 0) {
-                if (onlyQos != NO_MATCH) {
-                    return maxGrantedQos(topicName);
-                }
-                onlyQos = qos;
-            }
-        }
-        return onlyQos;
+        filtersByQos[previous]--;
+        return previous;
     }
 
     /** The highest QoS granted by a filter that matches the topic, or {@link #NO_MATCH}. */
@@ -69,7 +53,7 @@ final class SessionSubscriptions {
         int highest = highestGranted();
         int max = NO_MATCH;
         for (Map.Entry<String, Integer> entry : grantedQos.entrySet()) {
-            if (entry.getValue() > max && TopicFilter.matches(entry.getKey(), topicName)) {
+            if (entry.getValue() > max && TopicSyntax.MQTT.matches(entry.getKey(), topicName)) {
                 max = entry.getValue();
                 if (max == highest) {
                     break;
@@ -90,10 +74,6 @@ final class SessionSubscriptions {
 
     Iterable<Map.Entry<String, Integer>> entries() {
         return grantedQos.entrySet();
-    }
-
-    Iterable<String> filters() {
-        return grantedQos.keySet();
     }
 
     boolean contains(String filter) {

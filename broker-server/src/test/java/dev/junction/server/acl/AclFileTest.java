@@ -92,15 +92,16 @@ class AclFileTest {
     }
 
     @Test
-    void coverageFollowsTheWildcardRules() {
-        assertTrue(ClientAcl.covers("#", "a/b/#"));
-        assertTrue(ClientAcl.covers("a/+", "a/+"));
-        assertFalse(ClientAcl.covers("a/+", "a/#"));
-        assertFalse(ClientAcl.covers("a/b", "a/+"));
-        assertFalse(ClientAcl.covers("a/+", "a/b/c"));
-        assertTrue(ClientAcl.covers("a/#", "a"));
-        assertFalse(ClientAcl.covers("#", "$SYS/#"), "a first-level wildcard does not reach $ topics");
-        assertTrue(ClientAcl.covers("$SYS/#", "$SYS/broker/+"));
+    void aLiteralStarOrDotInALineGrantsNoWildcard() throws Exception {
+        ClientAcl acl = parse("topic read s/*", "topic read a.b").resolve(null, "c");
+        assertTrue(acl.canSubscribe("s/*"));
+        assertTrue(acl.canRead("s/*"));
+        assertFalse(acl.canSubscribe("s/+"));
+        assertFalse(acl.canSubscribe("s/secret"));
+        assertFalse(acl.canRead("s/secret"));
+        assertTrue(acl.canRead("a.b"));
+        assertFalse(acl.canRead("a/b"));
+        assertFalse(acl.canSubscribe("a/+"));
     }
 
     @Test

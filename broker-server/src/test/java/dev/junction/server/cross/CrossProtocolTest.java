@@ -222,8 +222,10 @@ class CrossProtocolTest {
         assertEquals(cleanSession, listed.path("exclusive").asBoolean());
         List<String> keys = new ArrayList<>();
         broker.management("/api/queues/%2F/mqtt-subscription-" + clientId + "/bindings")
-                .forEach(b -> keys.add(b.path("source").asText() + " " + b.path("routing_key").asText()));
-        assertTrue(keys.contains("amq.topic visible.#"), keys.toString());
+                .forEach(b -> keys.add(b.path("source").asText() + " " + b.path("routing_key").asText() + " "
+                        + b.path("arguments").path("x-mqtt-subscription-qos").asText()));
+        // The filter as the client sent it, held in MQTT syntax, with the QoS it was granted.
+        assertTrue(keys.contains("amq.topic visible/# 1"), keys.toString());
     }
 
     @Test

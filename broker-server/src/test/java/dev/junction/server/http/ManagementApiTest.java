@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 import static dev.junction.server.http.ManagementFixture.json;
@@ -429,6 +430,35 @@ class ManagementApiTest {
                 + "\"durable\":true,\"auto_delete\":false,\"arguments\":{}}]}";
         assertEquals(204, broker.send("POST", "/api/definitions", staging).statusCode());
         assertNotNull(broker.get("/api/queues/staging/q"));
+    }
+
+    @Test
+    void anMqttSubscriptionBindingKeepsItsKindAndQosThroughExportAndImport() throws Exception {
+        Channel channel = broker.amqp().createChannel();
+        channel.queueDeclare("device-shaped", true, false, false, null);
+        channel.queueBind("device-shaped", "amq.topic", "s/*", Map.of("x-mqtt-subscription-qos", 1));
+
+        String exported = broker.send("GET", "/api/definitions", null).body();
+        JsonNode binding = null;
+        for (JsonNode item : ManagementFixture.JSON.readTree(exported).path("bindings")) {
+            if (item.path("destination").asText().equals("device-shaped")) {
+                binding = item;
+            }
+        }
+        assertNotNull(binding, exported);
+        assertEquals("s/*", binding.path("routing_key").asText());
+        assertEquals(1, binding.path("arguments").path("x-mqtt-subscription-qos").asInt());
+
+        assertEquals(204, broker.send("DELETE", "/api/queues/%2F/device-shaped", null).statusCode());
+        assertEquals(204, broker.send("POST", "/api/definitions", exported).statusCode());
+
+        // Still an MQTT subscription: '*' is literal, so only the routing key 's.*' (topic 's/*') reaches it.
+        channel.basicPublish("amq.topic", "s.secret", null, "hidden".getBytes(StandardCharsets.UTF_8));
+        channel.basicPublish("amq.topic", "s.*", null, "shown".getBytes(StandardCharsets.UTF_8));
+        GetResponse first = await().atMost(10, TimeUnit.SECONDS)
+                .until(() -> channel.basicGet("device-shaped", true), Objects::nonNull);
+        assertEquals("shown", new String(first.getBody(), StandardCharsets.UTF_8));
+        assertNull(channel.basicGet("device-shaped", true));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.junction.server.mqtt;
 
+import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import dev.junction.mqtt.codec.Disconnect;
@@ -24,9 +25,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 import static dev.junction.server.mqtt.RawMqttClient.publish;
@@ -111,6 +116,71 @@ class MqttStateSurvivesRestartTest {
             RawMqttClient.Received live = subscriber.readPublish();
             assertEquals(List.of("two/c", "after-restart", 1), List.of(live.topic(), live.payload(), live.qos()));
             subscriber.send(new PubAck(live.packetId()));
+        }
+    }
+
+    @Test
+    void subscriptionsComeBackAsMqttFiltersWithTheirGrantedQos() throws Exception {
+        try (RawMqttClient subscriber = client()) {
+            subscriber.connect("literal", false);
+            // One QoS for both: before MQTT bindings, that made the session skip its own re-match.
+            subscribe(subscriber, "s/*", 1);
+            subscribe(subscriber, "+/x", 1);
+            subscriber.send(Disconnect.INSTANCE);
+        }
+        restart();
+        try (RawMqttClient subscriber = client()) {
+            assertTrue(subscriber.connect("literal", false).sessionPresent());
+            try (RawMqttClient publisher = client()) {
+                publisher.connect("literal-publisher", true);
+                int packetId = 1;
+                for (String topic : List.of("s/secret", "$app/x", "s/*", "m/x")) {
+                    publisher.send(publish(topic, 2, packetId, false, topic));
+                    publisher.read(PubRec.class);
+                    publisher.send(new PubRel(packetId));
+                    publisher.read(PubComp.class);
+                    packetId++;
+                }
+            }
+            // The filters are still literal and still keep '$' topics from '+', and still grant QoS 1.
+            RawMqttClient.Received first = subscriber.readPublish();
+            assertEquals(List.of("s/*", 1), List.of(first.topic(), first.qos()));
+            RawMqttClient.Received second = subscriber.readPublish();
+            assertEquals(List.of("m/x", 1), List.of(second.topic(), second.qos()));
+        }
+    }
+
+    @Test
+    void aSessionStoredWithAmqpSyntaxBindingsGetsMqttBindingsAtItsFirstConnection() throws Exception {
+        try (RawMqttClient subscriber = client()) {
+            subscriber.connect("upgraded", false);
+            subscribe(subscriber, "s/*", 1);
+            subscriber.send(Disconnect.INSTANCE);
+        }
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setPort(server.port(Protocol.AMQP));
+        try (Connection amqp = factory.newConnection()) {
+            // What a version before MQTT bindings stored: the filter translated to an AMQP binding key.
+            Channel channel = amqp.createChannel();
+            channel.queueUnbind("mqtt-subscription-upgraded", "amq.topic", "s/*",
+                    Map.of("x-mqtt-subscription-qos", 1));
+            channel.queueBind("mqtt-subscription-upgraded", "amq.topic", "s.*");
+        }
+        restart();
+        try (RawMqttClient subscriber = client()) {
+            assertTrue(subscriber.connect("upgraded", false).sessionPresent());
+            factory.setPort(server.port(Protocol.AMQP));
+            try (Connection amqp = factory.newConnection()) {
+                Channel channel = amqp.createChannel();
+                BlockingQueue<String> returned = new LinkedBlockingQueue<>();
+                channel.addReturnListener(unroutable -> returned.add(unroutable.getRoutingKey()));
+                channel.basicPublish("amq.topic", "s.secret", true, null, "hidden".getBytes(StandardCharsets.UTF_8));
+                channel.basicPublish("amq.topic", "s.*", true, null, "shown".getBytes(StandardCharsets.UTF_8));
+                // The old binding is gone (s.secret reaches no queue); the filter is an MQTT binding again.
+                assertEquals("s.secret", returned.poll(10, TimeUnit.SECONDS));
+                RawMqttClient.Received received = subscriber.readPublish();
+                assertEquals(List.of("s/*", "shown", 1), List.of(received.topic(), received.payload(), received.qos()));
+            }
         }
     }
 

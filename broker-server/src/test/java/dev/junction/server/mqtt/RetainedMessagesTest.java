@@ -1,6 +1,7 @@
 package dev.junction.server.mqtt;
 
 import dev.junction.core.message.Message;
+import dev.junction.core.topic.TopicMapping;
 import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -63,5 +64,16 @@ class RetainedMessagesTest {
         assertEquals(List.of("ab"), matching("a/+"));
         assertEquals(List.of("sys"), matching("$SYS/#"));
         assertEquals(List.of(), matching("b"));
+    }
+
+    @Test
+    void starAndDotAreLiteralInFilters() {
+        retained.store("s/secret", message("s/secret", "secret"));
+        retained.store("s/*", message("s/*", "star"));
+        retained.store("a/b", message("a/b", "slash"));
+        retained.store("a.b", message("a.b", "dot"));
+        assertEquals(List.of("star"), matching("s/*"));
+        assertEquals(List.of("secret", "star"), matching("s/+"));
+        assertEquals(List.of("dot"), matching("a.b"));
     }
 }

@@ -3,8 +3,6 @@ package dev.junction.server.mqtt;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SessionSubscriptionsTest {
     @Test
@@ -21,8 +19,8 @@ class SessionSubscriptionsTest {
     @Test
     void theSameFilterReplacesItsQos() {
         SessionSubscriptions subscriptions = new SessionSubscriptions();
-        assertTrue(subscriptions.put("a", 2));
-        assertFalse(subscriptions.put("a", 0));
+        assertEquals(SessionSubscriptions.NO_MATCH, subscriptions.put("a", 2));
+        assertEquals(2, subscriptions.put("a", 0));
         assertEquals(0, subscriptions.maxGrantedQos("a"));
         assertEquals(1, subscriptions.size());
     }
@@ -34,26 +32,19 @@ class SessionSubscriptionsTest {
         assertEquals(SessionSubscriptions.NO_MATCH, subscriptions.maxGrantedQos("$SYS/x"));
         subscriptions.put("$SYS/#", 0);
         assertEquals(0, subscriptions.maxGrantedQos("$SYS/x"));
-        assertTrue(subscriptions.remove("$SYS/#"));
-        assertFalse(subscriptions.remove("$SYS/#"));
+        assertEquals(0, subscriptions.remove("$SYS/#"));
+        assertEquals(SessionSubscriptions.NO_MATCH, subscriptions.remove("$SYS/#"));
     }
 
     @Test
-    void aRoutedMessageTakesTheOneGrantedQosWithoutReMatchingWhileAllFiltersAgree() {
+    void starAndDotAreLiteral() {
         SessionSubscriptions subscriptions = new SessionSubscriptions();
-        assertEquals(SessionSubscriptions.NO_MATCH, subscriptions.deliveryQos("a/b"));
-        subscriptions.put("a/+", 1);
-        subscriptions.put("c/#", 1);
-        assertEquals(1, subscriptions.deliveryQos("a/b"));
-        subscriptions.put("a/b", 2);
-        assertEquals(2, subscriptions.deliveryQos("a/b"), "mixed grants: matched again");
-        assertEquals(1, subscriptions.deliveryQos("c/d"));
-        subscriptions.put("a/b", 1);
-        assertEquals(1, subscriptions.deliveryQos("a/b"), "the replaced grant no longer counts");
-        subscriptions.remove("a/+");
-        subscriptions.remove("c/#");
-        subscriptions.remove("a/b");
-        assertEquals(SessionSubscriptions.NO_MATCH, subscriptions.deliveryQos("a/b"));
+        subscriptions.put("s/*", 1);
+        subscriptions.put("a.b", 2);
+        assertEquals(SessionSubscriptions.NO_MATCH, subscriptions.maxGrantedQos("s/secret"));
+        assertEquals(1, subscriptions.maxGrantedQos("s/*"));
+        assertEquals(SessionSubscriptions.NO_MATCH, subscriptions.maxGrantedQos("a/b"));
+        assertEquals(2, subscriptions.maxGrantedQos("a.b"));
     }
 
     @Test

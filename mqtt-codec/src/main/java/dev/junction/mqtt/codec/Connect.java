@@ -75,9 +75,7 @@ public record Connect(MqttProtocolVersion version, boolean cleanSession, int kee
     /** The message the server publishes when the connection ends without DISCONNECT (section 3.1.2.5). */
     public record Will(String topic, byte[] payload, MqttQos qos, boolean retain) {
         public Will {
-            if (!MqttTopics.isValidTopicName(topic)) {
-                throw new IllegalArgumentException("invalid will topic: " + topic);
-            }
+            MqttUtf8.requireEncodable(topic, "will topic");
             Objects.requireNonNull(payload, "payload");
             Objects.requireNonNull(qos, "qos");
             if (payload.length > 0xFFFF) {

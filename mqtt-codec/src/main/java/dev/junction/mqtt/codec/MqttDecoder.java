@@ -237,10 +237,6 @@ public final class MqttDecoder extends ByteToMessageDecoder {
         Connect.Will will = null;
         if (hasWill) {
             String topic = body.readString("will topic");
-            String violation = MqttTopics.nameViolation(topic);
-            if (violation != null) {
-                throw body.malformed("will topic " + violation);
-            }
             will = new Connect.Will(topic, body.readBinary("will message"), MqttQos.of(willQos), willRetain);
         }
         String username = hasUsername ? body.readString("user name") : null;
@@ -268,10 +264,6 @@ public final class MqttDecoder extends ByteToMessageDecoder {
     private Publish decodePublish() throws MalformedPacketException {
         MqttQos qos = MqttQos.of((flags >>> 1) & 0b11);
         String topic = body.readString("topic name");
-        String violation = MqttTopics.nameViolation(topic);
-        if (violation != null) {
-            throw body.malformed("topic name " + violation);
-        }
         int packetId = qos == MqttQos.AT_MOST_ONCE ? 0 : body.readPacketId();
         boolean dup = (flags & 0b1000) != 0;
         boolean retain = (flags & 0b0001) != 0;
@@ -282,7 +274,7 @@ public final class MqttDecoder extends ByteToMessageDecoder {
         int packetId = body.readPacketId();
         List<Subscribe.Subscription> subscriptions = new ArrayList<>();
         while (body.hasRemaining()) {
-            String filter = readTopicFilter();
+            String filter = body.readString("topic filter");
             int requested = body.readUnsignedByte("requested QoS");
             if ((requested & 0xFC) != 0) {
                 throw body.malformed("requested QoS reserved bits are not 0 [MQTT-3.8.3-4]");
@@ -319,20 +311,11 @@ public final class MqttDecoder extends ByteToMessageDecoder {
         int packetId = body.readPacketId();
         List<String> filters = new ArrayList<>();
         while (body.hasRemaining()) {
-            filters.add(readTopicFilter());
+            filters.add(body.readString("topic filter"));
         }
         if (filters.isEmpty()) {
             throw body.malformed("has no topic filter [MQTT-3.10.3-2]");
         }
         return new Unsubscribe(packetId, filters);
-    }
-
-    private String readTopicFilter() throws MalformedPacketException {
-        String filter = body.readString("topic filter");
-        String violation = MqttTopics.filterViolation(filter);
-        if (violation != null) {
-            throw body.malformed("topic filter " + violation);
-        }
-        return filter;
     }
 }

@@ -4,7 +4,7 @@ package dev.junction.mqtt.codec;
  * Which strings can be sent as MQTT UTF-8 encoded strings (section 1.5.3); {@link Utf8Validator} checks received
  * ones.
  */
-final class MqttUtf8 {
+public final class MqttUtf8 {
     static final int MAX_ENCODED_LENGTH = 0xFFFF;
 
     private MqttUtf8() {
@@ -40,8 +40,18 @@ final class MqttUtf8 {
         return bytes;
     }
 
+    /**
+     * A packet's string field must be sendable; which topic names and filters MQTT allows is the broker's rule
+     * (the core's {@code TopicSyntax}), not the codec's.
+     */
+    static void requireEncodable(String s, String field) {
+        if (s == null || !isEncodable(s)) {
+            throw new IllegalArgumentException(field + " cannot be sent as an MQTT string: " + s);
+        }
+    }
+
     /** @return whether {@code s} can be sent as an MQTT string: encodable and at most 65535 bytes */
-    static boolean isEncodable(CharSequence s) {
+    public static boolean isEncodable(CharSequence s) {
         int length = encodedLength(s);
         return length >= 0 && length <= MAX_ENCODED_LENGTH;
     }

@@ -15,9 +15,7 @@ public record Publish(String topic, MqttQos qos, boolean dup, boolean retainFlag
         implements MqttPacket, ByteBufHolder {
 
     public Publish {
-        if (!MqttTopics.isValidTopicName(topic)) {
-            throw new IllegalArgumentException("invalid topic name: " + topic);
-        }
+        MqttUtf8.requireEncodable(topic, "topic name");
         Objects.requireNonNull(qos, "qos");
         Objects.requireNonNull(payload, "payload");
         if (qos == MqttQos.AT_MOST_ONCE) {

@@ -20,9 +20,7 @@ public record Subscribe(int packetId, List<Subscription> subscriptions) implemen
 
     public record Subscription(String topicFilter, MqttQos requestedQos) {
         public Subscription {
-            if (!MqttTopics.isValidTopicFilter(topicFilter)) {
-                throw new IllegalArgumentException("invalid topic filter: " + topicFilter);
-            }
+            MqttUtf8.requireEncodable(topicFilter, "topic filter");
             Objects.requireNonNull(requestedQos, "requestedQos");
         }
     }

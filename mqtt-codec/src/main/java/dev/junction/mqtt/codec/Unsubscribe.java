@@ -10,11 +10,7 @@ public record Unsubscribe(int packetId, List<String> topicFilters) implements Mq
         if (topicFilters.isEmpty()) {
             throw new IllegalArgumentException("UNSUBSCRIBE needs at least one topic filter [MQTT-3.10.3-2]");
         }
-        for (String filter : topicFilters) {
-            if (!MqttTopics.isValidTopicFilter(filter)) {
-                throw new IllegalArgumentException("invalid topic filter: " + filter);
-            }
-        }
+        topicFilters.forEach(filter -> MqttUtf8.requireEncodable(filter, "topic filter"));
     }
 
     @Override

@@ -72,6 +72,9 @@ class MutationFuzzTest {
                 && (connect.clientId().isEmpty() || connect.clientId().length() > 23)) {
             return; // Netty enforces 3.1's 1..23 character identifiers, which 3.1.1 relaxed and this decoder accepts.
         }
+        if (packet instanceof Publish publish && (publish.topic().contains("+") || publish.topic().contains("#"))) {
+            return; // Netty refuses wildcards in topic names itself; here that rule is the broker's, not the codec's.
+        }
         EmbeddedChannel netty = new EmbeddedChannel(new io.netty.handler.codec.mqtt.MqttDecoder(1 << 20, 0xFFFF));
         netty.writeInbound(Wire.tracked(encode(packet)));
         MqttMessage decoded = netty.readInbound();

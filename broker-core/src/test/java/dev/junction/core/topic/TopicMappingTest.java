@@ -1,8 +1,9 @@
-package dev.junction.server.mqtt;
+package dev.junction.core.topic;
 
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 class TopicMappingTest {
     @Test
@@ -15,16 +16,16 @@ class TopicMappingTest {
     }
 
     @Test
-    void filterWildcardsBecomeAmqpWildcards() {
-        assertEquals("devices.*.cmd", TopicMapping.bindingKey("devices/+/cmd"));
-        assertEquals("devices.#", TopicMapping.bindingKey("devices/#"));
-        assertEquals("#", TopicMapping.bindingKey("#"));
-        assertEquals("*", TopicMapping.bindingKey("+"));
+    void wildcardCharactersStayWhatTheyAre() {
+        // '+' and '#' cannot occur in a valid topic name, '*' is ordinary: the conversion invents no wildcard.
+        assertEquals("a.+", TopicMapping.routingKey("a/+"));
+        assertEquals("s/*", TopicMapping.topicName("s.*"));
+        assertEquals("a/#", TopicMapping.topicName("a.#"));
     }
 
     @Test
-    void aTopicNameKeepsAPlusLiteral() {
-        // '+' cannot occur in a valid topic name, but the conversion must not invent a wildcard from one.
-        assertEquals("a.+", TopicMapping.routingKey("a/+"));
+    void aKeyWithoutSeparatorsIsItsOwnTopicName() {
+        String key = "plain";
+        assertSame(key, TopicMapping.topicName(key));
     }
 }

@@ -1,0 +1,54 @@
+package dev.junction.server.mqtt;
+
+import dev.junction.core.topic.TopicSyntax;
+import dev.junction.mqtt.codec.Connect;
+import dev.junction.mqtt.codec.Publish;
+import dev.junction.mqtt.codec.Subscribe;
+import dev.junction.mqtt.codec.Unsubscribe;
+
+/**
+ * The topic rules of section 4.7 applied to received packets: the codec reads topic names and filters as strings
+ * and the core's {@link TopicSyntax} is the one definition of what they may be. A packet that breaks them is a
+ * protocol violation, which ends the connection as a malformed packet does: a PUBLISH or will topic that is empty
+ * or holds a wildcard [MQTT-4.7.3-1, MQTT-3.3.2-2], a SUBSCRIBE or UNSUBSCRIBE filter that is empty or misplaces a
+ * wildcard [MQTT-4.7.1-2, MQTT-4.7.1-3].
+ */
+final class PacketTopicRules {
+    private PacketTopicRules() {
+    }
+
+    /** Which rule the packet breaks, for the log, or null when it breaks none (or carries no topic). */
+    static String violation(Object packet) {
+        if (packet instanceof Publish publish) {
+            return problem("PUBLISH topic name", publish.topic(),
+                    TopicSyntax.MQTT.invalidTopicNameReason(publish.topic()));
+        }
+        if (packet instanceof Connect connect && connect.will() != null) {
+            return problem("CONNECT will topic", connect.will().topic(),
+                    TopicSyntax.MQTT.invalidTopicNameReason(connect.will().topic()));
+        }
+        if (packet instanceof Subscribe subscribe) {
+            for (Subscribe.Subscription subscription : subscribe.subscriptions()) {
+                String filter = subscription.topicFilter();
+                String problem = problem("SUBSCRIBE topic filter", filter, TopicSyntax.MQTT.invalidFilterReason(filter));
+                if (problem != null) {
+                    return problem;
+                }
+            }
+        }
+        if (packet instanceof Unsubscribe unsubscribe) {
+            for (String filter : unsubscribe.topicFilters()) {
+                String problem = problem("UNSUBSCRIBE topic filter", filter,
+                        TopicSyntax.MQTT.invalidFilterReason(filter));
+                if (problem != null) {
+                    return problem;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static String problem(String field, String value, String reason) {
+        return reason == null ? null : field + " '" + value + "': " + reason;
+    }
+}

@@ -62,7 +62,8 @@ class VirtualHostTopologyTest {
                 Map.of("x-max-length", 10, "x-message-ttl", (short) 500, "x-dead-letter-exchange", "dlx")));
         assertSame(declared, vhost.declareQueue("bounded", new QueueSettings(false, null, false,
                 Map.of("x-max-length", 10L, "x-message-ttl", 500L, "x-dead-letter-exchange", "dlx"))));
-        assertRefused(ErrorKind.PRECONDITION_FAILED, "inequivalent arguments for queue 'bounded' in vhost '/'",
+        assertRefused(ErrorKind.PRECONDITION_FAILED, "inequivalent arg 'x-max-length' for queue 'bounded' in vhost "
+                + "'/': received the value '11' of type 'long' but current is the value '10' of type 'signedint'",
                 () -> vhost.declareQueue("bounded", new QueueSettings(false, null, false,
                         Map.of("x-max-length", 11L, "x-message-ttl", 500L, "x-dead-letter-exchange", "dlx"))));
     }

@@ -11,14 +11,11 @@ import dev.junction.amqp.codec.method.Confirm;
 import dev.junction.amqp.codec.method.Exchange;
 import dev.junction.amqp.codec.method.Queue;
 import dev.junction.amqp.codec.method.Tx;
-import dev.junction.core.Arguments;
 import dev.junction.core.BrokerException;
 import dev.junction.core.exchange.ExchangeSettings;
 import dev.junction.core.exchange.ExchangeType;
 import dev.junction.core.message.Message;
 import dev.junction.core.message.MessageProperties;
-import dev.junction.core.queue.ConsumerOptions;
-import dev.junction.core.queue.Delivery;
 import dev.junction.core.queue.QueueSettings;
 import dev.junction.core.store.StoreListener;
 import dev.junction.core.vhost.VirtualHost;
@@ -26,50 +23,37 @@ import dev.junction.server.amqp.ResourceAccess.Kind;
 import dev.junction.server.stats.MessageCounters;
 import io.netty.buffer.ByteBuf;
 
-import java.security.SecureRandom;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * One AMQP channel: its consumers, unacknowledged deliveries, prefetch, confirm or transaction mode. Event-loop
- * state only, except {@link #inFlight} and {@link #flowActive}, which the queues read when deciding whether a
- * consumer can take more. Methods whose answer needs a queue's shard (purge, delete, get, consume) hold the
- * channel's later commands back until the answer is written, so replies keep the order of requests.
+ * One AMQP channel: dispatches its methods to the part that handles them ({@link ChannelConsumers} for the
+ * consumer side) and keeps replies in order. Event-loop state only. Methods whose answer needs a queue's shard
+ * (purge, delete, get, consume) hold the channel's later commands back until the answer is written, so replies
+ * keep the order of requests.
  */
-final class AmqpChannel {
-    private static final SecureRandom RANDOM = new SecureRandom();
-
+final class AmqpChannel implements ChannelReplies {
     private final AmqpConnection connection;
     private final int number;
-    private final Map<String, ChannelConsumer> consumers = new LinkedHashMap<>();
-    private final TreeMap<Long, Unacked> unacked = new TreeMap<>();
     /** Small at first: commands wait only while an earlier one awaits its answer, which most channels never do. */
     private final ArrayDeque<AmqpCommand> waiting = new ArrayDeque<>(2);
-    /** Consumer deliveries not yet acknowledged, counted from the queues' threads for the global prefetch. */
-    final AtomicInteger inFlight = new AtomicInteger();
-    private volatile boolean flowActive = true;
-    private volatile int globalPrefetch;
-    private int consumerPrefetch;
-    private long nextDeliveryTag;
+    private final LastDeclaredQueue lastDeclared = new LastDeclaredQueue();
+    private final ChannelConsumers consumers;
     private boolean open = true;
     private boolean busy;
-    private String lastDeclaredQueue = "";
     private ConfirmTracker confirms;
     private Transaction transaction;
-    private String replyAddress;
-    private String replyConsumerTag;
 
     AmqpChannel(AmqpConnection connection, int number) {
         this.connection = connection;
         this.number = number;
+        AmqpService service = connection.service();
+        this.consumers = new ChannelConsumers(this, connection, number, connection.vhost(), connection.access(),
+                service.messages(), service.directReplyTo(), lastDeclared);
     }
 
     AmqpConnection connection() {
@@ -80,73 +64,25 @@ final class AmqpChannel {
         return number;
     }
 
-    boolean canTakeDeliveries() {
-        int limit = globalPrefetch;
-        return flowActive && connection.isWritable() && (limit == 0 || inFlight.get() < limit);
-    }
-
-    /**
-     * Reserves one delivery under the channel-wide prefetch, from a queue's shard thread. Queues on other shards
-     * reserve at the same time, so the check and the count are one compare-and-set: the limit holds exactly.
-     */
-    boolean claimDelivery() {
-        if (!flowActive || !connection.isWritable()) {
-            return false;
-        }
-        while (true) {
-            int held = inFlight.get();
-            int limit = globalPrefetch;
-            if (limit != 0 && held >= limit) {
-                return false;
-            }
-            if (inFlight.compareAndSet(held, held + 1)) {
-                return true;
-            }
-        }
-    }
-
-    /** A reservation no delivery followed; a consumer refused meanwhile on another queue is asked again. */
-    void releaseClaim() {
-        inFlight.decrementAndGet();
-        if (globalPrefetch > 0) {
-            connection.execute(this::resumeConsumers);
-        }
-    }
-
     /** Whether acknowledgements are owed or due on this channel (event loop). */
     boolean holdsDeliveries() {
-        return inFlight.get() > 0 || !unacked.isEmpty();
+        return consumers.holdsDeliveries();
     }
 
     void resumeConsumers() {
-        for (ChannelConsumer consumer : consumers.values()) {
-            if (consumer.subscription != null) {
-                consumer.subscription.resume();
-            }
-        }
+        consumers.resumeConsumers();
     }
 
     /** The queue of the first consumer whose queue {@code access} no longer lets the user read, or null. */
     String consumedQueueNotReadable(ResourceAccess access) {
-        for (ChannelConsumer consumer : consumers.values()) {
-            if (consumer.subscription != null && !access.mayRead(Kind.QUEUE, consumer.subscription.queue().name())) {
-                return consumer.subscription.queue().name();
-            }
-        }
-        return null;
+        return consumers.consumedQueueNotReadable(access);
     }
 
     /** What the management API shows of this channel. */
     ChannelSnapshot snapshot() {
-        List<ConsumerSnapshot> subscribed = new ArrayList<>(consumers.size());
-        for (ChannelConsumer consumer : consumers.values()) {
-            ConsumerSnapshot snapshot = consumer.snapshot();
-            if (snapshot != null) {
-                subscribed.add(snapshot);
-            }
-        }
-        return new ChannelSnapshot(number, consumerPrefetch, globalPrefetch, consumers.size(), unacked.size(),
-                confirms != null, transaction != null, open ? "running" : "closing", subscribed);
+        return new ChannelSnapshot(number, consumers.consumerPrefetch(), consumers.globalPrefetch(),
+                consumers.consumerCount(), consumers.unackedCount(), confirms != null, transaction != null,
+                open ? "running" : "closing", consumers.snapshots());
     }
 
     // ---- receiving ----
@@ -216,18 +152,18 @@ final class AmqpChannel {
         } else if (method instanceof Basic.Reject reject) {
             settle(reject.deliveryTag(), false, reject.requeue() ? Settlement.REQUEUE : Settlement.DISCARD, reject);
         } else if (method instanceof Basic.Consume consume) {
-            consume(consume);
+            consumers.consume(consume);
         } else if (method instanceof Basic.Cancel cancel) {
-            cancel(cancel);
+            consumers.cancel(cancel);
         } else if (method instanceof Basic.Get get) {
-            get(get);
+            consumers.get(get);
         } else if (method instanceof Basic.Qos qos) {
-            qos(qos);
+            consumers.qos(qos);
         } else if (method instanceof Basic.Recover recover) {
-            recover(recover.requeue(), recover);
+            consumers.recover(recover.requeue(), recover);
             reply(new Basic.RecoverOk());
         } else if (method instanceof Basic.RecoverAsync recover) {
-            recover(recover.requeue(), recover);
+            consumers.recover(recover.requeue(), recover);
         } else if (method instanceof Exchange.Declare declare) {
             declareExchange(declare);
         } else if (method instanceof Exchange.Delete delete) {
@@ -250,21 +186,21 @@ final class AmqpChannel {
         } else if (method instanceof Queue.Declare declare) {
             declareQueue(declare);
         } else if (method instanceof Queue.Bind bind) {
-            String queue = queueName(EntityNames.stripped(bind.queue()), bind);
+            String queue = lastDeclared.resolve(EntityNames.stripped(bind.queue()), bind);
             String exchange = EntityNames.stripped(bind.exchange());
             checkBinding(Kind.QUEUE, queue, exchange, bind);
             vhost().bindQueue(exchange, queue, routingKeyOrQueue(bind.routingKey(), bind.queue(), queue),
                     bind.arguments(), connection);
             replyUnlessNowait(bind.nowait(), new Queue.BindOk());
         } else if (method instanceof Queue.Unbind unbind) {
-            String queue = queueName(EntityNames.stripped(unbind.queue()), unbind);
+            String queue = lastDeclared.resolve(EntityNames.stripped(unbind.queue()), unbind);
             String exchange = EntityNames.stripped(unbind.exchange());
             checkBinding(Kind.QUEUE, queue, exchange, unbind);
             vhost().unbindQueue(exchange, queue, routingKeyOrQueue(unbind.routingKey(), unbind.queue(), queue),
                     unbind.arguments(), connection);
             reply(new Queue.UnbindOk());
         } else if (method instanceof Queue.Purge purge) {
-            String name = queueName(purge.queue(), purge);
+            String name = lastDeclared.resolve(purge.queue(), purge);
             access().checkRead(Kind.QUEUE, name, purge);
             dev.junction.core.queue.Queue queue = vhost().existingQueue(name, connection);
             answerLater(queue.purge(), count -> replyUnlessNowait(purge.nowait(), new Queue.PurgeOk(count)),
@@ -272,10 +208,7 @@ final class AmqpChannel {
         } else if (method instanceof Queue.Delete delete) {
             deleteQueue(delete);
         } else if (method instanceof Channel.Flow flow) {
-            flowActive = flow.active();
-            if (flow.active()) {
-                resumeConsumers();
-            }
+            consumers.flow(flow.active());
             reply(new Channel.FlowOk(flow.active()));
         } else if (method instanceof Channel.FlowOk) {
             // The server never asks a client to pause, so there is nothing to confirm.
@@ -303,10 +236,10 @@ final class AmqpChannel {
             reply(new Tx.SelectOk());
         } else if (method instanceof Tx.Commit commit) {
             // commit-ok promises that the transaction's persistent messages are stored: it waits for the store.
-            answerLater(requireTransaction(commit).commit(this), stored -> reply(new Tx.CommitOk()), stored -> {
-            }, commit);
+            answerLater(requireTransaction(commit).commit(this, consumers), stored -> reply(new Tx.CommitOk()),
+                    stored -> { }, commit);
         } else if (method instanceof Tx.Rollback rollback) {
-            unsettle(requireTransaction(rollback).rollback());
+            consumers.unsettle(requireTransaction(rollback).rollback());
             reply(new Tx.RollbackOk());
         } else if (method instanceof Access.Request) {
             reply(new Access.RequestOk(1));
@@ -336,23 +269,21 @@ final class AmqpChannel {
         }
     }
 
-    private void reply(AmqpMethod method) {
+    @Override
+    public boolean isOpen() {
+        return open;
+    }
+
+    @Override
+    public void reply(AmqpMethod method) {
         connection.write(AmqpCommand.of(number, method));
         connection.flush();
     }
 
-    private void replyUnlessNowait(boolean nowait, AmqpMethod method) {
-        if (!nowait) {
-            reply(method);
-        }
-    }
-
-    /**
-     * Holds later commands back until the shard's answer is written, then lets them through in order. If the
-     * channel closed meanwhile, {@code onAbandoned} gives back whatever the answer holds.
-     */
-    private <T> void answerLater(CompletableFuture<T> answer, Consumer<T> onAnswer, Consumer<T> onAbandoned,
-                                 AmqpMethod method) {
+    @Override
+    public <T> void answerLater(CompletableFuture<T> answer, Consumer<T> onAnswer, Consumer<T> onAbandoned,
+                                AmqpMethod method) {
+        assert connection.inEventLoop() : "a channel's state is its connection's event loop's";
         busy = true;
         answer.whenComplete((value, failure) -> connection.execute(() -> {
             busy = false;
@@ -422,10 +353,10 @@ final class AmqpChannel {
         }
         dev.junction.core.queue.Queue queue;
         if (declare.passive()) {
-            queue = vhost().redeclaredQueue(queueName(name, declare), connection);
+            queue = vhost().redeclaredQueue(lastDeclared.resolve(name, declare), connection);
         } else {
             if (name.isEmpty()) {
-                name = "amq.gen-" + randomToken();
+                name = EntityNames.generated("amq.gen-");
             }
             access().checkConfigure(Kind.QUEUE, name, declare);
             Map<String, Object> arguments = MessageMapping.arguments(declare.arguments());
@@ -442,13 +373,13 @@ final class AmqpChannel {
                 connection.exclusiveQueueDeclared(name);
             }
         }
-        lastDeclaredQueue = queue.name();
+        lastDeclared.declared(queue.name());
         replyUnlessNowait(declare.nowait(), new Queue.DeclareOk(queue.name(), queue.readyCount(),
                 queue.consumerCount()));
     }
 
     private void deleteQueue(Queue.Delete delete) {
-        String name = queueName(EntityNames.stripped(delete.queue()), delete);
+        String name = lastDeclared.resolve(EntityNames.stripped(delete.queue()), delete);
         access().checkConfigure(Kind.QUEUE, name, delete);
         CompletableFuture<Integer> deleted = vhost().deleteQueue(name, connection, delete.ifUnused(),
                 delete.ifEmpty());
@@ -457,26 +388,9 @@ final class AmqpChannel {
                 delete);
     }
 
-    /** An empty queue name means the queue this channel declared last (RabbitMQ's shortcut). */
-    private String queueName(String name, AmqpMethod method) {
-        if (!name.isEmpty()) {
-            return name;
-        }
-        if (lastDeclaredQueue.isEmpty()) {
-            throw AmqpError.soft(AmqpConstants.NOT_FOUND, "no previously declared queue", method);
-        }
-        return lastDeclaredQueue;
-    }
-
     /** A bind with empty queue and routing key uses the last declared queue's name as key too. */
     private static String routingKeyOrQueue(String routingKey, String requestedQueue, String queue) {
         return routingKey.isEmpty() && requestedQueue.isEmpty() ? queue : routingKey;
-    }
-
-    private static String randomToken() {
-        byte[] bytes = new byte[16];
-        RANDOM.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     // ---- publishing ----
@@ -493,6 +407,7 @@ final class AmqpChannel {
         }
         properties.expirationMillis();
         if (DirectReplyTo.PSEUDO_QUEUE.equals(properties.replyTo())) {
+            String replyAddress = consumers.replyAddress();
             if (replyAddress == null) {
                 throw AmqpError.soft(AmqpConstants.PRECONDITION_FAILED, "fast reply consumer does not exist",
                         publish);
@@ -653,242 +568,14 @@ final class AmqpChannel {
         return transaction;
     }
 
-    // ---- consuming ----
-
-    private void qos(Basic.Qos qos) {
-        if (qos.prefetchSize() != 0) {
-            throw AmqpError.hard(AmqpConstants.NOT_IMPLEMENTED, "prefetch_size!=0 (" + qos.prefetchSize() + ")",
-                    qos);
-        }
-        if (qos.global()) {
-            globalPrefetch = qos.prefetchCount();
-            resumeConsumers();
-        } else {
-            consumerPrefetch = qos.prefetchCount();
-        }
-        reply(new Basic.QosOk());
-    }
-
-    private void consume(Basic.Consume consume) {
-        String tag = consume.consumerTag().isEmpty() ? "amq.ctag-" + randomToken() : consume.consumerTag();
-        if (consumers.containsKey(tag) || tag.equals(replyConsumerTag)) {
-            throw AmqpError.hard(AmqpConstants.NOT_ALLOWED, "attempt to reuse consumer tag '" + tag + "'", consume);
-        }
-        String queueName = queueName(consume.queue(), consume);
-        if (queueName.equals(DirectReplyTo.PSEUDO_QUEUE)) {
-            consumeReplies(consume, tag);
-            return;
-        }
-        access().checkRead(Kind.QUEUE, queueName, consume);
-        dev.junction.core.queue.Queue queue = vhost().existingQueue(queueName, connection);
-        // Kept with the consumer for as long as it lives, so bounded as declaration arguments are.
-        Arguments.check(consume.arguments());
-        int priority = consumerPriority(consume, queueName);
-        ChannelConsumer consumer = new ChannelConsumer(this, tag, consume.noAck(), consume.arguments());
-        consumers.put(tag, consumer);
-        ConsumerOptions options = new ConsumerOptions(consume.noAck() ? 0 : consumerPrefetch, consume.noAck(),
-                consume.exclusive(), priority);
-        CompletableFuture<dev.junction.core.queue.Subscription> subscribed = queue.subscribe(consumer, options);
-        subscribed.whenComplete((subscription, failure) -> {
-            if (failure != null) {
-                connection.execute(() -> consumers.remove(tag, consumer));
-            }
-        });
-        answerLater(subscribed, subscription -> {
-            consumer.subscription = subscription;
-            replyUnlessNowait(consume.nowait(), new Basic.ConsumeOk(tag));
-            consumer.announced();
-        }, dev.junction.core.queue.Subscription::cancel, consume);
-    }
-
-    private int consumerPriority(Basic.Consume consume, String queueName) {
-        Object priority = consume.arguments().get("x-priority");
-        if (priority == null) {
-            return 0;
-        }
-        if (priority instanceof Integer || priority instanceof Long || priority instanceof Short
-                || priority instanceof Byte) {
-            return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, ((Number) priority).longValue()));
-        }
-        throw AmqpError.soft(AmqpConstants.PRECONDITION_FAILED, "invalid arg 'x-priority' for queue '" + queueName
-                + "' in vhost '" + vhost().name() + "': \"expected integer, got " + Arguments.typeName(priority)
-                + "\"", consume);
-    }
-
-    private void consumeReplies(Basic.Consume consume, String tag) {
-        if (!consume.noAck()) {
-            throw AmqpError.soft(AmqpConstants.PRECONDITION_FAILED, "reply consumer cannot acknowledge", consume);
-        }
-        if (replyAddress != null) {
-            throw AmqpError.soft(AmqpConstants.PRECONDITION_FAILED, "reply consumer already set", consume);
-        }
-        replyAddress = connection.service().directReplyTo().register(this);
-        replyConsumerTag = tag;
-        replyUnlessNowait(consume.nowait(), new Basic.ConsumeOk(tag));
-    }
-
-    private void cancel(Basic.Cancel cancel) {
-        String tag = cancel.consumerTag();
-        if (tag.equals(replyConsumerTag)) {
-            stopReplies();
-        }
-        ChannelConsumer consumer = consumers.remove(tag);
-        if (consumer != null) {
-            consumer.cancelled = true;
-            // As RabbitMQ: what the consumer holds stays unacknowledged on the channel until settled or closed.
-            if (consumer.subscription != null) {
-                consumer.subscription.cancelKeepingUnsettled();
-            }
-        }
-        replyUnlessNowait(cancel.nowait(), new Basic.CancelOk(tag));
-    }
-
-    private void stopReplies() {
-        if (replyAddress != null) {
-            connection.service().directReplyTo().unregister(replyAddress);
-            replyAddress = null;
-            replyConsumerTag = null;
-        }
-    }
-
-    /** The queue of a consumer was deleted: the consumer is gone, and the client is told if it asked to be. */
-    void consumerQueueDeleted(ChannelConsumer consumer) {
-        if (!open || !consumers.remove(consumer.tag, consumer)) {
-            return;
-        }
-        consumer.cancelled = true;
-        if (connection.consumerCancelNotify()) {
-            reply(new Basic.Cancel(consumer.tag, true));
-        }
-    }
-
-    /** A delivery from a queue, on the event loop. */
-    void deliver(Delivery delivery) {
-        ChannelConsumer consumer = (ChannelConsumer) delivery.subscription().consumer();
-        if (!open || consumer.cancelled) {
-            if (!consumer.autoAck) {
-                inFlight.decrementAndGet();
-                delivery.subscription().requeue(delivery.entryId());
-            }
-            delivery.message().release();
-            return;
-        }
-        if (!consumer.readyFor(delivery)) {
-            return;
-        }
-        long tag = ++nextDeliveryTag;
-        if (!consumer.autoAck) {
-            unacked.put(tag, new Unacked(tag, delivery.subscription(), delivery.entryId(), true));
-        }
-        Message message = delivery.message();
-        connection.service().messages().delivering(message.publishedAtNanos(), delivery.redelivered());
-        connection.write(new AmqpCommand(number, new Basic.Deliver(consumer.tag, tag, delivery.redelivered(),
-                message.exchange(), message.routingKey()), MessageMapping.toAmqp(message.properties()),
-                message.body().retainedDuplicate()));
-        message.release();
-    }
-
-    /** A direct reply-to message for this channel's reply consumer; takes over the reference. */
-    void deliverReply(Message message) {
-        if (!open || replyConsumerTag == null) {
-            message.release();
-            return;
-        }
-        connection.write(new AmqpCommand(number, new Basic.Deliver(replyConsumerTag, ++nextDeliveryTag, false,
-                message.exchange(), message.routingKey()), MessageMapping.toAmqp(message.properties()),
-                message.body().retainedDuplicate()));
-        message.release();
-        connection.flush();
-    }
-
-    private void get(Basic.Get get) {
-        String name = queueName(get.queue(), get);
-        access().checkRead(Kind.QUEUE, name, get);
-        dev.junction.core.queue.Queue queue = vhost().existingQueue(name, connection);
-        answerLater(queue.get(get.noAck()), fetched -> {
-            if (fetched == null) {
-                reply(new Basic.GetEmpty(""));
-                return;
-            }
-            Delivery delivery = fetched.delivery();
-            long tag = ++nextDeliveryTag;
-            if (!get.noAck()) {
-                unacked.put(tag, new Unacked(tag, delivery.subscription(), delivery.entryId(), false));
-            }
-            Message message = delivery.message();
-            connection.service().messages().delivering(message.publishedAtNanos(), delivery.redelivered());
-            connection.write(new AmqpCommand(number, new Basic.GetOk(tag, delivery.redelivered(),
-                    message.exchange(), message.routingKey(), fetched.messageCount()),
-                    MessageMapping.toAmqp(message.properties()), message.body().retainedDuplicate()));
-            message.release();
-        }, fetched -> {
-            if (fetched != null) {
-                fetched.delivery().subscription().requeue(fetched.delivery().entryId());
-                fetched.delivery().message().release();
-            }
-        }, get);
-    }
-
+    /** Inside a transaction the settlement waits for tx.commit; the tags are taken, and so unknown, at once. */
     private void settle(long deliveryTag, boolean multiple, Settlement settlement, AmqpMethod method) {
-        List<Unacked> settled = takeUnacked(deliveryTag, multiple, method);
+        List<Unacked> settled = consumers.takeUnacked(deliveryTag, multiple, method);
         if (transaction != null) {
             transaction.settle(settled, settlement);
         } else {
-            apply(settled, settlement);
+            consumers.apply(settled, settlement);
         }
-    }
-
-    private List<Unacked> takeUnacked(long deliveryTag, boolean multiple, AmqpMethod method) {
-        if (!multiple) {
-            Unacked one = unacked.remove(deliveryTag);
-            if (one == null) {
-                throw AmqpError.soft(AmqpConstants.PRECONDITION_FAILED, "unknown delivery tag " + deliveryTag,
-                        method);
-            }
-            return List.of(one);
-        }
-        // Multiple with tag 0 means every outstanding delivery.
-        Map<Long, Unacked> upTo = deliveryTag == 0 ? unacked : unacked.headMap(deliveryTag, true);
-        if (upTo.isEmpty() && deliveryTag != 0) {
-            throw AmqpError.soft(AmqpConstants.PRECONDITION_FAILED, "unknown delivery tag " + deliveryTag, method);
-        }
-        List<Unacked> taken = new ArrayList<>(upTo.values());
-        upTo.clear();
-        return taken;
-    }
-
-    void apply(List<Unacked> settled, Settlement settlement) {
-        for (Unacked entry : settled) {
-            switch (settlement) {
-                case ACK -> {
-                    entry.subscription().settle(entry.entryId());
-                    connection.service().messages().acknowledged.increment();
-                }
-                case REQUEUE -> entry.subscription().requeue(entry.entryId());
-                case DISCARD -> entry.subscription().discard(entry.entryId());
-            }
-            if (entry.inFlight()) {
-                inFlight.decrementAndGet();
-            }
-        }
-        if (globalPrefetch > 0) {
-            resumeConsumers();
-        }
-        connection.deliveriesChanged();
-    }
-
-    /** Deliveries whose settlement a rollback undid are unacknowledged again, under their old tags. */
-    void unsettle(List<Unacked> deliveries) {
-        deliveries.forEach(entry -> unacked.put(entry.deliveryTag(), entry));
-    }
-
-    private void recover(boolean requeue, AmqpMethod method) {
-        if (!requeue) {
-            throw AmqpError.hard(AmqpConstants.NOT_IMPLEMENTED, "requeue=false", method);
-        }
-        List<Unacked> all = new ArrayList<>(unacked.values());
-        unacked.clear();
-        apply(all, Settlement.REQUEUE);
     }
 
     // ---- closing ----
@@ -902,23 +589,12 @@ final class AmqpChannel {
             return;
         }
         open = false;
-        for (ChannelConsumer consumer : consumers.values()) {
-            consumer.cancelled = true;
-            if (consumer.subscription != null) {
-                consumer.subscription.cancel();
-            }
-            // Deliveries held back for consume-ok go through deliver(), which requeues them now.
-            consumer.announced();
-        }
-        consumers.clear();
+        consumers.cancelAll();
         if (transaction != null) {
-            unsettle(transaction.rollback());
+            consumers.unsettle(transaction.rollback());
         }
-        List<Unacked> all = new ArrayList<>(unacked.values());
-        unacked.clear();
-        apply(all, Settlement.REQUEUE);
+        consumers.requeueAll();
         waiting.forEach(AmqpCommand::release);
         waiting.clear();
-        stopReplies();
     }
 }

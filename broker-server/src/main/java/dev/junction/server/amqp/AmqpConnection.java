@@ -129,6 +129,10 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
         return ctx.channel().isWritable();
     }
 
+    boolean inEventLoop() {
+        return ctx.executor().inEventLoop();
+    }
+
     void execute(Runnable task) {
         ctx.channel().eventLoop().execute(task);
     }
@@ -206,7 +210,7 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
                     Thread.onSpinWait();
                     delivery = deliveries.poll();
                 }
-                ((ChannelConsumer) delivery.subscription().consumer()).channel.deliver(delivery);
+                ((ChannelConsumer) delivery.subscription().consumer()).side.deliver(delivery);
             }
             work = deliveryWork.addAndGet(-work);
         }

@@ -68,18 +68,14 @@ final class ChannelTopology {
     }
 
     void bindExchange(Exchange.Bind bind) {
-        String source = EntityNames.stripped(bind.source());
-        String destination = EntityNames.stripped(bind.destination());
-        checkBinding(Kind.EXCHANGE, destination, source, bind);
-        vhost.bindExchange(source, destination, bind.routingKey(), bind.arguments());
+        BindingEnds ends = exchangeBinding(bind.source(), bind.destination(), bind);
+        vhost.bindExchange(ends.source(), ends.destination(), bind.routingKey(), bind.arguments());
         replies.replyUnlessNowait(bind.nowait(), new Exchange.BindOk());
     }
 
     void unbindExchange(Exchange.Unbind unbind) {
-        String source = EntityNames.stripped(unbind.source());
-        String destination = EntityNames.stripped(unbind.destination());
-        checkBinding(Kind.EXCHANGE, destination, source, unbind);
-        vhost.unbindExchange(source, destination, unbind.routingKey(), unbind.arguments());
+        BindingEnds ends = exchangeBinding(unbind.source(), unbind.destination(), unbind);
+        vhost.unbindExchange(ends.source(), ends.destination(), unbind.routingKey(), unbind.arguments());
         replies.replyUnlessNowait(unbind.nowait(), new Exchange.UnbindOk());
     }
 
@@ -118,19 +114,15 @@ final class ChannelTopology {
     }
 
     void bindQueue(Queue.Bind bind) {
-        String queue = lastDeclared.resolve(EntityNames.stripped(bind.queue()), bind);
-        String exchange = EntityNames.stripped(bind.exchange());
-        checkBinding(Kind.QUEUE, queue, exchange, bind);
-        vhost.bindQueue(exchange, queue, routingKeyOrQueue(bind.routingKey(), bind.queue(), queue),
+        BindingEnds ends = queueBinding(bind.exchange(), bind.queue(), bind);
+        vhost.bindQueue(ends.source(), ends.destination(), ends.routingKey(bind.routingKey(), bind.queue()),
                 bind.arguments(), connection);
         replies.replyUnlessNowait(bind.nowait(), new Queue.BindOk());
     }
 
     void unbindQueue(Queue.Unbind unbind) {
-        String queue = lastDeclared.resolve(EntityNames.stripped(unbind.queue()), unbind);
-        String exchange = EntityNames.stripped(unbind.exchange());
-        checkBinding(Kind.QUEUE, queue, exchange, unbind);
-        vhost.unbindQueue(exchange, queue, routingKeyOrQueue(unbind.routingKey(), unbind.queue(), queue),
+        BindingEnds ends = queueBinding(unbind.exchange(), unbind.queue(), unbind);
+        vhost.unbindQueue(ends.source(), ends.destination(), ends.routingKey(unbind.routingKey(), unbind.queue()),
                 unbind.arguments(), connection);
         replies.reply(new Queue.UnbindOk());
     }
@@ -153,20 +145,37 @@ final class ChannelTopology {
                 count -> { }, delete);
     }
 
+    /** The source exchange and the destination of a binding, as the bind or unbind names them once resolved. */
+    private record BindingEnds(String source, String destination) {
+        /** A queue bind with empty queue and routing key uses the last declared queue's name as key too. */
+        String routingKey(String requestedKey, String requestedQueue) {
+            return requestedKey.isEmpty() && requestedQueue.isEmpty() ? destination : requestedKey;
+        }
+    }
+
+    private BindingEnds exchangeBinding(String source, String destination, AmqpMethod method) {
+        BindingEnds ends = new BindingEnds(EntityNames.stripped(source), EntityNames.stripped(destination));
+        checkBinding(Kind.EXCHANGE, ends, method);
+        return ends;
+    }
+
+    private BindingEnds queueBinding(String exchange, String queue, AmqpMethod method) {
+        String resolved = lastDeclared.resolve(EntityNames.stripped(queue), method);
+        BindingEnds ends = new BindingEnds(EntityNames.stripped(exchange), resolved);
+        checkBinding(Kind.QUEUE, ends, method);
+        return ends;
+    }
+
     /**
      * RabbitMQ's checks for a binding: write on the destination, then read on the source exchange. A binding
      * involving the default exchange is refused by the core whatever the permissions, so its read is not checked.
      */
-    private void checkBinding(Kind destinationKind, String destination, String source, AmqpMethod method) {
-        access.checkWrite(destinationKind, destination, method);
-        boolean defaultExchangeInvolved = source.isEmpty() || destinationKind == Kind.EXCHANGE && destination.isEmpty();
+    private void checkBinding(Kind destinationKind, BindingEnds ends, AmqpMethod method) {
+        access.checkWrite(destinationKind, ends.destination(), method);
+        boolean defaultExchangeInvolved = ends.source().isEmpty()
+                || destinationKind == Kind.EXCHANGE && ends.destination().isEmpty();
         if (!defaultExchangeInvolved) {
-            access.checkRead(Kind.EXCHANGE, source, method);
+            access.checkRead(Kind.EXCHANGE, ends.source(), method);
         }
-    }
-
-    /** A bind with empty queue and routing key uses the last declared queue's name as key too. */
-    private static String routingKeyOrQueue(String routingKey, String requestedQueue, String queue) {
-        return routingKey.isEmpty() && requestedQueue.isEmpty() ? queue : routingKey;
     }
 }

@@ -12,6 +12,8 @@ import dev.junction.amqp.codec.method.Exchange;
 import dev.junction.amqp.codec.method.Queue;
 import dev.junction.amqp.codec.method.Tx;
 import dev.junction.core.BrokerException;
+import dev.junction.core.vhost.VirtualHost;
+import dev.junction.server.stats.MessageCounters;
 
 import java.util.ArrayDeque;
 import java.util.List;
@@ -27,6 +29,7 @@ import java.util.function.Consumer;
 final class AmqpChannel implements ChannelReplies {
     private final AmqpConnection connection;
     private final int number;
+    private final long maxMessageSize;
     /** Small at first: commands wait only while an earlier one awaits its answer, which most channels never do. */
     private final ArrayDeque<AmqpCommand> waiting = new ArrayDeque<>(2);
     private final ChannelTopology topology;
@@ -35,17 +38,17 @@ final class AmqpChannel implements ChannelReplies {
     private boolean open = true;
     private boolean busy;
 
-    AmqpChannel(AmqpConnection connection, int number) {
+    AmqpChannel(AmqpConnection connection, int number, VirtualHost vhost, ResourceAccess access,
+                MessageCounters messages, DirectReplyTo directReplyTo, long maxMessageSize) {
         this.connection = connection;
         this.number = number;
-        AmqpService service = connection.service();
+        this.maxMessageSize = maxMessageSize;
         LastDeclaredQueue lastDeclared = new LastDeclaredQueue();
-        this.topology = new ChannelTopology(this, connection, connection.vhost(), connection.access(),
-                service.directReplyTo(), lastDeclared);
-        this.consumers = new ChannelConsumers(this, connection, number, connection.vhost(), connection.access(),
-                service.messages(), service.directReplyTo(), lastDeclared);
-        this.publisher = new ChannelPublisher(this, connection, number, connection.vhost(), connection.access(),
-                service.messages(), service.directReplyTo(), consumers);
+        this.topology = new ChannelTopology(this, connection, vhost, access, directReplyTo, lastDeclared);
+        this.consumers = new ChannelConsumers(this, connection, number, vhost, access, messages, directReplyTo,
+                lastDeclared);
+        this.publisher = new ChannelPublisher(this, connection, number, vhost, access, messages, directReplyTo,
+                consumers);
     }
 
     int number() {
@@ -103,7 +106,7 @@ final class AmqpChannel implements ChannelReplies {
     void refuseOversized(OversizedContent oversized) {
         if (open) {
             fail(AmqpError.soft(AmqpConstants.PRECONDITION_FAILED, "message size " + oversized.bodySize()
-                    + " is larger than configured max size " + connection.service().settings().maxMessageSize(),
+                    + " is larger than configured max size " + maxMessageSize,
                     oversized.method()));
         }
     }

@@ -105,18 +105,6 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
 
     // ---- what channels use ----
 
-    VirtualHost vhost() {
-        return vhost;
-    }
-
-    AmqpService service() {
-        return service;
-    }
-
-    ResourceAccess access() {
-        return access;
-    }
-
     /** The management API's view of this connection's channels, by number; on the event loop. */
     ConnectionSnapshot snapshot() {
         List<ChannelSnapshot> open = new ArrayList<>();
@@ -621,7 +609,8 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
             }
             // A new channel sees the permissions as they are now, as a RabbitMQ channel starts with an empty cache.
             refreshPermissions();
-            channels.put(number, new AmqpChannel(this, number));
+            channels.put(number, new AmqpChannel(this, number, vhost, access, service.messages(),
+                    service.directReplyTo(), service.settings().maxMessageSize()));
             ctx.writeAndFlush(AmqpCommand.of(number, new Channel.OpenOk(LongString.EMPTY)));
             return;
         }

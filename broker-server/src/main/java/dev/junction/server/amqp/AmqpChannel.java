@@ -11,148 +11,76 @@ import dev.junction.amqp.codec.method.Confirm;
 import dev.junction.amqp.codec.method.Exchange;
 import dev.junction.amqp.codec.method.Queue;
 import dev.junction.amqp.codec.method.Tx;
-import dev.junction.core.Arguments;
 import dev.junction.core.BrokerException;
-import dev.junction.core.exchange.ExchangeSettings;
-import dev.junction.core.exchange.ExchangeType;
-import dev.junction.core.message.Message;
-import dev.junction.core.message.MessageProperties;
-import dev.junction.core.queue.ConsumerOptions;
-import dev.junction.core.queue.Delivery;
-import dev.junction.core.queue.QueueSettings;
-import dev.junction.core.store.StoreListener;
 import dev.junction.core.vhost.VirtualHost;
-import dev.junction.server.amqp.ResourceAccess.Kind;
 import dev.junction.server.stats.MessageCounters;
-import io.netty.buffer.ByteBuf;
 
-import java.security.SecureRandom;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * One AMQP channel: its consumers, unacknowledged deliveries, prefetch, confirm or transaction mode. Event-loop
- * state only, except {@link #inFlight} and {@link #flowActive}, which the queues read when deciding whether a
- * consumer can take more. Methods whose answer needs a queue's shard (purge, delete, get, consume) hold the
- * channel's later commands back until the answer is written, so replies keep the order of requests.
+ * One AMQP channel: the thin dispatcher of its methods to the parts that handle them ({@link ChannelTopology},
+ * {@link ChannelPublisher}, {@link ChannelConsumers}), its open and closing states, and the order of its replies.
+ * Event-loop state only. Methods whose answer needs a queue's shard (purge, delete, get, consume, tx.commit) hold
+ * the channel's later commands back until the answer is written, so replies keep the order of requests.
  */
-final class AmqpChannel {
-    private static final SecureRandom RANDOM = new SecureRandom();
-
+final class AmqpChannel implements ChannelReplies {
     private final AmqpConnection connection;
     private final int number;
-    private final Map<String, ChannelConsumer> consumers = new LinkedHashMap<>();
-    private final TreeMap<Long, Unacked> unacked = new TreeMap<>();
+    private final long maxMessageSize;
     /** Small at first: commands wait only while an earlier one awaits its answer, which most channels never do. */
     private final ArrayDeque<AmqpCommand> waiting = new ArrayDeque<>(2);
-    /** Consumer deliveries not yet acknowledged, counted from the queues' threads for the global prefetch. */
-    final AtomicInteger inFlight = new AtomicInteger();
-    private volatile boolean flowActive = true;
-    private volatile int globalPrefetch;
-    private int consumerPrefetch;
-    private long nextDeliveryTag;
+    private final ChannelTopology topology;
+    private final ChannelConsumers consumers;
+    private final ChannelPublisher publisher;
     private boolean open = true;
     private boolean busy;
-    private String lastDeclaredQueue = "";
-    private ConfirmTracker confirms;
-    private Transaction transaction;
-    private String replyAddress;
-    private String replyConsumerTag;
 
-    AmqpChannel(AmqpConnection connection, int number) {
+    AmqpChannel(AmqpConnection connection, int number, VirtualHost vhost, ResourceAccess access,
+                MessageCounters messages, DirectReplyTo directReplyTo, long maxMessageSize) {
         this.connection = connection;
         this.number = number;
-    }
-
-    AmqpConnection connection() {
-        return connection;
+        this.maxMessageSize = maxMessageSize;
+        LastDeclaredQueue lastDeclared = new LastDeclaredQueue();
+        this.topology = new ChannelTopology(this, connection, vhost, access, directReplyTo, lastDeclared);
+        this.consumers = new ChannelConsumers(this, connection, number, vhost, access, messages, directReplyTo,
+                lastDeclared);
+        this.publisher = new ChannelPublisher(this, connection, number, vhost, access, messages, directReplyTo,
+                consumers);
     }
 
     int number() {
         return number;
     }
 
-    boolean canTakeDeliveries() {
-        int limit = globalPrefetch;
-        return flowActive && connection.isWritable() && (limit == 0 || inFlight.get() < limit);
-    }
-
-    /**
-     * Reserves one delivery under the channel-wide prefetch, from a queue's shard thread. Queues on other shards
-     * reserve at the same time, so the check and the count are one compare-and-set: the limit holds exactly.
-     */
-    boolean claimDelivery() {
-        if (!flowActive || !connection.isWritable()) {
-            return false;
-        }
-        while (true) {
-            int held = inFlight.get();
-            int limit = globalPrefetch;
-            if (limit != 0 && held >= limit) {
-                return false;
-            }
-            if (inFlight.compareAndSet(held, held + 1)) {
-                return true;
-            }
-        }
-    }
-
-    /** A reservation no delivery followed; a consumer refused meanwhile on another queue is asked again. */
-    void releaseClaim() {
-        inFlight.decrementAndGet();
-        if (globalPrefetch > 0) {
-            connection.execute(this::resumeConsumers);
-        }
-    }
-
     /** Whether acknowledgements are owed or due on this channel (event loop). */
     boolean holdsDeliveries() {
-        return inFlight.get() > 0 || !unacked.isEmpty();
+        return consumers.holdsDeliveries();
     }
 
     void resumeConsumers() {
-        for (ChannelConsumer consumer : consumers.values()) {
-            if (consumer.subscription != null) {
-                consumer.subscription.resume();
-            }
-        }
+        consumers.resumeConsumers();
     }
 
     /** The queue of the first consumer whose queue {@code access} no longer lets the user read, or null. */
     String consumedQueueNotReadable(ResourceAccess access) {
-        for (ChannelConsumer consumer : consumers.values()) {
-            if (consumer.subscription != null && !access.mayRead(Kind.QUEUE, consumer.subscription.queue().name())) {
-                return consumer.subscription.queue().name();
-            }
-        }
-        return null;
+        return consumers.consumedQueueNotReadable(access);
     }
 
     /** What the management API shows of this channel. */
     ChannelSnapshot snapshot() {
-        List<ConsumerSnapshot> subscribed = new ArrayList<>(consumers.size());
-        for (ChannelConsumer consumer : consumers.values()) {
-            ConsumerSnapshot snapshot = consumer.snapshot();
-            if (snapshot != null) {
-                subscribed.add(snapshot);
-            }
-        }
-        return new ChannelSnapshot(number, consumerPrefetch, globalPrefetch, consumers.size(), unacked.size(),
-                confirms != null, transaction != null, open ? "running" : "closing", subscribed);
+        return new ChannelSnapshot(number, consumers.consumerPrefetch(), consumers.globalPrefetch(),
+                consumers.consumerCount(), consumers.unackedCount(), publisher.confirmMode(),
+                publisher.transactional(), open ? "running" : "closing", consumers.snapshots());
     }
 
     // ---- receiving ----
 
     /** A command for this channel; the caller releases it afterwards, so anything kept is retained. */
     void receive(AmqpCommand command) {
+        assert connection.inEventLoop() : "a channel's state is its connection's event loop's";
         if (!open) {
             onWhileClosing(command.method());
             return;
@@ -178,7 +106,7 @@ final class AmqpChannel {
     void refuseOversized(OversizedContent oversized) {
         if (open) {
             fail(AmqpError.soft(AmqpConstants.PRECONDITION_FAILED, "message size " + oversized.bodySize()
-                    + " is larger than configured max size " + connection.service().settings().maxMessageSize(),
+                    + " is larger than configured max size " + maxMessageSize,
                     oversized.method()));
         }
     }
@@ -207,7 +135,7 @@ final class AmqpChannel {
     private void dispatch(AmqpCommand command) {
         AmqpMethod method = command.method();
         if (method instanceof Basic.Publish publish) {
-            publish(publish, command);
+            publisher.publish(publish, command);
         } else if (method instanceof Basic.Ack ack) {
             settle(ack.deliveryTag(), ack.multiple(), Settlement.ACK, ack);
         } else if (method instanceof Basic.Nack nack) {
@@ -216,66 +144,38 @@ final class AmqpChannel {
         } else if (method instanceof Basic.Reject reject) {
             settle(reject.deliveryTag(), false, reject.requeue() ? Settlement.REQUEUE : Settlement.DISCARD, reject);
         } else if (method instanceof Basic.Consume consume) {
-            consume(consume);
+            consumers.consume(consume);
         } else if (method instanceof Basic.Cancel cancel) {
-            cancel(cancel);
+            consumers.cancel(cancel);
         } else if (method instanceof Basic.Get get) {
-            get(get);
+            consumers.get(get);
         } else if (method instanceof Basic.Qos qos) {
-            qos(qos);
+            consumers.qos(qos);
         } else if (method instanceof Basic.Recover recover) {
-            recover(recover.requeue(), recover);
+            consumers.recover(recover.requeue(), recover);
             reply(new Basic.RecoverOk());
         } else if (method instanceof Basic.RecoverAsync recover) {
-            recover(recover.requeue(), recover);
+            consumers.recover(recover.requeue(), recover);
         } else if (method instanceof Exchange.Declare declare) {
-            declareExchange(declare);
+            topology.declareExchange(declare);
         } else if (method instanceof Exchange.Delete delete) {
-            String exchange = EntityNames.stripped(delete.exchange());
-            access().checkConfigure(Kind.EXCHANGE, exchange, delete);
-            vhost().deleteExchange(exchange, delete.ifUnused());
-            replyUnlessNowait(delete.nowait(), new Exchange.DeleteOk());
+            topology.deleteExchange(delete);
         } else if (method instanceof Exchange.Bind bind) {
-            String source = EntityNames.stripped(bind.source());
-            String destination = EntityNames.stripped(bind.destination());
-            checkBinding(Kind.EXCHANGE, destination, source, bind);
-            vhost().bindExchange(source, destination, bind.routingKey(), bind.arguments());
-            replyUnlessNowait(bind.nowait(), new Exchange.BindOk());
+            topology.bindExchange(bind);
         } else if (method instanceof Exchange.Unbind unbind) {
-            String source = EntityNames.stripped(unbind.source());
-            String destination = EntityNames.stripped(unbind.destination());
-            checkBinding(Kind.EXCHANGE, destination, source, unbind);
-            vhost().unbindExchange(source, destination, unbind.routingKey(), unbind.arguments());
-            replyUnlessNowait(unbind.nowait(), new Exchange.UnbindOk());
+            topology.unbindExchange(unbind);
         } else if (method instanceof Queue.Declare declare) {
-            declareQueue(declare);
+            topology.declareQueue(declare);
         } else if (method instanceof Queue.Bind bind) {
-            String queue = queueName(EntityNames.stripped(bind.queue()), bind);
-            String exchange = EntityNames.stripped(bind.exchange());
-            checkBinding(Kind.QUEUE, queue, exchange, bind);
-            vhost().bindQueue(exchange, queue, routingKeyOrQueue(bind.routingKey(), bind.queue(), queue),
-                    bind.arguments(), connection);
-            replyUnlessNowait(bind.nowait(), new Queue.BindOk());
+            topology.bindQueue(bind);
         } else if (method instanceof Queue.Unbind unbind) {
-            String queue = queueName(EntityNames.stripped(unbind.queue()), unbind);
-            String exchange = EntityNames.stripped(unbind.exchange());
-            checkBinding(Kind.QUEUE, queue, exchange, unbind);
-            vhost().unbindQueue(exchange, queue, routingKeyOrQueue(unbind.routingKey(), unbind.queue(), queue),
-                    unbind.arguments(), connection);
-            reply(new Queue.UnbindOk());
+            topology.unbindQueue(unbind);
         } else if (method instanceof Queue.Purge purge) {
-            String name = queueName(purge.queue(), purge);
-            access().checkRead(Kind.QUEUE, name, purge);
-            dev.junction.core.queue.Queue queue = vhost().existingQueue(name, connection);
-            answerLater(queue.purge(), count -> replyUnlessNowait(purge.nowait(), new Queue.PurgeOk(count)),
-                    count -> { }, purge);
+            topology.purgeQueue(purge);
         } else if (method instanceof Queue.Delete delete) {
-            deleteQueue(delete);
+            topology.deleteQueue(delete);
         } else if (method instanceof Channel.Flow flow) {
-            flowActive = flow.active();
-            if (flow.active()) {
-                resumeConsumers();
-            }
+            consumers.flow(flow.active());
             reply(new Channel.FlowOk(flow.active()));
         } else if (method instanceof Channel.FlowOk) {
             // The server never asks a client to pause, so there is nothing to confirm.
@@ -284,30 +184,13 @@ final class AmqpChannel {
             connection.channelClosed(this);
             reply(new Channel.CloseOk());
         } else if (method instanceof Confirm.Select select) {
-            if (transaction != null) {
-                throw AmqpError.soft(AmqpConstants.PRECONDITION_FAILED, "cannot switch from tx to confirm mode",
-                        select);
-            }
-            if (confirms == null) {
-                confirms = new ConfirmTracker(new ConfirmWriter(), connection::execute);
-            }
-            replyUnlessNowait(select.nowait(), new Confirm.SelectOk());
+            publisher.selectConfirms(select);
         } else if (method instanceof Tx.Select select) {
-            if (confirms != null) {
-                throw AmqpError.soft(AmqpConstants.PRECONDITION_FAILED, "cannot switch from confirm to tx mode",
-                        select);
-            }
-            if (transaction == null) {
-                transaction = new Transaction();
-            }
-            reply(new Tx.SelectOk());
+            publisher.selectTransaction(select);
         } else if (method instanceof Tx.Commit commit) {
-            // commit-ok promises that the transaction's persistent messages are stored: it waits for the store.
-            answerLater(requireTransaction(commit).commit(this), stored -> reply(new Tx.CommitOk()), stored -> {
-            }, commit);
+            publisher.commit(commit);
         } else if (method instanceof Tx.Rollback rollback) {
-            unsettle(requireTransaction(rollback).rollback());
-            reply(new Tx.RollbackOk());
+            publisher.rollback(rollback);
         } else if (method instanceof Access.Request) {
             reply(new Access.RequestOk(1));
         } else {
@@ -316,43 +199,31 @@ final class AmqpChannel {
         }
     }
 
-    private VirtualHost vhost() {
-        return connection.vhost();
-    }
-
-    private ResourceAccess access() {
-        return connection.access();
-    }
-
-    /**
-     * RabbitMQ's checks for a binding: write on the destination, then read on the source exchange. A binding
-     * involving the default exchange is refused by the core whatever the permissions, so its read is not checked.
-     */
-    private void checkBinding(Kind destinationKind, String destination, String source, AmqpMethod method) {
-        access().checkWrite(destinationKind, destination, method);
-        boolean defaultExchangeInvolved = source.isEmpty() || destinationKind == Kind.EXCHANGE && destination.isEmpty();
-        if (!defaultExchangeInvolved) {
-            access().checkRead(Kind.EXCHANGE, source, method);
+    /** Inside a transaction the settlement waits for tx.commit; the tags are taken, and so unknown, at once. */
+    private void settle(long deliveryTag, boolean multiple, Settlement settlement, AmqpMethod method) {
+        List<Unacked> settled = consumers.takeUnacked(deliveryTag, multiple, method);
+        if (!publisher.deferredToCommit(settled, settlement)) {
+            consumers.apply(settled, settlement);
         }
     }
 
-    private void reply(AmqpMethod method) {
+    // ---- replies ----
+
+    @Override
+    public boolean isOpen() {
+        return open;
+    }
+
+    @Override
+    public void reply(AmqpMethod method) {
         connection.write(AmqpCommand.of(number, method));
         connection.flush();
     }
 
-    private void replyUnlessNowait(boolean nowait, AmqpMethod method) {
-        if (!nowait) {
-            reply(method);
-        }
-    }
-
-    /**
-     * Holds later commands back until the shard's answer is written, then lets them through in order. If the
-     * channel closed meanwhile, {@code onAbandoned} gives back whatever the answer holds.
-     */
-    private <T> void answerLater(CompletableFuture<T> answer, Consumer<T> onAnswer, Consumer<T> onAbandoned,
-                                 AmqpMethod method) {
+    @Override
+    public <T> void answerLater(CompletableFuture<T> answer, Consumer<T> onAnswer, Consumer<T> onAbandoned,
+                                AmqpMethod method) {
+        assert connection.inEventLoop() : "a channel's state is its connection's event loop's";
         busy = true;
         answer.whenComplete((value, failure) -> connection.execute(() -> {
             busy = false;
@@ -385,512 +256,6 @@ final class AmqpChannel {
         }));
     }
 
-    // ---- exchanges and queues ----
-
-    private void declareExchange(Exchange.Declare declare) {
-        String exchange = EntityNames.stripped(declare.exchange());
-        if (declare.passive()) {
-            vhost().passiveExchange(exchange);
-        } else {
-            ExchangeType type = ExchangeType.fromWireName(declare.type());
-            if (type == null) {
-                throw AmqpError.hard(AmqpConstants.COMMAND_INVALID, "unknown exchange type '" + declare.type()
-                        + "'", declare);
-            }
-            access().checkConfigure(Kind.EXCHANGE, exchange, declare);
-            ExchangeSettings settings = new ExchangeSettings(declare.durable(), declare.autoDelete(),
-                    declare.internal(), MessageMapping.arguments(declare.arguments()));
-            // As RabbitMQ: naming an alternate exchange on creation needs read on the new exchange (its unroutable
-            // messages leave through it) and write on the alternate.
-            String alternate = settings.alternateExchange();
-            if (alternate != null && vhost().exchange(exchange) == null) {
-                access().checkRead(Kind.EXCHANGE, exchange, declare);
-                access().checkWrite(Kind.EXCHANGE, alternate, declare);
-            }
-            vhost().declareExchange(exchange, type, settings);
-        }
-        replyUnlessNowait(declare.nowait(), new Exchange.DeclareOk());
-    }
-
-    private void declareQueue(Queue.Declare declare) {
-        String name = EntityNames.stripped(declare.queue());
-        if (declare.passive() && DirectReplyTo.isAddress(name)
-                && connection.service().directReplyTo().isRegistered(name)) {
-            // RabbitMQ's answer while the requester is there: a responder checks it before working for it.
-            replyUnlessNowait(declare.nowait(), new Queue.DeclareOk(name, 0, 1));
-            return;
-        }
-        dev.junction.core.queue.Queue queue;
-        if (declare.passive()) {
-            queue = vhost().redeclaredQueue(queueName(name, declare), connection);
-        } else {
-            if (name.isEmpty()) {
-                name = "amq.gen-" + randomToken();
-            }
-            access().checkConfigure(Kind.QUEUE, name, declare);
-            Map<String, Object> arguments = MessageMapping.arguments(declare.arguments());
-            // As RabbitMQ: a dead-letter exchange on creation needs read on the queue and write on the exchange.
-            if (arguments.get("x-dead-letter-exchange") instanceof String deadLetterExchange
-                    && vhost().queue(name) == null) {
-                access().checkRead(Kind.QUEUE, name, declare);
-                access().checkWrite(Kind.EXCHANGE, deadLetterExchange, declare);
-            }
-            queue = vhost().declareQueue(name, new QueueSettings(declare.durable(),
-                    declare.exclusive() ? connection : null, declare.autoDelete(), arguments),
-                    declare.exclusive() ? connection.exclusiveQueueOwner() : null);
-            if (declare.exclusive()) {
-                connection.exclusiveQueueDeclared(name);
-            }
-        }
-        lastDeclaredQueue = queue.name();
-        replyUnlessNowait(declare.nowait(), new Queue.DeclareOk(queue.name(), queue.readyCount(),
-                queue.consumerCount()));
-    }
-
-    private void deleteQueue(Queue.Delete delete) {
-        String name = queueName(EntityNames.stripped(delete.queue()), delete);
-        access().checkConfigure(Kind.QUEUE, name, delete);
-        CompletableFuture<Integer> deleted = vhost().deleteQueue(name, connection, delete.ifUnused(),
-                delete.ifEmpty());
-        connection.exclusiveQueueDeleted(name);
-        answerLater(deleted, count -> replyUnlessNowait(delete.nowait(), new Queue.DeleteOk(count)), count -> { },
-                delete);
-    }
-
-    /** An empty queue name means the queue this channel declared last (RabbitMQ's shortcut). */
-    private String queueName(String name, AmqpMethod method) {
-        if (!name.isEmpty()) {
-            return name;
-        }
-        if (lastDeclaredQueue.isEmpty()) {
-            throw AmqpError.soft(AmqpConstants.NOT_FOUND, "no previously declared queue", method);
-        }
-        return lastDeclaredQueue;
-    }
-
-    /** A bind with empty queue and routing key uses the last declared queue's name as key too. */
-    private static String routingKeyOrQueue(String routingKey, String requestedQueue, String queue) {
-        return routingKey.isEmpty() && requestedQueue.isEmpty() ? queue : routingKey;
-    }
-
-    private static String randomToken() {
-        byte[] bytes = new byte[16];
-        RANDOM.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    }
-
-    // ---- publishing ----
-
-    private void publish(Basic.Publish publish, AmqpCommand command) {
-        if (publish.immediate()) {
-            throw AmqpError.hard(AmqpConstants.NOT_IMPLEMENTED, "immediate=true", publish);
-        }
-        access().checkWrite(Kind.EXCHANGE, publish.exchange(), publish);
-        MessageProperties properties = MessageMapping.toCore(command.properties());
-        if (properties.userId() != null && !properties.userId().equals(access().user())) {
-            throw AmqpError.soft(AmqpConstants.PRECONDITION_FAILED, "user_id property set to '"
-                    + properties.userId() + "' but authenticated user was '" + access().user() + "'", publish);
-        }
-        properties.expirationMillis();
-        if (DirectReplyTo.PSEUDO_QUEUE.equals(properties.replyTo())) {
-            if (replyAddress == null) {
-                throw AmqpError.soft(AmqpConstants.PRECONDITION_FAILED, "fast reply consumer does not exist",
-                        publish);
-            }
-            properties = new MessageProperties(properties.contentType(), properties.contentEncoding(),
-                    properties.headers(), properties.deliveryMode(), properties.priority(),
-                    properties.correlationId(), replyAddress, properties.expiration(), properties.messageId(),
-                    properties.timestamp(), properties.type(), properties.userId(), properties.appId(),
-                    properties.clusterId());
-        }
-        // Checked before anything is kept, so that a transaction refuses the publish itself, as RabbitMQ does.
-        vhost().existingExchange(publish.exchange());
-        connection.publishing();
-        if (transaction != null) {
-            transaction.publish(publish, properties, command.body().retain());
-            return;
-        }
-        route(publish, properties, command.body().retain(), StoreListener.NONE);
-    }
-
-    /**
-     * Routes a publish, taking over the body reference. Outside confirm mode {@code stored} learns when the
-     * message is stored for every durable queue it reached; unless this throws, it is told exactly once.
-     */
-    void route(Basic.Publish publish, MessageProperties properties, ByteBuf body, StoreListener stored) {
-        long sequence = confirms == null ? 0 : confirms.next();
-        ByteBuf returnBody = publish.mandatory() ? body.retainedDuplicate() : null;
-        Message message = new Message(publish.exchange(), publish.routingKey(), properties, body);
-        boolean routed;
-        boolean confirmNow;
-        try {
-            if (publish.exchange().isEmpty() && DirectReplyTo.isAddress(publish.routingKey())) {
-                routed = connection.service().directReplyTo().deliver(publish.routingKey(), message);
-                if (!routed) {
-                    message.release();
-                }
-                stored.stored(null);
-                confirmNow = true;
-            } else if (confirms != null) {
-                PendingConfirm pending = new PendingConfirm(sequence);
-                List<dev.junction.core.queue.Queue> targets = vhost().publish(publish.exchange(), message,
-                        pending, pending);
-                routed = pending.published(targets.size());
-                confirmNow = !routed;
-                connection.published(targets);
-            } else {
-                List<dev.junction.core.queue.Queue> targets = vhost().publish(publish.exchange(), message, null,
-                        stored);
-                routed = !targets.isEmpty();
-                confirmNow = false;
-                connection.published(targets);
-            }
-        } catch (BrokerException e) {
-            // The exchange went away or refuses publishes (internal); the message was released by the core.
-            if (returnBody != null) {
-                returnBody.release();
-            }
-            if (confirms != null) {
-                confirms.settled(sequence, false);
-            }
-            throw e;
-        }
-        countPublished(routed, returnBody != null);
-        if (returnBody != null) {
-            if (routed) {
-                returnBody.release();
-            } else {
-                connection.write(new AmqpCommand(number, new Basic.Return(AmqpConstants.NO_ROUTE, "NO_ROUTE",
-                        publish.exchange(), publish.routingKey()), MessageMapping.toAmqp(properties), returnBody));
-            }
-        }
-        if (confirms != null && confirmNow) {
-            // RabbitMQ confirms what no queue took (or a direct reply) at once, after any basic.return.
-            confirms.settled(sequence, true);
-        }
-        connection.flush();
-    }
-
-    private void countPublished(boolean routed, boolean mandatory) {
-        MessageCounters counters = connection.service().messages();
-        counters.published.increment();
-        if (routed) {
-            counters.routed.increment();
-        } else {
-            counters.unroutable.increment();
-            if (!mandatory) {
-                counters.dropped.increment();
-            }
-        }
-    }
-
-    /**
-     * Counts the answers for one confirmed publish: each queue's, and the store's once the message is durable in
-     * every durable queue. Answers may come before the publisher knows how many queues there are, so the count
-     * starts far from zero and is corrected once the route is known.
-     */
-    private final class PendingConfirm implements Consumer<Boolean>, StoreListener {
-        private static final int UNKNOWN = 1 << 30;
-        private final long sequence;
-        private final AtomicInteger remaining = new AtomicInteger(UNKNOWN);
-        private volatile boolean rejected;
-
-        PendingConfirm(long sequence) {
-            this.sequence = sequence;
-        }
-
-        /** Returns whether the publish reached any queue. */
-        boolean published(int queues) {
-            if (queues > 0 && remaining.addAndGet(queues + 1 - UNKNOWN) == 0) {
-                settle();
-            }
-            return queues > 0;
-        }
-
-        @Override
-        public void accept(Boolean accepted) {
-            if (!accepted) {
-                rejected = true;
-            }
-            if (remaining.decrementAndGet() == 0) {
-                connection.execute(this::settle);
-            }
-        }
-
-        @Override
-        public void stored(Throwable failure) {
-            accept(failure == null);
-        }
-
-        private void settle() {
-            if (open) {
-                confirms.settled(sequence, !rejected);
-                connection.flush();
-            }
-        }
-    }
-
-    private final class ConfirmWriter implements ConfirmTracker.Sink {
-        @Override
-        public void ack(long sequence, boolean multiple) {
-            // Sent from a task of its own, which may run after the channel closed.
-            if (open) {
-                connection.write(AmqpCommand.of(number, new Basic.Ack(sequence, multiple)));
-                connection.flush();
-            }
-        }
-
-        @Override
-        public void nack(long sequence) {
-            connection.write(AmqpCommand.of(number, new Basic.Nack(sequence, false, false)));
-        }
-    }
-
-    private Transaction requireTransaction(AmqpMethod method) {
-        if (transaction == null) {
-            throw AmqpError.soft(AmqpConstants.PRECONDITION_FAILED, "channel is not transactional", method);
-        }
-        return transaction;
-    }
-
-    // ---- consuming ----
-
-    private void qos(Basic.Qos qos) {
-        if (qos.prefetchSize() != 0) {
-            throw AmqpError.hard(AmqpConstants.NOT_IMPLEMENTED, "prefetch_size!=0 (" + qos.prefetchSize() + ")",
-                    qos);
-        }
-        if (qos.global()) {
-            globalPrefetch = qos.prefetchCount();
-            resumeConsumers();
-        } else {
-            consumerPrefetch = qos.prefetchCount();
-        }
-        reply(new Basic.QosOk());
-    }
-
-    private void consume(Basic.Consume consume) {
-        String tag = consume.consumerTag().isEmpty() ? "amq.ctag-" + randomToken() : consume.consumerTag();
-        if (consumers.containsKey(tag) || tag.equals(replyConsumerTag)) {
-            throw AmqpError.hard(AmqpConstants.NOT_ALLOWED, "attempt to reuse consumer tag '" + tag + "'", consume);
-        }
-        String queueName = queueName(consume.queue(), consume);
-        if (queueName.equals(DirectReplyTo.PSEUDO_QUEUE)) {
-            consumeReplies(consume, tag);
-            return;
-        }
-        access().checkRead(Kind.QUEUE, queueName, consume);
-        dev.junction.core.queue.Queue queue = vhost().existingQueue(queueName, connection);
-        // Kept with the consumer for as long as it lives, so bounded as declaration arguments are.
-        Arguments.check(consume.arguments());
-        int priority = consumerPriority(consume, queueName);
-        ChannelConsumer consumer = new ChannelConsumer(this, tag, consume.noAck(), consume.arguments());
-        consumers.put(tag, consumer);
-        ConsumerOptions options = new ConsumerOptions(consume.noAck() ? 0 : consumerPrefetch, consume.noAck(),
-                consume.exclusive(), priority);
-        CompletableFuture<dev.junction.core.queue.Subscription> subscribed = queue.subscribe(consumer, options);
-        subscribed.whenComplete((subscription, failure) -> {
-            if (failure != null) {
-                connection.execute(() -> consumers.remove(tag, consumer));
-            }
-        });
-        answerLater(subscribed, subscription -> {
-            consumer.subscription = subscription;
-            replyUnlessNowait(consume.nowait(), new Basic.ConsumeOk(tag));
-            consumer.announced();
-        }, dev.junction.core.queue.Subscription::cancel, consume);
-    }
-
-    private int consumerPriority(Basic.Consume consume, String queueName) {
-        Object priority = consume.arguments().get("x-priority");
-        if (priority == null) {
-            return 0;
-        }
-        if (priority instanceof Integer || priority instanceof Long || priority instanceof Short
-                || priority instanceof Byte) {
-            return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, ((Number) priority).longValue()));
-        }
-        throw AmqpError.soft(AmqpConstants.PRECONDITION_FAILED, "invalid arg 'x-priority' for queue '" + queueName
-                + "' in vhost '" + vhost().name() + "': \"expected integer, got " + Arguments.typeName(priority)
-                + "\"", consume);
-    }
-
-    private void consumeReplies(Basic.Consume consume, String tag) {
-        if (!consume.noAck()) {
-            throw AmqpError.soft(AmqpConstants.PRECONDITION_FAILED, "reply consumer cannot acknowledge", consume);
-        }
-        if (replyAddress != null) {
-            throw AmqpError.soft(AmqpConstants.PRECONDITION_FAILED, "reply consumer already set", consume);
-        }
-        replyAddress = connection.service().directReplyTo().register(this);
-        replyConsumerTag = tag;
-        replyUnlessNowait(consume.nowait(), new Basic.ConsumeOk(tag));
-    }
-
-    private void cancel(Basic.Cancel cancel) {
-        String tag = cancel.consumerTag();
-        if (tag.equals(replyConsumerTag)) {
-            stopReplies();
-        }
-        ChannelConsumer consumer = consumers.remove(tag);
-        if (consumer != null) {
-            consumer.cancelled = true;
-            // As RabbitMQ: what the consumer holds stays unacknowledged on the channel until settled or closed.
-            if (consumer.subscription != null) {
-                consumer.subscription.cancelKeepingUnsettled();
-            }
-        }
-        replyUnlessNowait(cancel.nowait(), new Basic.CancelOk(tag));
-    }
-
-    private void stopReplies() {
-        if (replyAddress != null) {
-            connection.service().directReplyTo().unregister(replyAddress);
-            replyAddress = null;
-            replyConsumerTag = null;
-        }
-    }
-
-    /** The queue of a consumer was deleted: the consumer is gone, and the client is told if it asked to be. */
-    void consumerQueueDeleted(ChannelConsumer consumer) {
-        if (!open || !consumers.remove(consumer.tag, consumer)) {
-            return;
-        }
-        consumer.cancelled = true;
-        if (connection.consumerCancelNotify()) {
-            reply(new Basic.Cancel(consumer.tag, true));
-        }
-    }
-
-    /** A delivery from a queue, on the event loop. */
-    void deliver(Delivery delivery) {
-        ChannelConsumer consumer = (ChannelConsumer) delivery.subscription().consumer();
-        if (!open || consumer.cancelled) {
-            if (!consumer.autoAck) {
-                inFlight.decrementAndGet();
-                delivery.subscription().requeue(delivery.entryId());
-            }
-            delivery.message().release();
-            return;
-        }
-        if (!consumer.readyFor(delivery)) {
-            return;
-        }
-        long tag = ++nextDeliveryTag;
-        if (!consumer.autoAck) {
-            unacked.put(tag, new Unacked(tag, delivery.subscription(), delivery.entryId(), true));
-        }
-        Message message = delivery.message();
-        connection.service().messages().delivering(message.publishedAtNanos(), delivery.redelivered());
-        connection.write(new AmqpCommand(number, new Basic.Deliver(consumer.tag, tag, delivery.redelivered(),
-                message.exchange(), message.routingKey()), MessageMapping.toAmqp(message.properties()),
-                message.body().retainedDuplicate()));
-        message.release();
-    }
-
-    /** A direct reply-to message for this channel's reply consumer; takes over the reference. */
-    void deliverReply(Message message) {
-        if (!open || replyConsumerTag == null) {
-            message.release();
-            return;
-        }
-        connection.write(new AmqpCommand(number, new Basic.Deliver(replyConsumerTag, ++nextDeliveryTag, false,
-                message.exchange(), message.routingKey()), MessageMapping.toAmqp(message.properties()),
-                message.body().retainedDuplicate()));
-        message.release();
-        connection.flush();
-    }
-
-    private void get(Basic.Get get) {
-        String name = queueName(get.queue(), get);
-        access().checkRead(Kind.QUEUE, name, get);
-        dev.junction.core.queue.Queue queue = vhost().existingQueue(name, connection);
-        answerLater(queue.get(get.noAck()), fetched -> {
-            if (fetched == null) {
-                reply(new Basic.GetEmpty(""));
-                return;
-            }
-            Delivery delivery = fetched.delivery();
-            long tag = ++nextDeliveryTag;
-            if (!get.noAck()) {
-                unacked.put(tag, new Unacked(tag, delivery.subscription(), delivery.entryId(), false));
-            }
-            Message message = delivery.message();
-            connection.service().messages().delivering(message.publishedAtNanos(), delivery.redelivered());
-            connection.write(new AmqpCommand(number, new Basic.GetOk(tag, delivery.redelivered(),
-                    message.exchange(), message.routingKey(), fetched.messageCount()),
-                    MessageMapping.toAmqp(message.properties()), message.body().retainedDuplicate()));
-            message.release();
-        }, fetched -> {
-            if (fetched != null) {
-                fetched.delivery().subscription().requeue(fetched.delivery().entryId());
-                fetched.delivery().message().release();
-            }
-        }, get);
-    }
-
-    private void settle(long deliveryTag, boolean multiple, Settlement settlement, AmqpMethod method) {
-        List<Unacked> settled = takeUnacked(deliveryTag, multiple, method);
-        if (transaction != null) {
-            transaction.settle(settled, settlement);
-        } else {
-            apply(settled, settlement);
-        }
-    }
-
-    private List<Unacked> takeUnacked(long deliveryTag, boolean multiple, AmqpMethod method) {
-        if (!multiple) {
-            Unacked one = unacked.remove(deliveryTag);
-            if (one == null) {
-                throw AmqpError.soft(AmqpConstants.PRECONDITION_FAILED, "unknown delivery tag " + deliveryTag,
-                        method);
-            }
-            return List.of(one);
-        }
-        // Multiple with tag 0 means every outstanding delivery.
-        Map<Long, Unacked> upTo = deliveryTag == 0 ? unacked : unacked.headMap(deliveryTag, true);
-        if (upTo.isEmpty() && deliveryTag != 0) {
-            throw AmqpError.soft(AmqpConstants.PRECONDITION_FAILED, "unknown delivery tag " + deliveryTag, method);
-        }
-        List<Unacked> taken = new ArrayList<>(upTo.values());
-        upTo.clear();
-        return taken;
-    }
-
-    void apply(List<Unacked> settled, Settlement settlement) {
-        for (Unacked entry : settled) {
-            switch (settlement) {
-                case ACK -> {
-                    entry.subscription().settle(entry.entryId());
-                    connection.service().messages().acknowledged.increment();
-                }
-                case REQUEUE -> entry.subscription().requeue(entry.entryId());
-                case DISCARD -> entry.subscription().discard(entry.entryId());
-            }
-            if (entry.inFlight()) {
-                inFlight.decrementAndGet();
-            }
-        }
-        if (globalPrefetch > 0) {
-            resumeConsumers();
-        }
-        connection.deliveriesChanged();
-    }
-
-    /** Deliveries whose settlement a rollback undid are unacknowledged again, under their old tags. */
-    void unsettle(List<Unacked> deliveries) {
-        deliveries.forEach(entry -> unacked.put(entry.deliveryTag(), entry));
-    }
-
-    private void recover(boolean requeue, AmqpMethod method) {
-        if (!requeue) {
-            throw AmqpError.hard(AmqpConstants.NOT_IMPLEMENTED, "requeue=false", method);
-        }
-        List<Unacked> all = new ArrayList<>(unacked.values());
-        unacked.clear();
-        apply(all, Settlement.REQUEUE);
-    }
-
     // ---- closing ----
 
     /**
@@ -902,23 +267,10 @@ final class AmqpChannel {
             return;
         }
         open = false;
-        for (ChannelConsumer consumer : consumers.values()) {
-            consumer.cancelled = true;
-            if (consumer.subscription != null) {
-                consumer.subscription.cancel();
-            }
-            // Deliveries held back for consume-ok go through deliver(), which requeues them now.
-            consumer.announced();
-        }
-        consumers.clear();
-        if (transaction != null) {
-            unsettle(transaction.rollback());
-        }
-        List<Unacked> all = new ArrayList<>(unacked.values());
-        unacked.clear();
-        apply(all, Settlement.REQUEUE);
+        consumers.cancelAll();
+        publisher.release();
+        consumers.requeueAll();
         waiting.forEach(AmqpCommand::release);
         waiting.clear();
-        stopReplies();
     }
 }

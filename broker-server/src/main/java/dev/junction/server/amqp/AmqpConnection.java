@@ -105,18 +105,6 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
 
     // ---- what channels use ----
 
-    VirtualHost vhost() {
-        return vhost;
-    }
-
-    AmqpService service() {
-        return service;
-    }
-
-    ResourceAccess access() {
-        return access;
-    }
-
     /** The management API's view of this connection's channels, by number; on the event loop. */
     ConnectionSnapshot snapshot() {
         List<ChannelSnapshot> open = new ArrayList<>();
@@ -127,6 +115,10 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
 
     boolean isWritable() {
         return ctx.channel().isWritable();
+    }
+
+    boolean inEventLoop() {
+        return ctx.executor().inEventLoop();
     }
 
     void execute(Runnable task) {
@@ -206,7 +198,7 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
                     Thread.onSpinWait();
                     delivery = deliveries.poll();
                 }
-                ((ChannelConsumer) delivery.subscription().consumer()).channel.deliver(delivery);
+                ((ChannelConsumer) delivery.subscription().consumer()).side.deliver(delivery);
             }
             work = deliveryWork.addAndGet(-work);
         }
@@ -617,7 +609,8 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
             }
             // A new channel sees the permissions as they are now, as a RabbitMQ channel starts with an empty cache.
             refreshPermissions();
-            channels.put(number, new AmqpChannel(this, number));
+            channels.put(number, new AmqpChannel(this, number, vhost, access, service.messages(),
+                    service.directReplyTo(), service.settings().maxMessageSize()));
             ctx.writeAndFlush(AmqpCommand.of(number, new Channel.OpenOk(LongString.EMPTY)));
             return;
         }

@@ -15,7 +15,8 @@ import java.util.Map;
  * are held back, because a client must not see a delivery for a tag it does not know yet.
  */
 final class ChannelConsumer implements QueueConsumer {
-    final AmqpChannel channel;
+    final ChannelConsumers side;
+    private final AmqpConnection connection;
     final String tag;
     final boolean autoAck;
     /** As basic.consume gave them, for the management API. */
@@ -26,39 +27,41 @@ final class ChannelConsumer implements QueueConsumer {
     private boolean announced;
     private List<Delivery> held;
 
-    ChannelConsumer(AmqpChannel channel, String tag, boolean autoAck, Map<String, Object> arguments) {
-        this.channel = channel;
+    ChannelConsumer(ChannelConsumers side, AmqpConnection connection, String tag, boolean autoAck,
+                    Map<String, Object> arguments) {
+        this.side = side;
+        this.connection = connection;
         this.tag = tag;
         this.autoAck = autoAck;
         this.arguments = arguments;
-        channel.connection().prepareForDeliveries();
+        connection.prepareForDeliveries();
     }
 
     @Override
     public void deliver(Delivery delivery) {
-        channel.connection().offerDelivery(delivery);
+        connection.offerDelivery(delivery);
     }
 
     @Override
     public void queueDeleted(Queue queue) {
-        channel.connection().execute(() -> channel.consumerQueueDeleted(this));
+        connection.execute(() -> side.consumerQueueDeleted(this));
     }
 
     @Override
     public boolean isWritable() {
-        return channel.canTakeDeliveries();
+        return side.canTakeDeliveries();
     }
 
     /** Deliveries to be acknowledged count against the channel-wide prefetch from the moment they are claimed. */
     @Override
     public boolean claimDelivery() {
-        return autoAck ? channel.canTakeDeliveries() : channel.claimDelivery();
+        return autoAck ? side.canTakeDeliveries() : side.claimDelivery();
     }
 
     @Override
     public void releaseClaim() {
         if (!autoAck) {
-            channel.releaseClaim();
+            side.releaseClaim();
         }
     }
 
@@ -80,7 +83,7 @@ final class ChannelConsumer implements QueueConsumer {
         if (held != null) {
             List<Delivery> waiting = held;
             held = null;
-            waiting.forEach(channel::deliver);
+            waiting.forEach(side::deliver);
         }
     }
 

@@ -15,7 +15,7 @@ final class DirectReplyTo {
     static final String PSEUDO_QUEUE = "amq.rabbitmq.reply-to";
     private static final String PREFIX = PSEUDO_QUEUE + ".";
 
-    private final ConcurrentHashMap<String, AmqpChannel> channels = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, ChannelConsumers> channels = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
 
     static boolean isAddress(String routingKey) {
@@ -23,7 +23,7 @@ final class DirectReplyTo {
     }
 
     /** A fresh, unguessable address for the channel. */
-    String register(AmqpChannel channel) {
+    String register(ChannelConsumers channel) {
         byte[] token = new byte[18];
         random.nextBytes(token);
         String address = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(token);
@@ -42,11 +42,11 @@ final class DirectReplyTo {
 
     /** Hands the message to the addressed channel, taking over the reference; false if nobody has the address. */
     boolean deliver(String address, Message message) {
-        AmqpChannel channel = channels.get(address);
+        ChannelConsumers channel = channels.get(address);
         if (channel == null) {
             return false;
         }
-        channel.connection().execute(() -> channel.deliverReply(message));
+        channel.offerReply(message);
         return true;
     }
 }

@@ -36,7 +36,7 @@ final class Transaction {
      * what completes once every published message is stored for the durable queues it reached, or fails with the
      * store's error.
      */
-    CompletableFuture<Void> commit(AmqpChannel channel) {
+    CompletableFuture<Void> commit(ChannelPublisher publisher, ChannelConsumers consumers) {
         List<Object> steps = List.copyOf(work);
         work.clear();
         CompletableFuture<Void> allStored = new CompletableFuture<>();
@@ -51,14 +51,14 @@ final class Transaction {
         for (int i = 0; i < steps.size(); i++) {
             try {
                 if (steps.get(i) instanceof Publish publish) {
-                    channel.route(publish.method(), publish.properties(), publish.body(), stored);
+                    publisher.route(publish.method(), publish.properties(), publish.body(), stored);
                 } else {
                     Settle settle = (Settle) steps.get(i);
-                    channel.apply(settle.deliveries(), settle.settlement());
+                    consumers.apply(settle.deliveries(), settle.settlement());
                 }
             } catch (RuntimeException e) {
                 work.addAll(steps.subList(i + 1, steps.size()));
-                channel.unsettle(rollback());
+                consumers.unsettle(rollback());
                 throw e;
             }
         }

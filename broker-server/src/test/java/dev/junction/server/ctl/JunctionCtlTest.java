@@ -11,8 +11,11 @@ import dev.junction.server.config.Config;
 import dev.junction.server.config.ConfigKeys;
 import dev.junction.server.config.ListenPort;
 import dev.junction.server.net.Protocol;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.MqttCallback;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,6 +37,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
@@ -299,6 +304,39 @@ class JunctionCtlTest {
                 assertEquals(0, twice.exitCode(), twice.err());
                 assertTrue(run("--url", freshUrl, "list", "queues").lines()
                         .contains("/\tmqtt-subscription-offline-device\t0\t0\t0\t0\ttrue\tfalse\tfalse"));
+                // The imported subscription routes with its granted QoS, and the device that comes back gets it.
+                MqttClient publisher = persistentSession(fresh, "publisher", "unrelated/topic");
+                publisher.publish("sensors/kitchen/temperature", "21".getBytes(StandardCharsets.UTF_8), 1, false);
+                publisher.disconnect();
+                publisher.close();
+                BlockingQueue<String> received = new LinkedBlockingQueue<>();
+                MqttClient device = new MqttClient("tcp://127.0.0.1:" + fresh.port(Protocol.MQTT), "offline-device",
+                        new MemoryPersistence());
+                device.setCallback(new MqttCallback() {
+                    @Override
+                    public void connectionLost(Throwable cause) {
+                    }
+
+                    @Override
+                    public void messageArrived(String topic, MqttMessage message) {
+                        received.add(topic + "=" + new String(message.getPayload(), StandardCharsets.UTF_8));
+                    }
+
+                    @Override
+                    public void deliveryComplete(IMqttDeliveryToken token) {
+                    }
+                });
+                MqttConnectOptions options = new MqttConnectOptions();
+                options.setCleanSession(false);
+                options.setUserName("guest");
+                options.setPassword("guest".toCharArray());
+                device.connect(options);
+                try {
+                    assertEquals("sensors/kitchen/temperature=21", received.poll(20, TimeUnit.SECONDS));
+                } finally {
+                    device.disconnect();
+                    device.close();
+                }
             }
         } finally {
             online.disconnect();

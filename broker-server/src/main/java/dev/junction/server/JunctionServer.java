@@ -9,6 +9,7 @@ import dev.junction.core.store.StorageSettings;
 import dev.junction.server.acl.MqttAcl;
 import dev.junction.server.alarm.DiskSpaceCheck;
 import dev.junction.server.alarm.MemoryCheck;
+import dev.junction.server.alarm.ReadAdmission;
 import dev.junction.server.alarm.ResourceAlarms;
 import dev.junction.server.amqp.AmqpService;
 import dev.junction.server.amqp.AmqpSettings;
@@ -121,9 +122,16 @@ public final class JunctionServer implements AutoCloseable {
                 amqp.userDeleted(user);
                 mqtt.userDeleted(user);
             });
-            ResourceAlarms alarms = opened(opened, startAlarms(config, core, mqtt, amqp));
+            double memoryWatermark = config.get(ConfigKeys.MEMORY_HIGH_WATERMARK);
+            MemoryCheck memory = memoryWatermark > 0
+                    ? new MemoryCheck(memoryWatermark, () -> queuedBytes(core)) : null;
+            ResourceAlarms alarms = opened(opened, startAlarms(config, memory, mqtt, amqp));
             protocols = new ArrayList<>(mqtt.listeners());
             protocols.add(amqp.listener());
+            if (memory != null) {
+                ReadAdmission admission = new ReadAdmission(alarms, memory);
+                protocols.replaceAll(admission::admitting);
+            }
             TlsListeners certificates = tls;
             opened(opened, HangupReload.install(() -> {
                 acl.reload();
@@ -185,7 +193,7 @@ public final class JunctionServer implements AutoCloseable {
     }
 
     /** Before any listener opens, so that a resource already short holds the first publisher back. */
-    private static ResourceAlarms startAlarms(Config config, Broker core, MqttBroker mqtt, AmqpService amqp)
+    private static ResourceAlarms startAlarms(Config config, MemoryCheck memory, MqttBroker mqtt, AmqpService amqp)
             throws StartupException {
         // Both resources are always listed, so that their metrics exist (at 0) even while a check is off.
         Map<String, ResourceAlarms.Check> checks = new LinkedHashMap<>();
@@ -201,9 +209,7 @@ public final class JunctionServer implements AutoCloseable {
             }
         }
         checks.put("disk", disk);
-        double memoryWatermark = config.get(ConfigKeys.MEMORY_HIGH_WATERMARK);
-        checks.put("memory", memoryWatermark > 0 ? new MemoryCheck(memoryWatermark, () -> queuedBytes(core))
-                : ResourceAlarms.Check.OFF);
+        checks.put("memory", memory != null ? memory : ResourceAlarms.Check.OFF);
         return ResourceAlarms.start(checks, new ResourceAlarms.Publishers() {
             @Override
             public void block(String reason) {

@@ -110,18 +110,30 @@ public final class ResourceAlarms implements AutoCloseable {
     /** Runs every check once; on the timer thread, or directly (tests) before the timer starts. */
     synchronized void checkAll() {
         for (int i = 0; i < raised.length; i++) {
-            String breach;
-            try {
-                breach = checks.get(i).breach();
-            } catch (OutOfMemoryError e) {
-                // Nothing can show better that memory is short; publishers wait until a check succeeds again.
-                breach = "out of memory while checking " + resources.get(i) + ": " + e.getMessage();
-            } catch (RuntimeException e) {
-                log.warn("An alarm check failed; the alarm keeps its state", e);
-                continue;
-            }
-            update(i, breach);
+            check(i);
         }
+    }
+
+    /**
+     * Runs one check now, on the calling thread: an event loop whose read found the resource may be short, so that
+     * publishers are held before that read's bytes are handed on.
+     */
+    synchronized void checkNow(Check check) {
+        check(checks.indexOf(check));
+    }
+
+    private void check(int index) {
+        String breach;
+        try {
+            breach = checks.get(index).breach();
+        } catch (OutOfMemoryError e) {
+            // Nothing can show better that memory is short; publishers wait until a check succeeds again.
+            breach = "out of memory while checking " + resources.get(index) + ": " + e.getMessage();
+        } catch (RuntimeException e) {
+            log.warn("An alarm check failed; the alarm keeps its state", e);
+            return;
+        }
+        update(index, breach);
     }
 
     private void update(int index, String breach) {

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -111,5 +112,19 @@ class ResourceAlarmsTest {
         assertNull(new MemoryCheck(1.0, () -> 0).breach(), "nothing can use more than everything");
         String breach = new MemoryCheck(1e-9, () -> 0).breach();
         assertTrue(breach != null && breach.contains("memory.high_watermark 1.0E-9"), breach);
+    }
+
+    @Test
+    void eachCheckGrantsReadsHalfTheRoomBelowTheMark() {
+        MemoryCheck roomy = new MemoryCheck(1.0, () -> 0);
+        assertTrue(roomy.spend(1), "no check ran yet: nothing may be read before one");
+        roomy.breach();
+        assertFalse(roomy.spend(1 << 20), "a megabyte fits below a mark at the whole heap");
+        assertTrue(roomy.spend(Runtime.getRuntime().maxMemory()), "more than half the room runs the check at once");
+
+        MemoryCheck full = new MemoryCheck(1e-9, () -> 0);
+        full.breach();
+        assertFalse(full.spend(1000), "above the mark, small reads (acks) are not each checked");
+        assertTrue(full.spend(64 * 1024), "above the mark, 64 KiB read run the check again");
     }
 }

@@ -28,7 +28,6 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -60,8 +59,7 @@ final class MqttSession implements QueueConsumer {
      */
     /** Outbound QoS 1/2 PUBLISHes (and owed PUBRELs) awaiting the client, in the order they were sent. */
     private LinkedHashMap<Integer, InFlightPublish> inFlight;
-    /** Inbound QoS 2 identifiers received and not yet released. */
-    private Set<Integer> awaitingPubRel;
+    private final InboundQos2 inboundQos2;
     private ResumedPacketIds resumed = ResumedPacketIds.NONE;
 
     private volatile EventLoop owner;
@@ -92,11 +90,10 @@ final class MqttSession implements QueueConsumer {
         this.broker = broker;
         this.owner = owner;
         this.recovered = stored != null;
+        this.inboundQos2 = new InboundQos2(clientId, cleanSession ? null : broker.durable(),
+                stored == null ? Set.of() : stored.awaitingPubRel(), this::onOwnerThread);
         if (stored != null) {
             stored.subscriptions().forEach(subscriptions::put);
-            if (!stored.awaitingPubRel().isEmpty()) {
-                awaitingPubRel = new HashSet<>(stored.awaitingPubRel());
-            }
             Map<Long, Integer> resumedByRecord = new HashMap<>();
             stored.sentQos2().forEach((packetId, messageRecordId) -> {
                 if (messageRecordId == MqttDurableState.PUBREL_OWED) {
@@ -139,6 +136,10 @@ final class MqttSession implements QueueConsumer {
                 execute(task);
             }
         });
+    }
+
+    private boolean onOwnerThread() {
+        return owner.inEventLoop();
     }
 
     // ---- life cycle (owner loop) ----
@@ -354,7 +355,7 @@ final class MqttSession implements QueueConsumer {
                     sentQos2.add(packetId);
                 }
             });
-            broker.durable().forgetSession(clientId, awaitingPubRel == null ? Set.of() : awaitingPubRel, sentQos2);
+            broker.durable().forgetSession(clientId, inboundQos2.awaitingPubRel(), sentQos2);
         }
     }
 
@@ -405,7 +406,7 @@ final class MqttSession implements QueueConsumer {
         }
         inFlight().values().forEach(InFlightPublish::abandon);
         inFlight = null;
-        awaitingPubRel = null;
+        inboundQos2.clear();
         broker.stats().subscriptions.addAndGet(-subscriptions.size());
         if (queueSubscription != null) {
             queueSubscription.cancel();
@@ -701,37 +702,9 @@ final class MqttSession implements QueueConsumer {
         return !inFlight().isEmpty();
     }
 
-    /** Inbound QoS 2: whether this packet id was already received and awaits PUBREL (a resend). */
-    boolean awaitsPubRel(int packetId) {
-        return awaitingPubRel != null && awaitingPubRel.contains(packetId);
-    }
-
-    /**
-     * Inbound QoS 2, first receipt: the id awaits PUBREL; a persistent session records it, so that a resend after
-     * a restart is still known as one; {@code stored} learns when that record is durable.
-     */
-    void receivedQos2(int packetId, StoreListener stored) {
-        if (awaitingPubRel == null) {
-            awaitingPubRel = new HashSet<>();
-        }
-        awaitingPubRel.add(packetId);
-        if (cleanSession) {
-            stored.stored(null);
-        } else {
-            broker.durable().receivedQos2(clientId, packetId, stored);
-        }
-    }
-
-    /**
-     * PUBREL, or the PUBLISH was never acknowledged: the id is free again; {@code stored} learns when that is
-     * durable (PUBCOMP waits for it, since the client may reuse the id after PUBCOMP).
-     */
-    void pubRel(int packetId, StoreListener stored) {
-        if (awaitingPubRel != null && awaitingPubRel.remove(packetId) && !cleanSession) {
-            broker.durable().releasedQos2(clientId, packetId, stored);
-        } else {
-            stored.stored(null);
-        }
+    /** Inbound QoS 2 (PUBREC/PUBREL), on the owner loop. */
+    InboundQos2 inboundQos2() {
+        return inboundQos2;
     }
 
     /**

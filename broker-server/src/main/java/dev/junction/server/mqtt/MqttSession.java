@@ -27,7 +27,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -47,20 +46,13 @@ final class MqttSession implements QueueConsumer {
     private static final Logger log = LoggerFactory.getLogger(MqttSession.class);
     private static final String QUEUE_PREFIX = "mqtt-subscription-";
     private static final String SYS_PREFIX = "$SYS";
-    private static final int MAX_PACKET_ID = 0xFFFF;
 
     private final String clientId;
     private final boolean cleanSession;
     private final MqttBroker broker;
     private final SessionSubscriptions subscriptions = new SessionSubscriptions();
-    /*
-     * The packet identifier state is created on first use: most connections of a fleet are idle, publish at QoS 0
-     * or never subscribe, and four empty collections are a tenth of what an idle connection costs.
-     */
-    /** Outbound QoS 1/2 PUBLISHes (and owed PUBRELs) awaiting the client, in the order they were sent. */
-    private LinkedHashMap<Integer, InFlightPublish> inFlight;
+    private final OutboundInFlight outbound;
     private final InboundQos2 inboundQos2;
-    private ResumedPacketIds resumed = ResumedPacketIds.NONE;
 
     private volatile EventLoop owner;
     private volatile boolean writable;
@@ -71,7 +63,6 @@ final class MqttSession implements QueueConsumer {
     private ConnectionAcl acl;
     private Queue queue;
     private Subscription queueSubscription;
-    private int lastPacketId;
     private long droppedCounted;
     private long droppedLogged;
     private ScheduledFuture<?> expiry;
@@ -92,17 +83,10 @@ final class MqttSession implements QueueConsumer {
         this.recovered = stored != null;
         this.inboundQos2 = new InboundQos2(clientId, cleanSession ? null : broker.durable(),
                 stored == null ? Set.of() : stored.awaitingPubRel(), this::onOwnerThread);
+        this.outbound = new OutboundInFlight(clientId, cleanSession ? null : broker.durable(), broker.stats(),
+                stored == null ? Map.of() : stored.sentQos2(), this::onOwnerThread);
         if (stored != null) {
             stored.subscriptions().forEach(subscriptions::put);
-            Map<Long, Integer> resumedByRecord = new HashMap<>();
-            stored.sentQos2().forEach((packetId, messageRecordId) -> {
-                if (messageRecordId == MqttDurableState.PUBREL_OWED) {
-                    inFlightForUpdate().put(packetId, InFlightPublish.pubRelOwed());
-                } else {
-                    resumedByRecord.put(messageRecordId, packetId);
-                }
-            });
-            resumed = ResumedPacketIds.of(resumedByRecord);
         }
     }
 
@@ -300,7 +284,7 @@ final class MqttSession implements QueueConsumer {
         newConnection.accepted(this, sessionPresent && !cleanSession);
         reportDrops();
         // [MQTT-4.4.0-1] unacknowledged PUBLISHes and PUBRELs first, with their identifiers, before anything new.
-        inFlight().forEach((packetId, publish) -> {
+        outbound.forEach((packetId, publish) -> {
             if (publish.awaitingPubComp()) {
                 newConnection.write(new PubRel(packetId));
             } else {
@@ -349,13 +333,7 @@ final class MqttSession implements QueueConsumer {
 
     private void forgetIfPersistent() {
         if (!cleanSession) {
-            Set<Integer> sentQos2 = resumed.reservedPacketIds();
-            inFlight().forEach((packetId, publish) -> {
-                if (publish.qos == 2) {
-                    sentQos2.add(packetId);
-                }
-            });
-            broker.durable().forgetSession(clientId, inboundQos2.awaitingPubRel(), sentQos2);
+            broker.durable().forgetSession(clientId, inboundQos2.awaitingPubRel(), outbound.sentQos2());
         }
     }
 
@@ -404,8 +382,7 @@ final class MqttSession implements QueueConsumer {
             expiry.cancel(false);
             expiry = null;
         }
-        inFlight().values().forEach(InFlightPublish::abandon);
-        inFlight = null;
+        outbound.abandonAll();
         inboundQos2.clear();
         broker.stats().subscriptions.addAndGet(-subscriptions.size());
         if (queueSubscription != null) {
@@ -479,7 +456,7 @@ final class MqttSession implements QueueConsumer {
         Map<String, Integer> filters = new LinkedHashMap<>();
         subscriptions.entries().forEach(entry -> filters.put(entry.getKey(), entry.getValue()));
         return new MqttSessionSnapshot(clientId, cleanSession, connection != null, filters,
-                queue == null ? 0 : queue.readyCount(), inFlight().size(), queueName(), broker.vhost().name(), user,
+                queue == null ? 0 : queue.readyCount(), outbound.size(), queueName(), broker.vhost().name(), user,
                 lastConnected);
     }
 
@@ -588,62 +565,20 @@ final class MqttSession implements QueueConsumer {
         return 1 + lengthBytes + remaining;
     }
 
-    private Map<Integer, InFlightPublish> inFlight() {
-        return inFlight == null ? Map.of() : inFlight;
-    }
-
-    private Map<Integer, InFlightPublish> inFlightForUpdate() {
-        if (inFlight == null) {
-            inFlight = new LinkedHashMap<>();
-        }
-        return inFlight;
-    }
-
     private void sendInFlight(InFlightPublish publish) {
-        if (inFlight().size() + resumed.reservedCount() >= MAX_PACKET_ID) {
-            // Every identifier is taken, which only a client that never completes its QoS 2 flows achieves.
+        int packetId = outbound.register(publish);
+        if (packetId == OutboundInFlight.NO_PACKET_ID) {
             publish.giveBack();
             if (connection != null) {
-                connection.closeBecause("all 65535 packet identifiers are awaiting acknowledgement");
+                connection.closeBecause("all " + OutboundInFlight.MAX_PACKET_ID
+                        + " packet identifiers are awaiting acknowledgement");
             }
             return;
         }
-        int packetId = resumedPacketId(publish);
-        if (packetId == 0) {
-            packetId = nextPacketId();
-            recordSentQos2(packetId, publish);
-        }
-        inFlightForUpdate().put(packetId, publish);
         if (connection != null) {
             writePublish(packetId, publish);
             connection.flushSoon();
             connection.deliveriesChanged();
-        }
-    }
-
-    private int nextPacketId() {
-        do {
-            lastPacketId = lastPacketId == MAX_PACKET_ID ? 1 : lastPacketId + 1;
-        } while (inFlight().containsKey(lastPacketId) || resumed.isReserved(lastPacketId));
-        return lastPacketId;
-    }
-
-    /** The identifier a message went out with before a restart, or 0; its record stays as it is. */
-    private int resumedPacketId(InFlightPublish publish) {
-        if (resumed.isEmpty() || publish.qos != 2 || publish.message().stored() == null) {
-            return 0;
-        }
-        int packetId = resumed.take(publish.message().stored().recordId());
-        if (packetId != 0) {
-            publish.markSentBefore();
-        }
-        return packetId;
-    }
-
-    /** Only a stored message in a persistent session's queue can be resent after a restart. */
-    private void recordSentQos2(int packetId, InFlightPublish publish) {
-        if (publish.qos == 2 && !cleanSession && publish.message().stored() != null) {
-            broker.durable().sentQos2(clientId, packetId, publish.message().stored().recordId());
         }
     }
 
@@ -666,40 +601,22 @@ final class MqttSession implements QueueConsumer {
     // ---- from the connection (owner loop) ----
 
     void pubAck(int packetId) {
-        InFlightPublish publish = inFlight().get(packetId);
-        if (publish != null && publish.qos == 1) {
-            inFlight.remove(packetId);
-            publish.settle();
-            broker.stats().messages.acknowledged.increment();
-        }
+        outbound.pubAck(packetId);
     }
 
     void pubRec(int packetId) {
-        InFlightPublish publish = inFlight().get(packetId);
-        if (publish != null && publish.qos == 2 && !publish.awaitingPubComp()) {
-            if (!cleanSession) {
-                broker.durable().pubRelOwed(clientId, packetId);
-            }
-            publish.settle();
-        }
+        outbound.pubRec(packetId);
         connection.write(new PubRel(packetId));
         connection.flush();
     }
 
     void pubComp(int packetId) {
-        InFlightPublish publish = inFlight().get(packetId);
-        if (publish != null && publish.awaitingPubComp()) {
-            inFlight.remove(packetId);
-            if (!cleanSession) {
-                broker.durable().completedQos2(clientId, packetId);
-            }
-            broker.stats().messages.acknowledged.increment();
-        }
+        outbound.pubComp(packetId);
     }
 
     /** Whether outbound QoS 1/2 messages await the client's acknowledgement (owner loop). */
     boolean awaitsAcknowledgements() {
-        return !inFlight().isEmpty();
+        return !outbound.isEmpty();
     }
 
     /** Inbound QoS 2 (PUBREC/PUBREL), on the owner loop. */

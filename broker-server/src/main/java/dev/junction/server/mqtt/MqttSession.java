@@ -10,7 +10,6 @@ import dev.junction.core.queue.QueueConsumer;
 import dev.junction.core.queue.QueueSettings;
 import dev.junction.core.queue.Subscription;
 import dev.junction.core.store.StoreListener;
-import dev.junction.core.topic.TopicMapping;
 import dev.junction.core.topic.TopicSyntax;
 import dev.junction.mqtt.codec.MqttQos;
 import dev.junction.mqtt.codec.MqttUtf8;
@@ -27,7 +26,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -45,12 +43,11 @@ import java.util.concurrent.TimeUnit;
 final class MqttSession implements QueueConsumer {
     private static final Logger log = LoggerFactory.getLogger(MqttSession.class);
     private static final String QUEUE_PREFIX = "mqtt-subscription-";
-    private static final String SYS_PREFIX = "$SYS";
 
     private final String clientId;
     private final boolean cleanSession;
     private final MqttBroker broker;
-    private final SessionSubscriptions subscriptions = new SessionSubscriptions();
+    private final SessionFilters subscriptions;
     private final OutboundInFlight outbound;
     private final InboundQos2 inboundQos2;
 
@@ -85,9 +82,9 @@ final class MqttSession implements QueueConsumer {
                 stored == null ? Set.of() : stored.awaitingPubRel(), this::onOwnerThread);
         this.outbound = new OutboundInFlight(clientId, cleanSession ? null : broker.durable(), broker.stats(),
                 stored == null ? Map.of() : stored.sentQos2(), this::onOwnerThread);
-        if (stored != null) {
-            stored.subscriptions().forEach(subscriptions::put);
-        }
+        this.subscriptions = new SessionFilters(clientId, broker.vhost(), broker.settings().exchange(), queueName(),
+                this, cleanSession ? null : broker.durable(), broker.stats(),
+                stored == null ? Map.of() : stored.subscriptions(), this::onOwnerThread);
     }
 
     String clientId() {
@@ -149,10 +146,10 @@ final class MqttSession implements QueueConsumer {
             return;
         }
         if (recovered) {
-            upgradeStoredBindings();
+            subscriptions.upgradeStoredBindings();
         }
-        broker.durable().saveSession(clientId, subscriptions, StoreListener.NONE);
-        broker.stats().subscriptions.addAndGet(subscriptions.size());
+        subscriptions.record(StoreListener.NONE);
+        subscriptions.counted();
         queue.subscribe(this, consumerOptions())
                 .whenComplete((subscription, failure) -> execute(() -> {
                     if (failure != null) {
@@ -185,27 +182,6 @@ final class MqttSession implements QueueConsumer {
                     stored.settings().arguments());
             queue = stored;
         }
-    }
-
-    /**
-     * A session stored by a version before MQTT bindings has its filters bound in AMQP syntax ('/' and '.' swapped,
-     * '+' as '*'), where a literal '*' or '.' was a wildcard or a separator: each filter is bound again as an MQTT
-     * binding (a no-op when it already is one) and the old binding goes. Not a per-message cost: once per
-     * recovered session, at its first connection after a restart.
-     */
-    private void upgradeStoredBindings() {
-        for (Map.Entry<String, Integer> subscription : subscriptions.entries()) {
-            String filter = subscription.getKey();
-            if (!filter.startsWith(SYS_PREFIX)) {
-                bind(filter, subscription.getValue());
-                broker.vhost().unbindQueue(broker.settings().exchange(), queueName(), legacyBindingKey(filter),
-                        Map.of(), this);
-            }
-        }
-    }
-
-    private static String legacyBindingKey(String filter) {
-        return TopicMapping.routingKey(filter).replace('+', '*');
     }
 
     private ConsumerOptions consumerOptions() {
@@ -384,7 +360,7 @@ final class MqttSession implements QueueConsumer {
         }
         outbound.abandonAll();
         inboundQos2.clear();
-        broker.stats().subscriptions.addAndGet(-subscriptions.size());
+        subscriptions.uncounted();
         if (queueSubscription != null) {
             queueSubscription.cancel();
         }
@@ -453,9 +429,7 @@ final class MqttSession implements QueueConsumer {
 
     /** What the management API shows of this session; on the owner loop. */
     MqttSessionSnapshot snapshot() {
-        Map<String, Integer> filters = new LinkedHashMap<>();
-        subscriptions.entries().forEach(entry -> filters.put(entry.getKey(), entry.getValue()));
-        return new MqttSessionSnapshot(clientId, cleanSession, connection != null, filters,
+        return new MqttSessionSnapshot(clientId, cleanSession, connection != null, subscriptions.snapshot(),
                 queue == null ? 0 : queue.readyCount(), outbound.size(), queueName(), broker.vhost().name(), user,
                 lastConnected);
     }
@@ -625,61 +599,32 @@ final class MqttSession implements QueueConsumer {
     }
 
     /**
-     * Binds the session's queue with the filter as it is, in MQTT syntax, and the granted QoS as an MQTT
-     * subscription ({@link MqttBindingArguments}); a new QoS for a filter replaces its binding. {@code $SYS} filters
-     * are no bindings: the broker serves them itself ({@link #deliverSys}), so no publisher reaches them.
+     * Subscribes (see {@link SessionFilters#subscribe}); a clean session's first filter to bind declares its queue.
+     * {@code $SYS} filters are no bindings: the broker serves them itself ({@link #deliverSys}).
      */
     SubAckReturnCode subscribe(String filter, MqttQos requested) {
-        int previous = subscriptions.put(filter, requested.value());
-        if (!filter.startsWith(SYS_PREFIX)) {
+        if (queue == null && !SessionFilters.servedByBroker(filter)) {
             try {
-                if (queue == null) {
-                    openQueueOnFirstSubscribe();
-                }
-                bind(filter, requested.value());
-                if (previous != SessionSubscriptions.NO_MATCH && previous != requested.value()) {
-                    unbind(filter, previous);
-                }
+                openQueueOnFirstSubscribe();
             } catch (BrokerException e) {
                 log.warn("Client '{}': subscription to '{}' refused: {}", clientId, filter, e.getMessage());
-                subscriptions.remove(filter);
-                if (previous != SessionSubscriptions.NO_MATCH) {
-                    subscriptions.put(filter, previous);
-                }
                 return SubAckReturnCode.FAILURE;
             }
         }
-        if (previous == SessionSubscriptions.NO_MATCH) {
-            broker.stats().subscriptions.incrementAndGet();
-        }
-        return SubAckReturnCode.granted(requested);
-    }
-
-    private void bind(String filter, int qos) {
-        broker.vhost().bindQueue(broker.settings().exchange(), queue.name(), filter, MqttBindingArguments.of(qos),
-                this);
-    }
-
-    private void unbind(String filter, int qos) {
-        broker.vhost().unbindQueue(broker.settings().exchange(), queueName(), filter, MqttBindingArguments.of(qos),
-                this);
+        return subscriptions.subscribe(filter, requested);
     }
 
     /** Whether subscribing to {@code filter} keeps the session within {@code max} filters (0: no limit). */
     boolean hasRoomFor(String filter, int max) {
-        return max == 0 || subscriptions.size() < max || subscriptions.contains(filter);
+        return subscriptions.hasRoomFor(filter, max);
     }
 
     /**
-     * After SUBSCRIBE or UNSUBSCRIBE: a persistent session records its subscriptions, and {@code stored} learns
-     * when the record (and so the binding changes written before it) is durable; SUBACK and UNSUBACK wait for it.
+     * After SUBSCRIBE or UNSUBSCRIBE: {@code stored} learns when the session's record is durable; SUBACK and
+     * UNSUBACK wait for it.
      */
     void recordSubscriptions(StoreListener stored) {
-        if (cleanSession) {
-            stored.stored(null);
-        } else {
-            broker.durable().saveSession(clientId, subscriptions, stored);
-        }
+        subscriptions.record(stored);
     }
 
     /**
@@ -703,14 +648,7 @@ final class MqttSession implements QueueConsumer {
     }
 
     void unsubscribe(String filter) {
-        int granted = subscriptions.remove(filter);
-        if (granted == SessionSubscriptions.NO_MATCH) {
-            return;
-        }
-        broker.stats().subscriptions.decrementAndGet();
-        if (!filter.startsWith(SYS_PREFIX)) {
-            unbind(filter, granted);
-        }
+        subscriptions.unsubscribe(filter);
     }
 
     /** A {@code $SYS} update, sent at QoS 0 to a connected session that subscribed to its topic. */

@@ -32,9 +32,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One MQTT session: its subscriptions (bindings of its own core queue on the MQTT exchange), the QoS 1/2
- * PUBLISHes it has sent and not had acknowledged, and the inbound QoS 2 packet identifiers awaiting PUBREL. A
- * persistent session outlives its connections; its queue keeps collecting while it is offline.
+ * One MQTT session, the coordinator of its parts: its life cycle (start, takeover, expiry, end), its own core
+ * queue and the deliveries from it. Its subscriptions are {@link SessionFilters}, the QoS 1/2 PUBLISHes it has
+ * sent and not had acknowledged {@link OutboundInFlight}, and the inbound QoS 2 identifiers awaiting PUBREL
+ * {@link InboundQos2}. A persistent session outlives its connections; its queue keeps collecting while it is
+ * offline.
  *
  * <p>Threads: all state belongs to the session's owner event loop, the loop of its connection while connected
  * (and the last one while offline). Every entry from elsewhere goes through {@link #execute}, which follows the
@@ -46,7 +48,8 @@ final class MqttSession implements QueueConsumer {
 
     private final String clientId;
     private final boolean cleanSession;
-    private final MqttBroker broker;
+    private final SessionRegistry registry;
+    private final SessionServices services;
     private final SessionFilters subscriptions;
     private final OutboundInFlight outbound;
     private final InboundQos2 inboundQos2;
@@ -72,18 +75,20 @@ final class MqttSession implements QueueConsumer {
     private final boolean recovered;
 
     /** @param stored the persistent session as the previous run left it, or null for a new session */
-    MqttSession(String clientId, boolean cleanSession, MqttBroker broker, EventLoop owner, RecoveredSession stored) {
+    MqttSession(String clientId, boolean cleanSession, SessionRegistry registry, SessionServices services,
+                EventLoop owner, RecoveredSession stored) {
         this.clientId = clientId;
         this.cleanSession = cleanSession;
-        this.broker = broker;
+        this.registry = registry;
+        this.services = services;
         this.owner = owner;
         this.recovered = stored != null;
-        this.inboundQos2 = new InboundQos2(clientId, cleanSession ? null : broker.durable(),
+        this.inboundQos2 = new InboundQos2(clientId, cleanSession ? null : services.durable(),
                 stored == null ? Set.of() : stored.awaitingPubRel(), this::onOwnerThread);
-        this.outbound = new OutboundInFlight(clientId, cleanSession ? null : broker.durable(), broker.stats(),
+        this.outbound = new OutboundInFlight(clientId, cleanSession ? null : services.durable(), services.stats(),
                 stored == null ? Map.of() : stored.sentQos2(), this::onOwnerThread);
-        this.subscriptions = new SessionFilters(clientId, broker.vhost(), broker.settings().exchange(), queueName(),
-                this, cleanSession ? null : broker.durable(), broker.stats(),
+        this.subscriptions = new SessionFilters(clientId, services.vhost(), services.settings().exchange(), queueName(),
+                this, cleanSession ? null : services.durable(), services.stats(),
                 stored == null ? Map.of() : stored.subscriptions(), this::onOwnerThread);
     }
 
@@ -141,7 +146,7 @@ final class MqttSession implements QueueConsumer {
             declareQueue();
         } catch (BrokerException e) {
             log.warn("Client '{}': cannot declare its session queue: {}", clientId, e.getMessage());
-            broker.sessions().remove(this);
+            registry.remove(this);
             newConnection.refuseUnavailable();
             return;
         }
@@ -154,7 +159,7 @@ final class MqttSession implements QueueConsumer {
                 .whenComplete((subscription, failure) -> execute(() -> {
                     if (failure != null) {
                         log.warn("Client '{}': cannot subscribe to its session queue", clientId, failure);
-                        broker.sessions().remove(this);
+                        registry.remove(this);
                         newConnection.refuseUnavailable();
                         return;
                     }
@@ -165,16 +170,16 @@ final class MqttSession implements QueueConsumer {
 
     private void declareQueue() {
         QueueSettings queueSettings = new QueueSettings(!cleanSession, cleanSession ? this : null, false,
-                broker.settings().sessionQueueArguments());
+                services.settings().sessionQueueArguments());
         try {
             // A clean session's queue lives and dies with this connection, so its loop owns it; a persistent
             // session's outlives the connection (and the loops, at shutdown), so a shard does.
-            queue = broker.vhost().declareQueue(queueName(), queueSettings,
+            queue = services.vhost().declareQueue(queueName(), queueSettings,
                     cleanSession ? new EventLoopOwner(owner) : null);
         } catch (BrokerException inequivalent) {
             // A stored session's queue declared under other settings (mqtt.max_queued_messages or
             // mqtt.slow_subscriber changed, or an older version): the session keeps it rather than being refused.
-            Queue stored = cleanSession ? null : broker.vhost().queue(queueName());
+            Queue stored = cleanSession ? null : services.vhost().queue(queueName());
             if (stored == null) {
                 throw inequivalent;
             }
@@ -185,7 +190,7 @@ final class MqttSession implements QueueConsumer {
     }
 
     private ConsumerOptions consumerOptions() {
-        return new ConsumerOptions(broker.settings().maxInflight(), false, true);
+        return new ConsumerOptions(services.settings().maxInflight(), false, true);
     }
 
     /**
@@ -284,7 +289,7 @@ final class MqttSession implements QueueConsumer {
         if (cleanSession) {
             end();
         } else if (expiry == null) {
-            expiry = owner.schedule(this::expire, broker.settings().sessionExpiry().toMillis(),
+            expiry = owner.schedule(this::expire, services.settings().sessionExpiry().toMillis(),
                     TimeUnit.MILLISECONDS);
         }
     }
@@ -304,12 +309,12 @@ final class MqttSession implements QueueConsumer {
      */
     private void end() {
         discard();
-        broker.sessions().remove(this);
+        registry.remove(this);
     }
 
     private void forgetIfPersistent() {
         if (!cleanSession) {
-            broker.durable().forgetSession(clientId, inboundQos2.awaitingPubRel(), outbound.sentQos2());
+            services.durable().forgetSession(clientId, inboundQos2.awaitingPubRel(), outbound.sentQos2());
         }
     }
 
@@ -345,7 +350,7 @@ final class MqttSession implements QueueConsumer {
             forgetIfPersistent();
             stop();
             queueGone = queue == null ? CompletableFuture.completedFuture(0)
-                    : broker.vhost().deleteQueue(queue.name(), this, false, false);
+                    : services.vhost().deleteQueue(queue.name(), this, false, false);
         }
         return queueGone;
     }
@@ -376,7 +381,7 @@ final class MqttSession implements QueueConsumer {
         }
         long dropped = queue.droppedCount() - droppedCounted;
         if (dropped > 0) {
-            broker.stats().dropped(MqttDropReason.QUEUE_FULL, dropped);
+            services.stats().dropped(MqttDropReason.QUEUE_FULL, dropped);
             droppedCounted += dropped;
         }
     }
@@ -430,7 +435,7 @@ final class MqttSession implements QueueConsumer {
     /** What the management API shows of this session; on the owner loop. */
     MqttSessionSnapshot snapshot() {
         return new MqttSessionSnapshot(clientId, cleanSession, connection != null, subscriptions.snapshot(),
-                queue == null ? 0 : queue.readyCount(), outbound.size(), queueName(), broker.vhost().name(), user,
+                queue == null ? 0 : queue.readyCount(), outbound.size(), queueName(), services.vhost().name(), user,
                 lastConnected);
     }
 
@@ -481,13 +486,13 @@ final class MqttSession implements QueueConsumer {
             message.release();
             return;
         }
-        broker.stats().messages.deliveryLatency.record(System.nanoTime() - message.publishedAtNanos());
+        services.stats().messages.deliveryLatency.record(System.nanoTime() - message.publishedAtNanos());
         if (qos == 0) {
             if (connection != null) {
                 writePublish(topicName, 0, false, 0, false, message);
                 connection.flushSoon();
             } else {
-                broker.stats().dropped(MqttDropReason.OFFLINE, 1);
+                services.stats().dropped(MqttDropReason.OFFLINE, 1);
             }
             delivery.subscription().settle(delivery.entryId());
             message.release();
@@ -519,14 +524,14 @@ final class MqttSession implements QueueConsumer {
         if (!TopicSyntax.MQTT.isValidTopicName(topicName) || !MqttUtf8.isEncodable(topicName)) {
             log.debug("Client '{}': routing key '{}' is no valid MQTT topic; message dropped", clientId,
                     message.routingKey());
-            broker.stats().dropped(MqttDropReason.NOT_MQTT_TOPIC, 1);
+            services.stats().dropped(MqttDropReason.NOT_MQTT_TOPIC, 1);
             return false;
         }
         long packetSize = publishPacketSize(topicName, qos, message.bodySize());
-        if (packetSize > broker.settings().maxPacketSize()) {
+        if (packetSize > services.settings().maxPacketSize()) {
             log.warn("Client '{}': a {}-byte PUBLISH on '{}' would exceed mqtt.max_packet_size ({}); dropped",
-                    clientId, packetSize, topicName, broker.settings().maxPacketSize());
-            broker.stats().dropped(MqttDropReason.TOO_LARGE, 1);
+                    clientId, packetSize, topicName, services.settings().maxPacketSize());
+            services.stats().dropped(MqttDropReason.TOO_LARGE, 1);
             return false;
         }
         return true;
@@ -563,10 +568,10 @@ final class MqttSession implements QueueConsumer {
 
     private void writePublish(String topicName, int qos, boolean retain, int packetId, boolean dup,
                               Message message) {
-        broker.stats().messagesSent.increment();
-        broker.stats().bytesSent.add(message.bodySize());
+        services.stats().messagesSent.increment();
+        services.stats().bytesSent.add(message.bodySize());
         if (dup) {
-            broker.stats().messages.redelivered.increment();
+            services.stats().messages.redelivered.increment();
         }
         connection.write(new Publish(topicName, MqttQos.of(qos), dup, retain, packetId,
                 message.body().retainedDuplicate()));
@@ -632,7 +637,7 @@ final class MqttSession implements QueueConsumer {
      * that waits for the store, as MQTT 3.1.1 section 3.8.4 permits.
      */
     void sendRetained(String filter, MqttQos granted) {
-        broker.retained().forEachMatching(filter, message -> {
+        services.retained().forEachMatching(filter, message -> {
             String topicName = message.mqttTopicName();
             int qos = Math.min(granted.value(), MqttPublisher.publishQos(message));
             if (!readAllowed(topicName)) {

@@ -81,7 +81,8 @@ public final class MqttBroker implements AutoCloseable {
         MqttDurableState.takeRetained(core).forEach(publisher::restoreRetained);
         Map<String, MqttDurableState.RecoveredSession> recovered = durable.takeSessions(core);
         deleteOrphanSessionQueues(recovered.keySet());
-        this.sessions = new SessionRegistry(this, recovered);
+        this.sessions = new SessionRegistry(new SessionServices(settings, vhost, durable, stats, retained),
+                recovered);
         this.authenticator = new MqttAuthenticator(logins, settings.vhost(), settings.allowAnonymous());
         SysTopics sysTopics = new SysTopics(this);
         long period = settings.sysInterval().toMillis();
@@ -283,10 +284,6 @@ public final class MqttBroker implements AutoCloseable {
         return limits;
     }
 
-    VirtualHost vhost() {
-        return vhost;
-    }
-
     RetainedMessages retained() {
         return retained;
     }
@@ -301,10 +298,6 @@ public final class MqttBroker implements AutoCloseable {
 
     MqttAuthenticator authenticator() {
         return authenticator;
-    }
-
-    MqttDurableState durable() {
-        return durable;
     }
 
     SessionRegistry sessions() {

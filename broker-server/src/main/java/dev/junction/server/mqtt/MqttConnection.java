@@ -318,7 +318,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
         } else if (msg instanceof PubRec rec) {
             session.pubRec(rec.packetId());
         } else if (msg instanceof PubRel rel) {
-            session.pubRel(rel.packetId(), acknowledgements.afterStore(new PubComp(rel.packetId())));
+            session.inboundQos2().released(rel.packetId(),
+                    acknowledgements.afterStore(new PubComp(rel.packetId())));
         } else if (msg instanceof PubComp comp) {
             session.pubComp(comp.packetId());
             deliveriesChanged();
@@ -360,7 +361,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
             refuseByAcl(publish);
             return;
         }
-        if (qos == 2 && session.awaitsPubRel(publish.packetId())) {
+        if (qos == 2 && session.inboundQos2().awaitsPubRel(publish.packetId())) {
             // [MQTT-4.3.3-2] a resend of a message already routed: acknowledge again, do not route again.
             publish.release();
             acknowledgements.send(new PubRec(publish.packetId()));
@@ -373,7 +374,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
                 // PUBREC once both the message and the record of its packet id are stored.
                 StoreCountdown both = new StoreCountdown(2,
                         acknowledgements.afterStore(new PubRec(publish.packetId())));
-                session.receivedQos2(publish.packetId(), both);
+                session.inboundQos2().received(publish.packetId(), both);
                 yield both;
             }
         };
@@ -383,7 +384,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
         } catch (BrokerException e) {
             log.warn("Client '{}': publish to '{}' failed: {}", clientId, publish.topic(), e.getMessage());
             if (qos == 2) {
-                session.pubRel(publish.packetId(), StoreListener.NONE);
+                session.inboundQos2().released(publish.packetId(), StoreListener.NONE);
             }
             ctx.close();
         }
@@ -425,7 +426,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
         public void storeFailed(MqttPacket acknowledgement, Throwable failure) {
             if (session != null && acknowledgement instanceof PubRec rec) {
                 // Not acknowledged, so the client will send it again: that must not look like a duplicate.
-                session.pubRel(rec.packetId(), StoreListener.NONE);
+                session.inboundQos2().released(rec.packetId(), StoreListener.NONE);
             }
             log.warn("Client '{}': the store failed a message ({}); closing without acknowledging it", clientId,
                     String.valueOf(failure));
@@ -435,7 +436,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
         @Override
         public void withheld(MqttPacket acknowledgement, PublishRefused refusal) {
             if (session != null && acknowledgement instanceof PubRec rec) {
-                session.pubRel(rec.packetId(), StoreListener.NONE);
+                session.inboundQos2().released(rec.packetId(), StoreListener.NONE);
             }
             log.warn("Client '{}': {}; not acknowledging it, the client sends it again after reconnecting",
                     clientId, refusal.getMessage());

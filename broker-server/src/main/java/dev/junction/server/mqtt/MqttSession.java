@@ -10,7 +10,6 @@ import dev.junction.core.queue.QueueConsumer;
 import dev.junction.core.queue.QueueSettings;
 import dev.junction.core.queue.Subscription;
 import dev.junction.core.store.StoreListener;
-import dev.junction.core.topic.TopicMapping;
 import dev.junction.core.topic.TopicSyntax;
 import dev.junction.mqtt.codec.MqttQos;
 import dev.junction.mqtt.codec.MqttUtf8;
@@ -27,18 +26,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One MQTT session: its subscriptions (bindings of its own core queue on the MQTT exchange), the QoS 1/2
- * PUBLISHes it has sent and not had acknowledged, and the inbound QoS 2 packet identifiers awaiting PUBREL. A
- * persistent session outlives its connections; its queue keeps collecting while it is offline.
+ * One MQTT session, the coordinator of its parts: its life cycle (start, takeover, expiry, end), its own core
+ * queue and the deliveries from it. Its subscriptions are {@link SessionFilters}, the QoS 1/2 PUBLISHes it has
+ * sent and not had acknowledged {@link OutboundInFlight}, and the inbound QoS 2 identifiers awaiting PUBREL
+ * {@link InboundQos2}. A persistent session outlives its connections; its queue keeps collecting while it is
+ * offline.
  *
  * <p>Threads: all state belongs to the session's owner event loop, the loop of its connection while connected
  * (and the last one while offline). Every entry from elsewhere goes through {@link #execute}, which follows the
@@ -47,22 +45,14 @@ import java.util.concurrent.TimeUnit;
 final class MqttSession implements QueueConsumer {
     private static final Logger log = LoggerFactory.getLogger(MqttSession.class);
     private static final String QUEUE_PREFIX = "mqtt-subscription-";
-    private static final String SYS_PREFIX = "$SYS";
-    private static final int MAX_PACKET_ID = 0xFFFF;
 
     private final String clientId;
     private final boolean cleanSession;
-    private final MqttBroker broker;
-    private final SessionSubscriptions subscriptions = new SessionSubscriptions();
-    /*
-     * The packet identifier state is created on first use: most connections of a fleet are idle, publish at QoS 0
-     * or never subscribe, and four empty collections are a tenth of what an idle connection costs.
-     */
-    /** Outbound QoS 1/2 PUBLISHes (and owed PUBRELs) awaiting the client, in the order they were sent. */
-    private LinkedHashMap<Integer, InFlightPublish> inFlight;
-    /** Inbound QoS 2 identifiers received and not yet released. */
-    private Set<Integer> awaitingPubRel;
-    private ResumedPacketIds resumed = ResumedPacketIds.NONE;
+    private final SessionRegistry registry;
+    private final SessionServices services;
+    private final SessionFilters subscriptions;
+    private final OutboundInFlight outbound;
+    private final InboundQos2 inboundQos2;
 
     private volatile EventLoop owner;
     private volatile boolean writable;
@@ -73,7 +63,6 @@ final class MqttSession implements QueueConsumer {
     private ConnectionAcl acl;
     private Queue queue;
     private Subscription queueSubscription;
-    private int lastPacketId;
     private long droppedCounted;
     private long droppedLogged;
     private ScheduledFuture<?> expiry;
@@ -86,27 +75,21 @@ final class MqttSession implements QueueConsumer {
     private final boolean recovered;
 
     /** @param stored the persistent session as the previous run left it, or null for a new session */
-    MqttSession(String clientId, boolean cleanSession, MqttBroker broker, EventLoop owner, RecoveredSession stored) {
+    MqttSession(String clientId, boolean cleanSession, SessionRegistry registry, SessionServices services,
+                EventLoop owner, RecoveredSession stored) {
         this.clientId = clientId;
         this.cleanSession = cleanSession;
-        this.broker = broker;
+        this.registry = registry;
+        this.services = services;
         this.owner = owner;
         this.recovered = stored != null;
-        if (stored != null) {
-            stored.subscriptions().forEach(subscriptions::put);
-            if (!stored.awaitingPubRel().isEmpty()) {
-                awaitingPubRel = new HashSet<>(stored.awaitingPubRel());
-            }
-            Map<Long, Integer> resumedByRecord = new HashMap<>();
-            stored.sentQos2().forEach((packetId, messageRecordId) -> {
-                if (messageRecordId == MqttDurableState.PUBREL_OWED) {
-                    inFlightForUpdate().put(packetId, InFlightPublish.pubRelOwed());
-                } else {
-                    resumedByRecord.put(messageRecordId, packetId);
-                }
-            });
-            resumed = ResumedPacketIds.of(resumedByRecord);
-        }
+        this.inboundQos2 = new InboundQos2(clientId, cleanSession ? null : services.durable(),
+                stored == null ? Set.of() : stored.awaitingPubRel(), this::onOwnerThread);
+        this.outbound = new OutboundInFlight(clientId, cleanSession ? null : services.durable(), services.stats(),
+                stored == null ? Map.of() : stored.sentQos2(), this::onOwnerThread);
+        this.subscriptions = new SessionFilters(clientId, services.vhost(), services.settings().exchange(), queueName(),
+                this, cleanSession ? null : services.durable(), services.stats(),
+                stored == null ? Map.of() : stored.subscriptions(), this::onOwnerThread);
     }
 
     String clientId() {
@@ -141,6 +124,10 @@ final class MqttSession implements QueueConsumer {
         });
     }
 
+    private boolean onOwnerThread() {
+        return owner.inEventLoop();
+    }
+
     // ---- life cycle (owner loop) ----
 
     /**
@@ -159,20 +146,20 @@ final class MqttSession implements QueueConsumer {
             declareQueue();
         } catch (BrokerException e) {
             log.warn("Client '{}': cannot declare its session queue: {}", clientId, e.getMessage());
-            broker.sessions().remove(this);
+            registry.remove(this);
             newConnection.refuseUnavailable();
             return;
         }
         if (recovered) {
-            upgradeStoredBindings();
+            subscriptions.upgradeStoredBindings();
         }
-        broker.durable().saveSession(clientId, subscriptions, StoreListener.NONE);
-        broker.stats().subscriptions.addAndGet(subscriptions.size());
+        subscriptions.record(StoreListener.NONE);
+        subscriptions.counted();
         queue.subscribe(this, consumerOptions())
                 .whenComplete((subscription, failure) -> execute(() -> {
                     if (failure != null) {
                         log.warn("Client '{}': cannot subscribe to its session queue", clientId, failure);
-                        broker.sessions().remove(this);
+                        registry.remove(this);
                         newConnection.refuseUnavailable();
                         return;
                     }
@@ -183,16 +170,16 @@ final class MqttSession implements QueueConsumer {
 
     private void declareQueue() {
         QueueSettings queueSettings = new QueueSettings(!cleanSession, cleanSession ? this : null, false,
-                broker.settings().sessionQueueArguments());
+                services.settings().sessionQueueArguments());
         try {
             // A clean session's queue lives and dies with this connection, so its loop owns it; a persistent
             // session's outlives the connection (and the loops, at shutdown), so a shard does.
-            queue = broker.vhost().declareQueue(queueName(), queueSettings,
+            queue = services.vhost().declareQueue(queueName(), queueSettings,
                     cleanSession ? new EventLoopOwner(owner) : null);
         } catch (BrokerException inequivalent) {
             // A stored session's queue declared under other settings (mqtt.max_queued_messages or
             // mqtt.slow_subscriber changed, or an older version): the session keeps it rather than being refused.
-            Queue stored = cleanSession ? null : broker.vhost().queue(queueName());
+            Queue stored = cleanSession ? null : services.vhost().queue(queueName());
             if (stored == null) {
                 throw inequivalent;
             }
@@ -202,29 +189,8 @@ final class MqttSession implements QueueConsumer {
         }
     }
 
-    /**
-     * A session stored by a version before MQTT bindings has its filters bound in AMQP syntax ('/' and '.' swapped,
-     * '+' as '*'), where a literal '*' or '.' was a wildcard or a separator: each filter is bound again as an MQTT
-     * binding (a no-op when it already is one) and the old binding goes. Not a per-message cost: once per
-     * recovered session, at its first connection after a restart.
-     */
-    private void upgradeStoredBindings() {
-        for (Map.Entry<String, Integer> subscription : subscriptions.entries()) {
-            String filter = subscription.getKey();
-            if (!filter.startsWith(SYS_PREFIX)) {
-                bind(filter, subscription.getValue());
-                broker.vhost().unbindQueue(broker.settings().exchange(), queueName(), legacyBindingKey(filter),
-                        Map.of(), this);
-            }
-        }
-    }
-
-    private static String legacyBindingKey(String filter) {
-        return TopicMapping.routingKey(filter).replace('+', '*');
-    }
-
     private ConsumerOptions consumerOptions() {
-        return new ConsumerOptions(broker.settings().maxInflight(), false, true);
+        return new ConsumerOptions(services.settings().maxInflight(), false, true);
     }
 
     /**
@@ -299,7 +265,7 @@ final class MqttSession implements QueueConsumer {
         newConnection.accepted(this, sessionPresent && !cleanSession);
         reportDrops();
         // [MQTT-4.4.0-1] unacknowledged PUBLISHes and PUBRELs first, with their identifiers, before anything new.
-        inFlight().forEach((packetId, publish) -> {
+        outbound.forEach((packetId, publish) -> {
             if (publish.awaitingPubComp()) {
                 newConnection.write(new PubRel(packetId));
             } else {
@@ -323,7 +289,7 @@ final class MqttSession implements QueueConsumer {
         if (cleanSession) {
             end();
         } else if (expiry == null) {
-            expiry = owner.schedule(this::expire, broker.settings().sessionExpiry().toMillis(),
+            expiry = owner.schedule(this::expire, services.settings().sessionExpiry().toMillis(),
                     TimeUnit.MILLISECONDS);
         }
     }
@@ -343,18 +309,12 @@ final class MqttSession implements QueueConsumer {
      */
     private void end() {
         discard();
-        broker.sessions().remove(this);
+        registry.remove(this);
     }
 
     private void forgetIfPersistent() {
         if (!cleanSession) {
-            Set<Integer> sentQos2 = resumed.reservedPacketIds();
-            inFlight().forEach((packetId, publish) -> {
-                if (publish.qos == 2) {
-                    sentQos2.add(packetId);
-                }
-            });
-            broker.durable().forgetSession(clientId, awaitingPubRel == null ? Set.of() : awaitingPubRel, sentQos2);
+            services.durable().forgetSession(clientId, inboundQos2.awaitingPubRel(), outbound.sentQos2());
         }
     }
 
@@ -390,7 +350,7 @@ final class MqttSession implements QueueConsumer {
             forgetIfPersistent();
             stop();
             queueGone = queue == null ? CompletableFuture.completedFuture(0)
-                    : broker.vhost().deleteQueue(queue.name(), this, false, false);
+                    : services.vhost().deleteQueue(queue.name(), this, false, false);
         }
         return queueGone;
     }
@@ -403,10 +363,9 @@ final class MqttSession implements QueueConsumer {
             expiry.cancel(false);
             expiry = null;
         }
-        inFlight().values().forEach(InFlightPublish::abandon);
-        inFlight = null;
-        awaitingPubRel = null;
-        broker.stats().subscriptions.addAndGet(-subscriptions.size());
+        outbound.abandonAll();
+        inboundQos2.clear();
+        subscriptions.uncounted();
         if (queueSubscription != null) {
             queueSubscription.cancel();
         }
@@ -422,7 +381,7 @@ final class MqttSession implements QueueConsumer {
         }
         long dropped = queue.droppedCount() - droppedCounted;
         if (dropped > 0) {
-            broker.stats().dropped(MqttDropReason.QUEUE_FULL, dropped);
+            services.stats().dropped(MqttDropReason.QUEUE_FULL, dropped);
             droppedCounted += dropped;
         }
     }
@@ -475,10 +434,8 @@ final class MqttSession implements QueueConsumer {
 
     /** What the management API shows of this session; on the owner loop. */
     MqttSessionSnapshot snapshot() {
-        Map<String, Integer> filters = new LinkedHashMap<>();
-        subscriptions.entries().forEach(entry -> filters.put(entry.getKey(), entry.getValue()));
-        return new MqttSessionSnapshot(clientId, cleanSession, connection != null, filters,
-                queue == null ? 0 : queue.readyCount(), inFlight().size(), queueName(), broker.vhost().name(), user,
+        return new MqttSessionSnapshot(clientId, cleanSession, connection != null, subscriptions.snapshot(),
+                queue == null ? 0 : queue.readyCount(), outbound.size(), queueName(), services.vhost().name(), user,
                 lastConnected);
     }
 
@@ -529,13 +486,13 @@ final class MqttSession implements QueueConsumer {
             message.release();
             return;
         }
-        broker.stats().messages.deliveryLatency.record(System.nanoTime() - message.publishedAtNanos());
+        services.stats().messages.deliveryLatency.record(System.nanoTime() - message.publishedAtNanos());
         if (qos == 0) {
             if (connection != null) {
                 writePublish(topicName, 0, false, 0, false, message);
                 connection.flushSoon();
             } else {
-                broker.stats().dropped(MqttDropReason.OFFLINE, 1);
+                services.stats().dropped(MqttDropReason.OFFLINE, 1);
             }
             delivery.subscription().settle(delivery.entryId());
             message.release();
@@ -567,14 +524,14 @@ final class MqttSession implements QueueConsumer {
         if (!TopicSyntax.MQTT.isValidTopicName(topicName) || !MqttUtf8.isEncodable(topicName)) {
             log.debug("Client '{}': routing key '{}' is no valid MQTT topic; message dropped", clientId,
                     message.routingKey());
-            broker.stats().dropped(MqttDropReason.NOT_MQTT_TOPIC, 1);
+            services.stats().dropped(MqttDropReason.NOT_MQTT_TOPIC, 1);
             return false;
         }
         long packetSize = publishPacketSize(topicName, qos, message.bodySize());
-        if (packetSize > broker.settings().maxPacketSize()) {
+        if (packetSize > services.settings().maxPacketSize()) {
             log.warn("Client '{}': a {}-byte PUBLISH on '{}' would exceed mqtt.max_packet_size ({}); dropped",
-                    clientId, packetSize, topicName, broker.settings().maxPacketSize());
-            broker.stats().dropped(MqttDropReason.TOO_LARGE, 1);
+                    clientId, packetSize, topicName, services.settings().maxPacketSize());
+            services.stats().dropped(MqttDropReason.TOO_LARGE, 1);
             return false;
         }
         return true;
@@ -587,62 +544,20 @@ final class MqttSession implements QueueConsumer {
         return 1 + lengthBytes + remaining;
     }
 
-    private Map<Integer, InFlightPublish> inFlight() {
-        return inFlight == null ? Map.of() : inFlight;
-    }
-
-    private Map<Integer, InFlightPublish> inFlightForUpdate() {
-        if (inFlight == null) {
-            inFlight = new LinkedHashMap<>();
-        }
-        return inFlight;
-    }
-
     private void sendInFlight(InFlightPublish publish) {
-        if (inFlight().size() + resumed.reservedCount() >= MAX_PACKET_ID) {
-            // Every identifier is taken, which only a client that never completes its QoS 2 flows achieves.
+        int packetId = outbound.register(publish);
+        if (packetId == OutboundInFlight.NO_PACKET_ID) {
             publish.giveBack();
             if (connection != null) {
-                connection.closeBecause("all 65535 packet identifiers are awaiting acknowledgement");
+                connection.closeBecause("all " + OutboundInFlight.MAX_PACKET_ID
+                        + " packet identifiers are awaiting acknowledgement");
             }
             return;
         }
-        int packetId = resumedPacketId(publish);
-        if (packetId == 0) {
-            packetId = nextPacketId();
-            recordSentQos2(packetId, publish);
-        }
-        inFlightForUpdate().put(packetId, publish);
         if (connection != null) {
             writePublish(packetId, publish);
             connection.flushSoon();
             connection.deliveriesChanged();
-        }
-    }
-
-    private int nextPacketId() {
-        do {
-            lastPacketId = lastPacketId == MAX_PACKET_ID ? 1 : lastPacketId + 1;
-        } while (inFlight().containsKey(lastPacketId) || resumed.isReserved(lastPacketId));
-        return lastPacketId;
-    }
-
-    /** The identifier a message went out with before a restart, or 0; its record stays as it is. */
-    private int resumedPacketId(InFlightPublish publish) {
-        if (resumed.isEmpty() || publish.qos != 2 || publish.message().stored() == null) {
-            return 0;
-        }
-        int packetId = resumed.take(publish.message().stored().recordId());
-        if (packetId != 0) {
-            publish.markSentBefore();
-        }
-        return packetId;
-    }
-
-    /** Only a stored message in a persistent session's queue can be resent after a restart. */
-    private void recordSentQos2(int packetId, InFlightPublish publish) {
-        if (publish.qos == 2 && !cleanSession && publish.message().stored() != null) {
-            broker.durable().sentQos2(clientId, packetId, publish.message().stored().recordId());
         }
     }
 
@@ -653,10 +568,10 @@ final class MqttSession implements QueueConsumer {
 
     private void writePublish(String topicName, int qos, boolean retain, int packetId, boolean dup,
                               Message message) {
-        broker.stats().messagesSent.increment();
-        broker.stats().bytesSent.add(message.bodySize());
+        services.stats().messagesSent.increment();
+        services.stats().bytesSent.add(message.bodySize());
         if (dup) {
-            broker.stats().messages.redelivered.increment();
+            services.stats().messages.redelivered.increment();
         }
         connection.write(new Publish(topicName, MqttQos.of(qos), dup, retain, packetId,
                 message.body().retainedDuplicate()));
@@ -665,131 +580,56 @@ final class MqttSession implements QueueConsumer {
     // ---- from the connection (owner loop) ----
 
     void pubAck(int packetId) {
-        InFlightPublish publish = inFlight().get(packetId);
-        if (publish != null && publish.qos == 1) {
-            inFlight.remove(packetId);
-            publish.settle();
-            broker.stats().messages.acknowledged.increment();
-        }
+        outbound.pubAck(packetId);
     }
 
     void pubRec(int packetId) {
-        InFlightPublish publish = inFlight().get(packetId);
-        if (publish != null && publish.qos == 2 && !publish.awaitingPubComp()) {
-            if (!cleanSession) {
-                broker.durable().pubRelOwed(clientId, packetId);
-            }
-            publish.settle();
-        }
+        outbound.pubRec(packetId);
         connection.write(new PubRel(packetId));
         connection.flush();
     }
 
     void pubComp(int packetId) {
-        InFlightPublish publish = inFlight().get(packetId);
-        if (publish != null && publish.awaitingPubComp()) {
-            inFlight.remove(packetId);
-            if (!cleanSession) {
-                broker.durable().completedQos2(clientId, packetId);
-            }
-            broker.stats().messages.acknowledged.increment();
-        }
+        outbound.pubComp(packetId);
     }
 
     /** Whether outbound QoS 1/2 messages await the client's acknowledgement (owner loop). */
     boolean awaitsAcknowledgements() {
-        return !inFlight().isEmpty();
+        return !outbound.isEmpty();
     }
 
-    /** Inbound QoS 2: whether this packet id was already received and awaits PUBREL (a resend). */
-    boolean awaitsPubRel(int packetId) {
-        return awaitingPubRel != null && awaitingPubRel.contains(packetId);
-    }
-
-    /**
-     * Inbound QoS 2, first receipt: the id awaits PUBREL; a persistent session records it, so that a resend after
-     * a restart is still known as one; {@code stored} learns when that record is durable.
-     */
-    void receivedQos2(int packetId, StoreListener stored) {
-        if (awaitingPubRel == null) {
-            awaitingPubRel = new HashSet<>();
-        }
-        awaitingPubRel.add(packetId);
-        if (cleanSession) {
-            stored.stored(null);
-        } else {
-            broker.durable().receivedQos2(clientId, packetId, stored);
-        }
+    /** Inbound QoS 2 (PUBREC/PUBREL), on the owner loop. */
+    InboundQos2 inboundQos2() {
+        return inboundQos2;
     }
 
     /**
-     * PUBREL, or the PUBLISH was never acknowledged: the id is free again; {@code stored} learns when that is
-     * durable (PUBCOMP waits for it, since the client may reuse the id after PUBCOMP).
-     */
-    void pubRel(int packetId, StoreListener stored) {
-        if (awaitingPubRel != null && awaitingPubRel.remove(packetId) && !cleanSession) {
-            broker.durable().releasedQos2(clientId, packetId, stored);
-        } else {
-            stored.stored(null);
-        }
-    }
-
-    /**
-     * Binds the session's queue with the filter as it is, in MQTT syntax, and the granted QoS as an MQTT
-     * subscription ({@link MqttBindingArguments}); a new QoS for a filter replaces its binding. {@code $SYS} filters
-     * are no bindings: the broker serves them itself ({@link #deliverSys}), so no publisher reaches them.
+     * Subscribes (see {@link SessionFilters#subscribe}); a clean session's first filter to bind declares its queue.
+     * {@code $SYS} filters are no bindings: the broker serves them itself ({@link #deliverSys}).
      */
     SubAckReturnCode subscribe(String filter, MqttQos requested) {
-        int previous = subscriptions.put(filter, requested.value());
-        if (!filter.startsWith(SYS_PREFIX)) {
+        if (queue == null && !SessionFilters.servedByBroker(filter)) {
             try {
-                if (queue == null) {
-                    openQueueOnFirstSubscribe();
-                }
-                bind(filter, requested.value());
-                if (previous != SessionSubscriptions.NO_MATCH && previous != requested.value()) {
-                    unbind(filter, previous);
-                }
+                openQueueOnFirstSubscribe();
             } catch (BrokerException e) {
                 log.warn("Client '{}': subscription to '{}' refused: {}", clientId, filter, e.getMessage());
-                subscriptions.remove(filter);
-                if (previous != SessionSubscriptions.NO_MATCH) {
-                    subscriptions.put(filter, previous);
-                }
                 return SubAckReturnCode.FAILURE;
             }
         }
-        if (previous == SessionSubscriptions.NO_MATCH) {
-            broker.stats().subscriptions.incrementAndGet();
-        }
-        return SubAckReturnCode.granted(requested);
-    }
-
-    private void bind(String filter, int qos) {
-        broker.vhost().bindQueue(broker.settings().exchange(), queue.name(), filter, MqttBindingArguments.of(qos),
-                this);
-    }
-
-    private void unbind(String filter, int qos) {
-        broker.vhost().unbindQueue(broker.settings().exchange(), queueName(), filter, MqttBindingArguments.of(qos),
-                this);
+        return subscriptions.subscribe(filter, requested);
     }
 
     /** Whether subscribing to {@code filter} keeps the session within {@code max} filters (0: no limit). */
     boolean hasRoomFor(String filter, int max) {
-        return max == 0 || subscriptions.size() < max || subscriptions.contains(filter);
+        return subscriptions.hasRoomFor(filter, max);
     }
 
     /**
-     * After SUBSCRIBE or UNSUBSCRIBE: a persistent session records its subscriptions, and {@code stored} learns
-     * when the record (and so the binding changes written before it) is durable; SUBACK and UNSUBACK wait for it.
+     * After SUBSCRIBE or UNSUBSCRIBE: {@code stored} learns when the session's record is durable; SUBACK and
+     * UNSUBACK wait for it.
      */
     void recordSubscriptions(StoreListener stored) {
-        if (cleanSession) {
-            stored.stored(null);
-        } else {
-            broker.durable().saveSession(clientId, subscriptions, stored);
-        }
+        subscriptions.record(stored);
     }
 
     /**
@@ -797,7 +637,7 @@ final class MqttSession implements QueueConsumer {
      * that waits for the store, as MQTT 3.1.1 section 3.8.4 permits.
      */
     void sendRetained(String filter, MqttQos granted) {
-        broker.retained().forEachMatching(filter, message -> {
+        services.retained().forEachMatching(filter, message -> {
             String topicName = message.mqttTopicName();
             int qos = Math.min(granted.value(), MqttPublisher.publishQos(message));
             if (!readAllowed(topicName)) {
@@ -813,14 +653,7 @@ final class MqttSession implements QueueConsumer {
     }
 
     void unsubscribe(String filter) {
-        int granted = subscriptions.remove(filter);
-        if (granted == SessionSubscriptions.NO_MATCH) {
-            return;
-        }
-        broker.stats().subscriptions.decrementAndGet();
-        if (!filter.startsWith(SYS_PREFIX)) {
-            unbind(filter, granted);
-        }
+        subscriptions.unsubscribe(filter);
     }
 
     /** A {@code $SYS} update, sent at QoS 0 to a connected session that subscribed to its topic. */

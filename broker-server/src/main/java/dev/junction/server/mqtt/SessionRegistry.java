@@ -27,10 +27,10 @@ final class SessionRegistry {
     private final ConcurrentHashMap<String, RecoveredSession> recovered;
     /** Per client id, the last CONNECT taken in: the next one for that id waits until it is decided. */
     private final ConcurrentHashMap<String, CompletableFuture<Void>> connecting = new ConcurrentHashMap<>();
-    private final MqttBroker broker;
+    private final SessionServices services;
 
-    SessionRegistry(MqttBroker broker, Map<String, RecoveredSession> recovered) {
-        this.broker = broker;
+    SessionRegistry(SessionServices services, Map<String, RecoveredSession> recovered) {
+        this.services = services;
         this.recovered = new ConcurrentHashMap<>(recovered);
         if (!recovered.isEmpty()) {
             log.info("{} persistent MQTT session(s) recovered; each resumes when its client connects",
@@ -72,7 +72,7 @@ final class SessionRegistry {
                 return existing;
             }
             stored[0] = existing == null ? recovered.remove(id) : null;
-            return new MqttSession(id, cleanSession, broker, connection.eventLoop(),
+            return new MqttSession(id, cleanSession, this, services, connection.eventLoop(),
                     cleanSession ? null : stored[0]);
         });
         MqttSession old = previous[0];
@@ -104,8 +104,8 @@ final class SessionRegistry {
     }
 
     private CompletableFuture<Integer> forget(RecoveredSession session) {
-        broker.durable().forgetSession(session.clientId(), session.awaitingPubRel(), session.sentQos2().keySet());
-        return broker.vhost().deleteQueue(MqttSession.queueName(session.clientId()), null, false, false);
+        services.durable().forgetSession(session.clientId(), session.awaitingPubRel(), session.sentQos2().keySet());
+        return services.vhost().deleteQueue(MqttSession.queueName(session.clientId()), null, false, false);
     }
 
     /**
@@ -130,9 +130,9 @@ final class SessionRegistry {
 
     private MqttSessionSnapshot snapshot(RecoveredSession session) {
         String queueName = MqttSession.queueName(session.clientId());
-        Queue queue = broker.vhost().queue(queueName);
+        Queue queue = services.vhost().queue(queueName);
         return new MqttSessionSnapshot(session.clientId(), false, false, Map.copyOf(session.subscriptions()),
-                queue == null ? 0 : queue.readyCount(), 0, queueName, broker.vhost().name(), null, null);
+                queue == null ? 0 : queue.readyCount(), 0, queueName, services.vhost().name(), null, null);
     }
 
     /** Ends the client's session, connected or not; false if it has none. */

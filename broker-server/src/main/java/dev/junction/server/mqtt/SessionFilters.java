@@ -1,0 +1,168 @@
+package dev.junction.server.mqtt;
+
+import dev.junction.core.BrokerException;
+import dev.junction.core.exchange.MqttBindingArguments;
+import dev.junction.core.store.StoreListener;
+import dev.junction.core.topic.TopicMapping;
+import dev.junction.core.vhost.VirtualHost;
+import dev.junction.mqtt.codec.MqttQos;
+import dev.junction.mqtt.codec.SubAckReturnCode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+/**
+ * One session's subscriptions kept in step with its queue's bindings on the MQTT exchange, its stored record and
+ * the broker's subscription count. Each filter is bound as it is, in MQTT syntax, with its granted QoS as an MQTT
+ * binding ({@link MqttBindingArguments}); {@code $SYS} filters are no bindings, since the broker serves them itself.
+ * Owned by the session's owner loop.
+ */
+final class SessionFilters {
+    private static final Logger log = LoggerFactory.getLogger(SessionFilters.class);
+    private static final String SYS_PREFIX = "$SYS";
+
+    private final SessionSubscriptions subscriptions = new SessionSubscriptions();
+    private final String clientId;
+    private final VirtualHost vhost;
+    private final String exchange;
+    private final String queueName;
+    /** Who binds: the owner of an exclusive (clean-session) queue, which the vhost checks. */
+    private final Object requester;
+    /** Null for a clean session, whose subscriptions end with it. */
+    private final MqttDurableState durable;
+    private final MqttStats stats;
+    private final BooleanSupplier onOwnerThread;
+
+    /**
+     * @param durable where a persistent session records its subscriptions, or null for a clean session
+     * @param recovered the subscriptions a persistent session had before a restart
+     */
+    SessionFilters(String clientId, VirtualHost vhost, String exchange, String queueName, Object requester,
+                   MqttDurableState durable, MqttStats stats, Map<String, Integer> recovered,
+                   BooleanSupplier onOwnerThread) {
+        this.clientId = clientId;
+        this.vhost = vhost;
+        this.exchange = exchange;
+        this.queueName = queueName;
+        this.requester = requester;
+        this.durable = durable;
+        this.stats = stats;
+        this.onOwnerThread = onOwnerThread;
+        recovered.forEach(subscriptions::put);
+    }
+
+    /** Whether a filter is served by the broker itself ({@code $SYS}) rather than bound to the session's queue. */
+    static boolean servedByBroker(String filter) {
+        return filter.startsWith(SYS_PREFIX);
+    }
+
+    /**
+     * Subscribes, or gives an existing filter its new QoS by replacing its binding [MQTT-3.8.4-3]. The session's
+     * queue exists when the filter is to be bound. A refused binding leaves the subscriptions as they were.
+     */
+    SubAckReturnCode subscribe(String filter, MqttQos requested) {
+        assert onOwnerThread.getAsBoolean() : "a session's subscriptions are its owner loop's";
+        int previous = subscriptions.put(filter, requested.value());
+        if (!servedByBroker(filter)) {
+            try {
+                bind(filter, requested.value());
+                if (previous != SessionSubscriptions.NO_MATCH && previous != requested.value()) {
+                    unbind(filter, previous);
+                }
+            } catch (BrokerException e) {
+                log.warn("Client '{}': subscription to '{}' refused: {}", clientId, filter, e.getMessage());
+                subscriptions.remove(filter);
+                if (previous != SessionSubscriptions.NO_MATCH) {
+                    subscriptions.put(filter, previous);
+                }
+                return SubAckReturnCode.FAILURE;
+            }
+        }
+        if (previous == SessionSubscriptions.NO_MATCH) {
+            stats.subscriptions.incrementAndGet();
+        }
+        return SubAckReturnCode.granted(requested);
+    }
+
+    void unsubscribe(String filter) {
+        assert onOwnerThread.getAsBoolean() : "a session's subscriptions are its owner loop's";
+        int granted = subscriptions.remove(filter);
+        if (granted == SessionSubscriptions.NO_MATCH) {
+            return;
+        }
+        stats.subscriptions.decrementAndGet();
+        if (!servedByBroker(filter)) {
+            unbind(filter, granted);
+        }
+    }
+
+    /**
+     * A session stored by a version before MQTT bindings has its filters bound in AMQP syntax ('/' and '.' swapped,
+     * '+' as '*'), where a literal '*' or '.' was a wildcard or a separator: each filter is bound again as an MQTT
+     * binding (a no-op when it already is one) and the old binding goes. Not a per-message cost: once per
+     * recovered session, at its first connection after a restart.
+     */
+    void upgradeStoredBindings() {
+        for (Map.Entry<String, Integer> subscription : subscriptions.entries()) {
+            String filter = subscription.getKey();
+            if (!servedByBroker(filter)) {
+                bind(filter, subscription.getValue());
+                vhost.unbindQueue(exchange, queueName, legacyBindingKey(filter), Map.of(), requester);
+            }
+        }
+    }
+
+    private static String legacyBindingKey(String filter) {
+        return TopicMapping.routingKey(filter).replace('+', '*');
+    }
+
+    private void bind(String filter, int qos) {
+        vhost.bindQueue(exchange, queueName, filter, MqttBindingArguments.of(qos), requester);
+    }
+
+    private void unbind(String filter, int qos) {
+        vhost.unbindQueue(exchange, queueName, filter, MqttBindingArguments.of(qos), requester);
+    }
+
+    /** Whether subscribing to {@code filter} keeps the session within {@code max} filters (0: no limit). */
+    boolean hasRoomFor(String filter, int max) {
+        return max == 0 || subscriptions.size() < max || subscriptions.contains(filter);
+    }
+
+    /**
+     * A persistent session records its subscriptions, and {@code stored} learns when the record (and so the binding
+     * changes written before it) is durable; a clean session's are complete at once.
+     */
+    void record(StoreListener stored) {
+        if (durable == null) {
+            stored.stored(null);
+        } else {
+            durable.saveSession(clientId, subscriptions, stored);
+        }
+    }
+
+    /** The highest QoS granted by a filter that matches the topic, or {@link SessionSubscriptions#NO_MATCH}. */
+    int maxGrantedQos(String topicName) {
+        return subscriptions.maxGrantedQos(topicName);
+    }
+
+    /** The session's filters join the broker's subscription count (a persistent session at its start). */
+    void counted() {
+        stats.subscriptions.addAndGet(subscriptions.size());
+    }
+
+    /** The session ends: its filters leave the broker's subscription count. */
+    void uncounted() {
+        stats.subscriptions.addAndGet(-subscriptions.size());
+    }
+
+    /** Filter to granted QoS, in the order subscribed, for the management API. */
+    Map<String, Integer> snapshot() {
+        Map<String, Integer> filters = new LinkedHashMap<>();
+        subscriptions.entries().forEach(entry -> filters.put(entry.getKey(), entry.getValue()));
+        return filters;
+    }
+}

@@ -46,17 +46,15 @@ import java.util.concurrent.TimeUnit;
 public final class MqttBroker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MqttBroker.class);
     private final MqttSettings settings;
-    private final MqttAcl acl;
-    private final Limits limits;
     private final VirtualHost vhost;
     private final RetainedMessages retained = new RetainedMessages();
     private final MqttStats stats = new MqttStats();
-    private final MqttPublisher publisher;
     private final MqttAuthenticator authenticator;
     private final MqttDurableState durable;
     private final Set<MqttConnection> connections = ConcurrentHashMap.newKeySet();
     private volatile String blockedReason;
     private final SessionRegistry sessions;
+    private final ConnectionServices connectionServices;
     private static final String WEBSOCKET_PATH = "/mqtt";
     /** "mqttv3.1" is what MQTT 3.1 era clients (and some browsers' libraries) still ask for. */
     private static final String WEBSOCKET_SUBPROTOCOLS = "mqtt,mqttv3.1";
@@ -69,22 +67,22 @@ public final class MqttBroker implements AutoCloseable {
 
     public MqttBroker(Broker core, MqttSettings settings, Logins logins, MqttAcl acl, Limits limits) {
         this.settings = settings;
-        this.acl = acl;
-        this.limits = limits;
         this.vhost = core.addVirtualHost(settings.vhost());
         if (vhost.exchange(settings.exchange()) == null) {
             throw new IllegalArgumentException("mqtt.exchange '" + settings.exchange() + "' does not exist in vhost '"
                     + settings.vhost() + "'");
         }
         this.durable = new MqttDurableState(core.definitions());
-        this.publisher = new MqttPublisher(vhost, settings.exchange(), retained, stats, durable);
+        MqttPublisher publisher = new MqttPublisher(vhost, settings.exchange(), retained, stats, durable);
         MqttDurableState.takeRetained(core).forEach(publisher::restoreRetained);
         Map<String, MqttDurableState.RecoveredSession> recovered = durable.takeSessions(core);
         deleteOrphanSessionQueues(recovered.keySet());
         this.sessions = new SessionRegistry(new SessionServices(settings, vhost, durable, stats, retained),
                 recovered);
         this.authenticator = new MqttAuthenticator(logins, settings.vhost(), settings.allowAnonymous());
-        SysTopics sysTopics = new SysTopics(this);
+        this.connectionServices = new ConnectionServices(settings, limits, stats, authenticator, acl, sessions,
+                publisher, () -> blockedReason != null, connections);
+        SysTopics sysTopics = new SysTopics(publisher, retained, sessions, stats);
         long period = settings.sysInterval().toMillis();
         sysTask = sysExecutor.scheduleAtFixedRate(sysTopics::publish, 0, period, TimeUnit.MILLISECONDS);
         // A session recovered from the store whose client never comes back expires like any other, counted
@@ -112,7 +110,7 @@ public final class MqttBroker implements AutoCloseable {
     public void initPipeline(ChannelPipeline pipeline) {
         pipeline.addLast("mqtt-decoder", new MqttDecoder(settings.maxPacketSize()));
         pipeline.addLast("mqtt-encoder", MqttEncoder.INSTANCE);
-        pipeline.addLast("mqtt-connection", new MqttConnection(this));
+        pipeline.addLast("mqtt-connection", new MqttConnection(connectionServices));
     }
 
     /** The MQTT listeners to hand to the daemon: plain TCP on {@code mqtt.port}, WebSocket on {@code mqtt.ws.port}. */
@@ -146,10 +144,6 @@ public final class MqttBroker implements AutoCloseable {
         connections.forEach(connection -> connection.eventLoop().execute(connection::updateAutoRead));
     }
 
-    boolean publishersBlocked() {
-        return blockedReason != null;
-    }
-
     /** Closes every connection of a user that was just deleted, each on its own event loop, without its will. */
     public void userDeleted(String user) {
         closeConnectionsOf(user, "user '" + user + "' is deleted");
@@ -165,14 +159,6 @@ public final class MqttBroker implements AutoCloseable {
     private void closeConnectionsOf(String user, String reason) {
         connections.forEach(connection -> connection.eventLoop().execute(() -> connection.accessRevoked(user,
                 reason)));
-    }
-
-    void opened(MqttConnection connection) {
-        connections.add(connection);
-    }
-
-    void closed(MqttConnection connection) {
-        connections.remove(connection);
     }
 
     /** Clients connected now. */
@@ -270,37 +256,5 @@ public final class MqttBroker implements AutoCloseable {
         CompletableFuture.allOf(sessions.all().stream().map(MqttSession::close).toArray(CompletableFuture[]::new))
                 .orTimeout(SHUTDOWN_WAIT.toMillis(), TimeUnit.MILLISECONDS).join();
         retained.clear();
-    }
-
-    MqttSettings settings() {
-        return settings;
-    }
-
-    MqttAcl acl() {
-        return acl;
-    }
-
-    Limits limits() {
-        return limits;
-    }
-
-    RetainedMessages retained() {
-        return retained;
-    }
-
-    MqttStats stats() {
-        return stats;
-    }
-
-    MqttPublisher publisher() {
-        return publisher;
-    }
-
-    MqttAuthenticator authenticator() {
-        return authenticator;
-    }
-
-    SessionRegistry sessions() {
-        return sessions;
     }
 }

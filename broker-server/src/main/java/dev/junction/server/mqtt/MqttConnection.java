@@ -62,7 +62,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
 
     private enum State { AWAITING_CONNECT, CONNECTING, CONNECTED, DISCONNECTED }
 
-    private final MqttBroker broker;
+    private final ConnectionServices services;
     private ChannelHandlerContext ctx;
     private PublisherThrottle throttle;
     private State state = State.AWAITING_CONNECT;
@@ -88,8 +88,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
         ctx.flush();
     };
 
-    MqttConnection(MqttBroker broker) {
-        this.broker = broker;
+    MqttConnection(ConnectionServices services) {
+        this.services = services;
     }
 
     // ---- Netty events ----
@@ -97,15 +97,15 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
     @Override
     public void handlerAdded(ChannelHandlerContext context) {
         ctx = context;
-        limits = broker.limits().forConnection(context.channel());
+        limits = services.limits().forConnection(context.channel());
         throttle = new PublisherThrottle(context.channel(), this::updateAutoRead);
         acknowledgements = new OrderedAcknowledgements(context.channel().eventLoop(), new AcknowledgementWriter());
     }
 
     @Override
     public void channelActive(ChannelHandlerContext context) {
-        broker.opened(this);
-        long timeout = broker.settings().connectTimeout().toMillis();
+        services.open().add(this);
+        long timeout = services.settings().connectTimeout().toMillis();
         connectTimeout = context.executor().schedule(() -> {
             if (state == State.AWAITING_CONNECT) {
                 limits.hit(Limit.MQTT_CONNECT_TIMEOUT, "no CONNECT within " + timeout + " ms; closing");
@@ -167,7 +167,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
 
     @Override
     public void channelInactive(ChannelHandlerContext context) {
-        broker.closed(this);
+        services.open().remove(this);
         // Whatever became of its session: a later CONNECT with this client id must not wait for it forever.
         sessionDecided.complete(null);
         if (connectTimeout != null) {
@@ -182,7 +182,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
         state = State.DISCONNECTED;
         if (counted) {
             counted = false;
-            broker.stats().clientsConnected.decrementAndGet();
+            services.stats().clientsConnected.decrementAndGet();
         }
         if (session != null) {
             MqttSession lost = session;
@@ -224,7 +224,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
         // Held back, with what follows the CONNECT, until the login is decided off the event loop.
         state = State.CONNECTING;
         ctx.channel().config().setAutoRead(false);
-        broker.authenticator().check(connect, ctx.channel().remoteAddress(),
+        services.authenticator().check(connect, ctx.channel().remoteAddress(),
                 ClientCertificates.verifiedCommonName(ctx.channel()), ctx.executor())
                 .thenAccept(login -> authenticated(connect, login));
     }
@@ -250,14 +250,14 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
         if (user != null) {
             ConnectionUser.loggedIn(ctx.channel(), user);
         }
-        acl = broker.acl().forClient(user, clientId);
+        acl = services.acl().forClient(user, clientId);
         if (connect.keepAliveSeconds() > 0) {
             long idleMillis = connect.keepAliveSeconds() * 1500L;
             ctx.pipeline().addBefore(ctx.name(), "mqtt-keep-alive",
                     new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS));
         }
         will = connect.will();
-        broker.sessions().connect(clientId, connect.cleanSession(), this);
+        services.sessions().connect(clientId, connect.cleanSession(), this);
     }
 
     private void refuse(ConnectReturnCode code) {
@@ -290,7 +290,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
         session = attached;
         state = State.CONNECTED;
         counted = true;
-        broker.stats().clientsConnected.incrementAndGet();
+        services.stats().clientsConnected.incrementAndGet();
         ctx.write(new ConnAck(sessionPresent, ConnectReturnCode.ACCEPTED));
         log.debug("Client '{}' connected from {} (session present: {})", clientId, remote(), sessionPresent);
         // After the session has resent its in-flight messages, which it does right after this returns.
@@ -379,7 +379,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
             }
         };
         try {
-            throttle.published(broker.publisher().publish(publish.topic(), qos, publish.retainFlag(),
+            throttle.published(services.publisher().publish(publish.topic(), qos, publish.retainFlag(),
                     publish.payload(), stored));
         } catch (BrokerException e) {
             log.warn("Client '{}': publish to '{}' failed: {}", clientId, publish.topic(), e.getMessage());
@@ -533,7 +533,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
             return;
         }
         try {
-            broker.publisher().publish(lastWill.topic(), lastWill.qos().value(), lastWill.retain(),
+            services.publisher().publish(lastWill.topic(), lastWill.qos().value(), lastWill.retain(),
                     Unpooled.wrappedBuffer(lastWill.payload()));
         } catch (BrokerException e) {
             log.warn("Client '{}': will on '{}' not published: {}", clientId, lastWill.topic(), e.getMessage());
@@ -551,10 +551,10 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
             return;
         }
         boolean queuesHold = throttle.isBlocked() && !session.awaitsAcknowledgements();
-        boolean read = ctx.channel().isWritable() && !(publisher && broker.publishersBlocked()) && !queuesHold
-                && !limits.publishPaused();
+        boolean alarmHolds = publisher && services.publishersBlocked().getAsBoolean();
+        boolean read = ctx.channel().isWritable() && !alarmHolds && !queuesHold && !limits.publishPaused();
         if (read != ctx.channel().config().isAutoRead()) {
-            if (!read && publisher && broker.publishersBlocked()) {
+            if (!read && alarmHolds) {
                 log.info("Client '{}' at {}: no longer read while publishers are held back", clientId, remote());
             }
             ctx.channel().config().setAutoRead(read);

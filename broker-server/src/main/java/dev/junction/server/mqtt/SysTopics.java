@@ -16,18 +16,24 @@ import java.util.concurrent.TimeUnit;
 final class SysTopics {
     private static final String VERSION = versionOf(SysTopics.class.getPackage().getImplementationVersion());
 
-    private final MqttBroker broker;
+    private final MqttPublisher publisher;
+    private final RetainedMessages retained;
+    private final SessionRegistry sessions;
+    private final MqttStats stats;
 
-    SysTopics(MqttBroker broker) {
-        this.broker = broker;
+    SysTopics(MqttPublisher publisher, RetainedMessages retained, SessionRegistry sessions, MqttStats stats) {
+        this.publisher = publisher;
+        this.retained = retained;
+        this.sessions = sessions;
+        this.stats = stats;
     }
 
     void publish() {
         for (Map.Entry<String, String> value : values().entrySet()) {
-            Message message = broker.publisher().internalMessage(value.getKey(),
+            Message message = publisher.internalMessage(value.getKey(),
                     Unpooled.copiedBuffer(value.getValue(), StandardCharsets.UTF_8));
-            broker.retained().store(value.getKey(), message.retain());
-            for (MqttSession session : broker.sessions().all()) {
+            retained.store(value.getKey(), message.retain());
+            for (MqttSession session : sessions.all()) {
                 Message reference = message.retain();
                 session.execute(() -> session.deliverSys(value.getKey(), reference));
             }
@@ -36,7 +42,6 @@ final class SysTopics {
     }
 
     private Map<String, String> values() {
-        MqttStats stats = broker.stats();
         Map<String, String> values = new LinkedHashMap<>();
         values.put("$SYS/broker/version", "Junction " + VERSION);
         values.put("$SYS/broker/uptime", TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - stats.startedAtNanos)

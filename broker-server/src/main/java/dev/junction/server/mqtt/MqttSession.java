@@ -10,16 +10,11 @@ import dev.junction.core.queue.QueueConsumer;
 import dev.junction.core.queue.QueueSettings;
 import dev.junction.core.queue.Subscription;
 import dev.junction.core.store.StoreListener;
-import dev.junction.core.topic.TopicSyntax;
 import dev.junction.mqtt.codec.MqttQos;
-import dev.junction.mqtt.codec.MqttUtf8;
-import dev.junction.mqtt.codec.Publish;
-import dev.junction.mqtt.codec.PubRel;
 import dev.junction.mqtt.codec.SubAckReturnCode;
 import dev.junction.server.acl.ConnectionAcl;
 import dev.junction.server.mqtt.MqttDurableState.RecoveredSession;
 import dev.junction.server.net.EventLoopOwner;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
@@ -33,9 +28,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One MQTT session, the coordinator of its parts: its life cycle (start, takeover, expiry, end), its own core
- * queue and the deliveries from it. Its subscriptions are {@link SessionFilters}, the QoS 1/2 PUBLISHes it has
- * sent and not had acknowledged {@link OutboundInFlight}, and the inbound QoS 2 identifiers awaiting PUBREL
- * {@link InboundQos2}. A persistent session outlives its connections; its queue keeps collecting while it is
+ * queue and which of its deliveries are the client's (a matching filter, the read ACL). Its subscriptions are
+ * {@link SessionFilters}, the PUBLISHes it sends {@link OutboundPublishWriter}, those sent at QoS 1/2 and not yet
+ * acknowledged {@link OutboundInFlight}, and the inbound QoS 2 identifiers awaiting PUBREL {@link InboundQos2}. A persistent session outlives its connections; its queue keeps collecting while it is
  * offline.
  *
  * <p>Threads: all state belongs to the session's owner event loop, the loop of its connection while connected
@@ -52,6 +47,7 @@ final class MqttSession implements QueueConsumer {
     private final SessionServices services;
     private final SessionFilters subscriptions;
     private final OutboundInFlight outbound;
+    private final OutboundPublishWriter publishes;
     private final InboundQos2 inboundQos2;
 
     private volatile EventLoop owner;
@@ -87,6 +83,8 @@ final class MqttSession implements QueueConsumer {
                 stored == null ? Set.of() : stored.awaitingPubRel(), this::onOwnerThread);
         this.outbound = new OutboundInFlight(clientId, cleanSession ? null : services.durable(), services.stats(),
                 stored == null ? Map.of() : stored.sentQos2(), this::onOwnerThread);
+        this.publishes = new OutboundPublishWriter(clientId, services.settings().maxPacketSize(), services.stats(),
+                outbound, this::onOwnerThread);
         this.subscriptions = new SessionFilters(clientId, services.vhost(), services.settings().exchange(), queueName(),
                 this, cleanSession ? null : services.durable(), services.stats(),
                 stored == null ? Map.of() : stored.subscriptions(), this::onOwnerThread);
@@ -241,6 +239,7 @@ final class MqttSession implements QueueConsumer {
             log.info("Client '{}' connected again: closing its previous connection", clientId);
             MqttConnection previous = connection;
             connection = null;
+            publishes.detach();
             writable = false;
             wentOffline();
             previous.closeForTakeover();
@@ -264,15 +263,7 @@ final class MqttSession implements QueueConsumer {
         acl = newConnection.acl();
         newConnection.accepted(this, sessionPresent && !cleanSession);
         reportDrops();
-        // [MQTT-4.4.0-1] unacknowledged PUBLISHes and PUBRELs first, with their identifiers, before anything new.
-        outbound.forEach((packetId, publish) -> {
-            if (publish.awaitingPubComp()) {
-                newConnection.write(new PubRel(packetId));
-            } else {
-                writePublish(packetId, publish);
-            }
-        });
-        newConnection.flush();
+        publishes.attach(newConnection);
         writabilityChanged();
     }
 
@@ -280,6 +271,7 @@ final class MqttSession implements QueueConsumer {
     void connectionLost(MqttConnection lost) {
         if (connection == lost) {
             connection = null;
+            publishes.detach();
             writable = false;
             wentOffline();
         }
@@ -479,26 +471,12 @@ final class MqttSession implements QueueConsumer {
         countQueueDrops();
         String topicName = message.mqttTopicName();
         int granted = grantedQos(delivery, topicName);
-        int qos = Math.min(granted, MqttPublisher.publishQos(message));
-        if (granted == SessionSubscriptions.NO_MATCH || !readAllowed(topicName)
-                || !fitsMqtt(topicName, qos, message)) {
+        if (granted == SessionSubscriptions.NO_MATCH || !readAllowed(topicName)) {
             delivery.subscription().settle(delivery.entryId());
             message.release();
             return;
         }
-        services.stats().messages.deliveryLatency.record(System.nanoTime() - message.publishedAtNanos());
-        if (qos == 0) {
-            if (connection != null) {
-                writePublish(topicName, 0, false, 0, false, message);
-                connection.flushSoon();
-            } else {
-                services.stats().dropped(MqttDropReason.OFFLINE, 1);
-            }
-            delivery.subscription().settle(delivery.entryId());
-            message.release();
-            return;
-        }
-        sendInFlight(new InFlightPublish(topicName, qos, false, delivery, message));
+        publishes.deliver(delivery, topicName, granted);
     }
 
     /**
@@ -516,67 +494,6 @@ final class MqttSession implements QueueConsumer {
         return acl == null || acl.canRead(topicName);
     }
 
-    /**
-     * A message from AMQP may not be expressible as an MQTT PUBLISH: it is dropped for this session, counted and
-     * settled, never sent malformed nor left to block the queue.
-     */
-    private boolean fitsMqtt(String topicName, int qos, Message message) {
-        if (!TopicSyntax.MQTT.isValidTopicName(topicName) || !MqttUtf8.isEncodable(topicName)) {
-            log.debug("Client '{}': routing key '{}' is no valid MQTT topic; message dropped", clientId,
-                    message.routingKey());
-            services.stats().dropped(MqttDropReason.NOT_MQTT_TOPIC, 1);
-            return false;
-        }
-        long packetSize = publishPacketSize(topicName, qos, message.bodySize());
-        if (packetSize > services.settings().maxPacketSize()) {
-            log.warn("Client '{}': a {}-byte PUBLISH on '{}' would exceed mqtt.max_packet_size ({}); dropped",
-                    clientId, packetSize, topicName, services.settings().maxPacketSize());
-            services.stats().dropped(MqttDropReason.TOO_LARGE, 1);
-            return false;
-        }
-        return true;
-    }
-
-    /** Fixed header (type byte and remaining length, 1 to 4 bytes), topic with its length, packet id, payload. */
-    private static long publishPacketSize(String topicName, int qos, long payloadSize) {
-        long remaining = 2L + ByteBufUtil.utf8Bytes(topicName) + (qos > 0 ? 2 : 0) + payloadSize;
-        int lengthBytes = remaining < 128 ? 1 : remaining < 16_384 ? 2 : remaining < 2_097_152 ? 3 : 4;
-        return 1 + lengthBytes + remaining;
-    }
-
-    private void sendInFlight(InFlightPublish publish) {
-        int packetId = outbound.register(publish);
-        if (packetId == OutboundInFlight.NO_PACKET_ID) {
-            publish.giveBack();
-            if (connection != null) {
-                connection.closeBecause("all " + OutboundInFlight.MAX_PACKET_ID
-                        + " packet identifiers are awaiting acknowledgement");
-            }
-            return;
-        }
-        if (connection != null) {
-            writePublish(packetId, publish);
-            connection.flushSoon();
-            connection.deliveriesChanged();
-        }
-    }
-
-    private void writePublish(int packetId, InFlightPublish publish) {
-        boolean dup = publish.markSent();
-        writePublish(publish.topicName, publish.qos, publish.retain, packetId, dup, publish.message());
-    }
-
-    private void writePublish(String topicName, int qos, boolean retain, int packetId, boolean dup,
-                              Message message) {
-        services.stats().messagesSent.increment();
-        services.stats().bytesSent.add(message.bodySize());
-        if (dup) {
-            services.stats().messages.redelivered.increment();
-        }
-        connection.write(new Publish(topicName, MqttQos.of(qos), dup, retain, packetId,
-                message.body().retainedDuplicate()));
-    }
-
     // ---- from the connection (owner loop) ----
 
     void pubAck(int packetId) {
@@ -584,9 +501,7 @@ final class MqttSession implements QueueConsumer {
     }
 
     void pubRec(int packetId) {
-        outbound.pubRec(packetId);
-        connection.write(new PubRel(packetId));
-        connection.flush();
+        publishes.pubRec(packetId);
     }
 
     void pubComp(int packetId) {
@@ -639,17 +554,13 @@ final class MqttSession implements QueueConsumer {
     void sendRetained(String filter, MqttQos granted) {
         services.retained().forEachMatching(filter, message -> {
             String topicName = message.mqttTopicName();
-            int qos = Math.min(granted.value(), MqttPublisher.publishQos(message));
-            if (!readAllowed(topicName)) {
-                message.release();
-            } else if (qos == 0) {
-                writePublish(topicName, 0, true, 0, false, message);
-                message.release();
+            if (readAllowed(topicName)) {
+                publishes.sendRetained(topicName, granted, message);
             } else {
-                sendInFlight(new InFlightPublish(topicName, qos, true, null, message));
+                message.release();
             }
         });
-        connection.flush();
+        publishes.flush();
     }
 
     void unsubscribe(String filter) {
@@ -658,10 +569,10 @@ final class MqttSession implements QueueConsumer {
 
     /** A {@code $SYS} update, sent at QoS 0 to a connected session that subscribed to its topic. */
     void deliverSys(String topicName, Message message) {
-        if (connection != null && subscriptions.maxGrantedQos(topicName) != SessionSubscriptions.NO_MATCH) {
-            writePublish(topicName, 0, false, 0, false, message);
-            connection.flushSoon();
+        if (subscriptions.maxGrantedQos(topicName) != SessionSubscriptions.NO_MATCH) {
+            publishes.sendSys(topicName, message);
+        } else {
+            message.release();
         }
-        message.release();
     }
 }

@@ -30,8 +30,8 @@ import java.util.concurrent.TimeUnit;
  * One MQTT session, the coordinator of its parts: its life cycle (start, takeover, expiry, end), its own core
  * queue and which of its deliveries are the client's (a matching filter, the read ACL). Its subscriptions are
  * {@link SessionFilters}, the PUBLISHes it sends {@link OutboundPublishWriter}, those sent at QoS 1/2 and not yet
- * acknowledged {@link OutboundInFlight}, and the inbound QoS 2 identifiers awaiting PUBREL {@link InboundQos2}. A persistent session outlives its connections; its queue keeps collecting while it is
- * offline.
+ * acknowledged {@link OutboundInFlight}, and the inbound QoS 2 identifiers awaiting PUBREL {@link InboundQos2}. A
+ * persistent session outlives its connections; its queue keeps collecting while it is offline.
  *
  * <p>Threads: all state belongs to the session's owner event loop, the loop of its connection while connected
  * (and the last one while offline). Every entry from elsewhere goes through {@link #execute}, which follows the

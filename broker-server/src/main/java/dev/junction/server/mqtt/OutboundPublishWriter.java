@@ -124,6 +124,7 @@ final class OutboundPublishWriter {
     }
 
     void flush() {
+        assert onOwnerThread.getAsBoolean() : "outbound publishes are the session's owner loop's";
         connection.flush();
     }
 

@@ -294,7 +294,7 @@ public final class MqttDecoder extends ByteToMessageDecoder {
             if (sessionPresent && reasonCode.isFailure()) {
                 throw body.malformed("session present is set with a failure reason code [MQTT-3.2.2-6]");
             }
-            return new ConnAck(false, reasonCode, body.readProperties(MqttPacketType.CONNACK));
+            return new ConnAck(sessionPresent, reasonCode, body.readProperties(MqttPacketType.CONNACK));
         }
         int value = body.readUnsignedByte("return code");
         ConnectReturnCode returnCode = ConnectReturnCode.ofValue(value);

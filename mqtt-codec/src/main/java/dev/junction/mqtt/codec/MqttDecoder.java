@@ -200,22 +200,7 @@ public final class MqttDecoder extends ByteToMessageDecoder {
             case CONNECT -> decodeConnect();
             case CONNACK -> decodeConnAck();
             case PUBLISH -> decodePublish();
-            case PUBACK -> {
-                int packetId = body.readPacketId();
-                yield v5 ? new PubAck(packetId, optionalReasonCode(), optionalProperties()) : new PubAck(packetId);
-            }
-            case PUBREC -> {
-                int packetId = body.readPacketId();
-                yield v5 ? new PubRec(packetId, optionalReasonCode(), optionalProperties()) : new PubRec(packetId);
-            }
-            case PUBREL -> {
-                int packetId = body.readPacketId();
-                yield v5 ? new PubRel(packetId, optionalReasonCode(), optionalProperties()) : new PubRel(packetId);
-            }
-            case PUBCOMP -> {
-                int packetId = body.readPacketId();
-                yield v5 ? new PubComp(packetId, optionalReasonCode(), optionalProperties()) : new PubComp(packetId);
-            }
+            case PUBACK, PUBREC, PUBREL, PUBCOMP -> decodeAcknowledgement(v5);
             case SUBSCRIBE -> decodeSubscribe();
             case SUBACK -> decodeSubAck();
             case UNSUBSCRIBE -> decodeUnsubscribe();
@@ -399,6 +384,19 @@ public final class MqttDecoder extends ByteToMessageDecoder {
         int packetId = body.readPacketId();
         MqttProperties properties = body.readProperties(MqttPacketType.UNSUBACK);
         return new UnsubAck(packetId, reasonCodes(), properties);
+    }
+
+    /** PUBACK, PUBREC, PUBREL or PUBCOMP: a packet identifier, then in MQTT 5 an optional code and properties. */
+    private MqttPacket decodeAcknowledgement(boolean v5) throws MalformedPacketException {
+        int packetId = body.readPacketId();
+        ReasonCode code = v5 ? optionalReasonCode() : ReasonCode.SUCCESS;
+        MqttProperties properties = v5 ? optionalProperties() : MqttProperties.NONE;
+        return switch (type) {
+            case PUBACK -> new PubAck(packetId, code, properties);
+            case PUBREC -> new PubRec(packetId, code, properties);
+            case PUBREL -> new PubRel(packetId, code, properties);
+            default -> new PubComp(packetId, code, properties);
+        };
     }
 
     /** The rest of a SUBACK or UNSUBACK: at least one reason code. */

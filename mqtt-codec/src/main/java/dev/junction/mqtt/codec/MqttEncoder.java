@@ -51,7 +51,7 @@ public final class MqttEncoder extends MessageToMessageEncoder<MqttPacket> {
             encodePublish(ctx, publish, v5, remainingLength, out);
             return;
         }
-        ByteBuf buf = header(ctx, packet.type(), flags(packet), remainingLength, remainingLength);
+        ByteBuf buf = header(ctx, packet.type(), packet.type().requiredFlags(), remainingLength, remainingLength);
         if (packet instanceof Connect connect) {
             writeConnect(buf, connect);
         } else if (packet instanceof ConnAck connAck) {
@@ -95,10 +95,6 @@ public final class MqttEncoder extends MessageToMessageEncoder<MqttPacket> {
             writeShortForm(buf, v5, auth.reasonCode(), auth.properties());
         }
         out.add(buf);
-    }
-
-    private static int flags(MqttPacket packet) {
-        return packet.type().requiredFlags();
     }
 
     /** The remaining length of {@code packet} for {@code version}; also checks that it can be encoded at all. */

@@ -3,9 +3,6 @@ package dev.junction.mqtt.codec;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -46,14 +43,6 @@ class Mqtt311UnchangedTest {
     private static byte[] nettyEncoding(MqttPacket packet) {
         EmbeddedChannel netty = new EmbeddedChannel(io.netty.handler.codec.mqtt.MqttEncoder.INSTANCE);
         netty.writeOutbound(NettyOracleTest.toNetty(packet));
-        ByteBuf all = Unpooled.buffer();
-        for (ByteBuf part; (part = netty.readOutbound()) != null; ) {
-            all.writeBytes(part);
-            part.release();
-        }
-        netty.finishAndReleaseAll();
-        byte[] bytes = ByteBufUtil.getBytes(all);
-        all.release();
-        return bytes;
+        return Wire.drainOutbound(netty);
     }
 }

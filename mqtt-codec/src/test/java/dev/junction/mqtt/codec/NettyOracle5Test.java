@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
@@ -86,14 +84,7 @@ class NettyOracle5Test {
             EmbeddedChannel netty = new EmbeddedChannel(io.netty.handler.codec.mqtt.MqttEncoder.INSTANCE);
             netty.attr(NETTY_VERSION).set(MqttVersion.MQTT_5);
             netty.writeOutbound(toNetty(packet));
-            ByteBuf all = Unpooled.buffer();
-            for (ByteBuf part; (part = netty.readOutbound()) != null; ) {
-                all.writeBytes(part);
-                part.release();
-            }
-            netty.finishAndReleaseAll();
-            byte[] bytes = ByteBufUtil.getBytes(all);
-            all.release();
+            byte[] bytes = Wire.drainOutbound(netty);
             Wire.assertDecoded(List.of(packet), Wire.decode(MqttProtocolVersion.MQTT_5, bytes));
         }
     }

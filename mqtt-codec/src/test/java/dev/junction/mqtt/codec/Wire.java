@@ -28,6 +28,11 @@ final class Wire {
             MqttChannelVersion.set(channel, version);
         }
         channel.writeOutbound(ReferenceCountUtil.retain(packet));
+        return drainOutbound(channel);
+    }
+
+    /** Everything an encoder on {@code channel} wrote, as one array; the channel is finished. */
+    static byte[] drainOutbound(EmbeddedChannel channel) {
         ByteBuf all = Unpooled.buffer();
         for (ByteBuf part; (part = channel.readOutbound()) != null; ) {
             all.writeBytes(part);

@@ -297,8 +297,10 @@ public final class MqttEncoder extends MessageToMessageEncoder<MqttPacket> {
         return length;
     }
 
-    private static void writeString(ByteBuf buf, String s) {
-        buf.writeShort(ByteBufUtil.utf8Bytes(s));
-        ByteBufUtil.writeUtf8(buf, s);
+    /** One pass over the string: the length is filled in after it is written (its size was checked before). */
+    static void writeString(ByteBuf buf, String s) {
+        int lengthIndex = buf.writerIndex();
+        buf.writeShort(0);
+        buf.setShort(lengthIndex, ByteBufUtil.writeUtf8(buf, s));
     }
 }

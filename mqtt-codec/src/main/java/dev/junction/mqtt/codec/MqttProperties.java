@@ -1,7 +1,6 @@
 package dev.junction.mqtt.codec;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -294,8 +293,8 @@ public final class MqttProperties {
                 case UTF8_PAIR -> {
                     for (UserProperty pair : userProperties) {
                         buf.writeByte(property.id);
-                        writeString(buf, pair.name());
-                        writeString(buf, pair.value());
+                        MqttEncoder.writeString(buf, pair.name());
+                        MqttEncoder.writeString(buf, pair.value());
                     }
                 }
                 case VARIABLE_BYTE -> {
@@ -319,7 +318,7 @@ public final class MqttProperties {
             case BYTE -> buf.writeByte(((Long) value).intValue());
             case TWO_BYTE -> buf.writeShort(((Long) value).intValue());
             case FOUR_BYTE -> buf.writeInt((int) (long) (Long) value);
-            case UTF8 -> writeString(buf, (String) value);
+            case UTF8 -> MqttEncoder.writeString(buf, (String) value);
             case BINARY -> {
                 byte[] bytes = (byte[]) value;
                 buf.writeShort(bytes.length);
@@ -329,10 +328,6 @@ public final class MqttProperties {
         }
     }
 
-    private static void writeString(ByteBuf buf, String s) {
-        buf.writeShort(MqttUtf8.encodedLength(s));
-        ByteBufUtil.writeUtf8(buf, s);
-    }
 
     @Override
     public boolean equals(Object o) {

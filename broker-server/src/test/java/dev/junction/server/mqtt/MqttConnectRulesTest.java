@@ -79,8 +79,8 @@ class MqttConnectRulesTest {
     @Test
     void anUnsupportedProtocolLevelGetsReturnCode1() throws IOException {
         RawMqttClient client = client();
-        // CONNECT, "MQTT", level 5, clean session, keep alive 0, client id "a".
-        client.sendBytes(0x10, 13, 0, 4, 'M', 'Q', 'T', 'T', 5, 0x02, 0, 0, 0, 1, 'a');
+        // CONNECT, "MQTT", level 6 (5 is MQTT 5, see Mqtt5RefusalTest), clean session, keep alive 0, client id "a".
+        client.sendBytes(0x10, 13, 0, 4, 'M', 'Q', 'T', 'T', 6, 0x02, 0, 0, 0, 1, 'a');
         assertEquals(ConnectReturnCode.UNACCEPTABLE_PROTOCOL_VERSION, client.read(ConnAck.class).returnCode());
         client.assertClosedByServer();
     }

@@ -16,7 +16,7 @@ final class MalformedPacketException extends Exception {
         this.violation = violation;
     }
 
-    MalformedPacket toPacket() {
-        return new MalformedPacket(violation, getMessage());
+    MalformedPacket toPacket(MqttProtocolVersion version) {
+        return new MalformedPacket(violation, getMessage(), version);
     }
 }

@@ -9,64 +9,198 @@ import io.netty.handler.codec.MessageToMessageEncoder;
 import java.util.List;
 
 /**
- * Encodes {@link MqttPacket}s. A PUBLISH becomes two buffers: a freshly written header, then a retained duplicate of
- * the payload, so the payload bytes are never copied and the same payload can be written to many channels. The
+ * Encodes {@link MqttPacket}s for the connection's protocol version ({@link MqttChannelVersion}; a CONNECT is
+ * encoded for its own version). A PUBLISH becomes two buffers: a freshly written header, then a retained duplicate
+ * of the payload, so the payload bytes are never copied and the same payload can be written to many channels. The
  * {@code Publish}'s own reference is released once it is encoded.
+ *
+ * <p>For MQTT 3.1 and 3.1.1 the encoder sends what those versions can carry: properties, subscription options and
+ * UNSUBACK reason codes are left out, a SUBACK failure code becomes 0x80, a PUBACK..PUBCOMP reason code is dropped.
+ * A CONNACK reason code without a 3.1.1 return code, and AUTH, cannot be encoded for 3.1.1. For MQTT 5 the short
+ * forms are used where the standard allows them (no reason code for success without properties).
  */
 @Sharable
 public final class MqttEncoder extends MessageToMessageEncoder<MqttPacket> {
     public static final MqttEncoder INSTANCE = new MqttEncoder();
 
-    private static final int MAX_REMAINING_LENGTH = 268_435_455;
+    private static final int MAX_REMAINING_LENGTH = MqttProperty.MAX_VARIABLE_BYTE_INTEGER;
 
     private MqttEncoder() {
         super(MqttPacket.class);
     }
 
-    @Override
-    protected void encode(ChannelHandlerContext ctx, MqttPacket packet, List<Object> out) {
-        if (packet instanceof Publish publish) {
-            encodePublish(ctx, publish, out);
-        } else if (packet instanceof Connect connect) {
-            out.add(encodeConnect(ctx, connect));
-        } else if (packet instanceof ConnAck connAck) {
-            ByteBuf buf = header(ctx, MqttPacketType.CONNACK, 0, 2);
-            buf.writeByte(connAck.sessionPresent() ? 1 : 0);
-            buf.writeByte(connAck.returnCode().value());
-            out.add(buf);
-        } else if (packet instanceof PubAck ack) {
-            out.add(packetIdOnly(ctx, MqttPacketType.PUBACK, ack.packetId()));
-        } else if (packet instanceof PubRec ack) {
-            out.add(packetIdOnly(ctx, MqttPacketType.PUBREC, ack.packetId()));
-        } else if (packet instanceof PubRel ack) {
-            out.add(packetIdOnly(ctx, MqttPacketType.PUBREL, ack.packetId()));
-        } else if (packet instanceof PubComp ack) {
-            out.add(packetIdOnly(ctx, MqttPacketType.PUBCOMP, ack.packetId()));
-        } else if (packet instanceof UnsubAck ack) {
-            out.add(packetIdOnly(ctx, MqttPacketType.UNSUBACK, ack.packetId()));
-        } else if (packet instanceof Subscribe subscribe) {
-            out.add(encodeSubscribe(ctx, subscribe));
-        } else if (packet instanceof SubAck subAck) {
-            out.add(encodeSubAck(ctx, subAck));
-        } else if (packet instanceof Unsubscribe unsubscribe) {
-            out.add(encodeUnsubscribe(ctx, unsubscribe));
-        } else {
-            out.add(header(ctx, packet.type(), 0, 0));
-        }
+    /**
+     * The number of bytes {@code packet} takes on the wire for {@code version}, fixed header included, computed
+     * without encoding it: what a server compares with a client's Maximum Packet Size before sending.
+     *
+     * @throws EncoderException if the packet cannot be encoded for {@code version}
+     */
+    public static long encodedSize(MqttPacket packet, MqttProtocolVersion version) {
+        long remainingLength = remainingLength(packet, version);
+        return 1 + (remainingLength > MAX_REMAINING_LENGTH ? 5 : VariableByteInteger.size((int) remainingLength))
+                + remainingLength;
     }
 
-    private static void encodePublish(ChannelHandlerContext ctx, Publish publish, List<Object> out) {
-        int topicLength = stringLength(publish.topic(), "PUBLISH topic name");
-        int packetIdLength = publish.qos() == MqttQos.AT_MOST_ONCE ? 0 : 2;
-        int variableHeaderLength = 2 + topicLength + packetIdLength;
-        int flags = (publish.dup() ? 0b1000 : 0) | publish.qos().value() << 1 | (publish.retainFlag() ? 1 : 0);
+    @Override
+    protected void encode(ChannelHandlerContext ctx, MqttPacket packet, List<Object> out) {
+        MqttProtocolVersion version = packet instanceof Connect connect
+                ? connect.version() : MqttChannelVersion.of(ctx.channel());
+        boolean v5 = version.isMqtt5();
+        long remainingLength = remainingLength(packet, version);
+        if (packet instanceof Publish publish) {
+            encodePublish(ctx, publish, v5, remainingLength, out);
+            return;
+        }
+        ByteBuf buf = header(ctx, packet.type(), packet.type().requiredFlags(), remainingLength, remainingLength);
+        if (packet instanceof Connect connect) {
+            writeConnect(buf, connect);
+        } else if (packet instanceof ConnAck connAck) {
+            buf.writeByte(connAck.sessionPresent() ? 1 : 0);
+            buf.writeByte(v5 ? connAck.reasonCode().value() : connAck.returnCode().value());
+            writeProperties(buf, v5, connAck.properties());
+        } else if (packet instanceof PubAck ack) {
+            writeAcknowledgement(buf, v5, ack.packetId(), ack.reasonCode(), ack.properties());
+        } else if (packet instanceof PubRec ack) {
+            writeAcknowledgement(buf, v5, ack.packetId(), ack.reasonCode(), ack.properties());
+        } else if (packet instanceof PubRel ack) {
+            writeAcknowledgement(buf, v5, ack.packetId(), ack.reasonCode(), ack.properties());
+        } else if (packet instanceof PubComp ack) {
+            writeAcknowledgement(buf, v5, ack.packetId(), ack.reasonCode(), ack.properties());
+        } else if (packet instanceof Subscribe subscribe) {
+            buf.writeShort(subscribe.packetId());
+            writeProperties(buf, v5, subscribe.properties());
+            for (Subscribe.Subscription subscription : subscribe.subscriptions()) {
+                writeString(buf, subscription.topicFilter());
+                buf.writeByte(v5 ? subscription.options() : subscription.requestedQos().value());
+            }
+        } else if (packet instanceof SubAck subAck) {
+            buf.writeShort(subAck.packetId());
+            writeProperties(buf, v5, subAck.properties());
+            for (ReasonCode code : subAck.reasonCodes()) {
+                buf.writeByte(v5 ? code.value() : SubAckReturnCode.of(code).value());
+            }
+        } else if (packet instanceof Unsubscribe unsubscribe) {
+            buf.writeShort(unsubscribe.packetId());
+            writeProperties(buf, v5, unsubscribe.properties());
+            unsubscribe.topicFilters().forEach(filter -> writeString(buf, filter));
+        } else if (packet instanceof UnsubAck ack) {
+            buf.writeShort(ack.packetId());
+            if (v5) {
+                ack.properties().writeTo(buf);
+                ack.reasonCodes().forEach(code -> buf.writeByte(code.value()));
+            }
+        } else if (packet instanceof Disconnect disconnect) {
+            writeShortForm(buf, v5, disconnect.reasonCode(), disconnect.properties());
+        } else if (packet instanceof Auth auth) {
+            writeShortForm(buf, v5, auth.reasonCode(), auth.properties());
+        }
+        out.add(buf);
+    }
+
+    /** The remaining length of {@code packet} for {@code version}; also checks that it can be encoded at all. */
+    private static long remainingLength(MqttPacket packet, MqttProtocolVersion version) {
+        boolean v5 = version.isMqtt5();
+        if (packet instanceof Publish publish) {
+            return 2 + stringLength(publish.topic(), "PUBLISH topic name")
+                    + (publish.qos() == MqttQos.AT_MOST_ONCE ? 0 : 2)
+                    + propertiesLength(v5, publish.properties()) + publish.payload().readableBytes();
+        } else if (packet instanceof Connect connect) {
+            return connectLength(connect);
+        } else if (packet instanceof ConnAck connAck) {
+            if (!v5 && connAck.returnCode() == null) {
+                throw new EncoderException("CONNACK reason code " + connAck.reasonCode() + " has no " + version
+                        + " return code");
+            }
+            return 2 + propertiesLength(v5, connAck.properties());
+        } else if (packet instanceof PubAck ack) {
+            return acknowledgementLength(v5, ack.reasonCode(), ack.properties());
+        } else if (packet instanceof PubRec ack) {
+            return acknowledgementLength(v5, ack.reasonCode(), ack.properties());
+        } else if (packet instanceof PubRel ack) {
+            return acknowledgementLength(v5, ack.reasonCode(), ack.properties());
+        } else if (packet instanceof PubComp ack) {
+            return acknowledgementLength(v5, ack.reasonCode(), ack.properties());
+        } else if (packet instanceof Subscribe subscribe) {
+            long length = 2 + propertiesLength(v5, subscribe.properties());
+            for (Subscribe.Subscription subscription : subscribe.subscriptions()) {
+                length += 2 + stringLength(subscription.topicFilter(), "SUBSCRIBE topic filter") + 1;
+            }
+            return length;
+        } else if (packet instanceof SubAck subAck) {
+            return 2 + propertiesLength(v5, subAck.properties()) + subAck.reasonCodes().size();
+        } else if (packet instanceof Unsubscribe unsubscribe) {
+            long length = 2 + propertiesLength(v5, unsubscribe.properties());
+            for (String filter : unsubscribe.topicFilters()) {
+                length += 2 + stringLength(filter, "UNSUBSCRIBE topic filter");
+            }
+            return length;
+        } else if (packet instanceof UnsubAck ack) {
+            if (v5 && ack.reasonCodes().isEmpty()) {
+                throw new EncoderException("an MQTT 5 UNSUBACK needs one reason code per topic filter");
+            }
+            return v5 ? 2 + ack.properties().encodedLengthWithPrefix() + ack.reasonCodes().size() : 2;
+        } else if (packet instanceof Disconnect disconnect) {
+            return shortFormLength(v5, disconnect.reasonCode(), disconnect.properties());
+        } else if (packet instanceof Auth auth) {
+            if (!v5) {
+                throw new EncoderException("AUTH does not exist in " + version);
+            }
+            return shortFormLength(true, auth.reasonCode(), auth.properties());
+        }
+        return 0;
+    }
+
+    private static long connectLength(Connect connect) {
+        boolean v5 = connect.version().isMqtt5();
+        Connect.Will will = connect.will();
+        long length = 2 + connect.version().protocolName().length() + 1 + 1 + 2
+                + propertiesLength(v5, connect.properties())
+                + 2 + stringLength(connect.clientId(), "CONNECT client identifier");
+        if (will != null) {
+            length += propertiesLength(v5, will.properties()) + 2 + stringLength(will.topic(), "CONNECT will topic")
+                    + 2 + will.payload().length;
+        }
+        if (connect.username() != null) {
+            length += 2 + stringLength(connect.username(), "CONNECT user name");
+        }
+        byte[] password = connect.password();
+        if (password != null) {
+            if (password.length > MqttUtf8.MAX_ENCODED_LENGTH) {
+                throw new EncoderException("CONNECT password is " + password.length + " bytes, more than 65535");
+            }
+            length += 2 + password.length;
+        }
+        return length;
+    }
+
+    private static long propertiesLength(boolean v5, MqttProperties properties) {
+        return v5 ? properties.encodedLengthWithPrefix() : 0;
+    }
+
+    /** PUBACK, PUBREC, PUBREL, PUBCOMP: MQTT 5 drops success without properties, then an empty property list. */
+    private static long acknowledgementLength(boolean v5, ReasonCode code, MqttProperties properties) {
+        if (!v5 || (code == ReasonCode.SUCCESS && properties.isEmpty())) {
+            return 2;
+        }
+        return properties.isEmpty() ? 3 : 3 + properties.encodedLengthWithPrefix();
+    }
+
+    /** DISCONNECT and AUTH: as the acknowledgements, without a packet identifier. */
+    private static long shortFormLength(boolean v5, ReasonCode code, MqttProperties properties) {
+        return acknowledgementLength(v5, code, properties) - 2;
+    }
+
+    private static void encodePublish(ChannelHandlerContext ctx, Publish publish, boolean v5, long remainingLength,
+                                      List<Object> out) {
         ByteBuf payload = publish.payload();
-        ByteBuf buf = header(ctx, MqttPacketType.PUBLISH, flags, variableHeaderLength,
-                (long) variableHeaderLength + payload.readableBytes());
-        writeString(buf, publish.topic(), topicLength);
-        if (packetIdLength > 0) {
+        long headerBytes = remainingLength - payload.readableBytes();
+        int flags = (publish.dup() ? 0b1000 : 0) | publish.qos().value() << 1 | (publish.retainFlag() ? 1 : 0);
+        ByteBuf buf = header(ctx, MqttPacketType.PUBLISH, flags, headerBytes, remainingLength);
+        writeString(buf, publish.topic());
+        if (publish.qos() != MqttQos.AT_MOST_ONCE) {
             buf.writeShort(publish.packetId());
         }
+        writeProperties(buf, v5, publish.properties());
         out.add(buf);
         if (payload.isReadable()) {
             // A duplicate, because writing it to the socket moves its reader index.
@@ -74,106 +208,63 @@ public final class MqttEncoder extends MessageToMessageEncoder<MqttPacket> {
         }
     }
 
-    private static ByteBuf encodeConnect(ChannelHandlerContext ctx, Connect connect) {
+    private static void writeConnect(ByteBuf buf, Connect connect) {
         MqttProtocolVersion version = connect.version();
+        boolean v5 = version.isMqtt5();
         Connect.Will will = connect.will();
-        int nameLength = version.protocolName().length();
-        int clientIdLength = stringLength(connect.clientId(), "CONNECT client identifier");
-        int willTopicLength = will == null ? 0 : stringLength(will.topic(), "CONNECT will topic");
-        int usernameLength = connect.username() == null ? 0 : stringLength(connect.username(), "CONNECT user name");
         byte[] password = connect.password();
-        int passwordLength = password == null ? 0 : binaryLength(password, "CONNECT password");
-
-        long remainingLength = 2 + nameLength + 1 + 1 + 2 + 2 + clientIdLength;
         int connectFlags = connect.cleanSession() ? 0x02 : 0;
-        byte[] willPayload = will == null ? null : will.payload();
         if (will != null) {
-            remainingLength += 2 + willTopicLength + 2 + willPayload.length;
             connectFlags |= 0x04 | will.qos().value() << 3 | (will.retain() ? 0x20 : 0);
         }
         if (connect.username() != null) {
-            remainingLength += 2 + usernameLength;
             connectFlags |= 0x80;
         }
         if (password != null) {
-            remainingLength += 2 + passwordLength;
             connectFlags |= 0x40;
         }
-        ByteBuf buf = header(ctx, MqttPacketType.CONNECT, 0, remainingLength, remainingLength);
-        writeString(buf, version.protocolName(), nameLength);
+        writeString(buf, version.protocolName());
         buf.writeByte(version.protocolLevel());
         buf.writeByte(connectFlags);
         buf.writeShort(connect.keepAliveSeconds());
-        writeString(buf, connect.clientId(), clientIdLength);
+        writeProperties(buf, v5, connect.properties());
+        writeString(buf, connect.clientId());
         if (will != null) {
-            writeString(buf, will.topic(), willTopicLength);
+            writeProperties(buf, v5, will.properties());
+            writeString(buf, will.topic());
+            byte[] willPayload = will.payload();
             buf.writeShort(willPayload.length);
             buf.writeBytes(willPayload);
         }
         if (connect.username() != null) {
-            writeString(buf, connect.username(), usernameLength);
+            writeString(buf, connect.username());
         }
         if (password != null) {
-            buf.writeShort(passwordLength);
+            buf.writeShort(password.length);
             buf.writeBytes(password);
         }
-        return buf;
     }
 
-    private static ByteBuf encodeSubscribe(ChannelHandlerContext ctx, Subscribe subscribe) {
-        List<Subscribe.Subscription> subscriptions = subscribe.subscriptions();
-        int[] filterLengths = new int[subscriptions.size()];
-        long remainingLength = 2;
-        for (int i = 0; i < filterLengths.length; i++) {
-            filterLengths[i] = stringLength(subscriptions.get(i).topicFilter(), "SUBSCRIBE topic filter");
-            remainingLength += 2 + filterLengths[i] + 1;
-        }
-        ByteBuf buf = header(ctx, MqttPacketType.SUBSCRIBE, MqttPacketType.SUBSCRIBE.requiredFlags(),
-                remainingLength, remainingLength);
-        buf.writeShort(subscribe.packetId());
-        for (int i = 0; i < filterLengths.length; i++) {
-            writeString(buf, subscriptions.get(i).topicFilter(), filterLengths[i]);
-            buf.writeByte(subscriptions.get(i).requestedQos().value());
-        }
-        return buf;
-    }
-
-    private static ByteBuf encodeSubAck(ChannelHandlerContext ctx, SubAck subAck) {
-        int remainingLength = 2 + subAck.returnCodes().size();
-        ByteBuf buf = header(ctx, MqttPacketType.SUBACK, 0, remainingLength);
-        buf.writeShort(subAck.packetId());
-        for (SubAckReturnCode returnCode : subAck.returnCodes()) {
-            buf.writeByte(returnCode.value());
-        }
-        return buf;
-    }
-
-    private static ByteBuf encodeUnsubscribe(ChannelHandlerContext ctx, Unsubscribe unsubscribe) {
-        List<String> filters = unsubscribe.topicFilters();
-        int[] filterLengths = new int[filters.size()];
-        long remainingLength = 2;
-        for (int i = 0; i < filterLengths.length; i++) {
-            filterLengths[i] = stringLength(filters.get(i), "UNSUBSCRIBE topic filter");
-            remainingLength += 2 + filterLengths[i];
-        }
-        ByteBuf buf = header(ctx, MqttPacketType.UNSUBSCRIBE, MqttPacketType.UNSUBSCRIBE.requiredFlags(),
-                remainingLength, remainingLength);
-        buf.writeShort(unsubscribe.packetId());
-        for (int i = 0; i < filterLengths.length; i++) {
-            writeString(buf, filters.get(i), filterLengths[i]);
-        }
-        return buf;
-    }
-
-    private static ByteBuf packetIdOnly(ChannelHandlerContext ctx, MqttPacketType type, int packetId) {
-        ByteBuf buf = header(ctx, type, type.requiredFlags(), 2);
+    private static void writeAcknowledgement(ByteBuf buf, boolean v5, int packetId, ReasonCode code,
+                                             MqttProperties properties) {
         buf.writeShort(packetId);
-        return buf;
+        writeShortForm(buf, v5, code, properties);
     }
 
-    /** A buffer holding the fixed header of a packet whose variable header and payload are all written into it. */
-    private static ByteBuf header(ChannelHandlerContext ctx, MqttPacketType type, int flags, int remainingLength) {
-        return header(ctx, type, flags, remainingLength, remainingLength);
+    /** Whatever of reason code and properties the length computed for them leaves room for. */
+    private static void writeShortForm(ByteBuf buf, boolean v5, ReasonCode code, MqttProperties properties) {
+        if (v5 && (code != ReasonCode.SUCCESS || !properties.isEmpty())) {
+            buf.writeByte(code.value());
+            if (!properties.isEmpty()) {
+                properties.writeTo(buf);
+            }
+        }
+    }
+
+    private static void writeProperties(ByteBuf buf, boolean v5, MqttProperties properties) {
+        if (v5) {
+            properties.writeTo(buf);
+        }
     }
 
     /**
@@ -189,25 +280,10 @@ public final class MqttEncoder extends MessageToMessageEncoder<MqttPacket> {
                     + MAX_REMAINING_LENGTH);
         }
         int length = (int) remainingLength;
-        ByteBuf buf = ctx.alloc().buffer(1 + remainingLengthBytes(length) + (int) bytesToFollow);
+        ByteBuf buf = ctx.alloc().buffer(1 + VariableByteInteger.size(length) + (int) bytesToFollow);
         buf.writeByte(type.code() << 4 | flags);
-        do {
-            int encoded = length & 0x7F;
-            length >>>= 7;
-            buf.writeByte(length > 0 ? encoded | 0x80 : encoded);
-        } while (length > 0);
+        VariableByteInteger.write(buf, length);
         return buf;
-    }
-
-    private static int remainingLengthBytes(int length) {
-        if (length < 128) {
-            return 1;
-        } else if (length < 16_384) {
-            return 2;
-        } else if (length < 2_097_152) {
-            return 3;
-        }
-        return 4;
     }
 
     private static int stringLength(String s, String field) {
@@ -221,15 +297,10 @@ public final class MqttEncoder extends MessageToMessageEncoder<MqttPacket> {
         return length;
     }
 
-    private static int binaryLength(byte[] bytes, String field) {
-        if (bytes.length > MqttUtf8.MAX_ENCODED_LENGTH) {
-            throw new EncoderException(field + " is " + bytes.length + " bytes, more than 65535");
-        }
-        return bytes.length;
-    }
-
-    private static void writeString(ByteBuf buf, String s, int encodedLength) {
-        buf.writeShort(encodedLength);
-        ByteBufUtil.writeUtf8(buf, s);
+    /** One pass over the string: the length is filled in after it is written (its size was checked before). */
+    static void writeString(ByteBuf buf, String s) {
+        int lengthIndex = buf.writerIndex();
+        buf.writeShort(0);
+        buf.setShort(lengthIndex, ByteBufUtil.writeUtf8(buf, s));
     }
 }

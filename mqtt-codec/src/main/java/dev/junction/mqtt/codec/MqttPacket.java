@@ -1,9 +1,9 @@
 package dev.junction.mqtt.codec;
 
-/** One of the fourteen MQTT 3.1.1 control packets. Instances are immutable and validated on construction. */
+/** One of the fifteen MQTT control packets (AUTH is MQTT 5 only). Instances are immutable and validated on construction. */
 public sealed interface MqttPacket extends MqttInbound
         permits Connect, ConnAck, Publish, PubAck, PubRec, PubRel, PubComp, Subscribe, SubAck, Unsubscribe,
-        UnsubAck, PingReq, PingResp, Disconnect {
+        UnsubAck, PingReq, PingResp, Disconnect, Auth {
 
     MqttPacketType type();
 }

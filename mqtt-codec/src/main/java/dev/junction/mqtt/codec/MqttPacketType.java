@@ -15,7 +15,9 @@ public enum MqttPacketType {
     UNSUBACK(11),
     PINGREQ(12),
     PINGRESP(13),
-    DISCONNECT(14);
+    DISCONNECT(14),
+    /** MQTT 5.0 only; reserved in 3.1.1. */
+    AUTH(15);
 
     private static final MqttPacketType[] BY_CODE = new MqttPacketType[16];
 
@@ -35,7 +37,7 @@ public enum MqttPacketType {
         return code;
     }
 
-    /** @return the type for a 4-bit code, or {@code null} for the reserved codes 0 and 15 */
+    /** @return the type for a 4-bit code, or {@code null} for the reserved code 0 */
     static MqttPacketType ofCode(int code) {
         return BY_CODE[code];
     }

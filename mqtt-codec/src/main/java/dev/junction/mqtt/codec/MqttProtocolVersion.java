@@ -4,7 +4,8 @@ package dev.junction.mqtt.codec;
 public enum MqttProtocolVersion {
     /** MQTT 3.1, still sent by older clients. */
     MQTT_3_1("MQIsdp", 3),
-    MQTT_3_1_1("MQTT", 4);
+    MQTT_3_1_1("MQTT", 4),
+    MQTT_5("MQTT", 5);
 
     private final String protocolName;
     private final int protocolLevel;
@@ -22,10 +23,20 @@ public enum MqttProtocolVersion {
         return protocolLevel;
     }
 
-    /** @return the version using this protocol name, or {@code null} if no version does */
-    static MqttProtocolVersion ofName(String protocolName) {
+    /** Whether packets carry properties and reason codes. */
+    public boolean isMqtt5() {
+        return this == MQTT_5;
+    }
+
+    /** @return whether some version uses this protocol name */
+    static boolean isKnownName(String protocolName) {
+        return MQTT_3_1.protocolName.equals(protocolName) || MQTT_3_1_1.protocolName.equals(protocolName);
+    }
+
+    /** @return the version with this name and level, or {@code null} if there is none */
+    static MqttProtocolVersion of(String protocolName, int protocolLevel) {
         for (MqttProtocolVersion version : values()) {
-            if (version.protocolName.equals(protocolName)) {
+            if (version.protocolName.equals(protocolName) && version.protocolLevel == protocolLevel) {
                 return version;
             }
         }

@@ -10,8 +10,12 @@ import java.util.Objects;
  *
  * @param retainFlag the RETAIN flag; named so because {@code retain()} is reference counting
  * @param packetId 0 for QoS 0, which carries no identifier; otherwise 1..65535
+ * @param topic    in MQTT 5 empty when the topic alias property stands for it (section 3.3.2.3.4)
+ * @param properties MQTT 5 only: payload format, message expiry, topic alias, response topic, correlation data,
+ *                   user properties, subscription identifiers, content type
  */
-public record Publish(String topic, MqttQos qos, boolean dup, boolean retainFlag, int packetId, ByteBuf payload)
+public record Publish(String topic, MqttQos qos, boolean dup, boolean retainFlag, int packetId, ByteBuf payload,
+                      MqttProperties properties)
         implements MqttPacket, ByteBufHolder {
 
     public Publish {
@@ -28,6 +32,13 @@ public record Publish(String topic, MqttQos qos, boolean dup, boolean retainFlag
         } else {
             PacketIdentifiers.requireValid(packetId);
         }
+        Objects.requireNonNull(properties, "properties");
+        MqttPacketChecks.requirePropertiesAllowed(properties, MqttPacketType.PUBLISH);
+    }
+
+    /** A PUBLISH without properties. */
+    public Publish(String topic, MqttQos qos, boolean dup, boolean retainFlag, int packetId, ByteBuf payload) {
+        this(topic, qos, dup, retainFlag, packetId, payload, MqttProperties.NONE);
     }
 
     @Override
@@ -57,7 +68,7 @@ public record Publish(String topic, MqttQos qos, boolean dup, boolean retainFlag
 
     @Override
     public Publish replace(ByteBuf content) {
-        return new Publish(topic, qos, dup, retainFlag, packetId, content);
+        return new Publish(topic, qos, dup, retainFlag, packetId, content, properties);
     }
 
     @Override

@@ -17,6 +17,16 @@ public enum SubAckReturnCode {
         return value;
     }
 
+    /** The MQTT 5 reason code with the same meaning. */
+    public ReasonCode reasonCode() {
+        return this == FAILURE ? ReasonCode.UNSPECIFIED_ERROR : ReasonCode.granted(MqttQos.of(value));
+    }
+
+    /** The 3.1.1 code for an MQTT 5 SUBACK reason code: every failure becomes {@link #FAILURE}. */
+    static SubAckReturnCode of(ReasonCode reasonCode) {
+        return reasonCode.isFailure() ? FAILURE : values()[reasonCode.value()];
+    }
+
     public static SubAckReturnCode granted(MqttQos qos) {
         return values()[qos.value()];
     }

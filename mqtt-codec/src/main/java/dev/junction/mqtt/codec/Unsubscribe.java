@@ -1,9 +1,10 @@
 package dev.junction.mqtt.codec;
 
 import java.util.List;
+import java.util.Objects;
 
-/** UNSUBSCRIBE (section 3.10): at least one topic filter [MQTT-3.10.3-2]. */
-public record Unsubscribe(int packetId, List<String> topicFilters) implements MqttPacket {
+/** UNSUBSCRIBE (section 3.10): at least one topic filter [MQTT-3.10.3-2]; MQTT 5 adds user properties. */
+public record Unsubscribe(int packetId, List<String> topicFilters, MqttProperties properties) implements MqttPacket {
     public Unsubscribe {
         PacketIdentifiers.requireValid(packetId);
         topicFilters = List.copyOf(topicFilters);
@@ -11,6 +12,13 @@ public record Unsubscribe(int packetId, List<String> topicFilters) implements Mq
             throw new IllegalArgumentException("UNSUBSCRIBE needs at least one topic filter [MQTT-3.10.3-2]");
         }
         topicFilters.forEach(filter -> MqttUtf8.requireEncodable(filter, "topic filter"));
+        Objects.requireNonNull(properties, "properties");
+        MqttPacketChecks.requirePropertiesAllowed(properties, MqttPacketType.UNSUBSCRIBE);
+    }
+
+    /** An UNSUBSCRIBE without properties. */
+    public Unsubscribe(int packetId, List<String> topicFilters) {
+        this(packetId, topicFilters, MqttProperties.NONE);
     }
 
     @Override

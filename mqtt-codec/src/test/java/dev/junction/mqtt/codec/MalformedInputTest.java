@@ -112,7 +112,7 @@ class MalformedInputTest {
                 packet(0x10, str("MQTX"), bytes(4, 0x02, 0, 0), str("c")));
         assertMalformed("CONNECT protocol name is neither MQTT nor MQIsdp",
                 packet(0x10, str("mqtt"), bytes(4, 0x02, 0, 0), str("c")));
-        assertUnacceptableLevel("MQTT", 5, packet(0x10, str("MQTT"), bytes(5, 0), bytes(0, 0, 0, 0, 0, 0, 0)));
+        assertUnacceptableLevel("MQTT", 6, packet(0x10, str("MQTT"), bytes(6, 0), bytes(0, 0, 0, 0, 0, 0, 0)));
         assertUnacceptableLevel("MQTT", 3, packet(0x10, str("MQTT"), bytes(3, 0x02, 0, 0), str("c")));
         assertUnacceptableLevel("MQIsdp", 4, packet(0x10, str("MQIsdp"), bytes(4, 0x02, 0, 0), str("c")));
     }

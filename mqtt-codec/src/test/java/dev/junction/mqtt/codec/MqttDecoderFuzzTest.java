@@ -7,7 +7,8 @@ import java.util.List;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Coverage-guided fuzzing of {@link MqttDecoder} with Jazzer. Without {@code -Pfuzz} this replays the committed
+ * Coverage-guided fuzzing of {@link MqttDecoder} with Jazzer, MQTT 3.1.1 and 5.0 (a stream is decoded as MQTT 5 after
+ * an MQTT 5 CONNECT; the corpus has seeds of both). Without {@code -Pfuzz} this replays the committed
  * corpus ({@code src/test/resources/dev/junction/mqtt/codec/MqttDecoderFuzzTestInputs/decode}) as a regression
  * test; with it, Jazzer mutates that corpus for the profile's bounded time.
  */
@@ -27,9 +28,15 @@ class MqttDecoderFuzzTest {
              Wire.Decoding bytewise = Wire.decode(MAX_PACKET_SIZE, oneBytePerRead(stream))) {
             List<MqttInbound> messages = whole.messages();
             assertEquals(messages, bytewise.messages(), "the same stream read whole and byte by byte");
+            MqttProtocolVersion version = MqttProtocolVersion.MQTT_3_1_1;
             for (int i = 0; i < messages.size(); i++) {
                 if (messages.get(i) instanceof MqttPacket packet) {
-                    try (Wire.Decoding again = Wire.decode(MAX_PACKET_SIZE, Wire.encode(packet))) {
+                    // A CONNECT switches the stream to its version; it is re-decoded as a connection's first packet.
+                    if (packet instanceof Connect connect) {
+                        version = connect.version();
+                    }
+                    try (Wire.Decoding again = Wire.decode(packet instanceof Connect ? null : version,
+                            MAX_PACKET_SIZE, Wire.encode(packet, version))) {
                         assertEquals(List.of(packet), again.messages(), "re-encoded and decoded again");
                     }
                 } else {

@@ -183,7 +183,7 @@ class NettyOracleTest {
         return ((MqttMessageIdVariableHeader) message.variableHeader()).messageId();
     }
 
-    private static MqttMessage toNetty(MqttPacket packet) {
+    static MqttMessage toNetty(MqttPacket packet) {
         if (packet instanceof Connect connect) {
             var builder = MqttMessageBuilders.connect()
                     .protocolVersion(connect.version() == MqttProtocolVersion.MQTT_3_1

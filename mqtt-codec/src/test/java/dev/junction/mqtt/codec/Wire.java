@@ -18,8 +18,21 @@ final class Wire {
 
     /** Encodes {@code packet}, leaving the caller's own reference to a Publish payload untouched. */
     static byte[] encode(MqttPacket packet) {
+        return encode(packet, null);
+    }
+
+    /** Encodes {@code packet} for a connection of {@code version} ({@code null}: before any CONNECT). */
+    static byte[] encode(MqttPacket packet, MqttProtocolVersion version) {
         EmbeddedChannel channel = new EmbeddedChannel(MqttEncoder.INSTANCE);
+        if (version != null) {
+            MqttChannelVersion.set(channel, version);
+        }
         channel.writeOutbound(ReferenceCountUtil.retain(packet));
+        return drainOutbound(channel);
+    }
+
+    /** Everything an encoder on {@code channel} wrote, as one array; the channel is finished. */
+    static byte[] drainOutbound(EmbeddedChannel channel) {
         ByteBuf all = Unpooled.buffer();
         for (ByteBuf part; (part = channel.readOutbound()) != null; ) {
             all.writeBytes(part);
@@ -64,7 +77,19 @@ final class Wire {
 
     /** Feeds each chunk as one read into a fresh decoder. */
     static Decoding decode(int maxPacketSize, byte[]... chunks) {
+        return decode(null, maxPacketSize, chunks);
+    }
+
+    /** Feeds each chunk as one read into a fresh decoder of a connection already at {@code version}. */
+    static Decoding decode(MqttProtocolVersion version, byte[]... chunks) {
+        return decode(version, MqttDecoder.DEFAULT_MAX_PACKET_SIZE, chunks);
+    }
+
+    static Decoding decode(MqttProtocolVersion version, int maxPacketSize, byte[]... chunks) {
         EmbeddedChannel channel = new EmbeddedChannel(new MqttDecoder(maxPacketSize));
+        if (version != null) {
+            MqttChannelVersion.set(channel, version);
+        }
         List<ByteBuf> inputs = new ArrayList<>();
         for (byte[] chunk : chunks) {
             ByteBuf in = tracked(chunk);

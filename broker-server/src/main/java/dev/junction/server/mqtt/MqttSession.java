@@ -170,7 +170,7 @@ final class MqttSession implements QueueConsumer {
 
     private void declareQueue() {
         QueueSettings queueSettings = new QueueSettings(!cleanSession, cleanSession ? this : null, false,
-                services.settings().sessionQueueArguments());
+                services.settings().sessionQueueArguments(clientId));
         try {
             // A clean session's queue lives and dies with this connection, so its loop owns it; a persistent
             // session's outlives the connection (and the loops, at shutdown), so a shard does.

@@ -177,14 +177,14 @@ final class MqttSession implements QueueConsumer {
             queue = services.vhost().declareQueue(queueName(), queueSettings,
                     cleanSession ? new EventLoopOwner(owner) : null);
         } catch (BrokerException inequivalent) {
-            // A stored session's queue declared under other settings (mqtt.max_queued_messages or
-            // mqtt.slow_subscriber changed, or an older version): the session keeps it rather than being refused.
+            // A stored session's queue declared under other settings (mqtt.* keys changed, or an older version):
+            // the session keeps it rather than being refused; its limits were brought to the configuration at start.
             Queue stored = cleanSession ? null : services.vhost().queue(queueName());
             if (stored == null) {
                 throw inequivalent;
             }
-            log.info("Client '{}': its stored session queue keeps the settings it was created with {}", clientId,
-                    stored.settings().arguments());
+            log.info("Client '{}': its stored session queue keeps the arguments it was declared with {}, limits {}",
+                    clientId, stored.settings().arguments(), stored.limitOverrides());
             queue = stored;
         }
     }

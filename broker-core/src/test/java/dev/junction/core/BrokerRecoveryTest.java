@@ -217,4 +217,37 @@ class BrokerRecoveryTest {
             return true;
         });
     }
+
+    @Test
+    void limitsChangedOnALiveQueueComeBackAfterARestartWithItsMessages() throws Exception {
+        VirtualHost vhost = start();
+        vhost.declareQueue("bounded", new QueueSettings(true, null, false,
+                Map.of("x-max-length", 1000, "x-dead-letter-exchange", "amq.fanout")));
+        for (int i = 1; i <= 5; i++) {
+            publishStored(vhost, "", new Message("", "bounded",
+                    MessageProperties.EMPTY.withDeliveryMode(MessageProperties.PERSISTENT),
+                    Unpooled.copiedBuffer("m" + i, StandardCharsets.UTF_8)));
+        }
+        Map<String, Object> overrides = new java.util.HashMap<>();
+        overrides.put("x-max-length", 3);
+        overrides.put("x-overflow", "reject-publish");
+        overrides.put("x-dead-letter-exchange", null);
+        vhost.overrideLimits("bounded", overrides).get(5, TimeUnit.SECONDS);
+        assertEquals(5, vhost.queue("bounded").readyCount(), "reject-publish drops nothing already queued");
+
+        vhost = restart();
+        Queue recovered = vhost.queue("bounded");
+        assertEquals(3L, recovered.arguments().maxLength());
+        assertEquals(dev.junction.core.queue.Overflow.REJECT_PUBLISH, recovered.arguments().overflow());
+        assertNull(recovered.arguments().deadLetterExchange());
+        assertEquals(1000, recovered.settings().arguments().get("x-max-length"), "declared arguments kept");
+        await().atMost(Duration.ofSeconds(30)).until(() -> recovered.readyCount() == 5);
+
+        // Another queue of the same name does not inherit them, then or after the next restart.
+        vhost.deleteQueue("bounded", null, false, false).join();
+        vhost.declareQueue("bounded", new QueueSettings(true, null, false, Map.of("x-max-length", 1000)));
+        vhost = restart();
+        assertEquals(1000L, vhost.queue("bounded").arguments().maxLength());
+        assertTrue(vhost.queue("bounded").limitOverrides().isEmpty());
+    }
 }

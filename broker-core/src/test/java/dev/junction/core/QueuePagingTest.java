@@ -122,6 +122,33 @@ class QueuePagingTest {
     }
 
     @Test
+    void aLimitLoweredDeepIntoAPagedBacklogDeadLettersTheOldestInOrderAndKeepsTheNewest() throws Exception {
+        VirtualHost vhost = start(4 << 20);
+        Queue queue = vhost.declareQueue("q", DURABLE);
+        Queue dead = vhost.declareQueue("dead", DURABLE);
+        vhost.bindQueue("amq.fanout", "dead", "", Map.of(), null);
+        int count = 20_000;
+        int kept = 100;
+        publishAll(vhost, "", count, n -> message(n, true, null, null));
+        awaitPagedOut(queue, count);
+
+        vhost.overrideLimits("q", Map.of("x-max-length", kept, "x-dead-letter-exchange", "amq.fanout"))
+                .get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+        await().atMost(PATIENCE).until(() -> queue.readyCount() == kept && dead.readyCount() == count - kept);
+
+        RecordingConsumer deadLetters = new RecordingConsumer();
+        dead.subscribe(deadLetters, new ConsumerOptions(0, true, false)).join();
+        for (int n = 0; n < count - kept; n++) {
+            take(deadLetters, n, true);
+        }
+        RecordingConsumer consumer = new RecordingConsumer();
+        queue.subscribe(consumer, new ConsumerOptions(0, true, false)).join();
+        for (int n = count - kept; n < count; n++) {
+            take(consumer, n, true);
+        }
+    }
+
+    @Test
     void aBacklogFarLargerThanTheLimitStaysOutOfTheHeapAndIsDeliveredInOrder() throws Exception {
         VirtualHost vhost = start(4 << 20);
         Queue queue = vhost.declareQueue("q", DURABLE);

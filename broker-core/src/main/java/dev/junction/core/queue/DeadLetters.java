@@ -17,7 +17,8 @@ import java.util.Map;
  * (queue, reason), newest first, with count, reason, queue, time, exchange, routing-keys (the message's own and its
  * CC keys) and, when the message had a per-message TTL, original-expiration (the expiration itself is removed, so
  * the message does not expire again for the same reason); and the {@code x-first-death-*} and
- * {@code x-last-death-*} headers. The body is shared with the original, never copied.
+ * {@code x-last-death-*} headers, then the queue's own {@code x-dead-letter-headers}, which replace any the message
+ * carried under those names (they describe this death). The body is shared with the original, never copied.
  */
 final class DeadLetters {
     static final String X_DEATH = "x-death";
@@ -26,7 +27,8 @@ final class DeadLetters {
     }
 
     static Message deadLettered(Message original, String queueName, DeadLetterReason reason,
-                                String deadLetterExchange, String deadLetterRoutingKey) {
+                                String deadLetterExchange, String deadLetterRoutingKey,
+                                Map<String, Object> queueHeaders) {
         MessageProperties properties = original.properties();
         Map<String, Object> headers = properties.headers() == null
                 ? new LinkedHashMap<>() : new LinkedHashMap<>(properties.headers());
@@ -58,6 +60,7 @@ final class DeadLetters {
         headers.put("x-last-death-reason", reason.headerValue());
         headers.put("x-last-death-queue", queueName);
         headers.put("x-last-death-exchange", original.exchange());
+        headers.putAll(queueHeaders);
         MessageProperties deadProperties = properties.withHeaders(headers).withExpiration(null);
         String routingKey = original.routingKey();
         if (deadLetterRoutingKey != null) {

@@ -1,5 +1,6 @@
 package dev.junction.core.queue;
 
+import dev.junction.core.Arguments;
 import dev.junction.core.BrokerException;
 import dev.junction.core.exchange.Destination;
 import dev.junction.core.exchange.IncomingBindings;
@@ -44,7 +45,9 @@ public final class Queue implements Destination {
 
     private final String name;
     private final QueueSettings settings;
-    private final QueueArguments arguments;
+    /** Written on the owner thread only ({@link #overrideLimits}); volatile for the readers of other threads. */
+    private volatile QueueArguments arguments;
+    private volatile Map<String, Object> limitOverrides = Map.of();
     private final OwnerThread owner;
     private final QueueHost host;
     private final FlowLimits flowLimits;
@@ -114,8 +117,40 @@ public final class Queue implements Destination {
         return settings;
     }
 
+    /** The arguments in effect: the declared ones with the {@link #limitOverrides() overrides} laid over them. */
     public QueueArguments arguments() {
         return arguments;
+    }
+
+    /** The limit arguments set on the live queue over its declared ones (see {@link #overrideLimits}); usually none. */
+    public Map<String, Object> limitOverrides() {
+        return limitOverrides;
+    }
+
+    /**
+     * Replaces the queue's limits (the {@link QueueArguments#LIMITS}) with those of {@code effective}, the queue's
+     * declared arguments with {@code overrides} laid over them; the virtual host parsed and checked them and keeps
+     * them durable. Applied on the owner thread, at once: a limit lowered below the queue's depth drops (or
+     * dead-letters) from the head as the overflow rule says, as RabbitMQ does when a policy lowers max-length;
+     * with reject-publish nothing is dropped, new messages are refused until the queue is back under the limit.
+     * Completes once applied.
+     */
+    public CompletableFuture<Void> overrideLimits(Map<String, Object> overrides, QueueArguments effective) {
+        CompletableFuture<Void> applied = new CompletableFuture<>();
+        owner.execute(() -> {
+            QueueArguments current = arguments;
+            arguments = new QueueArguments(current.messageTtlMillis(), current.expiresMillis(), effective.maxLength(),
+                    effective.maxLengthBytes(), effective.overflow(), effective.deadLetterExchange(),
+                    effective.deadLetterRoutingKey(), current.maxPriority(), current.singleActiveConsumer(),
+                    current.flowHighWatermark(), effective.deadLetterHeaders());
+            limitOverrides = Arguments.copyOf(overrides);
+            if (!deleted) {
+                dropWhileOverLimit();
+                publishCounts();
+            }
+            applied.complete(null);
+        });
+        return applied;
     }
 
     /** Messages waiting to be delivered, as last published by the owner thread. */
@@ -349,7 +384,15 @@ public final class Queue implements Destination {
                 || arguments.maxLengthBytes() != null && ready.bytes() > arguments.maxLengthBytes())) {
             QueueEntry victim = arguments.overflow() == Overflow.DROP_TRANSIENT_FIRST
                     ? ready.pollOldestTransient() : null;
-            deadLetter(victim != null ? victim : ready.poll(), DeadLetterReason.MAXLEN);
+            if (victim == null) {
+                victim = ready.poll();
+            }
+            if (victim == null) {
+                // The head is paged out and being read back (a lowered limit reaches into the paged backlog):
+                // dropping goes on once it is in memory, as dead-lettering needs the body.
+                return;
+            }
+            deadLetter(victim, DeadLetterReason.MAXLEN);
             droppedCount++;
         }
     }
@@ -360,7 +403,7 @@ public final class Queue implements Destination {
         String exchange = arguments.deadLetterExchange();
         if (exchange != null && !DeadLetters.wouldCycle(message, name, reason)) {
             host.deadLetter(exchange, DeadLetters.deadLettered(message, name, reason, exchange,
-                    arguments.deadLetterRoutingKey()));
+                    arguments.deadLetterRoutingKey(), arguments.deadLetterHeaders()));
         }
         finish(message);
     }
@@ -766,6 +809,7 @@ public final class Queue implements Destination {
     private void afterReadBack() {
         retryWaitingGets();
         if (!deleted) {
+            dropWhileOverLimit();
             dispatch();
         }
     }

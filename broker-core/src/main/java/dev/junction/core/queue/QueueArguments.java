@@ -3,7 +3,10 @@ package dev.junction.core.queue;
 import dev.junction.core.BrokerException;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The queue behaviours selected by declaration arguments, parsed and checked once at declaration. The argument
@@ -11,6 +14,10 @@ import java.util.Map;
  * {@link FlowLimits}); the core only ever sees the parsed values.
  * Absent limits are null; arguments the core does not know are kept in the settings and otherwise ignored, as
  * RabbitMQ does.
+ *
+ * <p>{@code x-dead-letter-headers} is Junction's own: a table of headers written into every message the queue
+ * dead-letters, after the {@code x-death} ones (a protocol handler names the queue's owner there, so that a consumer
+ * of dead letters need not parse queue names).
  */
 public record QueueArguments(
         Long messageTtlMillis,
@@ -22,10 +29,37 @@ public record QueueArguments(
         String deadLetterRoutingKey,
         int maxPriority,
         boolean singleActiveConsumer,
-        Long flowHighWatermark) {
+        Long flowHighWatermark,
+        Map<String, Object> deadLetterHeaders) {
 
     public static final QueueArguments NONE =
-            new QueueArguments(null, null, null, null, Overflow.DROP_HEAD, null, null, 0, false, null);
+            new QueueArguments(null, null, null, null, Overflow.DROP_HEAD, null, null, 0, false, null, Map.of());
+
+    /**
+     * The arguments that may change on a live queue ({@link dev.junction.core.vhost.VirtualHost#overrideLimits}):
+     * those a queue applies to each message as it arrives or is dropped, so a new value takes effect at once.
+     */
+    public static final Set<String> LIMITS = Set.of("x-max-length", "x-max-length-bytes", "x-overflow",
+            "x-dead-letter-exchange", "x-dead-letter-routing-key", "x-dead-letter-headers");
+
+    /**
+     * The declared arguments with the overrides laid over them: an override replaces the declared value of its
+     * name, and a void (null) override removes it.
+     */
+    public static Map<String, Object> overridden(Map<String, Object> declared, Map<String, Object> overrides) {
+        if (overrides.isEmpty()) {
+            return declared;
+        }
+        Map<String, Object> effective = new LinkedHashMap<>(declared);
+        overrides.forEach((name, value) -> {
+            if (value == null) {
+                effective.remove(name);
+            } else {
+                effective.put(name, value);
+            }
+        });
+        return effective;
+    }
 
     /** The largest x-max-priority RabbitMQ accepts. */
     public static final int PRIORITY_LIMIT = 255;
@@ -65,7 +99,8 @@ public record QueueArguments(
                 deadLetterRoutingKey,
                 maxPriority == null ? 0 : maxPriority.intValue(),
                 singleActiveConsumer != null && singleActiveConsumer,
-                parser.nonNegativeInteger("x-flow-high-watermark"));
+                parser.nonNegativeInteger("x-flow-high-watermark"),
+                parser.table("x-dead-letter-headers"));
     }
 
     private record Parser(String queue, String vhost, Map<String, Object> arguments) {
@@ -95,6 +130,19 @@ public record QueueArguments(
             }
             if (value instanceof CharSequence text) {
                 return text.toString();
+            }
+            throw unacceptableType(name, value);
+        }
+
+        Map<String, Object> table(String name) {
+            Object value = arguments.get(name);
+            if (value == null) {
+                return Map.of();
+            }
+            if (value instanceof Map<?, ?> table) {
+                Map<String, Object> copy = new LinkedHashMap<>();
+                table.forEach((key, entry) -> copy.put(String.valueOf(key), entry));
+                return Collections.unmodifiableMap(copy);
             }
             throw unacceptableType(name, value);
         }

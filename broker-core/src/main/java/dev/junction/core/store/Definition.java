@@ -49,6 +49,24 @@ public sealed interface Definition {
         }
     }
 
+    /**
+     * Limit arguments set on a live durable queue over its declared ones (see
+     * {@link dev.junction.core.vhost.VirtualHost#overrideLimits}), for the queue the store knows by {@code queueId}:
+     * a queue deleted and declared again under the same name has another id, so it never inherits them. A void
+     * value removes the declared argument of that name.
+     */
+    record QueueLimitsDefinition(String vhost, String queue, long queueId, Map<String, Object> overrides)
+            implements Definition {
+        public QueueLimitsDefinition {
+            overrides = Arguments.copyOf(overrides);
+        }
+
+        @Override
+        public Object identity() {
+            return List.of("queue-limits", vhost, queue);
+        }
+    }
+
     /** A binding between two durable ends; {@code toExchange} tells whether the destination is an exchange. */
     record BindingDefinition(String vhost, String source, String destination, boolean toExchange, String routingKey,
                              Map<String, Object> arguments) implements Definition {

@@ -22,6 +22,7 @@ import dev.junction.core.store.Definition;
 import dev.junction.core.store.Definition.BindingDefinition;
 import dev.junction.core.store.Definition.ExchangeDefinition;
 import dev.junction.core.store.Definition.QueueDefinition;
+import dev.junction.core.store.Definition.QueueLimitsDefinition;
 import dev.junction.core.store.MemoryStorage;
 import dev.junction.core.store.MessagePages;
 import dev.junction.core.store.Storage;
@@ -395,6 +396,44 @@ public final class VirtualHost {
         return created;
     }
 
+    /**
+     * Changes the limits of a live queue ({@link QueueArguments#LIMITS}: length and size bounds, overflow,
+     * dead-lettering) without redeclaring it: {@code overrides} are laid over the queue's declared arguments, which
+     * stay as declared (a client's redeclaration is compared with those, as in RabbitMQ), a void value removing the
+     * declared one; they replace the overrides set before, and none at all returns to the declared limits. Checked
+     * as a declaration is (PRECONDITION_FAILED), applied on the queue's owner thread at once (see
+     * {@link Queue#overrideLimits}) and, for a durable queue, stored so that a restart brings them back. Whoever
+     * decides a queue's limits other than its declaration (the MQTT handler's configuration, policies) goes through
+     * here. Completes once the queue applies them; NOT_FOUND if there is no such queue.
+     */
+    public CompletableFuture<Void> overrideLimits(String queueName, Map<String, Object> overrides) {
+        synchronized (topologyLock) {
+            Queue queue = queues.get(queueName);
+            if (queue == null) {
+                throw notFound("queue", queueName);
+            }
+            for (String argument : overrides.keySet()) {
+                if (!QueueArguments.LIMITS.contains(argument)) {
+                    throw BrokerException.preconditionFailed("argument '" + argument + "' of queue '" + queueName
+                            + "' in vhost '" + name + "' cannot change on a live queue");
+                }
+            }
+            Map<String, Object> checked = Arguments.checkedCopyOf(overrides);
+            QueueArguments effective = QueueArguments.parse(queueName, name,
+                    QueueArguments.overridden(queue.settings().arguments(), checked));
+            Long queueId = durableQueueIds.get(queue);
+            if (queueId != null) {
+                QueueLimitsDefinition stored = new QueueLimitsDefinition(name, queueName, queueId, checked);
+                if (checked.isEmpty()) {
+                    storage.definitions().remove(stored);
+                } else {
+                    storage.definitions().put(stored);
+                }
+            }
+            return queue.overrideLimits(checked, effective);
+        }
+    }
+
     /** An exclusive queue ends with its connection, so it never outlives the process, durable or not. */
     private static boolean isDurable(QueueSettings settings) {
         return settings.durable() && !settings.exclusive();
@@ -407,9 +446,11 @@ public final class VirtualHost {
     /** Deletes a queue that was taken out of the map: its definition, its bindings, then its messages. */
     private CompletableFuture<Integer> removeQueue(Queue queue) {
         removeBindingsTo(queue);
-        boolean durable = durableQueueIds.containsKey(queue);
+        Long queueId = durableQueueIds.get(queue);
+        boolean durable = queueId != null;
         if (durable) {
             storage.definitions().remove(definitionOf(queue));
+            storage.definitions().remove(new QueueLimitsDefinition(name, queue.name(), queueId, Map.of()));
         }
         CompletableFuture<Integer> deleted = queue.delete();
         if (durable) {
@@ -605,6 +646,11 @@ public final class VirtualHost {
                 }
             }
             for (Definition definition : definitions) {
+                if (definition instanceof QueueLimitsDefinition limits && limits.vhost().equals(name)) {
+                    restoreOrSetAside(limits, () -> restoreLimits(limits));
+                }
+            }
+            for (Definition definition : definitions) {
                 if (definition instanceof BindingDefinition binding && binding.vhost().equals(name)) {
                     restoreOrSetAside(binding, () -> restoreBinding(binding));
                 }
@@ -621,6 +667,22 @@ public final class VirtualHost {
             LOG.error("Skipped stored definition {} in vhost '{}': {}; kept in {}", definition.identity(), name,
                     refused.getMessage(), kept, refused);
         }
+    }
+
+    /**
+     * Lays stored limit overrides over their recovered queue before its messages are restored (the queue's owner
+     * runs tasks in order); overrides of a queue that is gone, or of an earlier queue of that name, are forgotten.
+     */
+    private void restoreLimits(QueueLimitsDefinition limits) {
+        Queue queue = queues.get(limits.queue());
+        if (queue == null || !Long.valueOf(limits.queueId()).equals(durableQueueIds.get(queue))) {
+            LOG.warn("Dropping stored limits of queue '{}' in vhost '{}': the queue they were set on is gone",
+                    limits.queue(), name);
+            storage.definitions().remove(limits);
+            return;
+        }
+        queue.overrideLimits(limits.overrides(), QueueArguments.parse(limits.queue(), name,
+                QueueArguments.overridden(queue.settings().arguments(), limits.overrides())));
     }
 
     private void restoreBinding(BindingDefinition binding) {

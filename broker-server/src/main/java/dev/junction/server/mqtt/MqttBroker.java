@@ -77,6 +77,7 @@ public final class MqttBroker implements AutoCloseable {
         MqttDurableState.takeRetained(core).forEach(publisher::restoreRetained);
         Map<String, MqttDurableState.RecoveredSession> recovered = durable.takeSessions(core);
         deleteOrphanSessionQueues(recovered.keySet());
+        SessionQueueLimits.apply(vhost, settings, recovered.keySet());
         this.sessions = new SessionRegistry(new SessionServices(settings, vhost, durable, stats, retained),
                 recovered);
         this.authenticator = new MqttAuthenticator(logins, settings.vhost(), settings.allowAnonymous());

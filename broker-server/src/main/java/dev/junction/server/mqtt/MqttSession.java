@@ -168,21 +168,21 @@ final class MqttSession implements QueueConsumer {
 
     private void declareQueue() {
         QueueSettings queueSettings = new QueueSettings(!cleanSession, cleanSession ? this : null, false,
-                services.settings().sessionQueueArguments());
+                services.settings().sessionQueueArguments(clientId));
         try {
             // A clean session's queue lives and dies with this connection, so its loop owns it; a persistent
             // session's outlives the connection (and the loops, at shutdown), so a shard does.
             queue = services.vhost().declareQueue(queueName(), queueSettings,
                     cleanSession ? new EventLoopOwner(owner) : null);
         } catch (BrokerException inequivalent) {
-            // A stored session's queue declared under other settings (mqtt.max_queued_messages or
-            // mqtt.slow_subscriber changed, or an older version): the session keeps it rather than being refused.
+            // A stored session's queue declared under other settings (mqtt.* keys changed, or an older version):
+            // the session keeps it rather than being refused; its limits were brought to the configuration at start.
             Queue stored = cleanSession ? null : services.vhost().queue(queueName());
             if (stored == null) {
                 throw inequivalent;
             }
-            log.info("Client '{}': its stored session queue keeps the settings it was created with {}", clientId,
-                    stored.settings().arguments());
+            log.info("Client '{}': its stored session queue keeps the arguments it was declared with {}, limits {}",
+                    clientId, stored.settings().arguments(), stored.limitOverrides());
             queue = stored;
         }
     }

@@ -1,11 +1,13 @@
 package dev.junction.server.mqtt;
 
+import dev.junction.core.queue.QueueArguments;
 import dev.junction.server.config.Config;
 import dev.junction.server.config.ConfigKeys;
 
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * What the MQTT side is configured with.
@@ -55,24 +57,35 @@ public record MqttSettings(String vhost, String exchange, int maxInflight, int m
         }
     }
 
+    /** Header naming the session whose queue dead-lettered a message ({@code x-dead-letter-headers}). */
+    static final String CLIENT_ID_HEADER = "x-mqtt-client-id";
+
     /**
-     * The RabbitMQ-style arguments of every session queue: the bounds, with QoS 0 dropped first and what is
-     * dropped dead-lettered where configured ({@code x-death} names the reason and the queue, and so the client
-     * id), and, with {@code hold}, the mark at which a connected subscriber's queue holds its publishers back,
-     * before the bound would drop a message the subscriber would still have taken.
+     * The RabbitMQ-style arguments of a session queue: its {@link #sessionQueueLimits limits} and, with
+     * {@code hold}, the mark at which a connected subscriber's queue holds its publishers back, before the bound
+     * would drop a message the subscriber would still have taken.
      */
-    Map<String, Object> sessionQueueArguments() {
-        Map<String, Object> arguments = new HashMap<>();
-        arguments.put("x-max-length", maxQueuedMessages);
-        if (maxQueuedBytes > 0) {
-            arguments.put("x-max-length-bytes", maxQueuedBytes);
-        }
-        arguments.put("x-overflow", "drop-transient-first");
-        if (deadLetterExchange != null) {
-            arguments.put("x-dead-letter-exchange", deadLetterExchange);
-        }
+    Map<String, Object> sessionQueueArguments(String clientId) {
+        Map<String, Object> arguments = new HashMap<>(sessionQueueLimits(clientId));
+        arguments.values().removeIf(Objects::isNull);
         arguments.put("x-flow-high-watermark", holdPublishers ? Math.max(1, maxQueuedMessages / 2) : 0);
         return arguments;
+    }
+
+    /**
+     * The limits every session queue has, each of {@link QueueArguments#LIMITS} (void where there is none, so that
+     * laid over an older queue's declaration it removes that one's): the bounds, with QoS 0 dropped first, and what
+     * is dropped dead-lettered where configured, with the client id in its own header beside {@code x-death}.
+     */
+    Map<String, Object> sessionQueueLimits(String clientId) {
+        Map<String, Object> limits = new HashMap<>();
+        limits.put("x-max-length", maxQueuedMessages);
+        limits.put("x-max-length-bytes", maxQueuedBytes > 0 ? maxQueuedBytes : null);
+        limits.put("x-overflow", "drop-transient-first");
+        limits.put("x-dead-letter-exchange", deadLetterExchange);
+        limits.put("x-dead-letter-routing-key", null);
+        limits.put("x-dead-letter-headers", deadLetterExchange == null ? null : Map.of(CLIENT_ID_HEADER, clientId));
+        return limits;
     }
 
     public MqttSettings withSessionExpiry(Duration expiry) {

@@ -8,6 +8,7 @@ import dev.junction.core.store.Definition.BindingDefinition;
 import dev.junction.core.store.Definition.ExchangeDefinition;
 import dev.junction.core.store.Definition.PermissionDefinition;
 import dev.junction.core.store.Definition.QueueDefinition;
+import dev.junction.core.store.Definition.QueueLimitsDefinition;
 import dev.junction.core.store.Definition.StateRecord;
 import dev.junction.core.store.Definition.UserDefinition;
 import dev.junction.core.store.Definition.VirtualHostDefinition;
@@ -32,6 +33,7 @@ final class StorageRecords {
     static final byte STATE = 5;
     static final byte USER = 6;
     static final byte PERMISSION = 7;
+    static final byte QUEUE_LIMITS = 8;
     static final byte MESSAGE = 16;
     static final byte SETTLE = 17;
     /** A message a queue paged out of the heap: a message record naming no queue; dropped at recovery. */
@@ -55,6 +57,9 @@ final class StorageRecords {
         }
         if (definition instanceof StateRecord) {
             return STATE;
+        }
+        if (definition instanceof QueueLimitsDefinition) {
+            return QUEUE_LIMITS;
         }
         return definition instanceof UserDefinition ? USER : PERMISSION;
     }
@@ -85,6 +90,11 @@ final class StorageRecords {
             writeString(out, state.namespace());
             writeString(out, state.key());
             out.writeInt(state.value().length).writeBytes(state.value());
+        } else if (definition instanceof QueueLimitsDefinition limits) {
+            writeString(out, limits.vhost());
+            writeString(out, limits.queue());
+            out.writeLong(limits.queueId());
+            writeTable(out, limits.overrides());
         } else if (definition instanceof UserDefinition user) {
             writeString(out, user.name());
             writeString(out, user.passwordHash());
@@ -109,6 +119,8 @@ final class StorageRecords {
             case QUEUE -> new QueueDefinition(readString(in), readString(in), in.readBoolean(), readTable(in));
             case BINDING -> new BindingDefinition(readString(in), readString(in), readString(in), in.readBoolean(),
                     readString(in), readTable(in));
+            case QUEUE_LIMITS -> new QueueLimitsDefinition(readString(in), readString(in), in.readLong(),
+                    readTable(in));
             case STATE -> new StateRecord(readString(in), readString(in), readBytes(in));
             case USER -> new UserDefinition(readString(in), readString(in), readTags(in));
             case PERMISSION -> new PermissionDefinition(readString(in), readString(in), readString(in),

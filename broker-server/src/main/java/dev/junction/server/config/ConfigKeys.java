@@ -49,6 +49,13 @@ public final class ConfigKeys {
     public static final ConfigKey<Integer> MQTT_MAX_INFLIGHT = new ConfigKey<>("mqtt.max_inflight", "32",
             ValueParsers.integer(1, 65535),
             "QoS 1 and 2 messages sent to an MQTT session and not yet acknowledged, at most");
+    public static final ConfigKey<Integer> MQTT_RECEIVE_MAXIMUM = new ConfigKey<>("mqtt.receive_maximum", "1024",
+            ValueParsers.integer(1, 65535),
+            "QoS 1 and 2 PUBLISHes an MQTT 5 client may send before they are acknowledged (the CONNACK's Receive "
+                    + "Maximum); a client that sends more is disconnected with reason 0x93");
+    public static final ConfigKey<Integer> MQTT_TOPIC_ALIAS_MAXIMUM = new ConfigKey<>("mqtt.topic_alias_maximum", "64",
+            ValueParsers.integer(0, 65535),
+            "topic aliases an MQTT 5 client may set on one connection (the CONNACK's Topic Alias Maximum); 0: none");
     public static final ConfigKey<Integer> MQTT_MAX_QUEUED_MESSAGES = new ConfigKey<>("mqtt.max_queued_messages", "100000",
             ValueParsers.integer(0, Integer.MAX_VALUE),
             "messages an MQTT session's queue holds undelivered; beyond it the oldest QoS 0, else the oldest, is dropped");
@@ -208,7 +215,8 @@ public final class ConfigKeys {
     /** In the order config/junction.conf and docs/configuration.md present them. */
     public static final List<ConfigKey<?>> ALL = List.of(MQTT_PORT, AMQP_PORT, HTTP_PORT, BIND, DATA_DIR,
             MQTT_MAX_PACKET_SIZE, MQTT_CONNECT_TIMEOUT, LOG_LEVEL, SHUTDOWN_TIMEOUT, MQTT_WS_PORT, MQTT_VHOST,
-            MQTT_EXCHANGE, MQTT_MAX_INFLIGHT, MQTT_MAX_QUEUED_MESSAGES, MQTT_MAX_QUEUED_BYTES, MQTT_DEAD_LETTER_EXCHANGE,
+            MQTT_EXCHANGE, MQTT_MAX_INFLIGHT, MQTT_RECEIVE_MAXIMUM, MQTT_TOPIC_ALIAS_MAXIMUM,
+            MQTT_MAX_QUEUED_MESSAGES, MQTT_MAX_QUEUED_BYTES, MQTT_DEAD_LETTER_EXCHANGE,
             MQTT_SLOW_SUBSCRIBER, MQTT_SESSION_EXPIRY, MQTT_SYS_INTERVAL, MQTT_ALLOW_ANONYMOUS,
             AMQP_FRAME_MAX, AMQP_CHANNEL_MAX, AMQP_HEARTBEAT, AMQP_MAX_MESSAGE_SIZE, USERS, AUTH_HASH_ITERATIONS,
             AUTH_FAILED_LOGIN_DELAY_MAX, STORAGE_ENGINE, STORAGE_FSYNC,

@@ -29,13 +29,36 @@ import java.util.Objects;
  *                           ({@code mqtt.allow_anonymous})
  * @param holdPublishers     whether a connected subscriber's filling session queue stops its publishers' reads
  *                           ({@code mqtt.slow_subscriber = hold}) rather than dropping at the bound
+ * @param mqtt5              what the broker announces to MQTT 5 clients in CONNACK and holds them to
  */
 public record MqttSettings(String vhost, String exchange, int maxInflight, int maxQueuedMessages,
                            long maxQueuedBytes, String deadLetterExchange, Duration sessionExpiry,
                            Duration connectTimeout, int maxPacketSize, Duration sysInterval, boolean allowAnonymous,
-                           boolean holdPublishers) {
+                           boolean holdPublishers, Mqtt5Limits mqtt5) {
     public static final MqttSettings DEFAULTS = new MqttSettings("/", "amq.topic", 32, 100_000, 256L << 20, null,
-            Duration.ofDays(1), Duration.ofSeconds(10), 16 * 1024 * 1024, Duration.ofSeconds(10), false, true);
+            Duration.ofDays(1), Duration.ofSeconds(10), 16 * 1024 * 1024, Duration.ofSeconds(10), false, true,
+            Mqtt5Limits.DEFAULTS);
+
+    /**
+     * The MQTT 5 flow limits the broker announces in CONNACK.
+     *
+     * @param receiveMaximum    QoS 1/2 PUBLISHes a client may have unacknowledged towards the broker
+     *                          ({@code mqtt.receive_maximum})
+     * @param topicAliasMaximum topic aliases a client may set on one connection ({@code mqtt.topic_alias_maximum})
+     */
+    public record Mqtt5Limits(int receiveMaximum, int topicAliasMaximum) {
+        public static final Mqtt5Limits DEFAULTS = new Mqtt5Limits(1024, 64);
+
+        public Mqtt5Limits {
+            if (receiveMaximum < 1 || receiveMaximum > 65535) {
+                throw new IllegalArgumentException("receive maximum must be in 1..65535, was " + receiveMaximum);
+            }
+            if (topicAliasMaximum < 0 || topicAliasMaximum > 65535) {
+                throw new IllegalArgumentException("topic alias maximum must be in 0..65535, was "
+                        + topicAliasMaximum);
+            }
+        }
+    }
 
     /** From the daemon's configuration. */
     public static MqttSettings from(Config config) {
@@ -48,7 +71,9 @@ public record MqttSettings(String vhost, String exchange, int maxInflight, int m
                 config.get(ConfigKeys.MQTT_MAX_PACKET_SIZE),
                 Duration.ofSeconds(config.get(ConfigKeys.MQTT_SYS_INTERVAL)),
                 config.get(ConfigKeys.MQTT_ALLOW_ANONYMOUS),
-                config.get(ConfigKeys.MQTT_SLOW_SUBSCRIBER).equals("HOLD"));
+                config.get(ConfigKeys.MQTT_SLOW_SUBSCRIBER).equals("HOLD"),
+                new Mqtt5Limits(config.get(ConfigKeys.MQTT_RECEIVE_MAXIMUM),
+                        config.get(ConfigKeys.MQTT_TOPIC_ALIAS_MAXIMUM)));
     }
 
     public MqttSettings {
@@ -90,21 +115,21 @@ public record MqttSettings(String vhost, String exchange, int maxInflight, int m
 
     public MqttSettings withSessionExpiry(Duration expiry) {
         return new MqttSettings(vhost, exchange, maxInflight, maxQueuedMessages, maxQueuedBytes, deadLetterExchange,
-                expiry, connectTimeout, maxPacketSize, sysInterval, allowAnonymous, holdPublishers);
+                expiry, connectTimeout, maxPacketSize, sysInterval, allowAnonymous, holdPublishers, mqtt5);
     }
 
     public MqttSettings withLimits(int inflight, int queuedMessages) {
         return new MqttSettings(vhost, exchange, inflight, queuedMessages, maxQueuedBytes, deadLetterExchange,
-                sessionExpiry, connectTimeout, maxPacketSize, sysInterval, allowAnonymous, holdPublishers);
+                sessionExpiry, connectTimeout, maxPacketSize, sysInterval, allowAnonymous, holdPublishers, mqtt5);
     }
 
     public MqttSettings withTimeouts(Duration connect, Duration sys) {
         return new MqttSettings(vhost, exchange, maxInflight, maxQueuedMessages, maxQueuedBytes, deadLetterExchange,
-                sessionExpiry, connect, maxPacketSize, sys, allowAnonymous, holdPublishers);
+                sessionExpiry, connect, maxPacketSize, sys, allowAnonymous, holdPublishers, mqtt5);
     }
 
     public MqttSettings withAllowAnonymous(boolean allow) {
         return new MqttSettings(vhost, exchange, maxInflight, maxQueuedMessages, maxQueuedBytes, deadLetterExchange,
-                sessionExpiry, connectTimeout, maxPacketSize, sysInterval, allow, holdPublishers);
+                sessionExpiry, connectTimeout, maxPacketSize, sysInterval, allow, holdPublishers, mqtt5);
     }
 }

@@ -29,10 +29,13 @@ class MqttSettingsTest {
                 .with(ConfigKeys.MQTT_DEAD_LETTER_EXCHANGE, ConfigKeys.MQTT_DEAD_LETTER_EXCHANGE.parse("mqtt.dlx"))
                 .with(ConfigKeys.MQTT_SESSION_EXPIRY, 60)
                 .with(ConfigKeys.MQTT_SYS_INTERVAL, 3)
-                .with(ConfigKeys.MQTT_ALLOW_ANONYMOUS, ConfigKeys.MQTT_ALLOW_ANONYMOUS.parse("TRUE"));
+                .with(ConfigKeys.MQTT_ALLOW_ANONYMOUS, ConfigKeys.MQTT_ALLOW_ANONYMOUS.parse("TRUE"))
+                .with(ConfigKeys.MQTT_RECEIVE_MAXIMUM, 10)
+                .with(ConfigKeys.MQTT_TOPIC_ALIAS_MAXIMUM, 0);
         MqttSettings settings = MqttSettings.from(config);
         assertEquals(new MqttSettings("devices", "telemetry", 5, 7, 4096, "mqtt.dlx", Duration.ofSeconds(60),
-                Duration.ofSeconds(10), 16777216, Duration.ofSeconds(3), true, true),
+                Duration.ofSeconds(10), 16777216, Duration.ofSeconds(3), true, true,
+                new MqttSettings.Mqtt5Limits(10, 0)),
                 settings);
     }
 

@@ -195,11 +195,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
     // ---- before CONNECT ----
 
     private void awaitingConnect(Object msg) {
-        if (msg instanceof Connect connect && connect.version().isMqtt5()) {
-            // The codec speaks MQTT 5, the sessions do not yet: the encoder sends this as CONNACK 0x84.
-            log.info("Connection from {}: MQTT 5 is not served yet; refused", remote());
-            refuse(ConnectReturnCode.UNACCEPTABLE_PROTOCOL_VERSION);
-        } else if (msg instanceof Connect connect) {
+        if (msg instanceof Connect connect) {
             connect(connect);
         } else if (msg instanceof UnacceptableProtocolLevel level) {
             log.info("Connection from {}: protocol level {} refused", remote(), level.protocolLevel());

@@ -81,8 +81,10 @@ public final class MqttBroker implements AutoCloseable {
         MqttDurableState.takeRetained(core).forEach(publisher::restoreRetained);
         Map<String, MqttDurableState.RecoveredSession> recovered = durable.takeSessions(core);
         deleteOrphanSessionQueues(recovered.keySet());
-        this.sessions = new SessionRegistry(new SessionServices(settings, vhost, durable, stats, retained),
-                recovered);
+        SharedGroups sharedGroups = new SharedGroups(vhost, settings.exchange(), settings.sharedSubscriptionSelection());
+        sharedGroups.recover(recovered);
+        this.sessions = new SessionRegistry(new SessionServices(settings, vhost, durable, stats, retained,
+                sharedGroups), recovered);
         this.authenticator = new MqttAuthenticator(logins, settings.vhost(), settings.allowAnonymous());
         SysTopics sysTopics = new SysTopics(this);
         long period = settings.sysInterval().toMillis();

@@ -10,6 +10,7 @@ import dev.junction.core.queue.QueueConsumer;
 import dev.junction.core.queue.QueueSettings;
 import dev.junction.core.queue.Subscription;
 import dev.junction.core.store.StoreListener;
+import dev.junction.core.topic.SharedSubscription;
 import dev.junction.core.topic.TopicSyntax;
 import dev.junction.mqtt.codec.MqttQos;
 import dev.junction.mqtt.codec.MqttUtf8;
@@ -53,6 +54,7 @@ final class MqttSession implements QueueConsumer {
     private final SessionFilters subscriptions;
     private final OutboundInFlight outbound;
     private final InboundQos2 inboundQos2;
+    private final SharedMemberships shared;
 
     private volatile EventLoop owner;
     private volatile boolean writable;
@@ -89,6 +91,8 @@ final class MqttSession implements QueueConsumer {
                 stored == null ? Map.of() : stored.sentQos2(), this::onOwnerThread);
         this.subscriptions = new SessionFilters(clientId, services.vhost(), services.settings().exchange(), queueName(),
                 this, cleanSession ? null : services.durable(), services.stats(),
+                stored == null ? Map.of() : stored.subscriptions(), this::onOwnerThread);
+        this.shared = new SharedMemberships(this, services.sharedGroups(), services.settings().maxInflight(),
                 stored == null ? Map.of() : stored.subscriptions(), this::onOwnerThread);
     }
 
@@ -274,6 +278,7 @@ final class MqttSession implements QueueConsumer {
         });
         newConnection.flush();
         writabilityChanged();
+        shared.attach();
     }
 
     /** The connection ended (any reason); a clean session ends with it, a persistent one waits to expire. */
@@ -347,6 +352,7 @@ final class MqttSession implements QueueConsumer {
      */
     CompletableFuture<Integer> discard() {
         if (queueGone == null) {
+            shared.leaveAll();
             forgetIfPersistent();
             stop();
             queueGone = queue == null ? CompletableFuture.completedFuture(0)
@@ -363,6 +369,7 @@ final class MqttSession implements QueueConsumer {
             expiry.cancel(false);
             expiry = null;
         }
+        shared.detach();
         outbound.abandonAll();
         inboundQos2.clear();
         subscriptions.uncounted();
@@ -400,7 +407,20 @@ final class MqttSession implements QueueConsumer {
 
     @Override
     public void deliver(Delivery delivery) {
-        execute(() -> onDelivery(delivery));
+        execute(() -> onDelivery(delivery, grantedQos(delivery, delivery.message().mqttTopicName())));
+    }
+
+    /** A delivery from a shared subscription's group, served at the member's grant (owner loop). */
+    void deliverShared(Delivery delivery, int grantedQos) {
+        onDelivery(delivery, grantedQos);
+    }
+
+    /**
+     * A member stops consuming from its group, which takes back what it holds unsettled: those PUBLISHes are no
+     * longer this session's to resend or settle (owner loop).
+     */
+    void forgetInFlight(Subscription group) {
+        outbound.forgetWhere(publish -> publish.deliveredThrough(group));
     }
 
     @Override
@@ -452,6 +472,7 @@ final class MqttSession implements QueueConsumer {
     /** The queue looks at its flow again: publishers it held back for this session go on while it is offline. */
     private void wentOffline() {
         online = false;
+        shared.detach();
         if (queueSubscription != null) {
             queueSubscription.resume();
         }
@@ -470,7 +491,7 @@ final class MqttSession implements QueueConsumer {
         }
     }
 
-    private void onDelivery(Delivery delivery) {
+    private void onDelivery(Delivery delivery, int granted) {
         Message message = delivery.message();
         if (discarded) {
             message.release();
@@ -478,7 +499,6 @@ final class MqttSession implements QueueConsumer {
         }
         countQueueDrops();
         String topicName = message.mqttTopicName();
-        int granted = grantedQos(delivery, topicName);
         int qos = Math.min(granted, MqttPublisher.publishQos(message));
         if (granted == SessionSubscriptions.NO_MATCH || !readAllowed(topicName)
                 || !fitsMqtt(topicName, qos, message)) {
@@ -498,7 +518,12 @@ final class MqttSession implements QueueConsumer {
             message.release();
             return;
         }
-        sendInFlight(new InFlightPublish(topicName, qos, false, delivery, message));
+        InFlightPublish publish = new InFlightPublish(topicName, qos, false, delivery, message);
+        if (delivery.redelivered() && SharedMemberships.isShared(delivery)) {
+            // Another member had it and left without acknowledging it: DUP tells this one it may be a repeat.
+            publish.markSentBefore();
+        }
+        sendInFlight(publish);
     }
 
     /**
@@ -608,7 +633,11 @@ final class MqttSession implements QueueConsumer {
      * {@code $SYS} filters are no bindings: the broker serves them itself ({@link #deliverSys}).
      */
     SubAckReturnCode subscribe(String filter, MqttQos requested) {
-        if (queue == null && !SessionFilters.servedByBroker(filter)) {
+        if (SharedSubscription.isShared(filter)) {
+            return shared.subscribe(filter, requested.value()) ? subscriptions.subscribe(filter, requested)
+                    : SubAckReturnCode.FAILURE;
+        }
+        if (queue == null && SessionFilters.boundToSessionQueue(filter)) {
             try {
                 openQueueOnFirstSubscribe();
             } catch (BrokerException e) {
@@ -637,6 +666,10 @@ final class MqttSession implements QueueConsumer {
      * that waits for the store, as MQTT 3.1.1 section 3.8.4 permits.
      */
     void sendRetained(String filter, MqttQos granted) {
+        if (SharedSubscription.isShared(filter)) {
+            // [MQTT-3.8.4-4] (5.0): no retained messages on a shared subscription.
+            return;
+        }
         services.retained().forEachMatching(filter, message -> {
             String topicName = message.mqttTopicName();
             int qos = Math.min(granted.value(), MqttPublisher.publishQos(message));
@@ -653,6 +686,7 @@ final class MqttSession implements QueueConsumer {
     }
 
     void unsubscribe(String filter) {
+        shared.unsubscribe(filter);
         subscriptions.unsubscribe(filter);
     }
 

@@ -1,5 +1,6 @@
 package dev.junction.server.mqtt;
 
+import dev.junction.core.queue.ConsumerSelection;
 import dev.junction.server.config.Config;
 import dev.junction.server.config.ConfigKeys;
 
@@ -27,13 +28,17 @@ import java.util.Map;
  *                           ({@code mqtt.allow_anonymous})
  * @param holdPublishers     whether a connected subscriber's filling session queue stops its publishers' reads
  *                           ({@code mqtt.slow_subscriber = hold}) rather than dropping at the bound
+ * @param sharedSubscriptionSelection how a shared subscription group's queue picks a member
+ *                           ({@code mqtt.shared_subscription_strategy}; {@code hash_clientid} is the queue's
+ *                           {@code hash-publisher})
  */
 public record MqttSettings(String vhost, String exchange, int maxInflight, int maxQueuedMessages,
                            long maxQueuedBytes, String deadLetterExchange, Duration sessionExpiry,
                            Duration connectTimeout, int maxPacketSize, Duration sysInterval, boolean allowAnonymous,
-                           boolean holdPublishers) {
+                           boolean holdPublishers, ConsumerSelection sharedSubscriptionSelection) {
     public static final MqttSettings DEFAULTS = new MqttSettings("/", "amq.topic", 32, 100_000, 256L << 20, null,
-            Duration.ofDays(1), Duration.ofSeconds(10), 16 * 1024 * 1024, Duration.ofSeconds(10), false, true);
+            Duration.ofDays(1), Duration.ofSeconds(10), 16 * 1024 * 1024, Duration.ofSeconds(10), false, true,
+            ConsumerSelection.ROUND_ROBIN);
 
     /** From the daemon's configuration. */
     public static MqttSettings from(Config config) {
@@ -46,7 +51,16 @@ public record MqttSettings(String vhost, String exchange, int maxInflight, int m
                 config.get(ConfigKeys.MQTT_MAX_PACKET_SIZE),
                 Duration.ofSeconds(config.get(ConfigKeys.MQTT_SYS_INTERVAL)),
                 config.get(ConfigKeys.MQTT_ALLOW_ANONYMOUS),
-                config.get(ConfigKeys.MQTT_SLOW_SUBSCRIBER).equals("HOLD"));
+                config.get(ConfigKeys.MQTT_SLOW_SUBSCRIBER).equals("HOLD"),
+                sharedSubscriptionSelection(config.get(ConfigKeys.MQTT_SHARED_SUBSCRIPTION_STRATEGY)));
+    }
+
+    private static ConsumerSelection sharedSubscriptionSelection(String strategy) {
+        return switch (strategy) {
+            case "STICKY" -> ConsumerSelection.STICKY;
+            case "HASH_CLIENTID" -> ConsumerSelection.HASH_PUBLISHER;
+            default -> ConsumerSelection.ROUND_ROBIN;
+        };
     }
 
     public MqttSettings {
@@ -77,21 +91,25 @@ public record MqttSettings(String vhost, String exchange, int maxInflight, int m
 
     public MqttSettings withSessionExpiry(Duration expiry) {
         return new MqttSettings(vhost, exchange, maxInflight, maxQueuedMessages, maxQueuedBytes, deadLetterExchange,
-                expiry, connectTimeout, maxPacketSize, sysInterval, allowAnonymous, holdPublishers);
+                expiry, connectTimeout, maxPacketSize, sysInterval, allowAnonymous, holdPublishers,
+                sharedSubscriptionSelection);
     }
 
     public MqttSettings withLimits(int inflight, int queuedMessages) {
         return new MqttSettings(vhost, exchange, inflight, queuedMessages, maxQueuedBytes, deadLetterExchange,
-                sessionExpiry, connectTimeout, maxPacketSize, sysInterval, allowAnonymous, holdPublishers);
+                sessionExpiry, connectTimeout, maxPacketSize, sysInterval, allowAnonymous, holdPublishers,
+                sharedSubscriptionSelection);
     }
 
     public MqttSettings withTimeouts(Duration connect, Duration sys) {
         return new MqttSettings(vhost, exchange, maxInflight, maxQueuedMessages, maxQueuedBytes, deadLetterExchange,
-                sessionExpiry, connect, maxPacketSize, sys, allowAnonymous, holdPublishers);
+                sessionExpiry, connect, maxPacketSize, sys, allowAnonymous, holdPublishers,
+                sharedSubscriptionSelection);
     }
 
     public MqttSettings withAllowAnonymous(boolean allow) {
         return new MqttSettings(vhost, exchange, maxInflight, maxQueuedMessages, maxQueuedBytes, deadLetterExchange,
-                sessionExpiry, connectTimeout, maxPacketSize, sysInterval, allow, holdPublishers);
+                sessionExpiry, connectTimeout, maxPacketSize, sysInterval, allow, holdPublishers,
+                sharedSubscriptionSelection);
     }
 }

@@ -667,7 +667,7 @@ final class MqttSession implements QueueConsumer {
      */
     void sendRetained(String filter, MqttQos granted) {
         if (SharedSubscription.isShared(filter)) {
-            // [MQTT-3.8.4-4] (5.0): no retained messages on a shared subscription.
+            // MQTT 5.0 sends no retained messages on subscribing to a shared subscription; 3.1.1 members alike.
             return;
         }
         services.retained().forEachMatching(filter, message -> {

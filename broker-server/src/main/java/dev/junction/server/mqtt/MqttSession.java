@@ -486,6 +486,7 @@ final class MqttSession implements QueueConsumer {
             if (queueSubscription != null) {
                 queueSubscription.resume();
             }
+            shared.resume();
         } else {
             writable = now;
         }

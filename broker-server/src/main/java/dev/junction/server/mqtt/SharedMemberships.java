@@ -102,6 +102,15 @@ final class SharedMemberships {
         }
     }
 
+    /** The connection can take more again: the groups that passed this session over look again. */
+    void resume() {
+        members.values().forEach(member -> {
+            if (member.subscription != null) {
+                member.subscription.resume();
+            }
+        });
+    }
+
     /** The connection went: no member consumes; the groups take back what was unacknowledged. */
     void detach() {
         attached = false;

@@ -139,6 +139,23 @@ class SharedSubscriptionTest {
         return client;
     }
 
+    /** A persistent member that subscribes and leaves with DISCONNECT, holding the group while offline. */
+    private void offlineMember(String clientId, String filter) throws IOException {
+        RawMqttClient member = raw();
+        member.connect(clientId, false);
+        subscribe(member, filter, 1, 1);
+        member.send(Disconnect.INSTANCE);
+    }
+
+    /** Reads and acknowledges the numbered messages 0..count-1, in order. */
+    private static void readNumbered(RawMqttClient client, int count) throws IOException {
+        for (int i = 0; i < count; i++) {
+            RawMqttClient.Received received = client.readPublish();
+            assertEquals(Integer.toString(i), received.payload());
+            client.send(new PubAck(received.packetId()));
+        }
+    }
+
     private RawMqttClient raw() throws IOException {
         RawMqttClient client = new RawMqttClient(server.port(Protocol.MQTT));
         clients.add(client);
@@ -299,19 +316,12 @@ class SharedSubscriptionTest {
     @Test
     void theGroupKeepsQueueingForAnOfflinePersistentMemberAndEndsWithItsSession() throws Exception {
         start("round_robin");
-        RawMqttClient member = raw();
-        member.connect("sleeper", false);
-        subscribe(member, "$share/night/n", 1, 1);
-        member.send(Disconnect.INSTANCE);
+        offlineMember("sleeper", "$share/night/n");
         publishNumbered("producer", "n", 3);
         await().atMost(DEADLINE).until(() -> readyIn("mqtt-shared-night-n") == 3);
         RawMqttClient back = raw();
         back.connect("sleeper", false);
-        for (int i = 0; i < 3; i++) {
-            RawMqttClient.Received received = back.readPublish();
-            assertEquals(Integer.toString(i), received.payload());
-            back.send(new PubAck(received.packetId()));
-        }
+        readNumbered(back, 3);
         back.close();
         // A clean CONNECT with the same id ends the persistent session, which was the group's last holder.
         RawMqttClient clean = raw();
@@ -322,10 +332,7 @@ class SharedSubscriptionTest {
     @Test
     void persistentMembersAndTheirGroupSurviveARestart() throws Exception {
         start("round_robin");
-        RawMqttClient member = raw();
-        member.connect("keeper", false);
-        subscribe(member, "$share/durable/d/#", 1, 1);
-        member.send(Disconnect.INSTANCE);
+        offlineMember("keeper", "$share/durable/d/#");
         RawMqttClient cleanMember = raw();
         cleanMember.connect("transient", true);
         subscribe(cleanMember, "$share/gone/d/#", 1, 1);
@@ -337,15 +344,9 @@ class SharedSubscriptionTest {
         assertFalse(groupExists("mqtt-shared-gone-d/#"), "held by nobody after the restart");
         RawMqttClient back = raw();
         assertTrue(back.connect("keeper", false).sessionPresent());
-        for (int i = 0; i < 2; i++) {
-            RawMqttClient.Received received = back.readPublish();
-            assertEquals(Integer.toString(i), received.payload());
-            back.send(new PubAck(received.packetId()));
-        }
+        readNumbered(back, 2);
         publishNumbered("producer-after", "d/y", 1);
-        RawMqttClient.Received live = back.readPublish();
-        assertEquals("0", live.payload());
-        back.send(new PubAck(live.packetId()));
+        readNumbered(back, 1);
     }
 
     @Test

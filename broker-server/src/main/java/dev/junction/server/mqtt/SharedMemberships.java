@@ -96,6 +96,7 @@ final class SharedMemberships {
 
     /** A connection is attached: every member consumes from its group (recovered ones rejoin it first). */
     void attach() {
+        assert onOwnerThread.getAsBoolean() : "a session's memberships are its owner loop's";
         attached = true;
         for (Member member : List.copyOf(members.values())) {
             member.consume();
@@ -113,6 +114,7 @@ final class SharedMemberships {
 
     /** The connection went: no member consumes; the groups take back what was unacknowledged. */
     void detach() {
+        assert onOwnerThread.getAsBoolean() : "a session's memberships are its owner loop's";
         attached = false;
         members.values().forEach(Member::stop);
     }

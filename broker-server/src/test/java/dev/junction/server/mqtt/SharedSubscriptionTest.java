@@ -38,6 +38,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -245,6 +246,30 @@ class SharedSubscriptionTest {
         // Both sides took more than their windows (prefetch 10, mqtt.max_inflight 32) hold: their acknowledgements
         // settled what they had.
         assertTrue(service.size() > 10 && device.payloads.size() > 32, device.payloads.size() + "/" + service.size());
+    }
+
+    @Test
+    void anAmqpConsumerOfHigherPriorityIsServedFirstWhileItHasCredit() throws Exception {
+        start("round_robin");
+        Member device = new Member();
+        paho("low-priority-device", true, device, false).subscribe("$share/ranked/r", 1);
+        Channel channel = amqp();
+        channel.basicQos(1000);
+        List<String> service = new CopyOnWriteArrayList<>();
+        channel.basicConsume("mqtt-shared-ranked-r", false, Map.of("x-priority", 10), new DefaultConsumer(channel) {
+            @Override
+            public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties,
+                                       byte[] body) throws IOException {
+                service.add(new String(body, StandardCharsets.UTF_8));
+                getChannel().basicAck(envelope.getDeliveryTag(), false);
+            }
+        });
+        int count = 50;
+        publishNumbered("ranked-producer", "r", count);
+        await().atMost(DEADLINE).until(() -> service.size() >= count);
+        // One delivery per message: with all of them at the AMQP consumer, the device had none.
+        assertEachExactlyOnce(count, List.of(device.payloads, service));
+        assertTrue(device.payloads.isEmpty(), "the MQTT member (priority 0) took " + device.payloads);
     }
 
     @Test

@@ -9,7 +9,6 @@ import dev.junction.core.vhost.VirtualHost;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -104,10 +103,8 @@ final class SharedGroups {
 
     /** A session that ends for good leaves every group it held (its record gives them, recovered or not). */
     void leaveAll(String clientId, Set<String> filters) {
-        Set<String> left = new HashSet<>();
         for (String filter : filters) {
-            if (SharedSubscription.isShared(filter) && SharedSubscription.invalidReason(filter) == null
-                    && left.add(filter)) {
+            if (SharedSubscription.isShared(filter) && SharedSubscription.invalidReason(filter) == null) {
                 leave(SharedSubscription.parse(filter), clientId);
             }
         }

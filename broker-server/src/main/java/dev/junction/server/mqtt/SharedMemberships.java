@@ -126,14 +126,9 @@ final class SharedMemberships {
         members.clear();
     }
 
-    /** Whether the delivery is for a subscription still consuming; a late one was given back by the group already. */
-    boolean isCurrent(Member member, Delivery delivery) {
-        return member.subscription == delivery.subscription();
-    }
-
     /** Whether a delivery of the session's outbound flow came from a group (its subscription is a member's). */
     static boolean isShared(Delivery delivery) {
-        return delivery != null && delivery.subscription().consumer() instanceof Member;
+        return delivery.subscription().consumer() instanceof Member;
     }
 
     /** The member's side of the group's queue: deliveries go to the session's loop. */
@@ -188,7 +183,8 @@ final class SharedMemberships {
         @Override
         public void deliver(Delivery delivery) {
             session.execute(() -> {
-                if (isCurrent(this, delivery)) {
+                // Whether it came through the subscription still consuming.
+                if (delivery.subscription() == subscription) {
                     session.deliverShared(delivery, grantedQos);
                 } else {
                     // Cancelled since (the queue took the entry back already: this is a no-op), or not yet known

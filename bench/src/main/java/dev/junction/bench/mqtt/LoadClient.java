@@ -48,6 +48,8 @@ final class LoadClient extends SimpleChannelInboundHandler<MqttInbound> {
     private long allowance;
     private int inFlight;
     private int nextPacketId;
+    /** Written by this client's event loop alone; read once the run is over. */
+    private volatile long received;
     // Allocated once: the window keeps a starved publisher's wake-up, and every wake-up schedules a pump.
     private final Runnable pumpOnEventLoop = this::pump;
     private final Runnable wake = () -> channel.eventLoop().execute(pumpOnEventLoop);
@@ -190,7 +192,13 @@ final class LoadClient extends SimpleChannelInboundHandler<MqttInbound> {
             case EXACTLY_ONCE -> ctx.write(new PubRec(publish.packetId()), ctx.voidPromise());
             case AT_MOST_ONCE -> { }
         }
+        received++;
         window.recordDelivery();
+    }
+
+    /** PUBLISHes this client has received. */
+    long receivedCount() {
+        return received;
     }
 
     private void acknowledged() {

@@ -19,10 +19,10 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "mqtt-load", mixinStandardHelpOptions = true,
         description = "MQTT 3.1.1 load generator: throughput, fan-out, fan-in, latency, idle connections, MQTT to AMQP "
-                + "and back, a large topic tree.")
+                + "and back, a large topic tree, shared subscription fairness.")
 public final class MqttLoad implements Callable<Integer> {
 
-    enum Scenario { QOS0, QOS1, QOS2, FANOUT, FANIN, LATENCY, IDLE, MQTT_TO_AMQP, AMQP_TO_MQTT, TREE }
+    enum Scenario { QOS0, QOS1, QOS2, FANOUT, FANIN, LATENCY, IDLE, MQTT_TO_AMQP, AMQP_TO_MQTT, TREE, SHARED }
 
     @Option(names = "--run", required = true, paramLabel = "SCENARIO=COUNT",
             description = "a scenario (${COMPLETION-CANDIDATES}) and its messages (throughput, latency), "
@@ -55,6 +55,14 @@ public final class MqttLoad implements Callable<Integer> {
     @Option(names = "--clients", defaultValue = "100",
             description = "subscribers of fan-out, publishers of fan-in")
     int fanClients;
+
+    @Option(names = "--shared-members", defaultValue = "4",
+            description = "shared run: members of the $share group")
+    int sharedMembers;
+
+    @Option(names = "--shared-publishers", defaultValue = "10",
+            description = "shared run: publishers into the group, one topic each")
+    int sharedPublishers;
 
     @Option(names = "--payload", defaultValue = "64", description = "bytes per message, at least 8")
     int payloadSize;
@@ -154,6 +162,11 @@ public final class MqttLoad implements Callable<Integer> {
             case TREE -> new TopicTreeScenario(count, treeClients, treeFiltersPerSubscribe, treeSubscribesOutstanding,
                     treePublishes, new Phase(Duration.ofSeconds(subscribeSeconds), Duration.ofSeconds(subscribeStallSeconds)))
                     .run(settings);
+            case SHARED -> {
+                SharedGroupScenario shared = new SharedGroupScenario(sharedMembers, sharedPublishers, MqttQos.of(qos));
+                shared.run(settings, Math.max(count / 5, 1));
+                yield shared.run(settings, count);
+            }
             case MQTT_TO_AMQP, AMQP_TO_MQTT -> {
                 CrossProtocolScenario cross = new CrossProtocolScenario(scenario.name().toLowerCase(Locale.ROOT),
                         scenario == Scenario.MQTT_TO_AMQP, MqttQos.of(qos), amqpUri);

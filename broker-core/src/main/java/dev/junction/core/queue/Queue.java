@@ -68,6 +68,7 @@ public final class Queue implements Destination {
     /** Highest consumer priority first; equal priorities in subscription order. */
     private final List<Subscription> subscriptions = new ArrayList<>(1);
     private int nextSubscription;
+    private int subscriptionsMade;
     /** With single-active-consumer: the one consumer that receives, until it is cancelled or outranked. */
     private Subscription activeConsumer;
     /** Publishers blocked while above the high-water mark; at most one entry per publishing connection. */
@@ -142,7 +143,7 @@ public final class Queue implements Destination {
             arguments = new QueueArguments(current.messageTtlMillis(), current.expiresMillis(), effective.maxLength(),
                     effective.maxLengthBytes(), effective.overflow(), effective.deadLetterExchange(),
                     effective.deadLetterRoutingKey(), current.maxPriority(), current.singleActiveConsumer(),
-                    current.flowHighWatermark(), effective.deadLetterHeaders());
+                    current.flowHighWatermark(), effective.deadLetterHeaders(), current.consumerSelection());
             limitOverrides = Arguments.copyOf(overrides);
             if (!deleted) {
                 dropWhileOverLimit();
@@ -430,7 +431,7 @@ public final class Queue implements Destination {
                         "queue '" + name + "' in exclusive use"));
                 return;
             }
-            Subscription subscription = new Subscription(this, consumer, options);
+            Subscription subscription = new Subscription(this, consumer, options, subscriptionsMade++);
             int position = 0;
             while (position < subscriptions.size()
                     && subscriptions.get(position).options().priority() >= options.priority()) {
@@ -469,7 +470,7 @@ public final class Queue implements Destination {
         } else if (entry == null) {
             result.complete(null);
         } else {
-            Subscription getter = new Subscription(this, null, new ConsumerOptions(0, autoAck, false));
+            Subscription getter = new Subscription(this, null, new ConsumerOptions(0, autoAck, false), 0);
             Delivery delivery = handOver(getter, entry);
             publishCounts();
             result.complete(new Fetched(delivery, ready.size()));
@@ -688,6 +689,9 @@ public final class Queue implements Destination {
             Subscription active = singleActiveConsumer();
             return active != null && active.claimCredit() ? active : null;
         }
+        String publisher = arguments.consumerSelection() == ConsumerSelection.HASH_PUBLISHER ? headPublisher() : null;
+        // Sticky: the turn stays with the consumer served until it lacks credit.
+        int advance = arguments.consumerSelection() == ConsumerSelection.STICKY ? 0 : 1;
         int groupStart = 0;
         while (groupStart < count) {
             int priority = subscriptions.get(groupStart).options().priority();
@@ -695,12 +699,17 @@ public final class Queue implements Destination {
             while (groupEnd < count && subscriptions.get(groupEnd).options().priority() == priority) {
                 groupEnd++;
             }
+            if (publisher != null) {
+                // The publisher's consumer or nobody: the next message waits for it, so its messages stay in order.
+                Subscription chosen = chosenFor(publisher, groupStart, groupEnd);
+                return chosen.claimCredit() ? chosen : null;
+            }
             int groupSize = groupEnd - groupStart;
             for (int turn = 0; turn < groupSize; turn++) {
                 int index = groupStart + Math.floorMod(nextSubscription + turn, groupSize);
                 Subscription candidate = subscriptions.get(index);
                 if (candidate.claimCredit()) {
-                    nextSubscription = index - groupStart + 1;
+                    nextSubscription = index - groupStart + advance;
                     return candidate;
                 }
                 candidate.passedOver = true;
@@ -708,6 +717,38 @@ public final class Queue implements Destination {
             groupStart = groupEnd;
         }
         return null;
+    }
+
+    private String headPublisher() {
+        QueueEntry head = ready.peek();
+        return head == null ? null : head.message().publisher();
+    }
+
+    /**
+     * Rendezvous hashing over the group of highest priority: each consumer scores the publisher with its own key,
+     * the highest score wins. The choice depends on who is in the group, not on their order in the line (which
+     * turns), and a consumer leaving moves only its own publishers.
+     */
+    private Subscription chosenFor(String publisher, int groupStart, int groupEnd) {
+        int publisherHash = publisher.hashCode();
+        Subscription chosen = null;
+        long best = Long.MIN_VALUE;
+        for (int i = groupStart; i < groupEnd; i++) {
+            Subscription candidate = subscriptions.get(i);
+            long score = mix(publisherHash * 0x9E3779B97F4A7C15L + candidate.selectionKey);
+            if (score > best) {
+                best = score;
+                chosen = candidate;
+            }
+        }
+        return chosen;
+    }
+
+    /** A 64-bit finaliser (SplitMix64's), so that neighbouring keys score far apart. */
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
     }
 
     /**

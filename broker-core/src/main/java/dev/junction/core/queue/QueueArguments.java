@@ -10,8 +10,9 @@ import java.util.Set;
 
 /**
  * The queue behaviours selected by declaration arguments, parsed and checked once at declaration. The argument
- * names are RabbitMQ's because that is what clients send (but {@code x-flow-high-watermark}, Junction's own: see
- * {@link FlowLimits}); the core only ever sees the parsed values.
+ * names are RabbitMQ's because that is what clients send (but Junction's own {@code x-flow-high-watermark}: see
+ * {@link FlowLimits}, and {@code x-consumer-selection}: see {@link ConsumerSelection}); the core only ever sees the
+ * parsed values.
  * Absent limits are null; arguments the core does not know are kept in the settings and otherwise ignored, as
  * RabbitMQ does.
  *
@@ -30,10 +31,12 @@ public record QueueArguments(
         int maxPriority,
         boolean singleActiveConsumer,
         Long flowHighWatermark,
-        Map<String, Object> deadLetterHeaders) {
+        Map<String, Object> deadLetterHeaders,
+        ConsumerSelection consumerSelection) {
 
     public static final QueueArguments NONE =
-            new QueueArguments(null, null, null, null, Overflow.DROP_HEAD, null, null, 0, false, null, Map.of());
+            new QueueArguments(null, null, null, null, Overflow.DROP_HEAD, null, null, 0, false, null, Map.of(),
+                    ConsumerSelection.ROUND_ROBIN);
 
     /**
      * The arguments that may change on a live queue ({@link dev.junction.core.vhost.VirtualHost#overrideLimits}):
@@ -89,6 +92,12 @@ public record QueueArguments(
             throw parser.invalid("x-dead-letter-routing-key", "{dead_letter_exchange_missing}");
         }
         Boolean singleActiveConsumer = parser.bool("x-single-active-consumer");
+        String selectionName = parser.string(ConsumerSelection.ARGUMENT);
+        ConsumerSelection selection = selectionName == null ? ConsumerSelection.ROUND_ROBIN
+                : ConsumerSelection.fromArgument(selectionName);
+        if (selection == null) {
+            throw parser.invalid(ConsumerSelection.ARGUMENT, "{unknown_consumer_selection," + selectionName + "}");
+        }
         return new QueueArguments(
                 parser.nonNegativeInteger("x-message-ttl"),
                 expires,
@@ -100,7 +109,8 @@ public record QueueArguments(
                 maxPriority == null ? 0 : maxPriority.intValue(),
                 singleActiveConsumer != null && singleActiveConsumer,
                 parser.nonNegativeInteger("x-flow-high-watermark"),
-                parser.table("x-dead-letter-headers"));
+                parser.table("x-dead-letter-headers"),
+                selection);
     }
 
     private record Parser(String queue, String vhost, Map<String, Object> arguments) {

@@ -166,6 +166,16 @@ final class ReadyMessages {
         }
     }
 
+    /** The message {@link #poll} would return next, left in place; null as there. */
+    QueueEntry peek() {
+        for (int level = fresh.length - 1; level >= 0; level--) {
+            if (hasEntries(level)) {
+                return head(level);
+            }
+        }
+        return null;
+    }
+
     /** The next message to deliver: the highest priority first; null if none, or if that one is being read back. */
     QueueEntry poll() {
         QueueEntry polled = null;

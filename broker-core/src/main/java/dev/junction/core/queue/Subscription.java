@@ -11,16 +11,19 @@ public final class Subscription {
     private final Queue queue;
     private final QueueConsumer consumer;
     private final ConsumerOptions options;
+    /** Fixed for the subscription's life: what {@link ConsumerSelection#HASH_PUBLISHER} hashes consumers by. */
+    final int selectionKey;
 
     final Set<Long> unsettled = new HashSet<>();
     boolean cancelled;
     /** A dispatch found it without credit: it rejoins the back of the line when it settles something. */
     boolean passedOver;
 
-    Subscription(Queue queue, QueueConsumer consumer, ConsumerOptions options) {
+    Subscription(Queue queue, QueueConsumer consumer, ConsumerOptions options, int selectionKey) {
         this.queue = queue;
         this.consumer = consumer;
         this.options = options;
+        this.selectionKey = selectionKey;
     }
 
     public Queue queue() {

@@ -71,6 +71,12 @@ public final class ConfigKeys {
             ValueParsers.oneOf(List.of("HOLD", "DROP")),
             "a connected subscriber whose session queue fills: hold (its publishers are not read once the queue is at "
                     + "half mqtt.max_queued_messages) or drop (publishers go on, the queue drops at the bound)");
+    public static final ConfigKey<String> MQTT_SHARED_SUBSCRIPTION_STRATEGY = new ConfigKey<>(
+            "mqtt.shared_subscription_strategy", "round_robin",
+            ValueParsers.oneOf(List.of("ROUND_ROBIN", "STICKY", "HASH_CLIENTID")),
+            "how a shared subscription group ($share/...) picks the member for each message: round_robin (in turn), "
+                    + "sticky (the same member while it has credit and stays connected) or hash_clientid (by the "
+                    + "publishing client's id, keeping each publisher's messages in order at one member)");
     public static final ConfigKey<Integer> MQTT_SESSION_EXPIRY = new ConfigKey<>("mqtt.session_expiry", "86400",
             ValueParsers.integer(1, Integer.MAX_VALUE),
             "seconds a persistent MQTT session (clean session 0) is kept after its client disconnects");
@@ -217,7 +223,8 @@ public final class ConfigKeys {
             MQTT_MAX_PACKET_SIZE, MQTT_CONNECT_TIMEOUT, LOG_LEVEL, SHUTDOWN_TIMEOUT, MQTT_WS_PORT, MQTT_VHOST,
             MQTT_EXCHANGE, MQTT_MAX_INFLIGHT, MQTT_RECEIVE_MAXIMUM, MQTT_TOPIC_ALIAS_MAXIMUM,
             MQTT_MAX_QUEUED_MESSAGES, MQTT_MAX_QUEUED_BYTES, MQTT_DEAD_LETTER_EXCHANGE,
-            MQTT_SLOW_SUBSCRIBER, MQTT_SESSION_EXPIRY, MQTT_SYS_INTERVAL, MQTT_ALLOW_ANONYMOUS,
+            MQTT_SLOW_SUBSCRIBER, MQTT_SHARED_SUBSCRIPTION_STRATEGY, MQTT_SESSION_EXPIRY, MQTT_SYS_INTERVAL,
+            MQTT_ALLOW_ANONYMOUS,
             AMQP_FRAME_MAX, AMQP_CHANNEL_MAX, AMQP_HEARTBEAT, AMQP_MAX_MESSAGE_SIZE, USERS, AUTH_HASH_ITERATIONS,
             AUTH_FAILED_LOGIN_DELAY_MAX, STORAGE_ENGINE, STORAGE_FSYNC,
             STORAGE_SEGMENT_SIZE, STORAGE_DISK_FREE_LIMIT, STORAGE_QUEUE_MEMORY_LIMIT, MEMORY_HIGH_WATERMARK,

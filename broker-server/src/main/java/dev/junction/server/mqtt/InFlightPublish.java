@@ -2,6 +2,7 @@ package dev.junction.server.mqtt;
 
 import dev.junction.core.message.Message;
 import dev.junction.core.queue.Delivery;
+import dev.junction.core.queue.Subscription;
 
 /**
  * An outbound QoS 1 or 2 PUBLISH not yet fully acknowledged. It holds the message (one reference) until PUBACK or
@@ -29,6 +30,11 @@ final class InFlightPublish {
         return new InFlightPublish(null, 2, false, null, null);
     }
 
+    /** Whether it was delivered through {@code subscription} and is not yet settled there. */
+    boolean deliveredThrough(Subscription subscription) {
+        return message != null && delivery != null && delivery.subscription() == subscription;
+    }
+
     Message message() {
         return message;
     }
@@ -37,7 +43,10 @@ final class InFlightPublish {
         return message == null;
     }
 
-    /** The PUBLISH went out before this run: a resend after a restart carries DUP as well. */
+    /**
+     * The PUBLISH went out before this run (a resend after a restart), or to another member of its shared
+     * subscription: it carries DUP as well.
+     */
     void markSentBefore() {
         sent = true;
     }

@@ -78,8 +78,10 @@ public final class MqttBroker implements AutoCloseable {
         Map<String, MqttDurableState.RecoveredSession> recovered = durable.takeSessions(core);
         deleteOrphanSessionQueues(recovered.keySet());
         SessionQueueLimits.apply(vhost, settings, recovered.keySet());
-        this.sessions = new SessionRegistry(new SessionServices(settings, vhost, durable, stats, retained),
-                recovered);
+        SharedGroups sharedGroups = new SharedGroups(vhost, settings.exchange(), settings.sharedSubscriptionSelection());
+        sharedGroups.recover(recovered);
+        this.sessions = new SessionRegistry(new SessionServices(settings, vhost, durable, stats, retained,
+                sharedGroups), recovered);
         this.authenticator = new MqttAuthenticator(logins, settings.vhost(), settings.allowAnonymous());
         this.connectionServices = new ConnectionServices(settings, limits, stats, authenticator, acl, sessions,
                 publisher, () -> blockedReason != null, connections);

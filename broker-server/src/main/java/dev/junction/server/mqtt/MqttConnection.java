@@ -4,6 +4,7 @@ import dev.junction.core.BrokerException;
 import dev.junction.core.store.StoreCountdown;
 import dev.junction.core.queue.PublishRefused;
 import dev.junction.core.store.StoreListener;
+import dev.junction.core.topic.SharedSubscription;
 import dev.junction.server.acl.ConnectionAcl;
 import dev.junction.server.acl.MqttAcl;
 import dev.junction.server.limits.ConnectionLimits;
@@ -379,7 +380,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
             }
         };
         try {
-            throttle.published(services.publisher().publish(publish.topic(), qos, publish.retainFlag(),
+            throttle.published(services.publisher().publish(clientId, publish.topic(), qos, publish.retainFlag(),
                     publish.payload(), stored));
         } catch (BrokerException e) {
             log.warn("Client '{}': publish to '{}' failed: {}", clientId, publish.topic(), e.getMessage());
@@ -460,7 +461,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
     }
 
     private boolean maySubscribe(String filter) {
-        if (!acl.canSubscribe(filter)) {
+        if (!acl.canSubscribe(SharedSubscription.matchedFilter(filter))) {
             if (acl.firstRefusal(filter)) {
                 log.info("Client '{}': subscription to '{}' denied by the ACL", clientId, filter);
             }
@@ -533,7 +534,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
             return;
         }
         try {
-            services.publisher().publish(lastWill.topic(), lastWill.qos().value(), lastWill.retain(),
+            services.publisher().publish(clientId, lastWill.topic(), lastWill.qos().value(), lastWill.retain(),
                     Unpooled.wrappedBuffer(lastWill.payload()));
         } catch (BrokerException e) {
             log.warn("Client '{}': will on '{}' not published: {}", clientId, lastWill.topic(), e.getMessage());

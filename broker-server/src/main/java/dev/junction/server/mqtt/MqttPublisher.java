@@ -41,21 +41,26 @@ final class MqttPublisher {
         this.durable = durable;
     }
 
-    /** Takes over {@code payload}; returns the queues the message reached. */
-    List<Queue> publish(String topicName, int qos, boolean retain, ByteBuf payload) {
-        return publish(topicName, qos, retain, payload, StoreListener.NONE);
+    /**
+     * Takes over {@code payload}; returns the queues the message reached. {@code clientId} is the message's
+     * publisher, which shared subscriptions under {@code hash_clientid} distribute by.
+     */
+    List<Queue> publish(String clientId, String topicName, int qos, boolean retain, ByteBuf payload) {
+        return publish(clientId, topicName, qos, retain, payload, StoreListener.NONE);
     }
 
     /**
-     * Publishes as {@link #publish(String, int, boolean, ByteBuf)} does, and tells {@code stored} when every queue
+     * Publishes as {@link #publish(String, String, int, boolean, ByteBuf)} does, and tells {@code stored} when every queue
      * reached has taken the message, it is stored for every durable one and, when it is to be retained, as the
      * topic's retained message (not called if this throws). A queue's refusal comes as a
      * {@link dev.junction.core.queue.PublishRefused} failure.
      */
-    List<Queue> publish(String topicName, int qos, boolean retain, ByteBuf payload, StoreListener stored) {
+    List<Queue> publish(String clientId, String topicName, int qos, boolean retain, ByteBuf payload,
+                        StoreListener stored) {
         stats.messagesReceived.increment();
         stats.bytesReceived.add(payload.readableBytes());
         Message message = new Message(exchange, TopicMapping.routingKey(topicName), PROPERTIES_BY_QOS[qos], payload);
+        message.publisher(clientId);
         StoreListener routedStored = stored;
         if (retain) {
             StoreCountdown both = new StoreCountdown(2, stored);

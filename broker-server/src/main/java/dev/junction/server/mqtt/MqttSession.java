@@ -10,6 +10,7 @@ import dev.junction.core.queue.QueueConsumer;
 import dev.junction.core.queue.QueueSettings;
 import dev.junction.core.queue.Subscription;
 import dev.junction.core.store.StoreListener;
+import dev.junction.core.topic.SharedSubscription;
 import dev.junction.mqtt.codec.MqttQos;
 import dev.junction.mqtt.codec.SubAckReturnCode;
 import dev.junction.server.acl.ConnectionAcl;
@@ -49,6 +50,7 @@ final class MqttSession implements QueueConsumer {
     private final OutboundInFlight outbound;
     private final OutboundPublishWriter publishes;
     private final InboundQos2 inboundQos2;
+    private final SharedMemberships shared;
 
     private volatile EventLoop owner;
     private volatile boolean writable;
@@ -87,6 +89,8 @@ final class MqttSession implements QueueConsumer {
                 outbound, this::onOwnerThread);
         this.subscriptions = new SessionFilters(clientId, services.vhost(), services.settings().exchange(), queueName(),
                 this, cleanSession ? null : services.durable(), services.stats(),
+                stored == null ? Map.of() : stored.subscriptions(), this::onOwnerThread);
+        this.shared = new SharedMemberships(this, services.sharedGroups(), services.settings().maxInflight(),
                 stored == null ? Map.of() : stored.subscriptions(), this::onOwnerThread);
     }
 
@@ -265,6 +269,7 @@ final class MqttSession implements QueueConsumer {
         reportDrops();
         publishes.attach(newConnection);
         writabilityChanged();
+        shared.attach();
     }
 
     /** The connection ended (any reason); a clean session ends with it, a persistent one waits to expire. */
@@ -339,6 +344,7 @@ final class MqttSession implements QueueConsumer {
      */
     CompletableFuture<Integer> discard() {
         if (queueGone == null) {
+            shared.leaveAll();
             forgetIfPersistent();
             stop();
             queueGone = queue == null ? CompletableFuture.completedFuture(0)
@@ -355,6 +361,7 @@ final class MqttSession implements QueueConsumer {
             expiry.cancel(false);
             expiry = null;
         }
+        shared.detach();
         outbound.abandonAll();
         inboundQos2.clear();
         subscriptions.uncounted();
@@ -392,7 +399,20 @@ final class MqttSession implements QueueConsumer {
 
     @Override
     public void deliver(Delivery delivery) {
-        execute(() -> onDelivery(delivery));
+        execute(() -> onDelivery(delivery, grantedQos(delivery, delivery.message().mqttTopicName())));
+    }
+
+    /** A delivery from a shared subscription's group, served at the member's grant (owner loop). */
+    void deliverShared(Delivery delivery, int grantedQos) {
+        onDelivery(delivery, grantedQos);
+    }
+
+    /**
+     * A member stops consuming from its group, which takes back what it holds unsettled: those PUBLISHes are no
+     * longer this session's to resend or settle (owner loop).
+     */
+    void forgetInFlight(Subscription group) {
+        outbound.forgetWhere(publish -> publish.deliveredThrough(group));
     }
 
     @Override
@@ -444,6 +464,7 @@ final class MqttSession implements QueueConsumer {
     /** The queue looks at its flow again: publishers it held back for this session go on while it is offline. */
     private void wentOffline() {
         online = false;
+        shared.detach();
         if (queueSubscription != null) {
             queueSubscription.resume();
         }
@@ -457,12 +478,13 @@ final class MqttSession implements QueueConsumer {
             if (queueSubscription != null) {
                 queueSubscription.resume();
             }
+            shared.resume();
         } else {
             writable = now;
         }
     }
 
-    private void onDelivery(Delivery delivery) {
+    private void onDelivery(Delivery delivery, int granted) {
         Message message = delivery.message();
         if (discarded) {
             message.release();
@@ -470,7 +492,6 @@ final class MqttSession implements QueueConsumer {
         }
         countQueueDrops();
         String topicName = message.mqttTopicName();
-        int granted = grantedQos(delivery, topicName);
         if (granted == SessionSubscriptions.NO_MATCH || !readAllowed(topicName)) {
             delivery.subscription().settle(delivery.entryId());
             message.release();
@@ -523,7 +544,11 @@ final class MqttSession implements QueueConsumer {
      * {@code $SYS} filters are no bindings: the broker serves them itself ({@link #deliverSys}).
      */
     SubAckReturnCode subscribe(String filter, MqttQos requested) {
-        if (queue == null && !SessionFilters.servedByBroker(filter)) {
+        if (SharedSubscription.isShared(filter)) {
+            return shared.subscribe(filter, requested.value()) ? subscriptions.subscribe(filter, requested)
+                    : SubAckReturnCode.FAILURE;
+        }
+        if (queue == null && SessionFilters.boundToSessionQueue(filter)) {
             try {
                 openQueueOnFirstSubscribe();
             } catch (BrokerException e) {
@@ -552,6 +577,10 @@ final class MqttSession implements QueueConsumer {
      * that waits for the store, as MQTT 3.1.1 section 3.8.4 permits.
      */
     void sendRetained(String filter, MqttQos granted) {
+        if (SharedSubscription.isShared(filter)) {
+            // MQTT 5.0 sends no retained messages on subscribing to a shared subscription; 3.1.1 members alike.
+            return;
+        }
         services.retained().forEachMatching(filter, message -> {
             String topicName = message.mqttTopicName();
             if (readAllowed(topicName)) {
@@ -564,6 +593,7 @@ final class MqttSession implements QueueConsumer {
     }
 
     void unsubscribe(String filter) {
+        shared.unsubscribe(filter);
         subscriptions.unsubscribe(filter);
     }
 

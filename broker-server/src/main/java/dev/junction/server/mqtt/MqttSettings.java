@@ -1,5 +1,6 @@
 package dev.junction.server.mqtt;
 
+import dev.junction.core.queue.ConsumerSelection;
 import dev.junction.core.queue.QueueArguments;
 import dev.junction.server.config.Config;
 import dev.junction.server.config.ConfigKeys;
@@ -29,15 +30,19 @@ import java.util.Objects;
  *                           ({@code mqtt.allow_anonymous})
  * @param holdPublishers     whether a connected subscriber's filling session queue stops its publishers' reads
  *                           ({@code mqtt.slow_subscriber = hold}) rather than dropping at the bound
+ * @param sharedSubscriptionSelection how a shared subscription group's queue picks a member
+ *                           ({@code mqtt.shared_subscription_strategy}; {@code hash_clientid} is the queue's
+ *                           {@code hash-publisher})
  * @param mqtt5              what the broker announces to MQTT 5 clients in CONNACK and holds them to
  */
 public record MqttSettings(String vhost, String exchange, int maxInflight, int maxQueuedMessages,
                            long maxQueuedBytes, String deadLetterExchange, Duration sessionExpiry,
                            Duration connectTimeout, int maxPacketSize, Duration sysInterval, boolean allowAnonymous,
-                           boolean holdPublishers, Mqtt5Limits mqtt5) {
+                           boolean holdPublishers, ConsumerSelection sharedSubscriptionSelection,
+                           Mqtt5Limits mqtt5) {
     public static final MqttSettings DEFAULTS = new MqttSettings("/", "amq.topic", 32, 100_000, 256L << 20, null,
             Duration.ofDays(1), Duration.ofSeconds(10), 16 * 1024 * 1024, Duration.ofSeconds(10), false, true,
-            Mqtt5Limits.DEFAULTS);
+            ConsumerSelection.ROUND_ROBIN, Mqtt5Limits.DEFAULTS);
 
     /**
      * The MQTT 5 flow limits the broker announces in CONNACK.
@@ -72,8 +77,17 @@ public record MqttSettings(String vhost, String exchange, int maxInflight, int m
                 Duration.ofSeconds(config.get(ConfigKeys.MQTT_SYS_INTERVAL)),
                 config.get(ConfigKeys.MQTT_ALLOW_ANONYMOUS),
                 config.get(ConfigKeys.MQTT_SLOW_SUBSCRIBER).equals("HOLD"),
+                sharedSubscriptionSelection(config.get(ConfigKeys.MQTT_SHARED_SUBSCRIPTION_STRATEGY)),
                 new Mqtt5Limits(config.get(ConfigKeys.MQTT_RECEIVE_MAXIMUM),
                         config.get(ConfigKeys.MQTT_TOPIC_ALIAS_MAXIMUM)));
+    }
+
+    private static ConsumerSelection sharedSubscriptionSelection(String strategy) {
+        return switch (strategy) {
+            case "STICKY" -> ConsumerSelection.STICKY;
+            case "HASH_CLIENTID" -> ConsumerSelection.HASH_PUBLISHER;
+            default -> ConsumerSelection.ROUND_ROBIN;
+        };
     }
 
     public MqttSettings {
@@ -115,21 +129,25 @@ public record MqttSettings(String vhost, String exchange, int maxInflight, int m
 
     public MqttSettings withSessionExpiry(Duration expiry) {
         return new MqttSettings(vhost, exchange, maxInflight, maxQueuedMessages, maxQueuedBytes, deadLetterExchange,
-                expiry, connectTimeout, maxPacketSize, sysInterval, allowAnonymous, holdPublishers, mqtt5);
+                expiry, connectTimeout, maxPacketSize, sysInterval, allowAnonymous, holdPublishers,
+                sharedSubscriptionSelection, mqtt5);
     }
 
     public MqttSettings withLimits(int inflight, int queuedMessages) {
         return new MqttSettings(vhost, exchange, inflight, queuedMessages, maxQueuedBytes, deadLetterExchange,
-                sessionExpiry, connectTimeout, maxPacketSize, sysInterval, allowAnonymous, holdPublishers, mqtt5);
+                sessionExpiry, connectTimeout, maxPacketSize, sysInterval, allowAnonymous, holdPublishers,
+                sharedSubscriptionSelection, mqtt5);
     }
 
     public MqttSettings withTimeouts(Duration connect, Duration sys) {
         return new MqttSettings(vhost, exchange, maxInflight, maxQueuedMessages, maxQueuedBytes, deadLetterExchange,
-                sessionExpiry, connect, maxPacketSize, sys, allowAnonymous, holdPublishers, mqtt5);
+                sessionExpiry, connect, maxPacketSize, sys, allowAnonymous, holdPublishers,
+                sharedSubscriptionSelection, mqtt5);
     }
 
     public MqttSettings withAllowAnonymous(boolean allow) {
         return new MqttSettings(vhost, exchange, maxInflight, maxQueuedMessages, maxQueuedBytes, deadLetterExchange,
-                sessionExpiry, connectTimeout, maxPacketSize, sysInterval, allow, holdPublishers, mqtt5);
+                sessionExpiry, connectTimeout, maxPacketSize, sysInterval, allow, holdPublishers,
+                sharedSubscriptionSelection, mqtt5);
     }
 }

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 
 /**
  * One session's outbound QoS 1/2 flow, with no I/O: the PUBLISHes sent and not yet acknowledged (and the PUBRELs
@@ -157,6 +158,24 @@ final class OutboundInFlight {
             }
         });
         return sentQos2;
+    }
+
+    /**
+     * The publishes the predicate picks are forgotten, their identifiers freed and QoS 2 records dropped: their
+     * queue takes them back (a shared subscription's member stops consuming), so they are not resent from here.
+     */
+    void forgetWhere(Predicate<InFlightPublish> taken) {
+        assert onOwnerThread.getAsBoolean() : "the outbound flow is the session's owner loop's";
+        for (var it = inFlight().entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Integer, InFlightPublish> entry = it.next();
+            if (taken.test(entry.getValue())) {
+                it.remove();
+                if (entry.getValue().qos == 2 && durable != null) {
+                    durable.completedQos2(clientId, entry.getKey());
+                }
+                entry.getValue().abandon();
+            }
+        }
     }
 
     /** The session ends: the queue takes back its unsettled entries, so only the messages' references go. */

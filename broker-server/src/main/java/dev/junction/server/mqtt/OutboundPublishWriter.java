@@ -87,7 +87,12 @@ final class OutboundPublishWriter {
             message.release();
             return;
         }
-        sendInFlight(new InFlightPublish(topicName, qos, false, delivery, message));
+        InFlightPublish publish = new InFlightPublish(topicName, qos, false, delivery, message);
+        if (delivery.redelivered() && SharedMemberships.isShared(delivery)) {
+            // Another member had it and left without acknowledging it: DUP tells this one it may be a repeat.
+            publish.markSentBefore();
+        }
+        sendInFlight(publish);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.junction.server.mqtt;
 
+import dev.junction.core.topic.SharedSubscription;
 import dev.junction.core.topic.TopicSyntax;
 import dev.junction.mqtt.codec.Connect;
 import dev.junction.mqtt.codec.Publish;
@@ -11,7 +12,8 @@ import dev.junction.mqtt.codec.Unsubscribe;
  * and the core's {@link TopicSyntax} is the one definition of what they may be. A packet that breaks them is a
  * protocol violation, which ends the connection as a malformed packet does: a PUBLISH or will topic that is empty
  * or holds a wildcard [MQTT-4.7.3-1, MQTT-3.3.2-2], a SUBSCRIBE or UNSUBSCRIBE filter that is empty or misplaces a
- * wildcard [MQTT-4.7.1-2, MQTT-4.7.1-3].
+ * wildcard [MQTT-4.7.1-2, MQTT-4.7.1-3]. A shared subscription's filter ({@code $share/...}) is checked when
+ * subscribing instead, where an invalid one is refused in the SUBACK.
  */
 final class PacketTopicRules {
     private PacketTopicRules() {
@@ -30,6 +32,10 @@ final class PacketTopicRules {
         if (packet instanceof Subscribe subscribe) {
             for (Subscribe.Subscription subscription : subscribe.subscriptions()) {
                 String filter = subscription.topicFilter();
+                if (SharedSubscription.isShared(filter)) {
+                    // Checked by SharedSubscription when subscribing: an invalid one gets SUBACK failure.
+                    continue;
+                }
                 String problem = problem("SUBSCRIBE topic filter", filter, TopicSyntax.MQTT.invalidFilterReason(filter));
                 if (problem != null) {
                     return problem;
@@ -38,6 +44,10 @@ final class PacketTopicRules {
         }
         if (packet instanceof Unsubscribe unsubscribe) {
             for (String filter : unsubscribe.topicFilters()) {
+                if (SharedSubscription.isShared(filter)) {
+                    // Unsubscribing a shared filter never subscribed is a no-op, whatever it holds.
+                    continue;
+                }
                 String problem = problem("UNSUBSCRIBE topic filter", filter,
                         TopicSyntax.MQTT.invalidFilterReason(filter));
                 if (problem != null) {

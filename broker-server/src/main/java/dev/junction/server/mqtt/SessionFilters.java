@@ -3,6 +3,7 @@ package dev.junction.server.mqtt;
 import dev.junction.core.BrokerException;
 import dev.junction.core.exchange.MqttBindingArguments;
 import dev.junction.core.store.StoreListener;
+import dev.junction.core.topic.SharedSubscription;
 import dev.junction.core.topic.TopicMapping;
 import dev.junction.core.vhost.VirtualHost;
 import dev.junction.mqtt.codec.MqttQos;
@@ -17,7 +18,8 @@ import java.util.function.BooleanSupplier;
 /**
  * One session's subscriptions kept in step with its queue's bindings on the MQTT exchange, its stored record and
  * the broker's subscription count. Each filter is bound as it is, in MQTT syntax, with its granted QoS as an MQTT
- * binding ({@link MqttBindingArguments}); {@code $SYS} filters are no bindings, since the broker serves them itself.
+ * binding ({@link MqttBindingArguments}); {@code $SYS} filters are no bindings, since the broker serves them itself,
+ * nor are shared subscriptions, kept here to be recorded and shown but bound by their groups.
  * Owned by the session's owner loop.
  */
 final class SessionFilters {
@@ -54,9 +56,12 @@ final class SessionFilters {
         recovered.forEach(subscriptions::put);
     }
 
-    /** Whether a filter is served by the broker itself ({@code $SYS}) rather than bound to the session's queue. */
-    static boolean servedByBroker(String filter) {
-        return filter.startsWith(SYS_PREFIX);
+    /**
+     * Whether a filter is a binding of the session's queue: not when the broker serves it itself ({@code $SYS}), nor
+     * for a shared subscription, whose group has its own queue ({@link SharedMemberships}).
+     */
+    static boolean boundToSessionQueue(String filter) {
+        return !filter.startsWith(SYS_PREFIX) && !SharedSubscription.isShared(filter);
     }
 
     /**
@@ -66,7 +71,7 @@ final class SessionFilters {
     SubAckReturnCode subscribe(String filter, MqttQos requested) {
         assert onOwnerThread.getAsBoolean() : "a session's subscriptions are its owner loop's";
         int previous = subscriptions.put(filter, requested.value());
-        if (!servedByBroker(filter)) {
+        if (boundToSessionQueue(filter)) {
             try {
                 bind(filter, requested.value());
                 if (previous != SessionSubscriptions.NO_MATCH && previous != requested.value()) {
@@ -94,7 +99,7 @@ final class SessionFilters {
             return;
         }
         stats.subscriptions.decrementAndGet();
-        if (!servedByBroker(filter)) {
+        if (boundToSessionQueue(filter)) {
             unbind(filter, granted);
         }
     }
@@ -108,7 +113,7 @@ final class SessionFilters {
     void upgradeStoredBindings() {
         for (Map.Entry<String, Integer> subscription : subscriptions.entries()) {
             String filter = subscription.getKey();
-            if (!servedByBroker(filter)) {
+            if (boundToSessionQueue(filter)) {
                 bind(filter, subscription.getValue());
                 vhost.unbindQueue(exchange, queueName, legacyBindingKey(filter), Map.of(), requester);
             }

@@ -105,6 +105,7 @@ final class SessionRegistry {
 
     private CompletableFuture<Integer> forget(RecoveredSession session) {
         services.durable().forgetSession(session.clientId(), session.awaitingPubRel(), session.sentQos2().keySet());
+        services.sharedGroups().leaveAll(session.clientId(), session.subscriptions().keySet());
         return services.vhost().deleteQueue(MqttSession.queueName(session.clientId()), null, false, false);
     }
 

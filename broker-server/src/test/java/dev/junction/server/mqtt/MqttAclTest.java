@@ -148,6 +148,15 @@ class MqttAclTest {
     }
 
     @Test
+    void aSharedSubscriptionIsCheckedOnItsFilterPart() throws Exception {
+        int port = start(config(ACL));
+        try (RawMqttClient client = guest(port, "shared-sub")) {
+            assertEquals(List.of(GRANTED_QOS_1, FAILURE, FAILURE),
+                    subscribe(client, 1, "$share/g/allowed/#", "$share/g/forbidden/x", "$share/g/allowed/secret"));
+        }
+    }
+
+    @Test
     void aDeniedPublishIsAcknowledgedAndNeverReachesASubscriber() throws Exception {
         int port = start(config(ACL));
         try (RawMqttClient subscriber = guest(port, "sub");

@@ -1,5 +1,6 @@
 package dev.junction.server.mqtt;
 
+import dev.junction.core.queue.ConsumerSelection;
 import dev.junction.server.config.Config;
 import dev.junction.server.config.ConfigKeys;
 import dev.junction.server.config.InvalidValueException;
@@ -31,10 +32,12 @@ class MqttSettingsTest {
                 .with(ConfigKeys.MQTT_SYS_INTERVAL, 3)
                 .with(ConfigKeys.MQTT_ALLOW_ANONYMOUS, ConfigKeys.MQTT_ALLOW_ANONYMOUS.parse("TRUE"))
                 .with(ConfigKeys.MQTT_RECEIVE_MAXIMUM, 10)
-                .with(ConfigKeys.MQTT_TOPIC_ALIAS_MAXIMUM, 0);
+                .with(ConfigKeys.MQTT_TOPIC_ALIAS_MAXIMUM, 0)
+                .with(ConfigKeys.MQTT_SHARED_SUBSCRIPTION_STRATEGY,
+                        ConfigKeys.MQTT_SHARED_SUBSCRIPTION_STRATEGY.parse("hash_clientid"));
         MqttSettings settings = MqttSettings.from(config);
         assertEquals(new MqttSettings("devices", "telemetry", 5, 7, 4096, "mqtt.dlx", Duration.ofSeconds(60),
-                Duration.ofSeconds(10), 16777216, Duration.ofSeconds(3), true, true,
+                Duration.ofSeconds(10), 16777216, Duration.ofSeconds(3), true, true, ConsumerSelection.HASH_PUBLISHER,
                 new MqttSettings.Mqtt5Limits(10, 0)),
                 settings);
     }

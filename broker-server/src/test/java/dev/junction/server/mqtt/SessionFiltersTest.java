@@ -65,9 +65,17 @@ class SessionFiltersTest {
     @Test
     void sysFiltersAreNoBindings() {
         filters.subscribe("$SYS/#", MqttQos.AT_MOST_ONCE);
-        assertTrue(SessionFilters.servedByBroker("$SYS/#"));
+        assertFalse(SessionFilters.boundToSessionQueue("$SYS/#"));
         assertEquals(List.of(), routes("$SYS/broker/uptime"));
         assertEquals(0, filters.maxGrantedQos("$SYS/broker/uptime"));
+    }
+
+    @Test
+    void sharedFiltersAreNoBindingsOfTheSessionQueue() {
+        filters.subscribe("$share/g/a/#", MqttQos.AT_LEAST_ONCE);
+        assertFalse(SessionFilters.boundToSessionQueue("$share/g/a/#"));
+        assertEquals(List.of(), routes("a/b"), "the group's queue is bound, not the session's");
+        assertEquals(Map.of("$share/g/a/#", 1), filters.snapshot(), "recorded and shown like any filter");
     }
 
     @Test

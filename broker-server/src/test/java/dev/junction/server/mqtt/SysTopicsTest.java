@@ -1,6 +1,7 @@
 package dev.junction.server.mqtt;
 
 import dev.junction.core.Broker;
+import dev.junction.core.queue.ConsumerSelection;
 import dev.junction.core.vhost.VirtualHost;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -20,8 +21,8 @@ class SysTopicsTest {
     private final RetainedMessages retained = new RetainedMessages();
     private final MqttDurableState durable = new MqttDurableState(core.definitions());
     private final SysTopics sysTopics = new SysTopics(new MqttPublisher(vhost, "amq.topic", retained, stats, durable),
-            retained, new SessionRegistry(new SessionServices(MqttSettings.DEFAULTS, vhost, durable, stats, retained),
-            Map.of()), stats);
+            retained, new SessionRegistry(new SessionServices(MqttSettings.DEFAULTS, vhost, durable, stats, retained,
+            new SharedGroups(vhost, "amq.topic", ConsumerSelection.ROUND_ROBIN)), Map.of()), stats);
 
     @AfterEach
     void close() throws InterruptedException {

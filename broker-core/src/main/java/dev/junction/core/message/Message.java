@@ -29,6 +29,8 @@ public final class Message extends AbstractReferenceCounted {
      * bound, then read by every MQTT session it reaches. Threads that race make equal strings; any one will do.
      */
     private String mqttTopicName;
+    /** Who published it, if the protocol names a publisher; set before the message reaches any queue. */
+    private String publisher;
 
     /** Takes ownership of {@code body}: the caller must not release it afterwards. */
     public Message(String exchange, String routingKey, MessageProperties properties, ByteBuf body) {
@@ -50,7 +52,9 @@ public final class Message extends AbstractReferenceCounted {
      * (one more reference to it, never a copy). This message keeps its own reference.
      */
     public Message withProperties(MessageProperties newProperties) {
-        return new Message(exchange, routingKey, newProperties, body.retainedDuplicate(), publishedAtNanos);
+        Message copy = new Message(exchange, routingKey, newProperties, body.retainedDuplicate(), publishedAtNanos);
+        copy.publisher = publisher;
+        return copy;
     }
 
     /** Unique within this broker process; the store maps it to its own record ids. */
@@ -91,6 +95,19 @@ public final class Message extends AbstractReferenceCounted {
 
     public long publishedAtNanos() {
         return publishedAtNanos;
+    }
+
+    /**
+     * The publisher's identity in its protocol (an MQTT client id), which {@code x-consumer-selection =
+     * hash-publisher} distributes by; null when unknown. Not stored: a message read back from the store has none.
+     */
+    public String publisher() {
+        return publisher;
+    }
+
+    /** Called by the publishing protocol handler before the message is routed. */
+    public void publisher(String publisherId) {
+        this.publisher = publisherId;
     }
 
     /** The store's copy, which durable queues settle; null if the message was not written to a store. */

@@ -10,8 +10,7 @@ import dev.junction.core.queue.QueueConsumer;
 import dev.junction.core.queue.QueueSettings;
 import dev.junction.core.queue.Subscription;
 import dev.junction.core.store.StoreListener;
-import dev.junction.mqtt.codec.MqttQos;
-import dev.junction.mqtt.codec.SubAckReturnCode;
+import dev.junction.mqtt.codec.ReasonCode;
 import dev.junction.server.acl.ConnectionAcl;
 import dev.junction.server.mqtt.MqttDurableState.RecoveredSession;
 import dev.junction.server.net.EventLoopOwner;
@@ -471,12 +470,18 @@ final class MqttSession implements QueueConsumer {
         countQueueDrops();
         String topicName = message.mqttTopicName();
         int granted = grantedQos(delivery, topicName);
+        MatchedSubscriptions matched = null;
+        if (subscriptions.hasDeliveryOptions()) {
+            // The route carries the QoS alone: No Local, Retain As Published and identifiers need the filters.
+            matched = subscriptions.deliveryFor(topicName, clientId.equals(message.publisher()));
+            granted = matched == null ? SessionSubscriptions.NO_MATCH : matched.qos();
+        }
         if (granted == SessionSubscriptions.NO_MATCH || !readAllowed(topicName)) {
             delivery.subscription().settle(delivery.entryId());
             message.release();
             return;
         }
-        publishes.deliver(delivery, topicName, granted);
+        publishes.deliver(delivery, topicName, granted, matched);
     }
 
     /**
@@ -522,16 +527,21 @@ final class MqttSession implements QueueConsumer {
      * Subscribes (see {@link SessionFilters#subscribe}); a clean session's first filter to bind declares its queue.
      * {@code $SYS} filters are no bindings: the broker serves them itself ({@link #deliverSys}).
      */
-    SubAckReturnCode subscribe(String filter, MqttQos requested) {
+    ReasonCode subscribe(String filter, SubscriptionOptions options) {
         if (queue == null && !SessionFilters.servedByBroker(filter)) {
             try {
                 openQueueOnFirstSubscribe();
             } catch (BrokerException e) {
                 log.warn("Client '{}': subscription to '{}' refused: {}", clientId, filter, e.getMessage());
-                return SubAckReturnCode.FAILURE;
+                return ReasonCode.IMPLEMENTATION_SPECIFIC_ERROR;
             }
         }
-        return subscriptions.subscribe(filter, requested);
+        return subscriptions.subscribe(filter, options);
+    }
+
+    /** Whether the session has a subscription with exactly this filter (owner loop). */
+    boolean hasSubscription(String filter) {
+        return subscriptions.contains(filter);
     }
 
     /** Whether subscribing to {@code filter} keeps the session within {@code max} filters (0: no limit). */
@@ -551,11 +561,12 @@ final class MqttSession implements QueueConsumer {
      * The retained messages matching a new subscription, with RETAIN set [MQTT-3.3.1-6]; they may precede a SUBACK
      * that waits for the store, as MQTT 3.1.1 section 3.8.4 permits.
      */
-    void sendRetained(String filter, MqttQos granted) {
+    void sendRetained(String filter) {
+        SubscriptionOptions subscription = subscriptions.get(filter);
         services.retained().forEachMatching(filter, message -> {
             String topicName = message.mqttTopicName();
             if (readAllowed(topicName)) {
-                publishes.sendRetained(topicName, granted, message);
+                publishes.sendRetained(topicName, subscription, message);
             } else {
                 message.release();
             }
@@ -563,8 +574,9 @@ final class MqttSession implements QueueConsumer {
         publishes.flush();
     }
 
-    void unsubscribe(String filter) {
-        subscriptions.unsubscribe(filter);
+    /** Returns false if the session had no subscription with this filter. */
+    boolean unsubscribe(String filter) {
+        return subscriptions.unsubscribe(filter);
     }
 
     /** A {@code $SYS} update, sent at QoS 0 to a connected session that subscribed to its topic. */

@@ -97,7 +97,7 @@ class OutboundPublishWriterTest {
     @Test
     void qos0IsWrittenAndSettledAtOnce() {
         connect();
-        writer.deliver(delivery("a/b", 0, 3), "a/b", 2);
+        writer.deliver(delivery("a/b", 0, 3), "a/b", 2, null);
         Publish publish = written();
         assertEquals("a/b", publish.topic());
         assertEquals(MqttQos.AT_MOST_ONCE, publish.qos());
@@ -112,7 +112,7 @@ class OutboundPublishWriterTest {
     @Test
     void theQosIsTheGrantCappedByThePublishersAndHoldsTheEntryUntilAcknowledged() {
         connect();
-        writer.deliver(delivery("a", 2, 1), "a", 1);
+        writer.deliver(delivery("a", 2, 1), "a", 1, null);
         Publish publish = written();
         assertEquals(MqttQos.AT_LEAST_ONCE, publish.qos());
         assertEquals(1, publish.packetId());
@@ -125,7 +125,7 @@ class OutboundPublishWriterTest {
     @Test
     void pubRecIsAnsweredWithPubRel() {
         connect();
-        writer.deliver(delivery("a", 2, 1), "a", 2);
+        writer.deliver(delivery("a", 2, 1), "a", 2, null);
         int packetId = written().packetId();
         writer.pubRec(packetId);
         assertEquals(new PubRel(packetId), channel.readOutbound());
@@ -137,13 +137,13 @@ class OutboundPublishWriterTest {
     void aPublishOverThePacketSizeLimitIsDroppedCountedAndSettled() {
         connect();
         // Fixed header 2 bytes, topic 2 + 1, packet id 2 at QoS 1 and 2: 65 bytes each.
-        writer.deliver(delivery("a", 1, 58), "a", 1);
-        writer.deliver(delivery("a", 0, 60), "a", 0);
+        writer.deliver(delivery("a", 1, 58), "a", 1, null);
+        writer.deliver(delivery("a", 0, 60), "a", 0, null);
         channel.runPendingTasks();
         assertNull(channel.readOutbound());
         assertEquals(2, stats.dropped(MqttDropReason.TOO_LARGE));
         assertEquals(0, unsettled());
-        writer.deliver(delivery("a", 0, 59), "a", 0);
+        writer.deliver(delivery("a", 0, 59), "a", 0, null);
         Publish fits = written();
         assertEquals(59, fits.payload().readableBytes(), "64 bytes, the limit itself, fit");
         fits.release();
@@ -152,7 +152,7 @@ class OutboundPublishWriterTest {
     @Test
     void aRoutingKeyThatIsNoMqttTopicIsDroppedCountedAndSettled() {
         connect();
-        writer.deliver(delivery("a/+", 0, 1), "a/+", 1);
+        writer.deliver(delivery("a/+", 0, 1), "a/+", 1, null);
         channel.runPendingTasks();
         assertNull(channel.readOutbound());
         assertEquals(1, stats.dropped(MqttDropReason.NOT_MQTT_TOPIC));
@@ -161,8 +161,8 @@ class OutboundPublishWriterTest {
 
     @Test
     void offlineQos0IsDroppedWhileQos1WaitsAndGoesOutOnAttachThenAgainWithDup() {
-        writer.deliver(delivery("a", 0, 1), "a", 0);
-        writer.deliver(delivery("a", 1, 1), "a", 1);
+        writer.deliver(delivery("a", 0, 1), "a", 0, null);
+        writer.deliver(delivery("a", 1, 1), "a", 1, null);
         assertEquals(1, stats.dropped(MqttDropReason.OFFLINE));
         assertEquals(1, unsettled(), "the QoS 1 delivery waits in flight");
         connect();
@@ -183,7 +183,7 @@ class OutboundPublishWriterTest {
     void aRetainedMessageGoesOutWithRetainSet() {
         connect();
         Message message = message("r", 1, 2);
-        writer.sendRetained("r", MqttQos.EXACTLY_ONCE, message);
+        writer.sendRetained("r", SubscriptionOptions.plain(2), message);
         writer.flush();
         Publish publish = written();
         assertTrue(publish.retainFlag());
@@ -209,11 +209,11 @@ class OutboundPublishWriterTest {
     void withEveryPacketIdTakenTheMessageIsGivenBackAndTheConnectionCloses() {
         connect();
         for (int i = 0; i < OutboundInFlight.MAX_PACKET_ID; i++) {
-            writer.sendRetained("r", MqttQos.AT_LEAST_ONCE, message("r", 1, 0));
+            writer.sendRetained("r", SubscriptionOptions.plain(1), message("r", 1, 0));
         }
         channel.runPendingTasks();
         channel.releaseOutbound();
-        writer.deliver(delivery("a", 1, 1), "a", 1);
+        writer.deliver(delivery("a", 1, 1), "a", 1, null);
         assertFalse(channel.isActive());
         Queue.Fetched again = queue.get(false).join();
         assertTrue(again != null && again.delivery().redelivered(), "given back to the queue");

@@ -131,7 +131,7 @@ final class RawMqttClient implements AutoCloseable {
     }
 
     /** Null when the server closed the connection. */
-    private Object readOrEnd() throws IOException {
+    Object readOrEnd() throws IOException {
         byte[] buffer = new byte[8192];
         while (true) {
             Object packet = decoder.readInbound();

@@ -10,6 +10,7 @@ import dev.junction.core.queue.QueueConsumer;
 import dev.junction.core.queue.QueueSettings;
 import dev.junction.core.queue.Subscription;
 import dev.junction.core.store.StoreListener;
+import dev.junction.mqtt.codec.MqttProperties;
 import dev.junction.mqtt.codec.ReasonCode;
 import dev.junction.server.acl.ConnectionAcl;
 import dev.junction.server.mqtt.MqttDurableState.RecoveredSession;
@@ -581,10 +582,17 @@ final class MqttSession implements QueueConsumer {
 
     /** A {@code $SYS} update, sent at QoS 0 to a connected session that subscribed to its topic. */
     void deliverSys(String topicName, Message message) {
-        if (subscriptions.maxGrantedQos(topicName) != SessionSubscriptions.NO_MATCH) {
-            publishes.sendSys(topicName, message);
-        } else {
-            message.release();
+        if (subscriptions.hasDeliveryOptions()) {
+            // The subscription identifiers of the matching $SYS filters go with the update [MQTT-3.3.4-3].
+            MatchedSubscriptions matched = subscriptions.deliveryFor(topicName, false);
+            if (matched != null) {
+                publishes.sendSys(topicName, message, matched.properties());
+                return;
+            }
+        } else if (subscriptions.maxGrantedQos(topicName) != SessionSubscriptions.NO_MATCH) {
+            publishes.sendSys(topicName, message, MqttProperties.NONE);
+            return;
         }
+        message.release();
     }
 }

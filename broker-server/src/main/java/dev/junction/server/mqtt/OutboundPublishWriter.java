@@ -114,10 +114,10 @@ final class OutboundPublishWriter {
     }
 
     /** A {@code $SYS} update, at QoS 0, if connected. */
-    void sendSys(String topicName, Message message) {
+    void sendSys(String topicName, Message message, MqttProperties properties) {
         assert onOwnerThread.getAsBoolean() : "outbound publishes are the session's owner loop's";
         if (connection != null) {
-            writePublish(topicName, 0, false, MqttProperties.NONE, 0, false, message);
+            writePublish(topicName, 0, false, properties, 0, false, message);
             connection.flushSoon();
         }
         message.release();

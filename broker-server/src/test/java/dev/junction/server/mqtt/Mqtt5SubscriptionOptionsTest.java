@@ -5,6 +5,8 @@ import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5RetainHandling;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.GetResponse;
 import dev.junction.mqtt.codec.Disconnect;
 import dev.junction.mqtt.codec.ReasonCode;
 import dev.junction.mqtt.codec.Subscribe;
@@ -81,6 +83,9 @@ class Mqtt5SubscriptionOptionsTest {
         Mqtt5BlockingClient asPublished = server.hivemq("rap-yes");
         Mqtt5BlockingClient cleared = server.hivemq("rap-no");
         Mqtt5BlockingClient publisher = server.hivemq("rap-pub");
+        Channel amqp = server.amqp();
+        String queue = amqp.queueDeclare().getQueue();
+        amqp.queueBind(queue, "amq.topic", "rap.#");
         try (Mqtt5BlockingClient.Mqtt5Publishes kept = asPublished.publishes(MqttGlobalPublishFilter.ALL);
              Mqtt5BlockingClient.Mqtt5Publishes plain = cleared.publishes(MqttGlobalPublishFilter.ALL)) {
             asPublished.subscribeWith().topicFilter("rap/#").qos(MqttQos.AT_LEAST_ONCE).retainAsPublished(true)
@@ -97,6 +102,9 @@ class Mqtt5SubscriptionOptionsTest {
             assertEquals("retained", text(clearedFirst));
             assertFalse(clearedFirst.isRetain(), "without the option RETAIN is 0 [MQTT-3.3.1-12]");
         }
+        GetResponse seenByAmqp = amqp.basicGet(queue, true);
+        assertEquals("retained", new String(seenByAmqp.getBody(), StandardCharsets.UTF_8));
+        assertEquals(true, seenByAmqp.getProps().getHeaders().get("x-mqtt-retain"), "the flag AMQP consumers see");
     }
 
     @Test

@@ -196,10 +196,11 @@ class OutboundPublishWriterTest {
     @Test
     void sysUpdatesGoOutOnlyWhileConnected() {
         Message offline = message("$SYS/broker/uptime", 0, 1);
-        writer.sendSys("$SYS/broker/uptime", offline);
+        writer.sendSys("$SYS/broker/uptime", offline, dev.junction.mqtt.codec.MqttProperties.NONE);
         assertEquals(0, offline.refCnt());
         connect();
-        writer.sendSys("$SYS/broker/uptime", message("$SYS/broker/uptime", 0, 1));
+        writer.sendSys("$SYS/broker/uptime", message("$SYS/broker/uptime", 0, 1),
+                dev.junction.mqtt.codec.MqttProperties.NONE);
         Publish publish = written();
         assertEquals("$SYS/broker/uptime", publish.topic());
         publish.release();

@@ -150,6 +150,8 @@ final class MqttSession implements QueueConsumer {
         }
         if (recovered) {
             subscriptions.upgradeStoredBindings();
+        } else {
+            subscriptions.adoptBindings();
         }
         subscriptions.record(StoreListener.NONE);
         subscriptions.counted();

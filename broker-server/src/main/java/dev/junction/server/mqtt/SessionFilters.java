@@ -1,6 +1,8 @@
 package dev.junction.server.mqtt;
 
 import dev.junction.core.BrokerException;
+import dev.junction.core.exchange.Binding;
+import dev.junction.core.exchange.MqttBindingArguments;
 import dev.junction.core.store.StoreListener;
 import dev.junction.core.topic.TopicMapping;
 import dev.junction.core.vhost.VirtualHost;
@@ -115,6 +117,27 @@ final class SessionFilters {
             if (!servedByBroker(filter)) {
                 bind(filter, subscription.getValue());
                 vhost.unbindQueue(exchange, queueName, legacyBindingKey(filter), Map.of(), requester);
+            }
+        }
+    }
+
+    /**
+     * A persistent session without a stored record whose queue already has MQTT bindings (its definitions were
+     * imported on this broker) takes them as its subscriptions, options included, so that what the bindings say
+     * is what the session delivers by. Once per such session, at its start; a new session's queue has no bindings.
+     */
+    void adoptBindings() {
+        if (!subscriptions.isEmpty()) {
+            return;
+        }
+        for (Binding binding : vhost.bindingsTo(queueName)) {
+            Map<String, Object> arguments = binding.arguments();
+            int qos = MqttBindingArguments.grantedQos(arguments);
+            if (qos != MqttBindingArguments.NOT_MQTT && binding.source().name().equals(exchange)) {
+                subscriptions.put(binding.routingKey(), new SubscriptionOptions(qos,
+                        MqttBindingArguments.isSet(arguments, MqttBindingArguments.NO_LOCAL),
+                        MqttBindingArguments.isSet(arguments, MqttBindingArguments.RETAIN_AS_PUBLISHED),
+                        MqttBindingArguments.subscriptionIdentifier(arguments)));
             }
         }
     }

@@ -173,6 +173,23 @@ class Mqtt5SubscriptionIdentifiersTest {
         }
     }
 
+    /**
+     * Definitions imported on a fresh broker bring a persistent session's queue and bindings but no session record:
+     * the session that connects takes its options from the bindings (made here over AMQP, as an import makes them).
+     */
+    @Test
+    void aSessionWhoseBindingsCameWithoutItsRecordTakesItsOptionsFromThem() throws Exception {
+        Channel amqp = server.amqp();
+        amqp.queueDeclare("mqtt-subscription-imported", true, false, false, java.util.Map.of());
+        amqp.queueBind("mqtt-subscription-imported", "amq.topic", "imp/#", java.util.Map.of(
+                "x-mqtt-subscription-qos", 0, "x-mqtt-subscription-identifier", 77L, "x-mqtt-no-local", true));
+        RawMqttClient device = server.raw("imported", false, MqttProperties.builder().sessionExpiryInterval(60).build());
+        RawMqttClient publisher = server.raw("imp-pub");
+        publishQos0(device, "imp/own", "own");
+        publishQos0(publisher, "imp/x", "theirs");
+        assertNext(device, "theirs", Set.of(77), "the identifier and No Local of the imported binding");
+    }
+
     @Test
     void anAmqpPublishersMessageReachesAV5SubscriberWithItsIdentifier() throws Exception {
         BlockingQueue<MqttMessage> received = new LinkedBlockingQueue<>();

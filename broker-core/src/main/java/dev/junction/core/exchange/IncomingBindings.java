@@ -25,6 +25,11 @@ public final class IncomingBindings {
         }
     }
 
+    /** A copy of the bindings. */
+    public List<Binding> snapshot() {
+        return bindings == null ? List.of() : List.copyOf(bindings);
+    }
+
     /** Empties this and returns what it held: the destination is going, so each binding need not be found in it. */
     public List<Binding> takeAll() {
         List<Binding> all = bindings == null ? List.of() : bindings;

@@ -533,6 +533,14 @@ public final class VirtualHost {
         }
     }
 
+    /** The bindings that lead to the queue, a copy; none if there is no such queue. */
+    public List<Binding> bindingsTo(String queueName) {
+        synchronized (topologyLock) {
+            Queue queue = queues.get(queueName);
+            return queue == null ? List.of() : queue.incomingBindings().snapshot();
+        }
+    }
+
     /** Unbinding from or to something that does not exist succeeds, as in RabbitMQ: there is no such binding. */
     public void unbindQueue(String exchangeName, String queueName, String routingKey, Map<String, Object> arguments,
                             Object requester) {

@@ -96,11 +96,34 @@ class MqttSubscriptionRoutingTest {
     }
 
     @Test
+    void mqtt5OptionsRideWithTheBindingAndNameItHoweverTheyAreSpelled() throws Exception {
+        vhost.declareQueue("s", new QueueSettings(false, null, false, Map.of()));
+        Map<String, Object> options = MqttBindingArguments.of(1, true, false, 42);
+        assertEquals(Map.of(MqttBindingArguments.GRANTED_QOS, 1, MqttBindingArguments.NO_LOCAL, true,
+                MqttBindingArguments.SUBSCRIPTION_IDENTIFIER, 42), options, "defaults are left out");
+        assertTrue(MqttBindingArguments.of(2, false, false, 0) == MqttBindingArguments.of(2),
+                "no options: the shared table");
+        vhost.bindQueue("amq.topic", "s", "a/+", options, null);
+        Queue queue = vhost.queue("s");
+        publish("a.b");
+        assertEquals(1, grantedQosOfNext(queue), "the route carries the QoS of a binding with options");
+        // As a definitions file or the store gives them back: long numbers, a default spelled out.
+        vhost.unbindQueue("amq.topic", "s", "a/+", Map.of(MqttBindingArguments.GRANTED_QOS, 1L,
+                MqttBindingArguments.NO_LOCAL, true, MqttBindingArguments.RETAIN_AS_PUBLISHED, false,
+                MqttBindingArguments.SUBSCRIPTION_IDENTIFIER, 42L), null);
+        assertTrue(vhost.exchange("amq.topic").bindings().isEmpty());
+    }
+
+    @Test
     void malformedMqttBindingsAreRefusedWithPreconditionFailed() {
         vhost.declareQueue("s", new QueueSettings(false, null, false, Map.of()));
         for (Map<String, Object> arguments : List.<Map<String, Object>>of(
                 Map.of(MqttBindingArguments.GRANTED_QOS, 3), Map.of(MqttBindingArguments.GRANTED_QOS, "1"),
-                Map.of(MqttBindingArguments.GRANTED_QOS, 1, "x-other", 1))) {
+                Map.of(MqttBindingArguments.GRANTED_QOS, 1, "x-other", 1),
+                Map.of(MqttBindingArguments.GRANTED_QOS, 1, MqttBindingArguments.NO_LOCAL, "yes"),
+                Map.of(MqttBindingArguments.GRANTED_QOS, 1, MqttBindingArguments.SUBSCRIPTION_IDENTIFIER, 0),
+                Map.of(MqttBindingArguments.GRANTED_QOS, 1, MqttBindingArguments.SUBSCRIPTION_IDENTIFIER,
+                        MqttBindingArguments.MAX_SUBSCRIPTION_IDENTIFIER + 1L))) {
             BrokerException refused = assertThrows(BrokerException.class,
                     () -> vhost.bindQueue("amq.topic", "s", "a", arguments, null), arguments::toString);
             assertEquals(ErrorKind.PRECONDITION_FAILED, refused.kind());

@@ -3,6 +3,7 @@ package dev.junction.server.mqtt;
 import dev.junction.core.message.Message;
 import dev.junction.core.queue.Delivery;
 import dev.junction.core.queue.Subscription;
+import dev.junction.mqtt.codec.MqttProperties;
 
 /**
  * An outbound QoS 1 or 2 PUBLISH not yet fully acknowledged. It holds the message (one reference) until PUBACK or
@@ -12,15 +13,23 @@ final class InFlightPublish {
     final String topicName;
     final int qos;
     final boolean retain;
+    /** What the PUBLISH carries besides topic, QoS and payload (MQTT 5: the subscription identifiers). */
+    final MqttProperties properties;
     /** Null for a retained message sent to a new subscription: there is no queue entry to settle. */
     private final Delivery delivery;
     private Message message;
     private boolean sent;
 
     InFlightPublish(String topicName, int qos, boolean retain, Delivery delivery, Message message) {
+        this(topicName, qos, retain, MqttProperties.NONE, delivery, message);
+    }
+
+    InFlightPublish(String topicName, int qos, boolean retain, MqttProperties properties, Delivery delivery,
+                    Message message) {
         this.topicName = topicName;
         this.qos = qos;
         this.retain = retain;
+        this.properties = properties;
         this.delivery = delivery;
         this.message = message;
     }

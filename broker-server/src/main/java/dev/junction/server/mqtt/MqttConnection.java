@@ -28,11 +28,10 @@ import dev.junction.mqtt.codec.PubComp;
 import dev.junction.mqtt.codec.PubRec;
 import dev.junction.mqtt.codec.PubRel;
 import dev.junction.mqtt.codec.Publish;
-import dev.junction.mqtt.codec.SubAck;
-import dev.junction.mqtt.codec.SubAckReturnCode;
+import dev.junction.mqtt.codec.MqttChannelVersion;
+import dev.junction.mqtt.codec.ReasonCode;
 import dev.junction.mqtt.codec.Subscribe;
 import dev.junction.mqtt.codec.UnacceptableProtocolLevel;
-import dev.junction.mqtt.codec.UnsubAck;
 import dev.junction.mqtt.codec.Unsubscribe;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -80,6 +79,9 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
     private String user;
     private ConnectionLimits limits;
     private ConnectionAcl acl;
+    /** What the client declared in CONNECT (MQTT 5; defaults for 3.1.1). */
+    private ClientCapabilities capabilities = ClientCapabilities.DEFAULTS;
+    private SubscriptionRequests subscriptionRequests;
     private boolean counted;
     private boolean flushScheduled;
     /** Whether the client has published on this connection: only publishers are held back by an alarm. */
@@ -118,7 +120,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
 
     @Override
     public void channelRead(ChannelHandlerContext context, Object msg) {
-        String topicViolation = state == State.DISCONNECTED ? null : PacketTopicRules.violation(msg);
+        String topicViolation = state == State.DISCONNECTED ? null
+                : PacketTopicRules.violation(msg, MqttChannelVersion.of(context.channel()));
         if (topicViolation != null) {
             ReferenceCountUtil.release(msg);
             // As a malformed packet: the connection closes (publishing the will of a connected client).
@@ -258,6 +261,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
                     new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS));
         }
         will = connect.will();
+        capabilities = ClientCapabilities.of(connect);
         services.sessions().connect(clientId, connect.cleanSession(), this);
     }
 
@@ -289,6 +293,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
     void accepted(MqttSession attached, boolean sessionPresent) {
         assert ctx.executor().inEventLoop() : "a session attaches on its connection's event loop";
         session = attached;
+        subscriptionRequests = new SubscriptionRequests(clientId, attached, acl, limits,
+                MqttChannelVersion.of(ctx.channel()), capabilities);
         state = State.CONNECTED;
         counted = true;
         services.stats().clientsConnected.incrementAndGet();
@@ -327,8 +333,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
         } else if (msg instanceof Subscribe subscribe) {
             subscribe(subscribe);
         } else if (msg instanceof Unsubscribe unsubscribe) {
-            unsubscribe.topicFilters().forEach(session::unsubscribe);
-            session.recordSubscriptions(acknowledgements.afterStore(new UnsubAck(unsubscribe.packetId())));
+            session.recordSubscriptions(acknowledgements.afterStore(subscriptionRequests.unsubscribe(unsubscribe)));
         } else if (msg instanceof PingReq) {
             ctx.write(PingResp.INSTANCE);
         } else if (msg instanceof Disconnect) {
@@ -445,34 +450,14 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
     }
 
     private void subscribe(Subscribe subscribe) {
-        List<SubAckReturnCode> codes = new ArrayList<>(subscribe.subscriptions().size());
-        for (Subscribe.Subscription subscription : subscribe.subscriptions()) {
-            String filter = subscription.topicFilter();
-            codes.add(maySubscribe(filter) ? session.subscribe(filter, subscription.requestedQos())
-                    : SubAckReturnCode.FAILURE);
+        String protocolError = SubscriptionRequests.protocolError(subscribe);
+        if (protocolError != null) {
+            disconnect(ReasonCode.PROTOCOL_ERROR, protocolError);
+            return;
         }
-        session.recordSubscriptions(acknowledgements.afterStore(new SubAck(subscribe.packetId(), codes)));
-        for (int i = 0; i < codes.size(); i++) {
-            if (codes.get(i) != SubAckReturnCode.FAILURE) {
-                Subscribe.Subscription subscription = subscribe.subscriptions().get(i);
-                session.sendRetained(subscription.topicFilter(), subscription.requestedQos());
-            }
-        }
-    }
-
-    private boolean maySubscribe(String filter) {
-        if (!acl.canSubscribe(SharedSubscription.matchedFilter(filter))) {
-            if (acl.firstRefusal(filter)) {
-                log.info("Client '{}': subscription to '{}' denied by the ACL", clientId, filter);
-            }
-            return false;
-        }
-        if (!session.hasRoomFor(filter, limits.maxSubscriptions())) {
-            limits.hit(Limit.MQTT_MAX_SUBSCRIPTIONS, "client '" + clientId + "' holds "
-                    + limits.maxSubscriptions() + " subscriptions");
-            return false;
-        }
-        return true;
+        SubscriptionRequests.Subscribed subscribed = subscriptionRequests.subscribe(subscribe);
+        session.recordSubscriptions(acknowledgements.afterStore(subscribed.subAck()));
+        subscribed.retainedFor().forEach(session::sendRetained);
     }
 
     // ---- ending ----
@@ -496,6 +481,19 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
 
     String user() {
         return user;
+    }
+
+    /**
+     * The server ends the connection for {@code reason}: an MQTT 5 client is told with DISCONNECT and the reason
+     * code first (a 3.1.1 client never gets a DISCONNECT from the server); the will is published.
+     */
+    void disconnect(ReasonCode code, String reason) {
+        log.info("Client '{}' at {}: {} ({}); closing", clientId, remote(), reason, code);
+        if (MqttChannelVersion.of(ctx.channel()).isMqtt5()) {
+            ctx.writeAndFlush(new Disconnect(code)).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ctx.close();
+        }
     }
 
     /** Closes the connection for a reason other than DISCONNECT: the will is published. */

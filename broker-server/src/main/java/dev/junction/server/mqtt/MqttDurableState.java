@@ -22,9 +22,9 @@ import java.util.Set;
 
 /**
  * What of MQTT outlives the process, kept as the core's opaque state records: each persistent session's
- * subscriptions (filter and granted QoS), the inbound QoS 2 packet identifiers it has acknowledged with PUBREC and
- * not yet seen PUBREL for, the outbound QoS 2 packet identifiers (which stored message each was sent with, or that
- * PUBREC came and PUBREL is owed), and the retained message of each topic. A session's queued and in-flight
+ * subscriptions (filter, granted QoS and MQTT 5 options), the inbound QoS 2 packet identifiers it has acknowledged
+ * with PUBREC and not yet seen PUBREL for, the outbound QoS 2 packet identifiers (which stored message each was
+ * sent with, or that PUBREC came and PUBREL is owed), and the retained message of each topic. A session's queued and in-flight
  * messages are messages of its durable queue; only the identifiers they went out with need recording, because a
  * client resumes a QoS 2 flow by identifier [MQTT-4.4.0-1].
  */
@@ -36,12 +36,15 @@ final class MqttDurableState {
     /** The value of an outbound QoS 2 record once PUBREC came: the message is settled, the PUBREL is owed. */
     static final long PUBREL_OWED = -1;
     private static final byte[] NOTHING = new byte[0];
+    private static final int NO_LOCAL = 0x04;
+    private static final int RETAIN_AS_PUBLISHED = 0x08;
+    private static final int IDENTIFIED = 0x10;
 
     /**
      * A persistent session found at start-up: its subscriptions, the inbound QoS 2 ids still awaiting PUBREL, and
      * its outbound QoS 2 ids, each with the store record id of the message it carried or {@link #PUBREL_OWED}.
      */
-    record RecoveredSession(String clientId, Map<String, Integer> subscriptions, Set<Integer> awaitingPubRel,
+    record RecoveredSession(String clientId, Map<String, SubscriptionOptions> subscriptions, Set<Integer> awaitingPubRel,
                             Map<Integer, Long> sentQos2) {
     }
 
@@ -62,9 +65,9 @@ final class MqttDurableState {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeInt(subscriptions.size());
-            for (Map.Entry<String, Integer> subscription : subscriptions.entries()) {
+            for (Map.Entry<String, SubscriptionOptions> subscription : subscriptions.entries()) {
                 out.writeUTF(subscription.getKey());
-                out.writeByte(subscription.getValue());
+                writeOptions(out, subscription.getValue());
             }
         } catch (IOException impossible) {
             throw new UncheckedIOException(impossible);
@@ -174,11 +177,31 @@ final class MqttDurableState {
         return sessions;
     }
 
-    private static Map<String, Integer> subscriptions(byte[] value) {
-        Map<String, Integer> subscriptions = new LinkedHashMap<>();
+    /**
+     * One byte as the SUBSCRIBE options byte has them, QoS in bits 0-1, No Local bit 2, Retain As Published bit 3,
+     * and bit 4 when the subscription identifier follows as an int. A record written before MQTT 5 has the QoS
+     * alone, which reads the same.
+     */
+    private static void writeOptions(DataOutputStream out, SubscriptionOptions options) throws IOException {
+        out.writeByte(options.qos() | (options.noLocal() ? NO_LOCAL : 0)
+                | (options.retainAsPublished() ? RETAIN_AS_PUBLISHED : 0) | (options.identifier() != 0 ? IDENTIFIED : 0));
+        if (options.identifier() != 0) {
+            out.writeInt(options.identifier());
+        }
+    }
+
+    private static SubscriptionOptions readOptions(DataInputStream in) throws IOException {
+        int bits = in.readByte();
+        int identifier = (bits & IDENTIFIED) != 0 ? in.readInt() : 0;
+        return new SubscriptionOptions(bits & 0x03, (bits & NO_LOCAL) != 0, (bits & RETAIN_AS_PUBLISHED) != 0,
+                identifier);
+    }
+
+    private static Map<String, SubscriptionOptions> subscriptions(byte[] value) {
+        Map<String, SubscriptionOptions> subscriptions = new LinkedHashMap<>();
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(value))) {
             for (int count = in.readInt(); count > 0; count--) {
-                subscriptions.put(in.readUTF(), (int) in.readByte());
+                subscriptions.put(in.readUTF(), readOptions(in));
             }
         } catch (IOException e) {
             throw new IllegalStateException("unreadable MQTT session record: " + e.getMessage(), e);

@@ -19,11 +19,21 @@ import java.util.Map;
  */
 final class MqttPublisher {
     static final String QOS_HEADER = "x-mqtt-publish-qos";
+    /**
+     * Present (true) on a message published with RETAIN set, so that a subscription with Retain As Published
+     * forwards it with RETAIN set; stored with the message, so the flag survives a restart.
+     */
+    static final String RETAIN_HEADER = "x-mqtt-retain";
 
     private static final MessageProperties[] PROPERTIES_BY_QOS = {
             MessageProperties.EMPTY.withHeaders(Map.of(QOS_HEADER, 0)),
             MessageProperties.EMPTY.withHeaders(Map.of(QOS_HEADER, 1)).withDeliveryMode(MessageProperties.PERSISTENT),
             MessageProperties.EMPTY.withHeaders(Map.of(QOS_HEADER, 2)).withDeliveryMode(MessageProperties.PERSISTENT),
+    };
+    private static final MessageProperties[] RETAINED_PROPERTIES_BY_QOS = {
+            PROPERTIES_BY_QOS[0].withHeaders(Map.of(QOS_HEADER, 0, RETAIN_HEADER, true)),
+            PROPERTIES_BY_QOS[1].withHeaders(Map.of(QOS_HEADER, 1, RETAIN_HEADER, true)),
+            PROPERTIES_BY_QOS[2].withHeaders(Map.of(QOS_HEADER, 2, RETAIN_HEADER, true)),
     };
 
     private final VirtualHost vhost;
@@ -59,7 +69,8 @@ final class MqttPublisher {
                         StoreListener stored) {
         stats.messagesReceived.increment();
         stats.bytesReceived.add(payload.readableBytes());
-        Message message = new Message(exchange, TopicMapping.routingKey(topicName), PROPERTIES_BY_QOS[qos], payload);
+        Message message = new Message(exchange, TopicMapping.routingKey(topicName),
+                (retain ? RETAINED_PROPERTIES_BY_QOS : PROPERTIES_BY_QOS)[qos], payload);
         message.publisher(clientId);
         StoreListener routedStored = stored;
         if (retain) {
@@ -84,6 +95,11 @@ final class MqttPublisher {
     /** A message for the retained store alone, never routed: {@code $SYS} topics. */
     Message internalMessage(String topicName, ByteBuf payload) {
         return new Message(exchange, TopicMapping.routingKey(topicName), PROPERTIES_BY_QOS[0], payload);
+    }
+
+    /** Whether the message was published with RETAIN set (an AMQP message: if it carries the header as true). */
+    static boolean publishedRetained(Message message) {
+        return Boolean.TRUE.equals(message.properties().header(RETAIN_HEADER));
     }
 
     /**

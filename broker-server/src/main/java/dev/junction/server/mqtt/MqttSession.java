@@ -11,8 +11,8 @@ import dev.junction.core.queue.QueueSettings;
 import dev.junction.core.queue.Subscription;
 import dev.junction.core.store.StoreListener;
 import dev.junction.core.topic.SharedSubscription;
-import dev.junction.mqtt.codec.MqttQos;
-import dev.junction.mqtt.codec.SubAckReturnCode;
+import dev.junction.mqtt.codec.MqttProperties;
+import dev.junction.mqtt.codec.ReasonCode;
 import dev.junction.server.acl.ConnectionAcl;
 import dev.junction.server.mqtt.MqttDurableState.RecoveredSession;
 import dev.junction.server.net.EventLoopOwner;
@@ -154,6 +154,8 @@ final class MqttSession implements QueueConsumer {
         }
         if (recovered) {
             subscriptions.upgradeStoredBindings();
+        } else {
+            subscriptions.adoptBindings();
         }
         subscriptions.record(StoreListener.NONE);
         subscriptions.counted();
@@ -399,12 +401,12 @@ final class MqttSession implements QueueConsumer {
 
     @Override
     public void deliver(Delivery delivery) {
-        execute(() -> onDelivery(delivery, grantedQos(delivery, delivery.message().mqttTopicName())));
+        execute(() -> onQueueDelivery(delivery));
     }
 
     /** A delivery from a shared subscription's group, served at the member's grant (owner loop). */
-    void deliverShared(Delivery delivery, int grantedQos) {
-        onDelivery(delivery, grantedQos);
+    void deliverShared(Delivery delivery, SubscriptionOptions options) {
+        onDelivery(delivery, options.qos(), options.hasDeliveryOptions() ? MatchedSubscriptions.of(options) : null);
     }
 
     /**
@@ -484,7 +486,20 @@ final class MqttSession implements QueueConsumer {
         }
     }
 
-    private void onDelivery(Delivery delivery, int granted) {
+    private void onQueueDelivery(Delivery delivery) {
+        Message message = delivery.message();
+        String topicName = message.mqttTopicName();
+        int granted = grantedQos(delivery, topicName);
+        MatchedSubscriptions matched = null;
+        if (subscriptions.hasDeliveryOptions()) {
+            // The route carries the QoS alone: No Local, Retain As Published and identifiers need the filters.
+            matched = subscriptions.deliveryFor(topicName, clientId.equals(message.publisher()));
+            granted = matched == null ? SessionSubscriptions.NO_MATCH : matched.qos();
+        }
+        onDelivery(delivery, granted, matched);
+    }
+
+    private void onDelivery(Delivery delivery, int granted, MatchedSubscriptions matched) {
         Message message = delivery.message();
         if (discarded) {
             message.release();
@@ -497,7 +512,7 @@ final class MqttSession implements QueueConsumer {
             message.release();
             return;
         }
-        publishes.deliver(delivery, topicName, granted);
+        publishes.deliver(delivery, topicName, granted, matched);
     }
 
     /**
@@ -543,20 +558,25 @@ final class MqttSession implements QueueConsumer {
      * Subscribes (see {@link SessionFilters#subscribe}); a clean session's first filter to bind declares its queue.
      * {@code $SYS} filters are no bindings: the broker serves them itself ({@link #deliverSys}).
      */
-    SubAckReturnCode subscribe(String filter, MqttQos requested) {
+    ReasonCode subscribe(String filter, SubscriptionOptions options) {
         if (SharedSubscription.isShared(filter)) {
-            return shared.subscribe(filter, requested.value()) ? subscriptions.subscribe(filter, requested)
-                    : SubAckReturnCode.FAILURE;
+            return shared.subscribe(filter, options) ? subscriptions.subscribe(filter, options)
+                    : ReasonCode.TOPIC_FILTER_INVALID;
         }
         if (queue == null && SessionFilters.boundToSessionQueue(filter)) {
             try {
                 openQueueOnFirstSubscribe();
             } catch (BrokerException e) {
                 log.warn("Client '{}': subscription to '{}' refused: {}", clientId, filter, e.getMessage());
-                return SubAckReturnCode.FAILURE;
+                return ReasonCode.IMPLEMENTATION_SPECIFIC_ERROR;
             }
         }
-        return subscriptions.subscribe(filter, requested);
+        return subscriptions.subscribe(filter, options);
+    }
+
+    /** Whether the session has a subscription with exactly this filter (owner loop). */
+    boolean hasSubscription(String filter) {
+        return subscriptions.contains(filter);
     }
 
     /** Whether subscribing to {@code filter} keeps the session within {@code max} filters (0: no limit). */
@@ -576,15 +596,12 @@ final class MqttSession implements QueueConsumer {
      * The retained messages matching a new subscription, with RETAIN set [MQTT-3.3.1-6]; they may precede a SUBACK
      * that waits for the store, as MQTT 3.1.1 section 3.8.4 permits.
      */
-    void sendRetained(String filter, MqttQos granted) {
-        if (SharedSubscription.isShared(filter)) {
-            // MQTT 5.0 sends no retained messages on subscribing to a shared subscription; 3.1.1 members alike.
-            return;
-        }
+    void sendRetained(String filter) {
+        SubscriptionOptions subscription = subscriptions.get(filter);
         services.retained().forEachMatching(filter, message -> {
             String topicName = message.mqttTopicName();
             if (readAllowed(topicName)) {
-                publishes.sendRetained(topicName, granted, message);
+                publishes.sendRetained(topicName, subscription, message);
             } else {
                 message.release();
             }
@@ -592,17 +609,25 @@ final class MqttSession implements QueueConsumer {
         publishes.flush();
     }
 
-    void unsubscribe(String filter) {
+    /** Returns false if the session had no subscription with this filter. */
+    boolean unsubscribe(String filter) {
         shared.unsubscribe(filter);
-        subscriptions.unsubscribe(filter);
+        return subscriptions.unsubscribe(filter);
     }
 
     /** A {@code $SYS} update, sent at QoS 0 to a connected session that subscribed to its topic. */
     void deliverSys(String topicName, Message message) {
-        if (subscriptions.maxGrantedQos(topicName) != SessionSubscriptions.NO_MATCH) {
-            publishes.sendSys(topicName, message);
-        } else {
-            message.release();
+        if (subscriptions.hasDeliveryOptions()) {
+            // The subscription identifiers of the matching $SYS filters go with the update [MQTT-3.3.4-3].
+            MatchedSubscriptions matched = subscriptions.deliveryFor(topicName, false);
+            if (matched != null) {
+                publishes.sendSys(topicName, message, matched.properties());
+                return;
+            }
+        } else if (subscriptions.maxGrantedQos(topicName) != SessionSubscriptions.NO_MATCH) {
+            publishes.sendSys(topicName, message, MqttProperties.NONE);
+            return;
         }
+        message.release();
     }
 }

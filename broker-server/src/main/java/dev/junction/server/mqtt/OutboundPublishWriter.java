@@ -3,6 +3,7 @@ package dev.junction.server.mqtt;
 import dev.junction.core.message.Message;
 import dev.junction.core.queue.Delivery;
 import dev.junction.core.topic.TopicSyntax;
+import dev.junction.mqtt.codec.MqttProperties;
 import dev.junction.mqtt.codec.MqttQos;
 import dev.junction.mqtt.codec.MqttUtf8;
 import dev.junction.mqtt.codec.PubRel;
@@ -64,9 +65,11 @@ final class OutboundPublishWriter {
 
     /**
      * A delivery from the session's queue, sent at the QoS its route granted capped by the message's, or dropped
-     * (counted, settled) if it cannot be an MQTT PUBLISH.
+     * (counted, settled) if it cannot be an MQTT PUBLISH. {@code matched} is null unless the session has
+     * subscriptions with MQTT 5 delivery options: then it says whether RETAIN goes as published [MQTT-3.3.1-13]
+     * (else it is 0 [MQTT-3.3.1-12]) and which subscription identifiers the PUBLISH carries.
      */
-    void deliver(Delivery delivery, String topicName, int grantedQos) {
+    void deliver(Delivery delivery, String topicName, int grantedQos, MatchedSubscriptions matched) {
         assert onOwnerThread.getAsBoolean() : "outbound publishes are the session's owner loop's";
         Message message = delivery.message();
         int qos = Math.min(grantedQos, MqttPublisher.publishQos(message));
@@ -76,9 +79,11 @@ final class OutboundPublishWriter {
             return;
         }
         stats.messages.deliveryLatency.record(System.nanoTime() - message.publishedAtNanos());
+        boolean retain = matched != null && matched.retainAsPublished() && MqttPublisher.publishedRetained(message);
+        MqttProperties properties = matched == null ? MqttProperties.NONE : matched.properties();
         if (qos == 0) {
             if (connection != null) {
-                writePublish(topicName, 0, false, 0, false, message);
+                writePublish(topicName, 0, retain, properties, 0, false, message);
                 connection.flushSoon();
             } else {
                 stats.dropped(MqttDropReason.OFFLINE, 1);
@@ -87,7 +92,7 @@ final class OutboundPublishWriter {
             message.release();
             return;
         }
-        InFlightPublish publish = new InFlightPublish(topicName, qos, false, delivery, message);
+        InFlightPublish publish = new InFlightPublish(topicName, qos, retain, properties, delivery, message);
         if (delivery.redelivered() && SharedMemberships.isShared(delivery)) {
             // Another member had it and left without acknowledging it: DUP tells this one it may be a repeat.
             publish.markSentBefore();
@@ -97,24 +102,27 @@ final class OutboundPublishWriter {
 
     /**
      * A retained message for a new subscription, with RETAIN set [MQTT-3.3.1-6], at the granted QoS capped by the
-     * message's; the caller flushes after the last one.
+     * message's, with the subscription's identifier if it has one [MQTT-3.3.4-3]; the caller flushes after the
+     * last one.
      */
-    void sendRetained(String topicName, MqttQos granted, Message message) {
+    void sendRetained(String topicName, SubscriptionOptions subscription, Message message) {
         assert onOwnerThread.getAsBoolean() : "outbound publishes are the session's owner loop's";
-        int qos = Math.min(granted.value(), MqttPublisher.publishQos(message));
+        int qos = Math.min(subscription.qos(), MqttPublisher.publishQos(message));
+        MqttProperties properties = subscription.identifier() == 0 ? MqttProperties.NONE
+                : MqttProperties.builder().addSubscriptionIdentifier(subscription.identifier()).build();
         if (qos == 0) {
-            writePublish(topicName, 0, true, 0, false, message);
+            writePublish(topicName, 0, true, properties, 0, false, message);
             message.release();
         } else {
-            sendInFlight(new InFlightPublish(topicName, qos, true, null, message));
+            sendInFlight(new InFlightPublish(topicName, qos, true, properties, null, message));
         }
     }
 
     /** A {@code $SYS} update, at QoS 0, if connected. */
-    void sendSys(String topicName, Message message) {
+    void sendSys(String topicName, Message message, MqttProperties properties) {
         assert onOwnerThread.getAsBoolean() : "outbound publishes are the session's owner loop's";
         if (connection != null) {
-            writePublish(topicName, 0, false, 0, false, message);
+            writePublish(topicName, 0, false, properties, 0, false, message);
             connection.flushSoon();
         }
         message.release();
@@ -180,17 +188,18 @@ final class OutboundPublishWriter {
 
     private void writePublish(int packetId, InFlightPublish publish) {
         boolean dup = publish.markSent();
-        writePublish(publish.topicName, publish.qos, publish.retain, packetId, dup, publish.message());
+        writePublish(publish.topicName, publish.qos, publish.retain, publish.properties, packetId, dup,
+                publish.message());
     }
 
-    private void writePublish(String topicName, int qos, boolean retain, int packetId, boolean dup,
-                              Message message) {
+    private void writePublish(String topicName, int qos, boolean retain, MqttProperties properties, int packetId,
+                              boolean dup, Message message) {
         stats.messagesSent.increment();
         stats.bytesSent.add(message.bodySize());
         if (dup) {
             stats.messages.redelivered.increment();
         }
         connection.write(new Publish(topicName, MqttQos.of(qos), dup, retain, packetId,
-                message.body().retainedDuplicate()));
+                message.body().retainedDuplicate(), properties));
     }
 }

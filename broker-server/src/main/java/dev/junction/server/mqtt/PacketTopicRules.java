@@ -3,6 +3,7 @@ package dev.junction.server.mqtt;
 import dev.junction.core.topic.SharedSubscription;
 import dev.junction.core.topic.TopicSyntax;
 import dev.junction.mqtt.codec.Connect;
+import dev.junction.mqtt.codec.MqttProtocolVersion;
 import dev.junction.mqtt.codec.Publish;
 import dev.junction.mqtt.codec.Subscribe;
 import dev.junction.mqtt.codec.Unsubscribe;
@@ -19,8 +20,15 @@ final class PacketTopicRules {
     private PacketTopicRules() {
     }
 
-    /** Which rule the packet breaks, for the log, or null when it breaks none (or carries no topic). */
-    static String violation(Object packet) {
+    /**
+     * Which rule the packet breaks, for the log, or null when it breaks none (or carries no topic). An MQTT 5
+     * SUBSCRIBE or UNSUBSCRIBE is not checked here: it answers an invalid filter with reason code 0x8F for that
+     * filter alone ({@link SubscriptionRequests}).
+     */
+    static String violation(Object packet, MqttProtocolVersion version) {
+        if (version.isMqtt5() && (packet instanceof Subscribe || packet instanceof Unsubscribe)) {
+            return null;
+        }
         if (packet instanceof Publish publish) {
             return problem("PUBLISH topic name", publish.topic(),
                     TopicSyntax.MQTT.invalidTopicNameReason(publish.topic()));

@@ -132,7 +132,7 @@ final class SessionRegistry {
     private MqttSessionSnapshot snapshot(RecoveredSession session) {
         String queueName = MqttSession.queueName(session.clientId());
         Queue queue = services.vhost().queue(queueName);
-        return new MqttSessionSnapshot(session.clientId(), false, false, Map.copyOf(session.subscriptions()),
+        return new MqttSessionSnapshot(session.clientId(), false, false, SessionFilters.qosByFilter(session.subscriptions()),
                 queue == null ? 0 : queue.readyCount(), 0, queueName, services.vhost().name(), null, null);
     }
 

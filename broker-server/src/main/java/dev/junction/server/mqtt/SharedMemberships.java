@@ -41,15 +41,15 @@ final class SharedMemberships {
      * @param recovered a persistent session's filters with their grants before a restart: its shared ones are
      *                  memberships again
      */
-    SharedMemberships(MqttSession session, SharedGroups groups, int maxInflight, Map<String, Integer> recovered,
+    SharedMemberships(MqttSession session, SharedGroups groups, int maxInflight, Map<String, SubscriptionOptions> recovered,
                       BooleanSupplier onOwnerThread) {
         this.session = session;
         this.groups = groups;
         this.maxInflight = maxInflight;
         this.onOwnerThread = onOwnerThread;
-        recovered.forEach((filter, grantedQos) -> {
+        recovered.forEach((filter, options) -> {
             if (SharedSubscription.isShared(filter) && SharedSubscription.invalidReason(filter) == null) {
-                members.put(filter, new Member(SharedSubscription.parse(filter), grantedQos));
+                members.put(filter, new Member(SharedSubscription.parse(filter), options));
             }
         });
     }
@@ -58,7 +58,7 @@ final class SharedMemberships {
      * Joins the group or changes this member's grant. Returns false if the filter is no valid shared subscription
      * or the core refuses the group's queue.
      */
-    boolean subscribe(String filter, int grantedQos) {
+    boolean subscribe(String filter, SubscriptionOptions options) {
         assert onOwnerThread.getAsBoolean() : "a session's memberships are its owner loop's";
         String invalid = SharedSubscription.invalidReason(filter);
         if (invalid != null) {
@@ -67,7 +67,7 @@ final class SharedMemberships {
         }
         Member member = members.get(filter);
         if (member == null) {
-            member = new Member(SharedSubscription.parse(filter), grantedQos);
+            member = new Member(SharedSubscription.parse(filter), options);
             try {
                 groups.join(member.shared, session.clientId(), session.isPersistent());
             } catch (BrokerException e) {
@@ -80,7 +80,7 @@ final class SharedMemberships {
                 member.consume();
             }
         }
-        member.grantedQos = grantedQos;
+        member.options = options;
         return true;
     }
 
@@ -134,14 +134,14 @@ final class SharedMemberships {
     /** The member's side of the group's queue: deliveries go to the session's loop. */
     final class Member implements QueueConsumer {
         private final SharedSubscription shared;
-        private int grantedQos;
+        private SubscriptionOptions options;
         private Subscription subscription;
         /** Counts consume/stop, so that a subscription completing after a later stop is cancelled at once. */
         private int generation;
 
-        private Member(SharedSubscription shared, int grantedQos) {
+        private Member(SharedSubscription shared, SubscriptionOptions options) {
             this.shared = shared;
-            this.grantedQos = grantedQos;
+            this.options = options;
         }
 
         private void consume() {
@@ -185,7 +185,7 @@ final class SharedMemberships {
             session.execute(() -> {
                 // Whether it came through the subscription still consuming.
                 if (delivery.subscription() == subscription) {
-                    session.deliverShared(delivery, grantedQos);
+                    session.deliverShared(delivery, options);
                 } else {
                     // Cancelled since (the queue took the entry back already: this is a no-op), or not yet known
                     // here: the entry goes back to the group either way.

@@ -98,7 +98,7 @@ class OutboundPublishWriterTest {
     @Test
     void qos0IsWrittenAndSettledAtOnce() {
         connect();
-        writer.deliver(delivery("a/b", 0, 3), "a/b", 2);
+        writer.deliver(delivery("a/b", 0, 3), "a/b", 2, null);
         Publish publish = written();
         assertEquals("a/b", publish.topic());
         assertEquals(MqttQos.AT_MOST_ONCE, publish.qos());
@@ -113,7 +113,7 @@ class OutboundPublishWriterTest {
     @Test
     void theQosIsTheGrantCappedByThePublishersAndHoldsTheEntryUntilAcknowledged() {
         connect();
-        writer.deliver(delivery("a", 2, 1), "a", 1);
+        writer.deliver(delivery("a", 2, 1), "a", 1, null);
         Publish publish = written();
         assertEquals(MqttQos.AT_LEAST_ONCE, publish.qos());
         assertEquals(1, publish.packetId());
@@ -126,7 +126,7 @@ class OutboundPublishWriterTest {
     @Test
     void pubRecIsAnsweredWithPubRel() {
         connect();
-        writer.deliver(delivery("a", 2, 1), "a", 2);
+        writer.deliver(delivery("a", 2, 1), "a", 2, null);
         int packetId = written().packetId();
         writer.pubRec(packetId);
         assertEquals(new PubRel(packetId), channel.readOutbound());
@@ -138,13 +138,13 @@ class OutboundPublishWriterTest {
     void aPublishOverThePacketSizeLimitIsDroppedCountedAndSettled() {
         connect();
         // Fixed header 2 bytes, topic 2 + 1, packet id 2 at QoS 1 and 2: 65 bytes each.
-        writer.deliver(delivery("a", 1, 58), "a", 1);
-        writer.deliver(delivery("a", 0, 60), "a", 0);
+        writer.deliver(delivery("a", 1, 58), "a", 1, null);
+        writer.deliver(delivery("a", 0, 60), "a", 0, null);
         channel.runPendingTasks();
         assertNull(channel.readOutbound());
         assertEquals(2, stats.dropped(MqttDropReason.TOO_LARGE));
         assertEquals(0, unsettled());
-        writer.deliver(delivery("a", 0, 59), "a", 0);
+        writer.deliver(delivery("a", 0, 59), "a", 0, null);
         Publish fits = written();
         assertEquals(59, fits.payload().readableBytes(), "64 bytes, the limit itself, fit");
         fits.release();
@@ -153,7 +153,7 @@ class OutboundPublishWriterTest {
     @Test
     void aRoutingKeyThatIsNoMqttTopicIsDroppedCountedAndSettled() {
         connect();
-        writer.deliver(delivery("a/+", 0, 1), "a/+", 1);
+        writer.deliver(delivery("a/+", 0, 1), "a/+", 1, null);
         channel.runPendingTasks();
         assertNull(channel.readOutbound());
         assertEquals(1, stats.dropped(MqttDropReason.NOT_MQTT_TOPIC));
@@ -162,8 +162,8 @@ class OutboundPublishWriterTest {
 
     @Test
     void offlineQos0IsDroppedWhileQos1WaitsAndGoesOutOnAttachThenAgainWithDup() {
-        writer.deliver(delivery("a", 0, 1), "a", 0);
-        writer.deliver(delivery("a", 1, 1), "a", 1);
+        writer.deliver(delivery("a", 0, 1), "a", 0, null);
+        writer.deliver(delivery("a", 1, 1), "a", 1, null);
         assertEquals(1, stats.dropped(MqttDropReason.OFFLINE));
         assertEquals(1, unsettled(), "the QoS 1 delivery waits in flight");
         connect();
@@ -184,7 +184,7 @@ class OutboundPublishWriterTest {
     void aRetainedMessageGoesOutWithRetainSet() {
         connect();
         Message message = message("r", 1, 2);
-        writer.sendRetained("r", MqttQos.EXACTLY_ONCE, message);
+        writer.sendRetained("r", SubscriptionOptions.plain(2), message);
         writer.flush();
         Publish publish = written();
         assertTrue(publish.retainFlag());
@@ -197,10 +197,11 @@ class OutboundPublishWriterTest {
     @Test
     void sysUpdatesGoOutOnlyWhileConnected() {
         Message offline = message("$SYS/broker/uptime", 0, 1);
-        writer.sendSys("$SYS/broker/uptime", offline);
+        writer.sendSys("$SYS/broker/uptime", offline, dev.junction.mqtt.codec.MqttProperties.NONE);
         assertEquals(0, offline.refCnt());
         connect();
-        writer.sendSys("$SYS/broker/uptime", message("$SYS/broker/uptime", 0, 1));
+        writer.sendSys("$SYS/broker/uptime", message("$SYS/broker/uptime", 0, 1),
+                dev.junction.mqtt.codec.MqttProperties.NONE);
         Publish publish = written();
         assertEquals("$SYS/broker/uptime", publish.topic());
         publish.release();
@@ -210,11 +211,11 @@ class OutboundPublishWriterTest {
     void withEveryPacketIdTakenTheMessageIsGivenBackAndTheConnectionCloses() {
         connect();
         for (int i = 0; i < OutboundInFlight.MAX_PACKET_ID; i++) {
-            writer.sendRetained("r", MqttQos.AT_LEAST_ONCE, message("r", 1, 0));
+            writer.sendRetained("r", SubscriptionOptions.plain(1), message("r", 1, 0));
         }
         channel.runPendingTasks();
         channel.releaseOutbound();
-        writer.deliver(delivery("a", 1, 1), "a", 1);
+        writer.deliver(delivery("a", 1, 1), "a", 1, null);
         assertFalse(channel.isActive());
         Queue.Fetched again = queue.get(false).join();
         assertTrue(again != null && again.delivery().redelivered(), "given back to the queue");

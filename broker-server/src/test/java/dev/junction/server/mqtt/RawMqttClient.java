@@ -5,6 +5,7 @@ import dev.junction.mqtt.codec.Connect;
 import dev.junction.mqtt.codec.MqttDecoder;
 import dev.junction.mqtt.codec.MqttEncoder;
 import dev.junction.mqtt.codec.MqttPacket;
+import dev.junction.mqtt.codec.MqttChannelVersion;
 import dev.junction.mqtt.codec.MqttProtocolVersion;
 import dev.junction.mqtt.codec.MqttQos;
 import dev.junction.mqtt.codec.PingReq;
@@ -43,6 +44,13 @@ final class RawMqttClient implements AutoCloseable {
     private final EmbeddedChannel decoder = new EmbeddedChannel(new MqttDecoder());
 
     RawMqttClient(int port) throws IOException {
+        this(port, MqttProtocolVersion.MQTT_3_1_1);
+    }
+
+    /** A client that speaks {@code version} from the start: MQTT 5 packets are encoded and read as such. */
+    RawMqttClient(int port, MqttProtocolVersion version) throws IOException {
+        MqttChannelVersion.set(encoder, version);
+        MqttChannelVersion.set(decoder, version);
         socket = new Socket("127.0.0.1", port);
         socket.setSoTimeout((int) READ_DEADLINE.toMillis());
         in = socket.getInputStream();
@@ -123,7 +131,7 @@ final class RawMqttClient implements AutoCloseable {
     }
 
     /** Null when the server closed the connection. */
-    private Object readOrEnd() throws IOException {
+    Object readOrEnd() throws IOException {
         byte[] buffer = new byte[8192];
         while (true) {
             Object packet = decoder.readInbound();

@@ -7,8 +7,7 @@ import dev.junction.core.queue.Queue;
 import dev.junction.core.queue.QueueSettings;
 import dev.junction.core.topic.TopicMapping;
 import dev.junction.core.vhost.VirtualHost;
-import dev.junction.mqtt.codec.MqttQos;
-import dev.junction.mqtt.codec.SubAckReturnCode;
+import dev.junction.mqtt.codec.ReasonCode;
 import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -43,7 +42,7 @@ class SessionFiltersTest {
 
     @Test
     void aFilterRoutesUntilUnsubscribed() {
-        assertEquals(SubAckReturnCode.granted(MqttQos.AT_LEAST_ONCE), filters.subscribe("a/+", MqttQos.AT_LEAST_ONCE));
+        assertEquals(ReasonCode.GRANTED_QOS_1, filters.subscribe("a/+", SubscriptionOptions.plain(1)));
         assertEquals(List.of(queue), routes("a/b"));
         assertEquals(1, filters.maxGrantedQos("a/b"));
         assertEquals(1, stats.subscriptions.get());
@@ -54,8 +53,8 @@ class SessionFiltersTest {
 
     @Test
     void aNewQosReplacesTheBindingAndCountsOnce() {
-        filters.subscribe("a", MqttQos.AT_MOST_ONCE);
-        filters.subscribe("a", MqttQos.EXACTLY_ONCE);
+        filters.subscribe("a", SubscriptionOptions.plain(0));
+        filters.subscribe("a", SubscriptionOptions.plain(2));
         assertEquals(Map.of("a", 2), filters.snapshot());
         assertEquals(1, stats.subscriptions.get());
         filters.unsubscribe("a");
@@ -64,7 +63,7 @@ class SessionFiltersTest {
 
     @Test
     void sysFiltersAreNoBindings() {
-        filters.subscribe("$SYS/#", MqttQos.AT_MOST_ONCE);
+        filters.subscribe("$SYS/#", SubscriptionOptions.plain(0));
         assertFalse(SessionFilters.boundToSessionQueue("$SYS/#"));
         assertEquals(List.of(), routes("$SYS/broker/uptime"));
         assertEquals(0, filters.maxGrantedQos("$SYS/broker/uptime"));
@@ -72,7 +71,7 @@ class SessionFiltersTest {
 
     @Test
     void sharedFiltersAreNoBindingsOfTheSessionQueue() {
-        filters.subscribe("$share/g/a/#", MqttQos.AT_LEAST_ONCE);
+        filters.subscribe("$share/g/a/#", SubscriptionOptions.plain(1));
         assertFalse(SessionFilters.boundToSessionQueue("$share/g/a/#"));
         assertEquals(List.of(), routes("a/b"), "the group's queue is bound, not the session's");
         assertEquals(Map.of("$share/g/a/#", 1), filters.snapshot(), "recorded and shown like any filter");
@@ -82,14 +81,14 @@ class SessionFiltersTest {
     void aRefusedBindingLeavesTheSubscriptionsAsTheyWere() {
         SessionFilters noQueue = new SessionFilters("c", vhost, "amq.topic", "no-such-queue", this, null, stats,
                 Map.of(), () -> true);
-        assertEquals(SubAckReturnCode.FAILURE, noQueue.subscribe("a", MqttQos.AT_MOST_ONCE));
+        assertEquals(ReasonCode.IMPLEMENTATION_SPECIFIC_ERROR, noQueue.subscribe("a", SubscriptionOptions.plain(0)));
         assertEquals(Map.of(), noQueue.snapshot());
         assertEquals(0, stats.subscriptions.get());
     }
 
     @Test
     void theLimitCountsOnlyNewFilters() {
-        filters.subscribe("a", MqttQos.AT_MOST_ONCE);
+        filters.subscribe("a", SubscriptionOptions.plain(0));
         assertFalse(filters.hasRoomFor("b", 1));
         assertTrue(filters.hasRoomFor("a", 1));
         assertTrue(filters.hasRoomFor("b", 0));
@@ -99,6 +98,6 @@ class SessionFiltersTest {
     void useOffTheOwnerThreadIsRefused() {
         SessionFilters elsewhere = new SessionFilters("c", vhost, "amq.topic", QUEUE, this, null, stats, Map.of(),
                 () -> false);
-        assertThrows(AssertionError.class, () -> elsewhere.subscribe("a", MqttQos.AT_MOST_ONCE));
+        assertThrows(AssertionError.class, () -> elsewhere.subscribe("a", SubscriptionOptions.plain(0)));
     }
 }

@@ -3,14 +3,15 @@ package dev.junction.server.mqtt;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 class SessionSubscriptionsTest {
     @Test
     void overlappingFiltersGiveTheHighestGrantedQos() {
         SessionSubscriptions subscriptions = new SessionSubscriptions();
-        subscriptions.put("a/#", 0);
-        subscriptions.put("a/+", 2);
-        subscriptions.put("a/b", 1);
+        subscriptions.put("a/#", SubscriptionOptions.plain(0));
+        subscriptions.put("a/+", SubscriptionOptions.plain(2));
+        subscriptions.put("a/b", SubscriptionOptions.plain(1));
         assertEquals(2, subscriptions.maxGrantedQos("a/b"));
         assertEquals(0, subscriptions.maxGrantedQos("a/b/c"));
         assertEquals(SessionSubscriptions.NO_MATCH, subscriptions.maxGrantedQos("b"));
@@ -19,8 +20,8 @@ class SessionSubscriptionsTest {
     @Test
     void theSameFilterReplacesItsQos() {
         SessionSubscriptions subscriptions = new SessionSubscriptions();
-        assertEquals(SessionSubscriptions.NO_MATCH, subscriptions.put("a", 2));
-        assertEquals(2, subscriptions.put("a", 0));
+        assertNull(subscriptions.put("a", SubscriptionOptions.plain(2)));
+        assertEquals(SubscriptionOptions.plain(2), subscriptions.put("a", SubscriptionOptions.plain(0)));
         assertEquals(0, subscriptions.maxGrantedQos("a"));
         assertEquals(1, subscriptions.size());
     }
@@ -28,19 +29,19 @@ class SessionSubscriptionsTest {
     @Test
     void dollarTopicsAreOnlyReachedByAnExplicitFirstLevel() {
         SessionSubscriptions subscriptions = new SessionSubscriptions();
-        subscriptions.put("#", 1);
+        subscriptions.put("#", SubscriptionOptions.plain(1));
         assertEquals(SessionSubscriptions.NO_MATCH, subscriptions.maxGrantedQos("$SYS/x"));
-        subscriptions.put("$SYS/#", 0);
+        subscriptions.put("$SYS/#", SubscriptionOptions.plain(0));
         assertEquals(0, subscriptions.maxGrantedQos("$SYS/x"));
-        assertEquals(0, subscriptions.remove("$SYS/#"));
-        assertEquals(SessionSubscriptions.NO_MATCH, subscriptions.remove("$SYS/#"));
+        assertEquals(SubscriptionOptions.plain(0), subscriptions.remove("$SYS/#"));
+        assertNull(subscriptions.remove("$SYS/#"));
     }
 
     @Test
     void starAndDotAreLiteral() {
         SessionSubscriptions subscriptions = new SessionSubscriptions();
-        subscriptions.put("s/*", 1);
-        subscriptions.put("a.b", 2);
+        subscriptions.put("s/*", SubscriptionOptions.plain(1));
+        subscriptions.put("a.b", SubscriptionOptions.plain(2));
         assertEquals(SessionSubscriptions.NO_MATCH, subscriptions.maxGrantedQos("s/secret"));
         assertEquals(1, subscriptions.maxGrantedQos("s/*"));
         assertEquals(SessionSubscriptions.NO_MATCH, subscriptions.maxGrantedQos("a/b"));
@@ -50,9 +51,9 @@ class SessionSubscriptionsTest {
     @Test
     void matchingStopsAtTheHighestGrantPresent() {
         SessionSubscriptions subscriptions = new SessionSubscriptions();
-        subscriptions.put("a/+", 2);
-        subscriptions.put("a/b", 0);
-        subscriptions.put("#", 1);
+        subscriptions.put("a/+", SubscriptionOptions.plain(2));
+        subscriptions.put("a/b", SubscriptionOptions.plain(0));
+        subscriptions.put("#", SubscriptionOptions.plain(1));
         assertEquals(2, subscriptions.maxGrantedQos("a/b"));
         assertEquals(1, subscriptions.maxGrantedQos("x"));
     }

@@ -20,11 +20,19 @@ import dev.junction.mqtt.codec.MqttProperties;
 import dev.junction.mqtt.codec.MqttProtocolVersion;
 import dev.junction.mqtt.codec.PingReq;
 import dev.junction.mqtt.codec.ReasonCode;
+import dev.junction.server.JunctionServer;
+import dev.junction.server.config.Config;
+import dev.junction.server.config.ConfigKeys;
+import dev.junction.server.config.ListenPort;
+import dev.junction.server.net.Protocol;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -103,6 +111,25 @@ class Mqtt5EnhancedAuthTest {
         Mqtt5ConnAckException refused = assertThrows(Mqtt5ConnAckException.class,
                 () -> client("krb", new ScramClientMechanism("GS2-KRB5", "alice", "wonderland")).connect());
         assertEquals(Mqtt5ConnAckReasonCode.BAD_AUTHENTICATION_METHOD, refused.getMqttMessage().getReasonCode());
+    }
+
+    @Test
+    void withAuthScramOffScramIsAnUnknownMethod(@TempDir Path dir) throws Exception {
+        Config config = Config.defaults()
+                .with(ConfigKeys.BIND, InetAddress.getLoopbackAddress())
+                .with(ConfigKeys.DATA_DIR, dir)
+                .with(ConfigKeys.MQTT_PORT, ListenPort.EPHEMERAL)
+                .with(ConfigKeys.AMQP_PORT, ListenPort.DISABLED)
+                .with(ConfigKeys.HTTP_PORT, ListenPort.DISABLED)
+                .with(ConfigKeys.USERS, Map.of("alice", "wonderland"))
+                .with(ConfigKeys.AUTH_SCRAM, false);
+        try (JunctionServer server = JunctionServer.start(config)) {
+            Mqtt5ConnAckException refused = assertThrows(Mqtt5ConnAckException.class, () -> MqttClient.builder()
+                    .useMqttVersion5().identifier("scram-off").serverHost("127.0.0.1")
+                    .serverPort(server.port(Protocol.MQTT))
+                    .enhancedAuth(new ScramClientMechanism("alice", "wonderland")).buildBlocking().connect());
+            assertEquals(Mqtt5ConnAckReasonCode.BAD_AUTHENTICATION_METHOD, refused.getMqttMessage().getReasonCode());
+        }
     }
 
     @Test

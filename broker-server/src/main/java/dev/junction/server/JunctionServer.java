@@ -110,7 +110,8 @@ public final class JunctionServer implements AutoCloseable {
             UserRegistry users = UserRegistry.open(core, config.get(ConfigKeys.USERS),
                     config.get(ConfigKeys.AUTH_HASH_ITERATIONS));
             Logins logins = opened(opened, new Logins(users,
-                    Duration.ofMillis(config.get(ConfigKeys.AUTH_FAILED_LOGIN_DELAY_MAX))));
+                    Duration.ofMillis(config.get(ConfigKeys.AUTH_FAILED_LOGIN_DELAY_MAX)),
+                    config.get(ConfigKeys.AUTH_SCRAM)));
             MqttBroker mqtt = opened(opened, new MqttBroker(core, mqttSettings, logins, acl, limits));
             AmqpService amqp = new AmqpService(core, amqpSettings, logins,
                     permissionLookup(users), limits);

@@ -4,7 +4,9 @@ import dev.junction.core.store.Definition.UserDefinition;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 import java.net.InetAddress;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -28,14 +30,26 @@ public final class Logins implements AutoCloseable {
     private final UserRegistry registry;
     private final VerifiedPasswords verified = new VerifiedPasswords(REMEMBERED_PASSWORDS);
     private final FailedLogins failures;
+    private final boolean scram;
+    private final byte[] scramDecoyKey = new byte[32];
     private final ThreadPoolExecutor verifier = new ThreadPoolExecutor(VERIFIER_THREADS, VERIFIER_THREADS, 0,
             TimeUnit.SECONDS, new ArrayBlockingQueue<>(WAITING_VERIFICATIONS),
             new DefaultThreadFactory("junction-password-verifier", true));
 
-    /** @param failedLoginDelayMax the longest a refusal is held back; zero answers every refusal at once */
+    /** With SCRAM-SHA-256 allowed. */
     public Logins(UserRegistry registry, Duration failedLoginDelayMax) {
+        this(registry, failedLoginDelayMax, true);
+    }
+
+    /**
+     * @param failedLoginDelayMax the longest a refusal is held back; zero answers every refusal at once
+     * @param scram               whether SCRAM-SHA-256 logins are allowed ({@code auth.scram})
+     */
+    public Logins(UserRegistry registry, Duration failedLoginDelayMax, boolean scram) {
         this.registry = registry;
+        this.scram = scram;
         this.failures = new FailedLogins(failedLoginDelayMax, System::nanoTime);
+        new SecureRandom().nextBytes(scramDecoyKey);
     }
 
     public UserRegistry registry() {
@@ -54,7 +68,7 @@ public final class Logins implements AutoCloseable {
             return refuse(Login.badCredentials(user, "no user '" + user + "'"), from, loop);
         }
         if (verified.contains(user, known.passwordHash(), password)) {
-            return conclude(fromAllowedAddress(known, from), from, loop);
+            return conclude(fromAllowedAddress(known.name(), from), from, loop);
         }
         CompletableFuture<Login> answer = new CompletableFuture<>();
         try {
@@ -71,9 +85,27 @@ public final class Logins implements AutoCloseable {
         return CompletableFuture.supplyAsync(() -> registry.hash(password), verifier);
     }
 
+    /**
+     * A new SCRAM-SHA-256 exchange against the stored password hashes, which {@link #scram} concludes; empty when
+     * the configuration does not allow SCRAM.
+     */
+    public Optional<ScramSha256> startScram() {
+        return scram ? Optional.of(new ScramSha256(registry, scramDecoyKey)) : Optional.empty();
+    }
+
+    /**
+     * Checks the client-final-message of a SCRAM exchange; answered on {@code loop} like a password, a refusal
+     * delayed and counted for the user and the address. The proof costs no PBKDF2, so it is checked right here.
+     */
+    public CompletableFuture<Login> scram(ScramSha256 exchange, String clientFinalMessage, InetAddress from,
+                                          ScheduledExecutorService loop) {
+        Login login = exchange.verify(clientFinalMessage);
+        return conclude(login.accepted() ? fromAllowedAddress(login.user(), from) : login, from, loop);
+    }
+
     /** A login as the CN of a verified TLS client certificate, which stands in for the password. */
     public CompletableFuture<Login> certificate(String user, InetAddress from, ScheduledExecutorService loop) {
-        Login login = registry.user(user).map(known -> fromAllowedAddress(known, from))
+        Login login = registry.user(user).map(known -> fromAllowedAddress(known.name(), from))
                 .orElseGet(() -> Login.notAuthorised(user, "client certificate CN '" + user
                         + "' is not a known user"));
         return conclude(login, from, loop);
@@ -95,14 +127,14 @@ public final class Logins implements AutoCloseable {
             return Login.badCredentials(user.name(), "invalid credentials for user '" + user.name() + "'");
         }
         verified.remember(user.name(), user.passwordHash(), password);
-        return fromAllowedAddress(user, from);
+        return fromAllowedAddress(user.name(), from);
     }
 
-    private static Login fromAllowedAddress(UserDefinition user, InetAddress from) {
-        if (user.name().equals(UserRegistry.GUEST) && from != null && !from.isLoopbackAddress()) {
-            return Login.notAuthorised(user.name(), "user 'guest' can only connect via localhost");
+    private static Login fromAllowedAddress(String user, InetAddress from) {
+        if (user.equals(UserRegistry.GUEST) && from != null && !from.isLoopbackAddress()) {
+            return Login.notAuthorised(user, "user 'guest' can only connect via localhost");
         }
-        return Login.accepted(user.name());
+        return Login.accepted(user);
     }
 
     private CompletableFuture<Login> conclude(Login login, InetAddress from, ScheduledExecutorService loop) {

@@ -81,6 +81,19 @@ public final class PasswordHash {
         return !password.isEmpty() && MessageDigest.isEqual(hash, derive(password, salt, iterations, hash.length * 8));
     }
 
+    int iterations() {
+        return iterations;
+    }
+
+    byte[] salt() {
+        return salt.clone();
+    }
+
+    /** The derived key: for a 32-byte hash, SCRAM-SHA-256's SaltedPassword ({@link ScramSha256}). */
+    byte[] hash() {
+        return hash.clone();
+    }
+
     public String encoded() {
         Base64.Encoder base64 = Base64.getEncoder();
         return ALGORITHM + "$" + iterations + "$" + base64.encodeToString(salt) + "$" + base64.encodeToString(hash);

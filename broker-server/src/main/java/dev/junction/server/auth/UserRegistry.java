@@ -105,6 +105,11 @@ public final class UserRegistry {
         return PasswordHash.create(password, hashIterations);
     }
 
+    /** The iteration count of newly set passwords. */
+    int hashIterations() {
+        return hashIterations;
+    }
+
     public Optional<UserDefinition> user(String name) {
         return Optional.ofNullable(users.get(name));
     }

@@ -105,6 +105,9 @@ public final class ConfigKeys {
     public static final ConfigKey<Integer> AUTH_HASH_ITERATIONS = new ConfigKey<>("auth.hash_iterations", "100000",
             ValueParsers.integer(1000, 10_000_000),
             "PBKDF2-HMAC-SHA256 iterations of newly set passwords; existing hashes keep their own count");
+    public static final ConfigKey<Boolean> AUTH_SCRAM = new ConfigKey<>("auth.scram", "true", ValueParsers.bool(),
+            "whether MQTT 5 clients may log in with SCRAM-SHA-256 (enhanced authentication); while on, a stored"
+                    + " password hash is a SCRAM credential");
     public static final ConfigKey<Integer> AUTH_FAILED_LOGIN_DELAY_MAX = new ConfigKey<>(
             "auth.failed_login_delay_max", "5000", ValueParsers.integer(0, 60_000),
             "longest delay in milliseconds before a repeatedly failed login from one address is refused; 0 disables");
@@ -226,7 +229,7 @@ public final class ConfigKeys {
             MQTT_SLOW_SUBSCRIBER, MQTT_SHARED_SUBSCRIPTION_STRATEGY, MQTT_SESSION_EXPIRY, MQTT_SYS_INTERVAL,
             MQTT_ALLOW_ANONYMOUS,
             AMQP_FRAME_MAX, AMQP_CHANNEL_MAX, AMQP_HEARTBEAT, AMQP_MAX_MESSAGE_SIZE, USERS, AUTH_HASH_ITERATIONS,
-            AUTH_FAILED_LOGIN_DELAY_MAX, STORAGE_ENGINE, STORAGE_FSYNC,
+            AUTH_FAILED_LOGIN_DELAY_MAX, AUTH_SCRAM, STORAGE_ENGINE, STORAGE_FSYNC,
             STORAGE_SEGMENT_SIZE, STORAGE_DISK_FREE_LIMIT, STORAGE_QUEUE_MEMORY_LIMIT, MEMORY_HIGH_WATERMARK,
             FLOW_QUEUE_HIGH_WATERMARK, FLOW_QUEUE_HIGH_WATERMARK_BYTES,
             MQTT_TLS_PORT, AMQP_TLS_PORT, MQTT_WSS_PORT, TLS_CERT_FILE,

@@ -4,6 +4,7 @@ import dev.junction.mqtt.codec.Connect;
 import dev.junction.mqtt.codec.ConnectReturnCode;
 import dev.junction.server.auth.Login;
 import dev.junction.server.auth.Logins;
+import dev.junction.server.auth.ScramSha256;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -37,7 +38,7 @@ final class MqttAuthenticator {
      */
     CompletableFuture<Login> check(Connect connect, SocketAddress remote, Optional<String> certificateUser,
                                    ScheduledExecutorService loop) {
-        InetAddress from = remote instanceof InetSocketAddress socket ? socket.getAddress() : null;
+        InetAddress from = address(remote);
         CompletableFuture<Login> login;
         if (connect.username() == null && certificateUser.isPresent()) {
             login = logins.certificate(certificateUser.get(), from, loop);
@@ -52,10 +53,35 @@ final class MqttAuthenticator {
             login = logins.password(connect.username(), new String(connect.password(), StandardCharsets.UTF_8),
                     from, loop);
         }
+        return withVhostAccess(login, from, loop);
+    }
+
+    Optional<ScramSha256> startScram() {
+        return logins.startScram();
+    }
+
+    /** The end of a SCRAM exchange: its proof checked as a login, then the user's access to the vhost. */
+    CompletableFuture<Login> scram(ScramSha256 exchange, String clientFinalMessage, SocketAddress remote,
+                                   ScheduledExecutorService loop) {
+        InetAddress from = address(remote);
+        return withVhostAccess(logins.scram(exchange, clientFinalMessage, from, loop), from, loop);
+    }
+
+    /** A SCRAM exchange that cannot go on (an unreadable message): refused, delayed and counted as any. */
+    CompletableFuture<Login> refuse(Login refusal, SocketAddress remote, ScheduledExecutorService loop) {
+        return logins.refuse(refusal, address(remote), loop);
+    }
+
+    private CompletableFuture<Login> withVhostAccess(CompletableFuture<Login> login, InetAddress from,
+                                                     ScheduledExecutorService loop) {
         return login.thenCompose(outcome -> outcome.accepted() && !mayUseVhost(outcome.user())
                 ? logins.refuse(Login.notAuthorised(outcome.user(), "user '" + outcome.user()
                 + "' has no permission on vhost '" + vhost + "'"), from, loop)
                 : CompletableFuture.completedFuture(outcome));
+    }
+
+    private static InetAddress address(SocketAddress remote) {
+        return remote instanceof InetSocketAddress socket ? socket.getAddress() : null;
     }
 
     /** Whether a logged-in user may be connected: it needs some permission on the MQTT vhost, now and later. */

@@ -14,13 +14,17 @@ import dev.junction.server.net.ConnectionUser;
 import dev.junction.server.net.GracefulClose;
 import dev.junction.server.net.PublisherThrottle;
 import dev.junction.server.tls.ClientCertificates;
+import dev.junction.mqtt.codec.Auth;
 import dev.junction.mqtt.codec.ConnAck;
 import dev.junction.mqtt.codec.Connect;
 import dev.junction.mqtt.codec.ConnectReturnCode;
 import dev.junction.server.auth.Login;
 import dev.junction.mqtt.codec.Disconnect;
 import dev.junction.mqtt.codec.MalformedPacket;
+import dev.junction.mqtt.codec.MqttChannelVersion;
 import dev.junction.mqtt.codec.MqttPacket;
+import dev.junction.mqtt.codec.MqttProperties;
+import dev.junction.mqtt.codec.ReasonCode;
 import dev.junction.mqtt.codec.PingReq;
 import dev.junction.mqtt.codec.PingResp;
 import dev.junction.mqtt.codec.PubAck;
@@ -45,6 +49,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -60,7 +65,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
     private static final Logger log = LoggerFactory.getLogger(MqttConnection.class);
     private static final String SYS_PREFIX = "$SYS";
 
-    private enum State { AWAITING_CONNECT, CONNECTING, CONNECTED, DISCONNECTED }
+    private enum State { AWAITING_CONNECT, AUTHENTICATING, CONNECTING, CONNECTED, DISCONNECTED }
 
     private final ConnectionServices services;
     private ChannelHandlerContext ctx;
@@ -72,6 +77,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
     /** Completes once this CONNECT is accepted or refused; the next CONNECT with the same client id waits for it. */
     private final CompletableFuture<Void> sessionDecided = new CompletableFuture<>();
     private MqttSession session;
+    /** The AUTH exchanges of a client that connected with an Authentication Method; null for any other. */
+    private EnhancedAuthentication enhancedAuth;
     private OrderedAcknowledgements acknowledgements;
     private Connect.Will will;
     private String clientId;
@@ -131,6 +138,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
         }
         switch (state) {
             case AWAITING_CONNECT -> awaitingConnect(msg);
+            case AUTHENTICATING -> enhancedAuth.beforeConnAck(msg);
             case CONNECTING -> early.add(msg);
             case CONNECTED -> connected(msg);
             case DISCONNECTED -> ReferenceCountUtil.release(msg);
@@ -176,6 +184,9 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
         sessionDecided.complete(null);
         if (connectTimeout != null) {
             connectTimeout.cancel(false);
+        }
+        if (enhancedAuth != null) {
+            enhancedAuth.finish();
         }
         early.forEach(ReferenceCountUtil::release);
         early.clear();
@@ -225,6 +236,13 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
             return;
         }
         clientId = generatedId ? "junction-" + UUID.randomUUID() : connect.clientId();
+        if (EnhancedAuthentication.requested(connect)) {
+            state = State.AUTHENTICATING;
+            enhancedAuth = new EnhancedAuthentication(this, services.authenticator(), limits,
+                    services.settings().connectTimeout());
+            enhancedAuth.begin(connect);
+            return;
+        }
         // Held back, with what follows the CONNECT, until the login is decided off the event loop.
         state = State.CONNECTING;
         ctx.channel().config().setAutoRead(false);
@@ -234,13 +252,16 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
     }
 
     /** On the event loop, once the login is decided (a refusal after its delay). */
-    private void authenticated(Connect connect, Login login) {
-        if (state != State.CONNECTING || !ctx.channel().isActive()) {
+    void authenticated(Connect connect, Login login) {
+        if ((state != State.CONNECTING && state != State.AUTHENTICATING) || !ctx.channel().isActive()) {
             return;
         }
+        // What the client sends from here until CONNACK waits for its session (read no further meanwhile).
+        state = State.CONNECTING;
+        ctx.channel().config().setAutoRead(false);
         if (!login.accepted()) {
             log.info("Client '{}' at {} ({}) refused: {}", clientId, remote(),
-                    connect.username() == null ? "anonymous" : "user '" + connect.username() + "'", login.detail());
+                    login.user() == null ? "anonymous" : "user '" + login.user() + "'", login.detail());
             refuse(MqttAuthenticator.returnCode(login));
             return;
         }
@@ -266,9 +287,14 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
     }
 
     private void refuse(ConnectReturnCode code) {
+        refuse(code.reasonCode());
+    }
+
+    /** CONNACK with a refusal (as a 3.1.1 return code on a 3.1.1 connection), then the connection closes. */
+    void refuse(ReasonCode code) {
         state = State.DISCONNECTED;
         sessionDecided.complete(null);
-        ctx.writeAndFlush(new ConnAck(false, code)).addListener(ChannelFutureListener.CLOSE);
+        ctx.writeAndFlush(ConnAck.refuse(code)).addListener(ChannelFutureListener.CLOSE);
     }
 
     /** The session could not be set up: CONNACK 3 (server unavailable), and the connection ends. */
@@ -298,7 +324,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
         state = State.CONNECTED;
         counted = true;
         services.stats().clientsConnected.incrementAndGet();
-        ctx.write(new ConnAck(sessionPresent, ConnectReturnCode.ACCEPTED));
+        ctx.write(new ConnAck(sessionPresent, ReasonCode.SUCCESS,
+                enhancedAuth == null ? MqttProperties.NONE : enhancedAuth.connAckProperties()));
         log.debug("Client '{}' connected from {} (session present: {})", clientId, remote(), sessionPresent);
         // After the session has resent its in-flight messages, which it does right after this returns.
         ctx.executor().execute(() -> {
@@ -343,6 +370,13 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
             ctx.close();
         } else if (msg instanceof MalformedPacket malformed) {
             closeMalformed(malformed);
+        } else if (msg instanceof Auth auth) {
+            if (enhancedAuth == null) {
+                // [MQTT-4.12.0-7] no AUTH from a client that did not connect with an Authentication Method.
+                disconnect(ReasonCode.PROTOCOL_ERROR, "AUTH without enhanced authentication");
+            } else {
+                enhancedAuth.afterConnAck(auth);
+            }
         } else {
             // [MQTT-3.1.0-2] a second CONNECT, or a packet only a server sends.
             ReferenceCountUtil.release(msg);
@@ -484,16 +518,14 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
     }
 
     /**
-     * The server ends the connection for {@code reason}: an MQTT 5 client is told with DISCONNECT and the reason
-     * code first (a 3.1.1 client never gets a DISCONNECT from the server); the will is published.
+     * The server ends the connection: DISCONNECT with the reason code to an MQTT 5 client (a 3.1.1 server sends no
+     * DISCONNECT), then the connection closes, the will published.
      */
     void disconnect(ReasonCode code, String reason) {
-        log.info("Client '{}' at {}: {} ({}); closing", clientId, remote(), reason, code);
         if (MqttChannelVersion.of(ctx.channel()).isMqtt5()) {
-            ctx.writeAndFlush(new Disconnect(code)).addListener(ChannelFutureListener.CLOSE);
-        } else {
-            ctx.close();
+            ctx.writeAndFlush(new Disconnect(code));
         }
+        closeBecause(reason + " (" + code + ")");
     }
 
     /** Closes the connection for a reason other than DISCONNECT: the will is published. */
@@ -604,7 +636,11 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
         }
     }
 
-    private Object remote() {
+    SocketAddress remote() {
         return ctx.channel().remoteAddress();
+    }
+
+    String clientId() {
+        return clientId;
     }
 }

@@ -15,6 +15,7 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The daemon with the MQTT front end on ephemeral loopback ports (TCP and WebSocket), over a fresh core, for
@@ -26,7 +27,12 @@ final class MqttTestBroker implements AutoCloseable {
     private final JunctionServer server;
 
     MqttTestBroker(MqttSettings settings) throws Exception {
-        mqtt = new MqttBroker(core, settings, TestLogins.guest(core), MqttAcl.allowAll(), Limits.none());
+        this(settings, Map.of("guest", "guest"));
+    }
+
+    /** With these users (name to password), each with every permission on vhost {@code /}. */
+    MqttTestBroker(MqttSettings settings, Map<String, String> users) throws Exception {
+        mqtt = new MqttBroker(core, settings, TestLogins.of(core, users), MqttAcl.allowAll(), Limits.none());
         Path dataDir = Files.createTempDirectory("junction-mqtt-test");
         Config config = Config.defaults()
                 .with(ConfigKeys.BIND, InetAddress.getLoopbackAddress())

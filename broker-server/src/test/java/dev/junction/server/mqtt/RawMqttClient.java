@@ -2,6 +2,7 @@ package dev.junction.server.mqtt;
 
 import dev.junction.mqtt.codec.ConnAck;
 import dev.junction.mqtt.codec.Connect;
+import dev.junction.mqtt.codec.MqttChannelVersion;
 import dev.junction.mqtt.codec.MqttDecoder;
 import dev.junction.mqtt.codec.MqttEncoder;
 import dev.junction.mqtt.codec.MqttPacket;
@@ -60,6 +61,13 @@ final class RawMqttClient implements AutoCloseable {
     static Connect connectPacket(String clientId, boolean cleanSession, int keepAlive, Connect.Will will) {
         return new Connect(MqttProtocolVersion.MQTT_3_1_1, cleanSession, keepAlive, clientId, will, "guest",
                 "guest".getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** From here on, packets both ways are MQTT 5's (the server learns it from the CONNECT, this side does not). */
+    RawMqttClient mqtt5() {
+        MqttChannelVersion.set(encoder, MqttProtocolVersion.MQTT_5);
+        MqttChannelVersion.set(decoder, MqttProtocolVersion.MQTT_5);
+        return this;
     }
 
     /** Connects and returns the CONNACK, asserting acceptance. */

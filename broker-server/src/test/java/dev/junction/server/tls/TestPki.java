@@ -105,7 +105,7 @@ public final class TestPki {
         return context;
     }
 
-    private static TrustManagerFactory trusting(Issued ca) throws GeneralSecurityException, IOException {
+    public static TrustManagerFactory trusting(Issued ca) throws GeneralSecurityException, IOException {
         KeyStore trustStore = KeyStore.getInstance("PKCS12");
         trustStore.load(null, null);
         trustStore.setCertificateEntry("ca", ca.certificate());

@@ -522,10 +522,13 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
      * DISCONNECT), then the connection closes, the will published.
      */
     void disconnect(ReasonCode code, String reason) {
+        String why = reason + " (" + code + ")";
         if (MqttChannelVersion.of(ctx.channel()).isMqtt5()) {
-            ctx.writeAndFlush(new Disconnect(code));
+            // Closed once written: a close queued behind the write could fail it before it reaches the socket.
+            ctx.writeAndFlush(new Disconnect(code)).addListener(written -> closeBecause(why));
+        } else {
+            closeBecause(why);
         }
-        closeBecause(reason + " (" + code + ")");
     }
 
     /** Closes the connection for a reason other than DISCONNECT: the will is published. */

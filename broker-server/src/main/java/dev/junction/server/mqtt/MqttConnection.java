@@ -20,6 +20,9 @@ import dev.junction.server.auth.Login;
 import dev.junction.mqtt.codec.Disconnect;
 import dev.junction.mqtt.codec.MalformedPacket;
 import dev.junction.mqtt.codec.MqttPacket;
+import dev.junction.mqtt.codec.MqttProperties;
+import dev.junction.mqtt.codec.ReasonCode;
+import dev.junction.core.queue.Queue;
 import dev.junction.mqtt.codec.PingReq;
 import dev.junction.mqtt.codec.PingResp;
 import dev.junction.mqtt.codec.PubAck;
@@ -83,6 +86,10 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
     private boolean flushScheduled;
     /** Whether the client has published on this connection: only publishers are held back by an alarm. */
     private boolean publisher;
+    /** What the client declared in CONNECT; a 3.1.1 client gets the defaults, which limit nothing. */
+    private ClientCapabilities capabilities = ClientCapabilities.DEFAULTS;
+    /** An MQTT 5 connection's inbound topic aliases and receive maximum; null for 3.1.1. */
+    private InboundPublishFlow inboundFlow;
     private final Runnable scheduledFlush = () -> {
         flushScheduled = false;
         ctx.flush();
@@ -120,6 +127,10 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
         String topicViolation = state == State.DISCONNECTED ? null : PacketTopicRules.violation(msg);
         if (topicViolation != null) {
             ReferenceCountUtil.release(msg);
+            if (msg instanceof Publish && inboundFlow != null) {
+                disconnect(ReasonCode.TOPIC_NAME_INVALID, topicViolation);
+                return;
+            }
             // As a malformed packet: the connection closes (publishing the will of a connected client).
             log.info("Client '{}' at {}: protocol violation ({}); closing", clientId, remote(), topicViolation);
             ctx.close();
@@ -221,6 +232,10 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
             return;
         }
         clientId = generatedId ? "junction-" + UUID.randomUUID() : connect.clientId();
+        if (connect.version().isMqtt5()) {
+            capabilities = ClientCapabilities.of(connect);
+            inboundFlow = new InboundPublishFlow(services.settings().mqtt5());
+        }
         // Held back, with what follows the CONNECT, until the login is decided off the event loop.
         state = State.CONNECTING;
         ctx.channel().config().setAutoRead(false);
@@ -316,10 +331,13 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
             session.pubAck(ack.packetId());
             deliveriesChanged();
         } else if (msg instanceof PubRec rec) {
-            session.pubRec(rec.packetId());
+            session.pubRec(rec.packetId(), rec.reasonCode().isFailure());
+            deliveriesChanged();
         } else if (msg instanceof PubRel rel) {
-            session.inboundQos2().released(rel.packetId(),
-                    acknowledgements.afterStore(new PubComp(rel.packetId())));
+            boolean known = session.inboundQos2().awaitsPubRel(rel.packetId());
+            PubComp pubComp = known || inboundFlow == null ? new PubComp(rel.packetId())
+                    : new PubComp(rel.packetId(), ReasonCode.PACKET_IDENTIFIER_NOT_FOUND, MqttProperties.NONE);
+            session.inboundQos2().released(rel.packetId(), acknowledgements.afterStore(pubComp));
         } else if (msg instanceof PubComp comp) {
             session.pubComp(comp.packetId());
             deliveriesChanged();
@@ -351,14 +369,28 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
             updateAutoRead();
         }
         int qos = publish.qos().value();
-        if (publish.topic().startsWith(SYS_PREFIX)) {
-            log.warn("Client '{}': publish to '{}' refused: $SYS topics are the broker's", clientId, publish.topic());
+        String topicName = publish.topic();
+        if (inboundFlow != null) {
+            ReasonCode violation = inboundFlow.violation(publish);
+            boolean resend = qos == 2 && session.inboundQos2().awaitsPubRel(publish.packetId());
+            if (violation == null && qos > 0 && !resend && !inboundFlow.received()) {
+                violation = ReasonCode.RECEIVE_MAXIMUM_EXCEEDED;
+            }
+            if (violation != null) {
+                publish.release();
+                disconnect(violation, "PUBLISH refused: " + violation);
+                return;
+            }
+            topicName = inboundFlow.topicName(publish);
+        }
+        if (topicName.startsWith(SYS_PREFIX)) {
+            log.warn("Client '{}': publish to '{}' refused: $SYS topics are the broker's", clientId, topicName);
             publish.release();
-            acknowledgeNow(publish);
+            acknowledgeNow(publish, ReasonCode.TOPIC_NAME_INVALID);
             return;
         }
-        if (!acl.canPublish(publish.topic())) {
-            refuseByAcl(publish);
+        if (!acl.canPublish(topicName)) {
+            refuseByAcl(publish, topicName);
             return;
         }
         if (qos == 2 && session.inboundQos2().awaitsPubRel(publish.packetId())) {
@@ -367,22 +399,38 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
             acknowledgements.send(new PubRec(publish.packetId()));
             return;
         }
-        StoreListener stored = switch (publish.qos()) {
-            case AT_MOST_ONCE -> StoreListener.NONE;
+        if (inboundFlow != null && !InboundPublishFlow.payloadFormatValid(publish)) {
+            log.info("Client '{}': publish to '{}' refused: payload format indicator 1 but not UTF-8", clientId,
+                    topicName);
+            publish.release();
+            acknowledgeNow(publish, ReasonCode.PAYLOAD_FORMAT_INVALID);
+            return;
+        }
+        OrderedAcknowledgements.Pending acknowledgement = switch (publish.qos()) {
+            case AT_MOST_ONCE -> null;
             case AT_LEAST_ONCE -> acknowledgements.afterStore(new PubAck(publish.packetId()));
-            case EXACTLY_ONCE -> {
-                // PUBREC once both the message and the record of its packet id are stored.
-                StoreCountdown both = new StoreCountdown(2,
-                        acknowledgements.afterStore(new PubRec(publish.packetId())));
-                session.inboundQos2().received(publish.packetId(), both);
-                yield both;
-            }
+            case EXACTLY_ONCE -> acknowledgements.afterStore(new PubRec(publish.packetId()));
         };
+        // Routed, then stored (PUBREC: the record of its packet id too): the acknowledgement waits for all of it.
+        StoreCountdown routedAndStored = acknowledgement == null ? null
+                : new StoreCountdown(qos == 2 ? 3 : 2, acknowledgement);
+        StoreListener stored = routedAndStored == null ? StoreListener.NONE : routedAndStored;
+        if (qos == 2) {
+            session.inboundQos2().received(publish.packetId(), routedAndStored);
+        }
         try {
-            throttle.published(services.publisher().publish(publish.topic(), qos, publish.retainFlag(),
-                    publish.payload(), stored));
+            List<Queue> reached = services.publisher().publish(topicName, qos, publish.retainFlag(),
+                    publish.payload(), publish.properties(), stored);
+            throttle.published(reached);
+            if (acknowledgement != null) {
+                if (reached.isEmpty() && inboundFlow != null) {
+                    acknowledgement.replace(Mqtt5Acknowledgements.withReason(acknowledgement.acknowledgement(),
+                            ReasonCode.NO_MATCHING_SUBSCRIBERS));
+                }
+                routedAndStored.stored(null);
+            }
         } catch (BrokerException e) {
-            log.warn("Client '{}': publish to '{}' failed: {}", clientId, publish.topic(), e.getMessage());
+            log.warn("Client '{}': publish to '{}' failed: {}", clientId, topicName, e.getMessage());
             if (qos == 2) {
                 session.inboundQos2().released(publish.packetId(), StoreListener.NONE);
             }
@@ -391,26 +439,32 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
     }
 
     /** As Mosquitto does: acknowledged per its QoS and discarded, or with {@code disconnect}, the connection ends. */
-    private void refuseByAcl(Publish publish) {
+    private void refuseByAcl(Publish publish, String topicName) {
         publish.release();
         if (acl.denyAction() == MqttAcl.DenyAction.DISCONNECT) {
-            closeBecause("publish to '" + publish.topic() + "' denied by the ACL");
+            disconnect(ReasonCode.NOT_AUTHORIZED, "publish to '" + topicName + "' denied by the ACL");
             return;
         }
-        if (acl.firstRefusal(publish.topic())) {
+        if (acl.firstRefusal(topicName)) {
             log.info("Client '{}': publish to '{}' denied by the ACL; dropped (logged once per topic)", clientId,
-                    publish.topic());
+                    topicName);
         }
-        acknowledgeNow(publish);
+        acknowledgeNow(publish, ReasonCode.NOT_AUTHORIZED);
     }
 
-    /** PUBACK or PUBREC for a publish not routed, still after the acknowledgements of earlier publishes. */
-    private void acknowledgeNow(Publish publish) {
-        switch (publish.qos()) {
-            case AT_MOST_ONCE -> {
-            }
-            case AT_LEAST_ONCE -> acknowledgements.send(new PubAck(publish.packetId()));
-            case EXACTLY_ONCE -> acknowledgements.send(new PubRec(publish.packetId()));
+    /**
+     * PUBACK or PUBREC for a publish not routed, still after the acknowledgements of earlier publishes: with
+     * {@code refusal} for an MQTT 5 client, a plain one (success) for 3.1.1, which cannot say no.
+     */
+    private void acknowledgeNow(Publish publish, ReasonCode refusal) {
+        MqttPacket acknowledgement = switch (publish.qos()) {
+            case AT_MOST_ONCE -> null;
+            case AT_LEAST_ONCE -> new PubAck(publish.packetId());
+            case EXACTLY_ONCE -> new PubRec(publish.packetId());
+        };
+        if (acknowledgement != null) {
+            acknowledgements.send(inboundFlow == null ? acknowledgement
+                    : Mqtt5Acknowledgements.withReason(acknowledgement, refusal));
         }
     }
 
@@ -418,6 +472,9 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
     private final class AcknowledgementWriter implements OrderedAcknowledgements.Sink {
         @Override
         public void send(MqttPacket acknowledgement) {
+            if (inboundFlow != null && Mqtt5Acknowledgements.endsInboundFlow(acknowledgement)) {
+                inboundFlow.acknowledged();
+            }
             ctx.write(acknowledgement, ctx.voidPromise());
             flushSoon();
         }
@@ -437,6 +494,12 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
         public void withheld(MqttPacket acknowledgement, PublishRefused refusal) {
             if (session != null && acknowledgement instanceof PubRec rec) {
                 session.inboundQos2().released(rec.packetId(), StoreListener.NONE);
+            }
+            if (inboundFlow != null) {
+                // MQTT 5 can say no: the client learns the message was refused and drops it.
+                log.info("Client '{}': {}; acknowledged with Quota exceeded", clientId, refusal.getMessage());
+                send(Mqtt5Acknowledgements.withReason(acknowledgement, ReasonCode.QUOTA_EXCEEDED));
+                return;
             }
             log.warn("Client '{}': {}; not acknowledging it, the client sends it again after reconnecting",
                     clientId, refusal.getMessage());
@@ -495,6 +558,28 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
 
     String user() {
         return user;
+    }
+
+    /**
+     * The server ends the connection for {@code code}: an MQTT 5 client is told with DISCONNECT first, a 3.1.1
+     * client has no such packet and the connection just closes; the will is published either way.
+     */
+    void disconnect(ReasonCode code, String reason) {
+        log.info("Client '{}' at {}: {}; disconnecting ({})", clientId, remote(), reason, code);
+        if (inboundFlow != null && ctx.channel().isActive()) {
+            ctx.writeAndFlush(new Disconnect(code)).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ctx.close();
+        }
+    }
+
+    boolean isMqtt5() {
+        return inboundFlow != null;
+    }
+
+    /** What the client declared in CONNECT (the defaults for 3.1.1). */
+    ClientCapabilities capabilities() {
+        return capabilities;
     }
 
     /** Closes the connection for a reason other than DISCONNECT: the will is published. */

@@ -7,6 +7,7 @@ import dev.junction.core.store.StoreCountdown;
 import dev.junction.core.store.StoreListener;
 import dev.junction.core.topic.TopicMapping;
 import dev.junction.core.vhost.VirtualHost;
+import dev.junction.mqtt.codec.MqttProperties;
 import io.netty.buffer.ByteBuf;
 
 import java.util.List;
@@ -53,9 +54,17 @@ final class MqttPublisher {
      * {@link dev.junction.core.queue.PublishRefused} failure.
      */
     List<Queue> publish(String topicName, int qos, boolean retain, ByteBuf payload, StoreListener stored) {
+        return publish(topicName, qos, retain, payload, MqttProperties.NONE, stored);
+    }
+
+    /** Publishes with an MQTT 5 PUBLISH's properties, mapped by {@link Mqtt5MessageProperties}. */
+    List<Queue> publish(String topicName, int qos, boolean retain, ByteBuf payload, MqttProperties properties,
+                        StoreListener stored) {
         stats.messagesReceived.increment();
         stats.bytesReceived.add(payload.readableBytes());
-        Message message = new Message(exchange, TopicMapping.routingKey(topicName), PROPERTIES_BY_QOS[qos], payload);
+        MessageProperties coreProperties = properties.isEmpty() ? PROPERTIES_BY_QOS[qos]
+                : Mqtt5MessageProperties.toCore(properties, PROPERTIES_BY_QOS[qos]);
+        Message message = new Message(exchange, TopicMapping.routingKey(topicName), coreProperties, payload);
         StoreListener routedStored = stored;
         if (retain) {
             StoreCountdown both = new StoreCountdown(2, stored);

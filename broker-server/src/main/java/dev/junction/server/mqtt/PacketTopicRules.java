@@ -20,6 +20,10 @@ final class PacketTopicRules {
     /** Which rule the packet breaks, for the log, or null when it breaks none (or carries no topic). */
     static String violation(Object packet) {
         if (packet instanceof Publish publish) {
+            if (publish.topic().isEmpty() && publish.properties().topicAlias().isPresent()) {
+                // An MQTT 5 topic alias stands for the name ({@link InboundPublishFlow}).
+                return null;
+            }
             return problem("PUBLISH topic name", publish.topic(),
                     TopicSyntax.MQTT.invalidTopicNameReason(publish.topic()));
         }

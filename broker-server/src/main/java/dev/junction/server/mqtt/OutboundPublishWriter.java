@@ -228,7 +228,8 @@ final class OutboundPublishWriter {
     }
 
     private void sendInFlight(InFlightPublish publish) {
-        if (connection != null && inFlight.size() >= connection.capabilities().receiveMaximum()) {
+        if (connection != null && connection.isMqtt5()
+                && inFlight.size() >= connection.capabilities().receiveMaximum()) {
             // [MQTT-3.3.4-9] no more unacknowledged QoS 1/2 PUBLISHes than the client's Receive Maximum.
             waiting.add(publish);
             return;

@@ -128,6 +128,11 @@ public record MqttSettings(String vhost, String exchange, int maxInflight, int m
                 sessionExpiry, connect, maxPacketSize, sys, allowAnonymous, holdPublishers, mqtt5);
     }
 
+    public MqttSettings withMqtt5(Mqtt5Limits limits) {
+        return new MqttSettings(vhost, exchange, maxInflight, maxQueuedMessages, maxQueuedBytes, deadLetterExchange,
+                sessionExpiry, connectTimeout, maxPacketSize, sysInterval, allowAnonymous, holdPublishers, limits);
+    }
+
     public MqttSettings withAllowAnonymous(boolean allow) {
         return new MqttSettings(vhost, exchange, maxInflight, maxQueuedMessages, maxQueuedBytes, deadLetterExchange,
                 sessionExpiry, connectTimeout, maxPacketSize, sysInterval, allow, holdPublishers, mqtt5);

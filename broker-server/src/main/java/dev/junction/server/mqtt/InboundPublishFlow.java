@@ -28,10 +28,15 @@ final class InboundPublishFlow {
     /**
      * The reason to DISCONNECT for, or null when the PUBLISH breaks no rule; records the alias it sets. An alias of
      * 0 or above the maximum is 0x94 [MQTT-3.3.2-8, MQTT-3.3.2-9, MQTT-3.3.2-10]; an empty topic with an alias never
-     * set is a protocol error, as is a response topic that is no topic name [MQTT-3.3.2-13, MQTT-3.3.2-14].
+     * set is a protocol error, as is a response topic that is no topic name [MQTT-3.3.2-13, MQTT-3.3.2-14] or a
+     * subscription identifier [MQTT-3.3.4-6].
      */
     ReasonCode violation(Publish publish) {
         MqttProperties properties = publish.properties();
+        if (!properties.subscriptionIdentifiers().isEmpty()) {
+            // [MQTT-3.3.4-6] only the server sets them.
+            return ReasonCode.PROTOCOL_ERROR;
+        }
         if (properties.responseTopic().isPresent()
                 && !TopicSyntax.MQTT.isValidTopicName(properties.responseTopic().get())) {
             return ReasonCode.PROTOCOL_ERROR;

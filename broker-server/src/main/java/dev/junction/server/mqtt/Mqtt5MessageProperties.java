@@ -26,7 +26,8 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li>content type: {@code content_type}; response topic: {@code reply_to} as a routing key
  *   ({@link TopicMapping}); where either is longer than an AMQP short string (255 bytes), a header instead;</li>
- *   <li>correlation data: {@code correlation_id} when it is UTF-8 of at most 255 bytes, else the bytes in a header;</li>
+ *   <li>correlation data: {@code correlation_id} when it is UTF-8 of at most 255 bytes, else the bytes in a
+ *   header;</li>
  *   <li>message expiry interval: {@code expiration} in milliseconds, which the queues count down; going out, what is
  *   left of it, in whole seconds rounded up (a message with time left never says 0);</li>
  *   <li>payload format indicator: a header;</li>

@@ -306,7 +306,14 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
         state = State.CONNECTED;
         counted = true;
         services.stats().clientsConnected.incrementAndGet();
-        ctx.write(new ConnAck(sessionPresent, ConnectReturnCode.ACCEPTED));
+        if (inboundFlow != null) {
+            // The limits InboundPublishFlow holds the client to; absent, the client would assume 65535 and none.
+            MqttSettings.Mqtt5Limits limits = services.settings().mqtt5();
+            ctx.write(new ConnAck(sessionPresent, ReasonCode.SUCCESS, MqttProperties.builder()
+                    .receiveMaximum(limits.receiveMaximum()).topicAliasMaximum(limits.topicAliasMaximum()).build()));
+        } else {
+            ctx.write(new ConnAck(sessionPresent, ConnectReturnCode.ACCEPTED));
+        }
         log.debug("Client '{}' connected from {} (session present: {})", clientId, remote(), sessionPresent);
         // After the session has resent its in-flight messages, which it does right after this returns.
         ctx.executor().execute(() -> {

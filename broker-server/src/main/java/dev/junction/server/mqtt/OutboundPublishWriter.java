@@ -87,7 +87,8 @@ final class OutboundPublishWriter {
      */
     void sendWaiting() {
         assert onOwnerThread.getAsBoolean() : "outbound publishes are the session's owner loop's";
-        while (!waiting.isEmpty() && connection != null && inFlight.size() < connection.capabilities().receiveMaximum()) {
+        while (!waiting.isEmpty() && connection != null
+                && inFlight.size() < connection.capabilities().receiveMaximum()) {
             InFlightPublish next = waiting.poll();
             if (Mqtt5MessageProperties.remainingExpirySeconds(next.message(), System.nanoTime())
                     == Mqtt5MessageProperties.EXPIRED) {

@@ -21,7 +21,7 @@ final class PacketTopicRules {
     static String violation(Object packet) {
         if (packet instanceof Publish publish) {
             if (publish.topic().isEmpty() && publish.properties().topicAlias().isPresent()) {
-                // An MQTT 5 topic alias stands for the name ({@link InboundPublishFlow}).
+                // An MQTT 5 topic alias stands for the name (InboundPublishFlow).
                 return null;
             }
             return problem("PUBLISH topic name", publish.topic(),

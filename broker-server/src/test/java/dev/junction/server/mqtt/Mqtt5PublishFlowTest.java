@@ -96,6 +96,16 @@ class Mqtt5PublishFlowTest {
     }
 
     @Test
+    void connAckAnnouncesTheLimitsTheBrokerHoldsClientsTo() throws Exception {
+        broker = new MqttTestBroker(MqttSettings.DEFAULTS.withMqtt5(new MqttSettings.Mqtt5Limits(7, 3)));
+        RawMqttClient client = new RawMqttClient(broker.port());
+        clients.add(client);
+        MqttProperties announced = client.connect5("v5-limits", MqttProperties.NONE).properties();
+        assertEquals(7, announced.receiveMaximum().getAsInt());
+        assertEquals(3, announced.topicAliasMaximum().getAsInt());
+    }
+
+    @Test
     void aPublishToSysIsRefusedWithTopicNameInvalid() throws Exception {
         RawMqttClient client = connect("v5-sys", MqttProperties.NONE);
         client.send(publish("$SYS/broker/fake", 1, 1, MqttProperties.NONE));
@@ -127,6 +137,42 @@ class Mqtt5PublishFlowTest {
     }
 
     @Test
+    void aPubRecForAnUnknownIdentifierIsAnsweredWithPacketIdentifierNotFound() throws Exception {
+        RawMqttClient client = connect("v5-pubrec", MqttProperties.NONE);
+        client.send(new PubRec(55));
+        assertEquals(ReasonCode.PACKET_IDENTIFIER_NOT_FOUND, client.read(PubRel.class).reasonCode());
+    }
+
+    @Test
+    void aRefusingPubRecEndsTheFlowWithoutPubRelAndFreesItsPlace() throws Exception {
+        RawMqttClient subscriber = connect("v5-refuser", MqttProperties.builder().receiveMaximum(1).build());
+        subscribe(subscriber, "exact", MqttQos.EXACTLY_ONCE);
+        RawMqttClient publisher = connect("v5-exact-producer", MqttProperties.NONE);
+        for (int id = 1; id <= 2; id++) {
+            publisher.send(publish("exact", 2, id, MqttProperties.NONE, ("m" + id).getBytes(StandardCharsets.UTF_8)));
+            publisher.read(PubRec.class);
+            publisher.send(new PubRel(id));
+            publisher.read(PubComp.class);
+        }
+        RawMqttClient.Received first = subscriber.readPublish();
+        assertEquals("m1", first.payload());
+        subscriber.send(new PubRec(first.packetId(), ReasonCode.UNSPECIFIED_ERROR, MqttProperties.NONE));
+        // No PUBREL for it [MQTT-4.3.3-4], and the quota of one is free again for the next message.
+        RawMqttClient.Received second = subscriber.readPublish();
+        assertEquals("m2", second.payload());
+        assertFalse(second.dup(), "the refused one is not sent again [MQTT-4.4.0-2]");
+        await().atMost(20, TimeUnit.SECONDS).until(() ->
+                broker.core.virtualHost("/").queue(MqttSession.queueName("v5-refuser")).unsettledCount() == 1);
+    }
+
+    @Test
+    void aSubscriptionIdentifierFromAClientIsAProtocolError() throws Exception {
+        RawMqttClient client = connect("v5-subid", MqttProperties.NONE);
+        client.send(publish("t", 0, 0, MqttProperties.builder().addSubscriptionIdentifier(5).build()));
+        assertDisconnectedWith(client, ReasonCode.PROTOCOL_ERROR);
+    }
+
+    @Test
     void aQueueThatRefusesThePublishMakesItQuotaExceeded() throws Exception {
         RawMqttClient client = connect("v5-quota", MqttProperties.NONE);
         VirtualHost vhost = broker.core.virtualHost("/");
@@ -137,6 +183,9 @@ class Mqtt5PublishFlowTest {
         assertEquals(ReasonCode.QUOTA_EXCEEDED, client.read(PubAck.class).reasonCode());
         client.send(publish("full/two", 2, 2, MqttProperties.NONE));
         assertEquals(ReasonCode.QUOTA_EXCEEDED, client.read(PubRec.class).reasonCode());
+        client.send(publish("full/two", 2, 2, MqttProperties.NONE));
+        assertEquals(ReasonCode.QUOTA_EXCEEDED, client.read(PubRec.class).reasonCode(),
+                "after a refusing PUBREC the identifier starts a new publication [MQTT-4.3.3-9]");
         assertTrue(client.answersPing(), "a refusal ends no connection");
     }
 

@@ -204,11 +204,13 @@ final class OutboundPublishWriter {
             stats.dropped(MqttDropReason.EXPIRED, 1);
             return false;
         }
-        if (connection == null || !connection.isMqtt5()) {
+        long clientMaximum = connection == null ? ClientCapabilities.DEFAULTS.maximumPacketSize()
+                : connection.capabilities().maximumPacketSize();
+        if (clientMaximum >= ClientCapabilities.DEFAULTS.maximumPacketSize()) {
+            // No limit of the client's own: mqtt.max_packet_size, far below the protocol's, was the bound.
             return true;
         }
         // Measured with the full topic name: an alias only makes the packet smaller.
-        long clientMaximum = connection.capabilities().maximumPacketSize();
         long size = MqttEncoder.encodedSize(new Publish(topicName, MqttQos.of(qos), false, retain, qos > 0 ? 1 : 0,
                 message.body(), Mqtt5MessageProperties.toMqtt(message.properties(), remaining)),
                 MqttProtocolVersion.MQTT_5);

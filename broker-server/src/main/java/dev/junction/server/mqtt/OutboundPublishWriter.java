@@ -148,7 +148,7 @@ final class OutboundPublishWriter {
     /** A {@code $SYS} update, at QoS 0, if connected. */
     void sendSys(String topicName, Message message) {
         assert onOwnerThread.getAsBoolean() : "outbound publishes are the session's owner loop's";
-        if (connection != null) {
+        if (connection != null && fitsMqtt(topicName, 0, false, message)) {
             writePublish(topicName, 0, false, 0, false, message);
             connection.flushSoon();
         }

@@ -306,6 +306,28 @@ class Mqtt5PublishFlowTest {
     }
 
     @Test
+    void aRetainedMessageOverTheClientsMaximumPacketSizeIsNotSentOnSubscribe() throws Exception {
+        RawMqttClient publisher = connect("v5-retainer", MqttProperties.NONE);
+        for (String topic : List.of("kept/big", "kept/small")) {
+            publisher.send(new Publish(topic, MqttQos.AT_LEAST_ONCE, false, true, 1,
+                    Unpooled.wrappedBuffer(new byte[topic.endsWith("big") ? 100 : 1]), MqttProperties.NONE));
+            publisher.read(PubAck.class);
+        }
+        RawMqttClient subscriber = connect("v5-small-late", MqttProperties.builder().maximumPacketSize(64).build());
+        subscriber.send(new Subscribe(1, List.of(new Subscribe.Subscription("kept/#", MqttQos.AT_MOST_ONCE))));
+        List<String> topics = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            Object packet = subscriber.read();
+            if (packet instanceof Publish publish) {
+                topics.add(publish.topic());
+                publish.release();
+            }
+        }
+        assertEquals(List.of("kept/small"), topics, "one PUBLISH and the SUBACK");
+        assertEquals(1, broker.mqtt.dropped(MqttDropReason.OVER_CLIENT_MAXIMUM));
+    }
+
+    @Test
     void topicsSentToAClientThatAllowsAliasesGetAliasesFirstComeFirstServed() throws Exception {
         RawMqttClient subscriber = connect("v5-aliased", MqttProperties.builder().topicAliasMaximum(1).build());
         subscribe(subscriber, "al/#", MqttQos.AT_MOST_ONCE);

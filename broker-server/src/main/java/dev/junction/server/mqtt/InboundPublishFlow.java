@@ -26,12 +26,22 @@ final class InboundPublishFlow {
     }
 
     /**
-     * The reason to DISCONNECT for, or null when the PUBLISH breaks no rule; records the alias it sets. An alias of
-     * 0 or above the maximum is 0x94 [MQTT-3.3.2-8, MQTT-3.3.2-9, MQTT-3.3.2-10]; an empty topic with an alias never
-     * set is a protocol error, as is a response topic that is no topic name [MQTT-3.3.2-13, MQTT-3.3.2-14] or a
-     * subscription identifier [MQTT-3.3.4-6].
+     * The reason to DISCONNECT for, or null when the PUBLISH breaks no rule; records the alias it sets and counts a
+     * new QoS 1/2 PUBLISH ({@code resend}: a QoS 2 PUBLISH already awaiting PUBREL, counted when it first came). An
+     * alias of 0 or above the maximum is 0x94 [MQTT-3.3.2-8, MQTT-3.3.2-9, MQTT-3.3.2-12]; an empty topic with an
+     * alias never set is a protocol error, as is a response topic that is no topic name [MQTT-3.3.2-13,
+     * MQTT-3.3.2-14] or a subscription identifier [MQTT-3.3.4-6]; one more unacknowledged PUBLISH than the Receive
+     * Maximum is 0x93 [MQTT-3.3.4-7].
      */
-    ReasonCode violation(Publish publish) {
+    ReasonCode violation(Publish publish, boolean resend) {
+        ReasonCode violation = aliasOrPropertyViolation(publish);
+        if (violation == null && publish.qos().value() > 0 && !resend && ++unacknowledged > receiveMaximum) {
+            return ReasonCode.RECEIVE_MAXIMUM_EXCEEDED;
+        }
+        return violation;
+    }
+
+    private ReasonCode aliasOrPropertyViolation(Publish publish) {
         MqttProperties properties = publish.properties();
         if (!properties.subscriptionIdentifiers().isEmpty()) {
             // [MQTT-3.3.4-6] only the server sets them.
@@ -58,7 +68,7 @@ final class InboundPublishFlow {
         return null;
     }
 
-    /** The topic name, the alias's where the PUBLISH has an empty one; after {@link #violation} found none. */
+    /** The topic name, the alias's where the PUBLISH has an empty one; after {@link #violation} found no fault. */
     String topicName(Publish publish) {
         return publish.topic().isEmpty() ? aliases[publish.properties().topicAlias().getAsInt()] : publish.topic();
     }
@@ -70,11 +80,6 @@ final class InboundPublishFlow {
     static boolean payloadFormatValid(Publish publish) {
         return publish.properties().payloadFormatIndicator().orElse(0) != 1
                 || ByteBufUtil.isText(publish.payload(), StandardCharsets.UTF_8);
-    }
-
-    /** A new QoS 1/2 PUBLISH; false when it is one more than the Receive Maximum allows (DISCONNECT 0x93). */
-    boolean received() {
-        return ++unacknowledged <= receiveMaximum;
     }
 
     /** PUBACK, PUBCOMP or a failed PUBREC went out: the client may send one more. */

@@ -3,6 +3,7 @@ package dev.junction.server.mqtt;
 import dev.junction.core.BrokerException;
 import dev.junction.core.store.StoreCountdown;
 import dev.junction.core.queue.PublishRefused;
+import dev.junction.core.queue.Queue;
 import dev.junction.core.store.StoreListener;
 import dev.junction.server.acl.ConnectionAcl;
 import dev.junction.server.acl.MqttAcl;
@@ -22,7 +23,6 @@ import dev.junction.mqtt.codec.MalformedPacket;
 import dev.junction.mqtt.codec.MqttPacket;
 import dev.junction.mqtt.codec.MqttProperties;
 import dev.junction.mqtt.codec.ReasonCode;
-import dev.junction.core.queue.Queue;
 import dev.junction.mqtt.codec.PingReq;
 import dev.junction.mqtt.codec.PingResp;
 import dev.junction.mqtt.codec.PubAck;
@@ -90,6 +90,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
     private ClientCapabilities capabilities = ClientCapabilities.DEFAULTS;
     /** An MQTT 5 connection's inbound topic aliases and receive maximum; null for 3.1.1. */
     private InboundPublishFlow inboundFlow;
+    /** The server sent DISCONNECT: nothing more is read or sent on this connection [MQTT-3.14.4-1]. */
+    private boolean disconnecting;
     private final Runnable scheduledFlush = () -> {
         flushScheduled = false;
         ctx.flush();
@@ -124,6 +126,10 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
 
     @Override
     public void channelRead(ChannelHandlerContext context, Object msg) {
+        if (disconnecting) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
         String topicViolation = state == State.DISCONNECTED ? null : PacketTopicRules.violation(msg);
         if (topicViolation != null) {
             ReferenceCountUtil.release(msg);
@@ -378,11 +384,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
         int qos = publish.qos().value();
         String topicName = publish.topic();
         if (inboundFlow != null) {
-            ReasonCode violation = inboundFlow.violation(publish);
-            boolean resend = qos == 2 && session.inboundQos2().awaitsPubRel(publish.packetId());
-            if (violation == null && qos > 0 && !resend && !inboundFlow.received()) {
-                violation = ReasonCode.RECEIVE_MAXIMUM_EXCEEDED;
-            }
+            ReasonCode violation = inboundFlow.violation(publish,
+                    qos == 2 && session.inboundQos2().awaitsPubRel(publish.packetId()));
             if (violation != null) {
                 publish.release();
                 disconnect(violation, "PUBLISH refused: " + violation);
@@ -482,7 +485,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
             if (inboundFlow != null && Mqtt5Acknowledgements.endsInboundFlow(acknowledgement)) {
                 inboundFlow.acknowledged();
             }
-            ctx.write(acknowledgement, ctx.voidPromise());
+            write(acknowledgement);
             flushSoon();
         }
 
@@ -574,6 +577,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
     void disconnect(ReasonCode code, String reason) {
         log.info("Client '{}' at {}: {}; disconnecting ({})", clientId, remote(), reason, code);
         if (inboundFlow != null && ctx.channel().isActive()) {
+            disconnecting = true;
             ctx.writeAndFlush(new Disconnect(code)).addListener(ChannelFutureListener.CLOSE);
         } else {
             ctx.close();
@@ -672,6 +676,10 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
     }
 
     void write(MqttPacket packet) {
+        if (disconnecting) {
+            ReferenceCountUtil.release(packet);
+            return;
+        }
         ctx.write(packet, ctx.voidPromise());
     }
 

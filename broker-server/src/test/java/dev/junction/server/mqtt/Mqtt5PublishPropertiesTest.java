@@ -53,13 +53,17 @@ class Mqtt5PublishPropertiesTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = JunctionServer.start(Config.defaults()
+        server = JunctionServer.start(config());
+    }
+
+    private Config config() {
+        return Config.defaults()
                 .with(ConfigKeys.BIND, InetAddress.getLoopbackAddress())
                 .with(ConfigKeys.DATA_DIR, dir.resolve("data"))
                 .with(ConfigKeys.MQTT_PORT, ListenPort.EPHEMERAL)
                 .with(ConfigKeys.AMQP_PORT, ListenPort.EPHEMERAL)
                 .with(ConfigKeys.HTTP_PORT, ListenPort.DISABLED)
-                .with(ConfigKeys.USERS, Map.of("guest", "guest")));
+                .with(ConfigKeys.USERS, Map.of("guest", "guest"));
     }
 
     @AfterEach
@@ -195,6 +199,34 @@ class Mqtt5PublishPropertiesTest {
             assertEquals("expiry/long", received.getTopic().toString(), "the expired message is not sent");
             long expiry = received.getMessageExpiryInterval().orElseThrow();
             assertTrue(expiry > 0 && expiry <= 58, "60 s less the 2.5 s it waited, rounded up: " + expiry);
+            assertFalse(publishes.receive(1, TimeUnit.SECONDS).isPresent());
+        }
+    }
+
+    @Test
+    void messagesPagedOutOfASessionQueueExpireToo() throws Exception {
+        server.close();
+        server = JunctionServer.start(config().with(ConfigKeys.STORAGE_QUEUE_MEMORY_LIMIT, 65_536L));
+        Mqtt5BlockingClient subscriber = client("paged-sub");
+        subscriber.connectWith().cleanStart(false).sessionExpiryInterval(300).send();
+        subscriber.subscribeWith().topicFilter("paged/#").qos(MqttQos.AT_LEAST_ONCE).send();
+        subscriber.disconnect();
+
+        Mqtt5BlockingClient publisher = client("paged-pub");
+        publisher.connect();
+        // 20 x 16 KiB: most of them wait on disk, beyond the queue's 64 KiB in memory.
+        for (int i = 0; i < 20; i++) {
+            publisher.publishWith().topic("paged/short").qos(MqttQos.AT_LEAST_ONCE).messageExpiryInterval(1)
+                    .payload(new byte[16 * 1024]).send();
+        }
+        publisher.publishWith().topic("paged/long").qos(MqttQos.AT_LEAST_ONCE).messageExpiryInterval(60)
+                .payload("kept".getBytes(StandardCharsets.UTF_8)).send();
+        Thread.sleep(2_500);
+
+        try (Mqtt5BlockingClient.Mqtt5Publishes publishes = subscriber.publishes(MqttGlobalPublishFilter.ALL)) {
+            subscriber.connectWith().cleanStart(false).sessionExpiryInterval(300).send();
+            Mqtt5Publish received = receive(publishes);
+            assertEquals("paged/long", received.getTopic().toString(), "the 20 expired ones are not sent");
             assertFalse(publishes.receive(1, TimeUnit.SECONDS).isPresent());
         }
     }

@@ -3,6 +3,7 @@ package dev.junction.server.mqtt;
 import dev.junction.core.BrokerException;
 import dev.junction.core.store.StoreCountdown;
 import dev.junction.core.queue.PublishRefused;
+import dev.junction.core.queue.Queue;
 import dev.junction.core.store.StoreListener;
 import dev.junction.core.topic.SharedSubscription;
 import dev.junction.server.acl.ConnectionAcl;
@@ -86,13 +87,17 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
     private String user;
     private ConnectionLimits limits;
     private ConnectionAcl acl;
-    /** What the client declared in CONNECT (MQTT 5; defaults for 3.1.1). */
-    private ClientCapabilities capabilities = ClientCapabilities.DEFAULTS;
     private SubscriptionRequests subscriptionRequests;
     private boolean counted;
     private boolean flushScheduled;
     /** Whether the client has published on this connection: only publishers are held back by an alarm. */
     private boolean publisher;
+    /** What the client declared in CONNECT; a 3.1.1 client gets the defaults, which limit nothing. */
+    private ClientCapabilities capabilities = ClientCapabilities.DEFAULTS;
+    /** An MQTT 5 connection's inbound topic aliases and receive maximum; null for 3.1.1. */
+    private InboundPublishFlow inboundFlow;
+    /** The server sent DISCONNECT: nothing more is read or sent on this connection [MQTT-3.14.4-1]. */
+    private boolean disconnecting;
     private final Runnable scheduledFlush = () -> {
         flushScheduled = false;
         ctx.flush();
@@ -127,10 +132,18 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
 
     @Override
     public void channelRead(ChannelHandlerContext context, Object msg) {
+        if (disconnecting) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
         String topicViolation = state == State.DISCONNECTED ? null
                 : PacketTopicRules.violation(msg, MqttChannelVersion.of(context.channel()));
         if (topicViolation != null) {
             ReferenceCountUtil.release(msg);
+            if (msg instanceof Publish && inboundFlow != null) {
+                disconnect(ReasonCode.TOPIC_NAME_INVALID, topicViolation);
+                return;
+            }
             // As a malformed packet: the connection closes (publishing the will of a connected client).
             log.info("Client '{}' at {}: protocol violation ({}); closing", clientId, remote(), topicViolation);
             ctx.close();
@@ -236,6 +249,10 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
             return;
         }
         clientId = generatedId ? "junction-" + UUID.randomUUID() : connect.clientId();
+        if (connect.version().isMqtt5()) {
+            capabilities = ClientCapabilities.of(connect);
+            inboundFlow = new InboundPublishFlow(services.settings().mqtt5());
+        }
         if (EnhancedAuthentication.requested(connect)) {
             state = State.AUTHENTICATING;
             enhancedAuth = new EnhancedAuthentication(this, services.authenticator(), limits,
@@ -282,7 +299,6 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
                     new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS));
         }
         will = connect.will();
-        capabilities = ClientCapabilities.of(connect);
         services.sessions().connect(clientId, connect.cleanSession(), this);
     }
 
@@ -324,8 +340,16 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
         state = State.CONNECTED;
         counted = true;
         services.stats().clientsConnected.incrementAndGet();
-        ctx.write(new ConnAck(sessionPresent, ReasonCode.SUCCESS,
-                enhancedAuth == null ? MqttProperties.NONE : enhancedAuth.connAckProperties()));
+        if (inboundFlow != null) {
+            // The limits InboundPublishFlow holds the client to; absent, the client would assume 65535 and none.
+            MqttSettings.Mqtt5Limits limits = services.settings().mqtt5();
+            MqttProperties.Builder properties = enhancedAuth == null ? MqttProperties.builder()
+                    : enhancedAuth.connAckProperties().toBuilder();
+            ctx.write(new ConnAck(sessionPresent, ReasonCode.SUCCESS, properties
+                    .receiveMaximum(limits.receiveMaximum()).topicAliasMaximum(limits.topicAliasMaximum()).build()));
+        } else {
+            ctx.write(new ConnAck(sessionPresent, ConnectReturnCode.ACCEPTED));
+        }
         log.debug("Client '{}' connected from {} (session present: {})", clientId, remote(), sessionPresent);
         // After the session has resent its in-flight messages, which it does right after this returns.
         ctx.executor().execute(() -> {
@@ -350,10 +374,13 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
             session.pubAck(ack.packetId());
             deliveriesChanged();
         } else if (msg instanceof PubRec rec) {
-            session.pubRec(rec.packetId());
+            session.pubRec(rec.packetId(), rec.reasonCode().isFailure());
+            deliveriesChanged();
         } else if (msg instanceof PubRel rel) {
-            session.inboundQos2().released(rel.packetId(),
-                    acknowledgements.afterStore(new PubComp(rel.packetId())));
+            boolean known = session.inboundQos2().awaitsPubRel(rel.packetId());
+            PubComp pubComp = known || inboundFlow == null ? new PubComp(rel.packetId())
+                    : new PubComp(rel.packetId(), ReasonCode.PACKET_IDENTIFIER_NOT_FOUND, MqttProperties.NONE);
+            session.inboundQos2().released(rel.packetId(), acknowledgements.afterStore(pubComp));
         } else if (msg instanceof PubComp comp) {
             session.pubComp(comp.packetId());
             deliveriesChanged();
@@ -391,14 +418,25 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
             updateAutoRead();
         }
         int qos = publish.qos().value();
-        if (publish.topic().startsWith(SYS_PREFIX)) {
-            log.warn("Client '{}': publish to '{}' refused: $SYS topics are the broker's", clientId, publish.topic());
+        String topicName = publish.topic();
+        if (inboundFlow != null) {
+            ReasonCode violation = inboundFlow.violation(publish,
+                    qos == 2 && session.inboundQos2().awaitsPubRel(publish.packetId()));
+            if (violation != null) {
+                publish.release();
+                disconnect(violation, "PUBLISH refused: " + violation);
+                return;
+            }
+            topicName = inboundFlow.topicName(publish);
+        }
+        if (topicName.startsWith(SYS_PREFIX)) {
+            log.warn("Client '{}': publish to '{}' refused: $SYS topics are the broker's", clientId, topicName);
             publish.release();
-            acknowledgeNow(publish);
+            acknowledgeNow(publish, ReasonCode.TOPIC_NAME_INVALID);
             return;
         }
-        if (!acl.canPublish(publish.topic())) {
-            refuseByAcl(publish);
+        if (!acl.canPublish(topicName)) {
+            refuseByAcl(publish, topicName);
             return;
         }
         if (qos == 2 && session.inboundQos2().awaitsPubRel(publish.packetId())) {
@@ -407,22 +445,38 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
             acknowledgements.send(new PubRec(publish.packetId()));
             return;
         }
-        StoreListener stored = switch (publish.qos()) {
-            case AT_MOST_ONCE -> StoreListener.NONE;
+        if (inboundFlow != null && !InboundPublishFlow.payloadFormatValid(publish)) {
+            log.info("Client '{}': publish to '{}' refused: payload format indicator 1 but not UTF-8", clientId,
+                    topicName);
+            publish.release();
+            acknowledgeNow(publish, ReasonCode.PAYLOAD_FORMAT_INVALID);
+            return;
+        }
+        OrderedAcknowledgements.Pending acknowledgement = switch (publish.qos()) {
+            case AT_MOST_ONCE -> null;
             case AT_LEAST_ONCE -> acknowledgements.afterStore(new PubAck(publish.packetId()));
-            case EXACTLY_ONCE -> {
-                // PUBREC once both the message and the record of its packet id are stored.
-                StoreCountdown both = new StoreCountdown(2,
-                        acknowledgements.afterStore(new PubRec(publish.packetId())));
-                session.inboundQos2().received(publish.packetId(), both);
-                yield both;
-            }
+            case EXACTLY_ONCE -> acknowledgements.afterStore(new PubRec(publish.packetId()));
         };
+        // Routed, then stored (PUBREC: the record of its packet id too): the acknowledgement waits for all of it.
+        StoreCountdown routedAndStored = acknowledgement == null ? null
+                : new StoreCountdown(qos == 2 ? 3 : 2, acknowledgement);
+        StoreListener stored = routedAndStored == null ? StoreListener.NONE : routedAndStored;
+        if (qos == 2) {
+            session.inboundQos2().received(publish.packetId(), routedAndStored);
+        }
         try {
-            throttle.published(services.publisher().publish(clientId, publish.topic(), qos, publish.retainFlag(),
-                    publish.payload(), stored));
+            List<Queue> reached = services.publisher().publish(clientId, topicName, qos, publish.retainFlag(),
+                    publish.payload(), publish.properties(), stored);
+            throttle.published(reached);
+            if (acknowledgement != null) {
+                if (reached.isEmpty() && inboundFlow != null) {
+                    acknowledgement.replace(Mqtt5Acknowledgements.withReason(acknowledgement.acknowledgement(),
+                            ReasonCode.NO_MATCHING_SUBSCRIBERS));
+                }
+                routedAndStored.stored(null);
+            }
         } catch (BrokerException e) {
-            log.warn("Client '{}': publish to '{}' failed: {}", clientId, publish.topic(), e.getMessage());
+            log.warn("Client '{}': publish to '{}' failed: {}", clientId, topicName, e.getMessage());
             if (qos == 2) {
                 session.inboundQos2().released(publish.packetId(), StoreListener.NONE);
             }
@@ -431,26 +485,32 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
     }
 
     /** As Mosquitto does: acknowledged per its QoS and discarded, or with {@code disconnect}, the connection ends. */
-    private void refuseByAcl(Publish publish) {
+    private void refuseByAcl(Publish publish, String topicName) {
         publish.release();
         if (acl.denyAction() == MqttAcl.DenyAction.DISCONNECT) {
-            closeBecause("publish to '" + publish.topic() + "' denied by the ACL");
+            disconnect(ReasonCode.NOT_AUTHORIZED, "publish to '" + topicName + "' denied by the ACL");
             return;
         }
-        if (acl.firstRefusal(publish.topic())) {
+        if (acl.firstRefusal(topicName)) {
             log.info("Client '{}': publish to '{}' denied by the ACL; dropped (logged once per topic)", clientId,
-                    publish.topic());
+                    topicName);
         }
-        acknowledgeNow(publish);
+        acknowledgeNow(publish, ReasonCode.NOT_AUTHORIZED);
     }
 
-    /** PUBACK or PUBREC for a publish not routed, still after the acknowledgements of earlier publishes. */
-    private void acknowledgeNow(Publish publish) {
-        switch (publish.qos()) {
-            case AT_MOST_ONCE -> {
-            }
-            case AT_LEAST_ONCE -> acknowledgements.send(new PubAck(publish.packetId()));
-            case EXACTLY_ONCE -> acknowledgements.send(new PubRec(publish.packetId()));
+    /**
+     * PUBACK or PUBREC for a publish not routed, still after the acknowledgements of earlier publishes: with
+     * {@code refusal} for an MQTT 5 client, a plain one (success) for 3.1.1, which cannot say no.
+     */
+    private void acknowledgeNow(Publish publish, ReasonCode refusal) {
+        MqttPacket acknowledgement = switch (publish.qos()) {
+            case AT_MOST_ONCE -> null;
+            case AT_LEAST_ONCE -> new PubAck(publish.packetId());
+            case EXACTLY_ONCE -> new PubRec(publish.packetId());
+        };
+        if (acknowledgement != null) {
+            acknowledgements.send(inboundFlow == null ? acknowledgement
+                    : Mqtt5Acknowledgements.withReason(acknowledgement, refusal));
         }
     }
 
@@ -458,7 +518,10 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
     private final class AcknowledgementWriter implements OrderedAcknowledgements.Sink {
         @Override
         public void send(MqttPacket acknowledgement) {
-            ctx.write(acknowledgement, ctx.voidPromise());
+            if (inboundFlow != null && Mqtt5Acknowledgements.endsInboundFlow(acknowledgement)) {
+                inboundFlow.acknowledged();
+            }
+            write(acknowledgement);
             flushSoon();
         }
 
@@ -477,6 +540,12 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
         public void withheld(MqttPacket acknowledgement, PublishRefused refusal) {
             if (session != null && acknowledgement instanceof PubRec rec) {
                 session.inboundQos2().released(rec.packetId(), StoreListener.NONE);
+            }
+            if (inboundFlow != null) {
+                // MQTT 5 can say no: the client learns the message was refused and drops it.
+                log.info("Client '{}': {}; acknowledged with Quota exceeded", clientId, refusal.getMessage());
+                send(Mqtt5Acknowledgements.withReason(acknowledgement, ReasonCode.QUOTA_EXCEEDED));
+                return;
             }
             log.warn("Client '{}': {}; not acknowledging it, the client sends it again after reconnecting",
                     clientId, refusal.getMessage());
@@ -518,17 +587,28 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
     }
 
     /**
-     * The server ends the connection: DISCONNECT with the reason code to an MQTT 5 client (a 3.1.1 server sends no
-     * DISCONNECT), then the connection closes, the will published.
+     * The server ends the connection for {@code code}: an MQTT 5 client is told with DISCONNECT first, and nothing
+     * more is read or written; a 3.1.1 client has no such packet and the connection just closes; the will is
+     * published either way.
      */
     void disconnect(ReasonCode code, String reason) {
-        String why = reason + " (" + code + ")";
-        if (MqttChannelVersion.of(ctx.channel()).isMqtt5()) {
+        log.info("Client '{}' at {}: {}; disconnecting ({})", clientId, remote(), reason, code);
+        if (MqttChannelVersion.of(ctx.channel()).isMqtt5() && ctx.channel().isActive()) {
+            disconnecting = true;
             // Closed once written: a close queued behind the write could fail it before it reaches the socket.
-            ctx.writeAndFlush(new Disconnect(code)).addListener(written -> closeBecause(why));
+            ctx.writeAndFlush(new Disconnect(code)).addListener(ChannelFutureListener.CLOSE);
         } else {
-            closeBecause(why);
+            ctx.close();
         }
+    }
+
+    boolean isMqtt5() {
+        return inboundFlow != null;
+    }
+
+    /** What the client declared in CONNECT (the defaults for 3.1.1). */
+    ClientCapabilities capabilities() {
+        return capabilities;
     }
 
     /** Closes the connection for a reason other than DISCONNECT: the will is published. */
@@ -614,6 +694,10 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
     }
 
     void write(MqttPacket packet) {
+        if (disconnecting) {
+            ReferenceCountUtil.release(packet);
+            return;
+        }
         ctx.write(packet, ctx.voidPromise());
     }
 

@@ -13,7 +13,14 @@ public enum MqttDropReason {
     /** An AMQP routing key that is no valid MQTT topic name. */
     NOT_MQTT_TOPIC("not_mqtt_topic"),
     /** The PUBLISH would exceed mqtt.max_packet_size. */
-    TOO_LARGE("too_large");
+    TOO_LARGE("too_large"),
+    /**
+     * The PUBLISH would exceed the Maximum Packet Size an MQTT 5 client declared: it is discarded for that client
+     * as if sent [MQTT-3.1.2-25].
+     */
+    OVER_CLIENT_MAXIMUM("over_client_maximum"),
+    /** The message's expiry interval passed after its queue handed it over and before it was sent. */
+    EXPIRED("expired");
 
     private final String label;
 

@@ -7,6 +7,7 @@ import dev.junction.core.store.StoreCountdown;
 import dev.junction.core.store.StoreListener;
 import dev.junction.core.topic.TopicMapping;
 import dev.junction.core.vhost.VirtualHost;
+import dev.junction.mqtt.codec.MqttProperties;
 import io.netty.buffer.ByteBuf;
 
 import java.util.List;
@@ -67,10 +68,17 @@ final class MqttPublisher {
      */
     List<Queue> publish(String clientId, String topicName, int qos, boolean retain, ByteBuf payload,
                         StoreListener stored) {
+        return publish(clientId, topicName, qos, retain, payload, MqttProperties.NONE, stored);
+    }
+
+    /** Publishes with an MQTT 5 PUBLISH's properties, mapped by {@link Mqtt5MessageProperties}. */
+    List<Queue> publish(String clientId, String topicName, int qos, boolean retain, ByteBuf payload,
+                        MqttProperties properties, StoreListener stored) {
         stats.messagesReceived.increment();
         stats.bytesReceived.add(payload.readableBytes());
-        Message message = new Message(exchange, TopicMapping.routingKey(topicName),
-                (retain ? RETAINED_PROPERTIES_BY_QOS : PROPERTIES_BY_QOS)[qos], payload);
+        MessageProperties base = (retain ? RETAINED_PROPERTIES_BY_QOS : PROPERTIES_BY_QOS)[qos];
+        MessageProperties coreProperties = properties.isEmpty() ? base : Mqtt5MessageProperties.toCore(properties, base);
+        Message message = new Message(exchange, TopicMapping.routingKey(topicName), coreProperties, payload);
         message.publisher(clientId);
         StoreListener routedStored = stored;
         if (retain) {

@@ -365,6 +365,7 @@ final class MqttSession implements QueueConsumer {
         }
         shared.detach();
         outbound.abandonAll();
+        publishes.abandonWaiting();
         inboundQos2.clear();
         subscriptions.uncounted();
         if (queueSubscription != null) {
@@ -534,14 +535,17 @@ final class MqttSession implements QueueConsumer {
 
     void pubAck(int packetId) {
         outbound.pubAck(packetId);
+        publishes.sendWaiting();
     }
 
-    void pubRec(int packetId) {
-        publishes.pubRec(packetId);
+    /** @param refused an MQTT 5 PUBREC with a failure reason code */
+    void pubRec(int packetId, boolean refused) {
+        publishes.pubRec(packetId, refused);
     }
 
     void pubComp(int packetId) {
         outbound.pubComp(packetId);
+        publishes.sendWaiting();
     }
 
     /** Whether outbound QoS 1/2 messages await the client's acknowledgement (owner loop). */

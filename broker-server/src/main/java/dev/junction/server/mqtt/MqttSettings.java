@@ -145,6 +145,12 @@ public record MqttSettings(String vhost, String exchange, int maxInflight, int m
                 sharedSubscriptionSelection, mqtt5);
     }
 
+    public MqttSettings withMqtt5(Mqtt5Limits limits) {
+        return new MqttSettings(vhost, exchange, maxInflight, maxQueuedMessages, maxQueuedBytes, deadLetterExchange,
+                sessionExpiry, connectTimeout, maxPacketSize, sysInterval, allowAnonymous, holdPublishers,
+                sharedSubscriptionSelection, limits);
+    }
+
     public MqttSettings withAllowAnonymous(boolean allow) {
         return new MqttSettings(vhost, exchange, maxInflight, maxQueuedMessages, maxQueuedBytes, deadLetterExchange,
                 sessionExpiry, connectTimeout, maxPacketSize, sysInterval, allow, holdPublishers,

@@ -38,7 +38,7 @@ final class OrderedAcknowledgements {
     }
 
     /** An acknowledgement to send after every earlier one, once {@link Pending#stored} has been called. */
-    StoreListener afterStore(MqttPacket acknowledgement) {
+    Pending afterStore(MqttPacket acknowledgement) {
         Pending entry = new Pending(acknowledgement);
         pending.add(entry);
         return entry;
@@ -72,14 +72,23 @@ final class OrderedAcknowledgements {
         }
     }
 
-    private final class Pending implements StoreListener, Runnable {
-        private final MqttPacket acknowledgement;
+    final class Pending implements StoreListener, Runnable {
+        private MqttPacket acknowledgement;
         private boolean done;
         private boolean abandoned;
         private Throwable failure;
 
         Pending(MqttPacket acknowledgement) {
             this.acknowledgement = acknowledgement;
+        }
+
+        MqttPacket acknowledgement() {
+            return acknowledgement;
+        }
+
+        /** Another acknowledgement in its place (an MQTT 5 reason code learnt after routing); before it is stored. */
+        void replace(MqttPacket replacement) {
+            acknowledgement = replacement;
         }
 
         @Override

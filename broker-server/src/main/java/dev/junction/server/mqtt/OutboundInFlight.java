@@ -109,13 +109,30 @@ final class OutboundInFlight {
         }
     }
 
-    /** PUBREC: a QoS 2 publish is settled, its identifier held until PUBCOMP; the caller answers PUBREL either way. */
-    void pubRec(int packetId) {
+    /**
+     * PUBREC: a QoS 2 publish is settled, its identifier held until PUBCOMP; the caller answers PUBREL either way.
+     * False if the identifier was not in flight at all.
+     */
+    boolean pubRec(int packetId) {
         assert onOwnerThread.getAsBoolean() : "the outbound flow is the session's owner loop's";
         InFlightPublish publish = inFlight().get(packetId);
         if (publish != null && publish.qos == 2 && !publish.awaitingPubComp()) {
             if (durable != null) {
                 durable.pubRelOwed(clientId, packetId);
+            }
+            publish.settle();
+        }
+        return publish != null;
+    }
+
+    /** A refusing PUBREC (MQTT 5): the client has not got the message and will not; the flow ends here. */
+    void pubRecRefused(int packetId) {
+        assert onOwnerThread.getAsBoolean() : "the outbound flow is the session's owner loop's";
+        InFlightPublish publish = inFlight().get(packetId);
+        if (publish != null && publish.qos == 2 && !publish.awaitingPubComp()) {
+            inFlight.remove(packetId);
+            if (durable != null) {
+                durable.completedQos2(clientId, packetId);
             }
             publish.settle();
         }

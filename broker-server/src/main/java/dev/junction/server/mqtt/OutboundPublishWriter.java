@@ -3,8 +3,11 @@ package dev.junction.server.mqtt;
 import dev.junction.core.message.Message;
 import dev.junction.core.queue.Delivery;
 import dev.junction.core.topic.TopicSyntax;
+import dev.junction.mqtt.codec.MqttEncoder;
 import dev.junction.mqtt.codec.MqttProperties;
+import dev.junction.mqtt.codec.MqttProtocolVersion;
 import dev.junction.mqtt.codec.MqttQos;
+import dev.junction.mqtt.codec.ReasonCode;
 import dev.junction.mqtt.codec.MqttUtf8;
 import dev.junction.mqtt.codec.PubRel;
 import dev.junction.mqtt.codec.Publish;
@@ -12,6 +15,7 @@ import io.netty.buffer.ByteBufUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayDeque;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -28,8 +32,12 @@ final class OutboundPublishWriter {
     private final MqttStats stats;
     private final OutboundInFlight inFlight;
     private final BooleanSupplier onOwnerThread;
+    /** QoS 1/2 publishes held back while the client's Receive Maximum is reached, in order; not yet registered. */
+    private final ArrayDeque<InFlightPublish> waiting = new ArrayDeque<>();
     /** Null while the session is offline. */
     private MqttConnection connection;
+    /** The connection's, for MQTT 5; null for 3.1.1 or offline. */
+    private OutboundTopicAliases topicAliases;
 
     OutboundPublishWriter(String clientId, int maxPacketSize, MqttStats stats, OutboundInFlight inFlight,
                           BooleanSupplier onOwnerThread) {
@@ -47,6 +55,8 @@ final class OutboundPublishWriter {
     void attach(MqttConnection accepted) {
         assert onOwnerThread.getAsBoolean() : "outbound publishes are the session's owner loop's";
         connection = accepted;
+        int aliasMaximum = accepted.capabilities().topicAliasMaximum();
+        topicAliases = accepted.isMqtt5() && aliasMaximum > 0 ? new OutboundTopicAliases(aliasMaximum) : null;
         inFlight.forEach((packetId, publish) -> {
             if (publish.awaitingPubComp()) {
                 accepted.write(new PubRel(packetId));
@@ -54,6 +64,7 @@ final class OutboundPublishWriter {
                 writePublish(packetId, publish);
             }
         });
+        sendWaiting();
         accepted.flush();
     }
 
@@ -61,6 +72,32 @@ final class OutboundPublishWriter {
     void detach() {
         assert onOwnerThread.getAsBoolean() : "outbound publishes are the session's owner loop's";
         connection = null;
+        topicAliases = null;
+    }
+
+    /** The session ends: what waited for the Receive Maximum goes back with the queue's unsettled entries. */
+    void abandonWaiting() {
+        waiting.forEach(InFlightPublish::abandon);
+        waiting.clear();
+    }
+
+    /**
+     * PUBACK, PUBCOMP or a refusing PUBREC freed a place within the client's Receive Maximum: what waited for one
+     * goes out, unless it expired meanwhile.
+     */
+    void sendWaiting() {
+        assert onOwnerThread.getAsBoolean() : "outbound publishes are the session's owner loop's";
+        while (!waiting.isEmpty() && connection != null
+                && inFlight.size() < connection.capabilities().receiveMaximum()) {
+            InFlightPublish next = waiting.poll();
+            if (Mqtt5MessageProperties.remainingExpirySeconds(next.message(), System.nanoTime())
+                    == Mqtt5MessageProperties.EXPIRED) {
+                stats.dropped(MqttDropReason.EXPIRED, 1);
+                next.settle();
+            } else {
+                sendInFlight(next);
+            }
+        }
     }
 
     /**
@@ -73,14 +110,14 @@ final class OutboundPublishWriter {
         assert onOwnerThread.getAsBoolean() : "outbound publishes are the session's owner loop's";
         Message message = delivery.message();
         int qos = Math.min(grantedQos, MqttPublisher.publishQos(message));
-        if (!fitsMqtt(topicName, qos, message)) {
+        MqttProperties properties = matched == null ? MqttProperties.NONE : matched.properties();
+        if (!fitsMqtt(topicName, qos, false, properties, message)) {
             delivery.subscription().settle(delivery.entryId());
             message.release();
             return;
         }
         stats.messages.deliveryLatency.record(System.nanoTime() - message.publishedAtNanos());
         boolean retain = matched != null && matched.retainAsPublished() && MqttPublisher.publishedRetained(message);
-        MqttProperties properties = matched == null ? MqttProperties.NONE : matched.properties();
         if (qos == 0) {
             if (connection != null) {
                 writePublish(topicName, 0, retain, properties, 0, false, message);
@@ -110,7 +147,9 @@ final class OutboundPublishWriter {
         int qos = Math.min(subscription.qos(), MqttPublisher.publishQos(message));
         MqttProperties properties = subscription.identifier() == 0 ? MqttProperties.NONE
                 : MqttProperties.builder().addSubscriptionIdentifier(subscription.identifier()).build();
-        if (qos == 0) {
+        if (!fitsMqtt(topicName, qos, true, properties, message)) {
+            message.release();
+        } else if (qos == 0) {
             writePublish(topicName, 0, true, properties, 0, false, message);
             message.release();
         } else {
@@ -121,18 +160,29 @@ final class OutboundPublishWriter {
     /** A {@code $SYS} update, at QoS 0, if connected. */
     void sendSys(String topicName, Message message, MqttProperties properties) {
         assert onOwnerThread.getAsBoolean() : "outbound publishes are the session's owner loop's";
-        if (connection != null) {
+        if (connection != null && fitsMqtt(topicName, 0, false, properties, message)) {
             writePublish(topicName, 0, false, properties, 0, false, message);
             connection.flushSoon();
         }
         message.release();
     }
 
-    /** PUBREC from the client: the QoS 2 publish is settled and PUBREL answers, whether or not it was in flight. */
-    void pubRec(int packetId) {
+    /**
+     * PUBREC from the client: the QoS 2 publish is settled and PUBREL answers, whether or not it was in flight (for
+     * MQTT 5 with Packet Identifier not found if it was not). A refusing PUBREC (MQTT 5) ends the flow instead: no
+     * PUBREL, the identifier is free (section 4.3.3).
+     */
+    void pubRec(int packetId, boolean refused) {
         assert onOwnerThread.getAsBoolean() : "outbound publishes are the session's owner loop's";
-        inFlight.pubRec(packetId);
-        connection.write(new PubRel(packetId));
+        if (refused) {
+            inFlight.pubRecRefused(packetId);
+            sendWaiting();
+            connection.flush();
+            return;
+        }
+        boolean known = inFlight.pubRec(packetId);
+        connection.write(known || !connection.isMqtt5() ? new PubRel(packetId)
+                : new PubRel(packetId, ReasonCode.PACKET_IDENTIFIER_NOT_FOUND, MqttProperties.NONE));
         connection.flush();
     }
 
@@ -142,10 +192,12 @@ final class OutboundPublishWriter {
     }
 
     /**
-     * A message from AMQP may not be expressible as an MQTT PUBLISH: it is dropped for this session, counted and
-     * settled, never sent malformed nor left to block the queue.
+     * A message from AMQP may not be expressible as an MQTT PUBLISH, one may have expired since its queue handed it
+     * over, and one may be larger than an MQTT 5 client's Maximum Packet Size: it is dropped for this session,
+     * counted and settled ("discarded without sending", [MQTT-3.1.2-25]), never sent nor left to block the queue.
      */
-    private boolean fitsMqtt(String topicName, int qos, Message message) {
+    private boolean fitsMqtt(String topicName, int qos, boolean retain, MqttProperties subscriptionProperties,
+                             Message message) {
         if (!TopicSyntax.MQTT.isValidTopicName(topicName) || !MqttUtf8.isEncodable(topicName)) {
             log.debug("Client '{}': routing key '{}' is no valid MQTT topic; message dropped", clientId,
                     message.routingKey());
@@ -159,6 +211,28 @@ final class OutboundPublishWriter {
             stats.dropped(MqttDropReason.TOO_LARGE, 1);
             return false;
         }
+        long remaining = Mqtt5MessageProperties.remainingExpirySeconds(message, System.nanoTime());
+        if (remaining == Mqtt5MessageProperties.EXPIRED) {
+            // Not yet on its way to the client: an expired message is deleted [MQTT-3.3.2-5].
+            stats.dropped(MqttDropReason.EXPIRED, 1);
+            return false;
+        }
+        long clientMaximum = connection == null ? ClientCapabilities.DEFAULTS.maximumPacketSize()
+                : connection.capabilities().maximumPacketSize();
+        if (clientMaximum >= ClientCapabilities.DEFAULTS.maximumPacketSize()) {
+            // No limit of the client's own: mqtt.max_packet_size, far below the protocol's, was the bound.
+            return true;
+        }
+        // Measured with the full topic name: an alias only makes the packet smaller.
+        long size = MqttEncoder.encodedSize(new Publish(topicName, MqttQos.of(qos), false, retain, qos > 0 ? 1 : 0,
+                message.body(), outboundProperties(message, remaining, subscriptionProperties)),
+                MqttProtocolVersion.MQTT_5);
+        if (size > clientMaximum) {
+            log.debug("Client '{}': a {}-byte PUBLISH on '{}' would exceed its Maximum Packet Size ({}); discarded",
+                    clientId, size, topicName, clientMaximum);
+            stats.dropped(MqttDropReason.OVER_CLIENT_MAXIMUM, 1);
+            return false;
+        }
         return true;
     }
 
@@ -170,6 +244,12 @@ final class OutboundPublishWriter {
     }
 
     private void sendInFlight(InFlightPublish publish) {
+        if (connection != null && connection.isMqtt5()
+                && inFlight.size() >= connection.capabilities().receiveMaximum()) {
+            // [MQTT-3.3.4-9] no more unacknowledged QoS 1/2 PUBLISHes than the client's Receive Maximum.
+            waiting.add(publish);
+            return;
+        }
         int packetId = inFlight.register(publish);
         if (packetId == OutboundInFlight.NO_PACKET_ID) {
             publish.giveBack();
@@ -192,14 +272,50 @@ final class OutboundPublishWriter {
                 publish.message());
     }
 
-    private void writePublish(String topicName, int qos, boolean retain, MqttProperties properties, int packetId,
-                              boolean dup, Message message) {
+    private void writePublish(String topicName, int qos, boolean retain, MqttProperties subscriptionProperties,
+                              int packetId, boolean dup, Message message) {
         stats.messagesSent.increment();
         stats.bytesSent.add(message.bodySize());
         if (dup) {
             stats.messages.redelivered.increment();
         }
-        connection.write(new Publish(topicName, MqttQos.of(qos), dup, retain, packetId,
+        if (!connection.isMqtt5()) {
+            connection.write(new Publish(topicName, MqttQos.of(qos), dup, retain, packetId,
+                    message.body().retainedDuplicate()));
+            return;
+        }
+        long remaining = Mqtt5MessageProperties.remainingExpirySeconds(message, System.nanoTime());
+        // Already on its way (a resend): it goes out even if it expired meanwhile, with the least interval left.
+        MqttProperties properties = outboundProperties(message,
+                remaining == Mqtt5MessageProperties.EXPIRED ? 1 : remaining, subscriptionProperties);
+        String wireTopic = topicName;
+        if (topicAliases != null) {
+            int alias = topicAliases.known(topicName);
+            if (alias != 0) {
+                wireTopic = "";
+            } else {
+                alias = topicAliases.assign(topicName);
+            }
+            if (alias != 0) {
+                properties = properties.toBuilder().topicAlias(alias).build();
+            }
+        }
+        connection.write(new Publish(wireTopic, MqttQos.of(qos), dup, retain, packetId,
                 message.body().retainedDuplicate(), properties));
+    }
+
+    /**
+     * What an MQTT 5 PUBLISH of this message carries: the message's own properties with the expiry interval left,
+     * and the identifiers of the subscriptions it came through [MQTT-3.3.4-3].
+     */
+    private static MqttProperties outboundProperties(Message message, long remainingExpirySeconds,
+                                                     MqttProperties subscriptionProperties) {
+        MqttProperties properties = Mqtt5MessageProperties.toMqtt(message.properties(), remainingExpirySeconds);
+        if (subscriptionProperties.subscriptionIdentifiers().isEmpty()) {
+            return properties;
+        }
+        MqttProperties.Builder withIdentifiers = properties.toBuilder();
+        subscriptionProperties.subscriptionIdentifiers().forEach(withIdentifiers::addSubscriptionIdentifier);
+        return withIdentifiers.build();
     }
 }

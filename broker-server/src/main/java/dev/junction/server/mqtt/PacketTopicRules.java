@@ -30,6 +30,10 @@ final class PacketTopicRules {
             return null;
         }
         if (packet instanceof Publish publish) {
+            if (publish.topic().isEmpty() && publish.properties().topicAlias().isPresent()) {
+                // An MQTT 5 topic alias stands for the name (InboundPublishFlow).
+                return null;
+            }
             return problem("PUBLISH topic name", publish.topic(),
                     TopicSyntax.MQTT.invalidTopicNameReason(publish.topic()));
         }

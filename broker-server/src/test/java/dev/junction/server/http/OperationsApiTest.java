@@ -165,7 +165,8 @@ class OperationsApiTest {
     @Test
     void messageFlowLatencyStorageAndAlarmMetricsAppearAndMove() throws Exception {
         String before = scrape();
-        for (String reason : new String[] {"queue_full", "offline", "not_mqtt_topic", "too_large"}) {
+        for (String reason : new String[] {"queue_full", "offline", "not_mqtt_topic", "too_large",
+                "over_client_maximum", "expired"}) {
             assertEquals(0, sample(before, "junction_mqtt_dropped_total{reason=\"" + reason + "\"}"));
         }
         for (String what : new String[] {"published", "routed", "unroutable", "delivered", "acknowledged",

@@ -157,6 +157,20 @@ class MqttAclTest {
     }
 
     @Test
+    void anMqtt5PublisherIsToldNotAuthorized() throws Exception {
+        int port = start(config(ACL));
+        try (RawMqttClient publisher = new RawMqttClient(port)) {
+            publisher.connect5("pub5", dev.junction.mqtt.codec.MqttProperties.NONE);
+            publisher.send(RawMqttClient.publish("readonly/x", 1, 7, false, "no write access"));
+            assertEquals(dev.junction.mqtt.codec.ReasonCode.NOT_AUTHORIZED, publisher.read(PubAck.class).reasonCode());
+            publisher.send(RawMqttClient.publish("readonly/x", 2, 8, false, "no write access"));
+            assertEquals(dev.junction.mqtt.codec.ReasonCode.NOT_AUTHORIZED,
+                    publisher.read(dev.junction.mqtt.codec.PubRec.class).reasonCode());
+            assertTrue(publisher.answersPing(), "the connection stays");
+        }
+    }
+
+    @Test
     void aDeniedPublishIsAcknowledgedAndNeverReachesASubscriber() throws Exception {
         int port = start(config(ACL));
         try (RawMqttClient subscriber = guest(port, "sub");

@@ -128,7 +128,7 @@ class OutboundPublishWriterTest {
         connect();
         writer.deliver(delivery("a", 2, 1), "a", 2, null);
         int packetId = written().packetId();
-        writer.pubRec(packetId);
+        writer.pubRec(packetId, false);
         assertEquals(new PubRel(packetId), channel.readOutbound());
         assertEquals(0, unsettled(), "PUBREC settles a QoS 2 delivery");
         assertEquals(1, inFlight.size(), "its identifier is held until PUBCOMP");

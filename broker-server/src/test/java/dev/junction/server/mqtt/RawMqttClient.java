@@ -8,6 +8,9 @@ import dev.junction.mqtt.codec.MqttEncoder;
 import dev.junction.mqtt.codec.MqttPacket;
 import dev.junction.mqtt.codec.MqttChannelVersion;
 import dev.junction.mqtt.codec.MqttProtocolVersion;
+import dev.junction.mqtt.codec.MqttChannelVersion;
+import dev.junction.mqtt.codec.MqttProperties;
+import dev.junction.mqtt.codec.ReasonCode;
 import dev.junction.mqtt.codec.MqttQos;
 import dev.junction.mqtt.codec.PingReq;
 import dev.junction.mqtt.codec.PingResp;
@@ -75,6 +78,20 @@ final class RawMqttClient implements AutoCloseable {
         send(connectPacket(clientId, cleanSession, 0, null));
         ConnAck ack = assertInstanceOf(ConnAck.class, read());
         assertEquals(0, ack.returnCode().value(), "CONNACK return code");
+        return ack;
+    }
+
+    /**
+     * Connects as an MQTT 5 client declaring {@code properties} (the encoder and decoder then speak 5.0) and returns
+     * the CONNACK, asserting success.
+     */
+    ConnAck connect5(String clientId, MqttProperties properties) throws IOException {
+        MqttChannelVersion.set(encoder, MqttProtocolVersion.MQTT_5);
+        MqttChannelVersion.set(decoder, MqttProtocolVersion.MQTT_5);
+        send(new Connect(MqttProtocolVersion.MQTT_5, true, 0, clientId, null, "guest",
+                "guest".getBytes(StandardCharsets.UTF_8), properties));
+        ConnAck ack = assertInstanceOf(ConnAck.class, read());
+        assertEquals(ReasonCode.SUCCESS, ack.reasonCode(), "CONNACK reason code");
         return ack;
     }
 

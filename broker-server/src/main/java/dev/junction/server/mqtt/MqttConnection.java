@@ -15,11 +15,13 @@ import dev.junction.server.net.PublisherThrottle;
 import dev.junction.server.tls.ClientCertificates;
 import dev.junction.mqtt.codec.ConnAck;
 import dev.junction.mqtt.codec.Connect;
-import dev.junction.mqtt.codec.ConnectReturnCode;
 import dev.junction.server.auth.Login;
 import dev.junction.mqtt.codec.Disconnect;
 import dev.junction.mqtt.codec.MalformedPacket;
+import dev.junction.mqtt.codec.MqttChannelVersion;
 import dev.junction.mqtt.codec.MqttPacket;
+import dev.junction.mqtt.codec.MqttPacketType;
+import dev.junction.mqtt.codec.MqttProperties;
 import dev.junction.mqtt.codec.PingReq;
 import dev.junction.mqtt.codec.PingResp;
 import dev.junction.mqtt.codec.PubAck;
@@ -27,13 +29,13 @@ import dev.junction.mqtt.codec.PubComp;
 import dev.junction.mqtt.codec.PubRec;
 import dev.junction.mqtt.codec.PubRel;
 import dev.junction.mqtt.codec.Publish;
+import dev.junction.mqtt.codec.ReasonCode;
 import dev.junction.mqtt.codec.SubAck;
 import dev.junction.mqtt.codec.SubAckReturnCode;
 import dev.junction.mqtt.codec.Subscribe;
 import dev.junction.mqtt.codec.UnacceptableProtocolLevel;
 import dev.junction.mqtt.codec.UnsubAck;
 import dev.junction.mqtt.codec.Unsubscribe;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -45,9 +47,10 @@ import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -73,8 +76,16 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
     private final CompletableFuture<Void> sessionDecided = new CompletableFuture<>();
     private MqttSession session;
     private OrderedAcknowledgements acknowledgements;
-    private Connect.Will will;
+    private LastWill will;
     private String clientId;
+    /** What the broker granted the CONNECT (client id, session expiry, keep alive). */
+    private ConnectTerms terms;
+    /** The Session Expiry Interval the client's CONNECT asked for: 0 may not become more at DISCONNECT. */
+    private long requestedExpiry;
+    /** Whether an MQTT 5 client allowed reason strings (its Request Problem Information). */
+    private boolean problemInformation = true;
+    /** Set once the broker has said goodbye (DISCONNECT or refusing CONNACK): what the client sends now is ignored. */
+    private boolean closing;
     /** The CONNECT's user name, null for an anonymous client; for the management API. */
     private String user;
     private ConnectionLimits limits;
@@ -117,12 +128,15 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
 
     @Override
     public void channelRead(ChannelHandlerContext context, Object msg) {
+        if (closing) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
         String topicViolation = state == State.DISCONNECTED ? null : PacketTopicRules.violation(msg);
         if (topicViolation != null) {
             ReferenceCountUtil.release(msg);
             // As a malformed packet: the connection closes (publishing the will of a connected client).
-            log.info("Client '{}' at {}: protocol violation ({}); closing", clientId, remote(), topicViolation);
-            ctx.close();
+            disconnect(PacketTopicRules.reasonCode(msg), "protocol violation (" + topicViolation + ")");
             return;
         }
         switch (state) {
@@ -153,7 +167,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
     public void userEventTriggered(ChannelHandlerContext context, Object event) {
         if (event instanceof IdleStateEvent) {
             // [MQTT-3.1.2-24] nothing within one and a half keep alive periods.
-            closeBecause("keep alive timed out");
+            disconnect(ReasonCode.KEEP_ALIVE_TIMEOUT, "keep alive timed out");
             return;
         }
         context.fireUserEventTriggered(event);
@@ -176,9 +190,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
         early.forEach(ReferenceCountUtil::release);
         early.clear();
         acknowledgements.clear();
-        if (state == State.CONNECTED) {
-            publishWill();
-        }
+        LastWill lastWill = state == State.CONNECTED ? will : null;
+        will = null;
         state = State.DISCONNECTED;
         if (counted) {
             counted = false;
@@ -187,7 +200,9 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
         if (session != null) {
             MqttSession lost = session;
             session = null;
-            lost.connectionLost(this);
+            lost.connectionLost(this, lastWill);
+        } else if (lastWill != null) {
+            lastWill.publish();
         }
         context.fireChannelInactive();
     }
@@ -199,7 +214,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
             connect(connect);
         } else if (msg instanceof UnacceptableProtocolLevel level) {
             log.info("Connection from {}: protocol level {} refused", remote(), level.protocolLevel());
-            refuse(ConnectReturnCode.UNACCEPTABLE_PROTOCOL_VERSION);
+            refuse(ReasonCode.UNSUPPORTED_PROTOCOL_VERSION, null);
         } else if (msg instanceof MalformedPacket malformed) {
             closeMalformed(malformed);
         } else {
@@ -214,13 +229,21 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
         connectTimeout.cancel(false);
         // Not kept for the life of the connection: an idle connection holds no more than it needs.
         connectTimeout = null;
-        boolean generatedId = connect.clientId().isEmpty();
-        if (generatedId && !connect.cleanSession()) {
-            // [MQTT-3.1.3-8] a persistent session needs an identifier to be found again.
-            refuse(ConnectReturnCode.IDENTIFIER_REJECTED);
+        problemInformation = ClientCapabilities.of(connect).requestProblemInformation();
+        if (connect.clientId().isEmpty() && !connect.cleanSession() && !connect.version().isMqtt5()) {
+            // [MQTT-3.1.3-8] a persistent session needs an identifier to be found again (MQTT 5 tells the client
+            // the one it is assigned instead).
+            refuse(ReasonCode.CLIENT_IDENTIFIER_NOT_VALID, null);
             return;
         }
-        clientId = generatedId ? "junction-" + UUID.randomUUID() : connect.clientId();
+        String method = connect.properties().authenticationMethod().orElse(null);
+        if (method != null && !AuthenticationMethods.supports(method)) {
+            refuse(ReasonCode.BAD_AUTHENTICATION_METHOD, "authentication method '" + method + "' is not supported");
+            return;
+        }
+        terms = ConnectTerms.of(connect, services.settings());
+        clientId = terms.clientId();
+        requestedExpiry = SessionExpiry.requestedSeconds(connect);
         // Held back, with what follows the CONNECT, until the login is decided off the event loop.
         state = State.CONNECTING;
         ctx.channel().config().setAutoRead(false);
@@ -237,39 +260,54 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
         if (!login.accepted()) {
             log.info("Client '{}' at {} ({}) refused: {}", clientId, remote(),
                     connect.username() == null ? "anonymous" : "user '" + connect.username() + "'", login.detail());
-            refuse(MqttAuthenticator.returnCode(login));
+            refuse(MqttAuthenticator.returnCode(login).reasonCode(), login.detail());
             return;
         }
         user = login.user();
         if (user != null && !limits.claimUserConnection(user)) {
             // 3, not 5: the client is authorized, the service is unavailable to it only until one of its other
-            // connections closes; a client told "not authorized" would have no reason to try again.
-            refuse(ConnectReturnCode.SERVER_UNAVAILABLE);
+            // connections closes; a client told "not authorized" would have no reason to try again. MQTT 5 says
+            // exactly that: 0x97, quota exceeded.
+            refuse(isMqtt5() ? ReasonCode.QUOTA_EXCEEDED : ReasonCode.SERVER_UNAVAILABLE,
+                    "user '" + user + "' has all the connections it may have");
             return;
         }
         if (user != null) {
             ConnectionUser.loggedIn(ctx.channel(), user);
         }
         acl = services.acl().forClient(user, clientId);
-        if (connect.keepAliveSeconds() > 0) {
-            long idleMillis = connect.keepAliveSeconds() * 1500L;
+        if (terms.keepAliveSeconds() > 0) {
+            long idleMillis = terms.keepAliveSeconds() * 1500L;
             ctx.pipeline().addBefore(ctx.name(), "mqtt-keep-alive",
                     new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS));
         }
-        will = connect.will();
-        services.sessions().connect(clientId, connect.cleanSession(), this);
+        will = connect.will() == null ? null
+                : new LastWill(connect.will(), clientId, acl, services.publisher());
+        services.sessions().connect(clientId, connect.cleanSession(), terms.sessionExpiry(), this);
     }
 
-    private void refuse(ConnectReturnCode code) {
+    /** CONNACK with a refusal, then the connection ends; the reason string only where the client allows it. */
+    private void refuse(ReasonCode code, String reason) {
         state = State.DISCONNECTED;
+        closing = true;
         sessionDecided.complete(null);
-        ctx.writeAndFlush(new ConnAck(false, code)).addListener(ChannelFutureListener.CLOSE);
+        ctx.writeAndFlush(new ConnAck(false, code, reasonProperties(reason)))
+                .addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private MqttProperties reasonProperties(String reason) {
+        return reason == null || !problemInformation || !isMqtt5() ? MqttProperties.NONE
+                : MqttProperties.builder().reasonString(reason).build();
+    }
+
+    private boolean isMqtt5() {
+        return MqttChannelVersion.of(ctx.channel()).isMqtt5();
     }
 
     /** The session could not be set up: CONNACK 3 (server unavailable), and the connection ends. */
     void refuseUnavailable() {
         if (ctx.channel().isActive()) {
-            refuse(ConnectReturnCode.SERVER_UNAVAILABLE);
+            refuse(ReasonCode.SERVER_UNAVAILABLE, "the session could not be set up");
         } else {
             sessionDecided.complete(null);
         }
@@ -278,6 +316,11 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
     /** The client went away while its session was being set up: the next CONNECT for its id may go ahead. */
     void closedBeforeAccepted() {
         sessionDecided.complete(null);
+    }
+
+    /** How long the session is to outlive this connection, as granted to its CONNECT. */
+    Duration sessionExpiry() {
+        return terms.sessionExpiry();
     }
 
     CompletableFuture<Void> sessionDecided() {
@@ -291,7 +334,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
         state = State.CONNECTED;
         counted = true;
         services.stats().clientsConnected.incrementAndGet();
-        ctx.write(new ConnAck(sessionPresent, ConnectReturnCode.ACCEPTED));
+        ctx.write(terms.accepted(sessionPresent));
         log.debug("Client '{}' connected from {} (session present: {})", clientId, remote(), sessionPresent);
         // After the session has resent its in-flight messages, which it does right after this returns.
         ctx.executor().execute(() -> {
@@ -330,17 +373,14 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
             session.recordSubscriptions(acknowledgements.afterStore(new UnsubAck(unsubscribe.packetId())));
         } else if (msg instanceof PingReq) {
             ctx.write(PingResp.INSTANCE);
-        } else if (msg instanceof Disconnect) {
-            // [MQTT-3.14.4-3] a clean disconnect discards the will.
-            will = null;
-            state = State.DISCONNECTED;
-            ctx.close();
+        } else if (msg instanceof Disconnect disconnect) {
+            clientDisconnected(disconnect);
         } else if (msg instanceof MalformedPacket malformed) {
             closeMalformed(malformed);
         } else {
             // [MQTT-3.1.0-2] a second CONNECT, or a packet only a server sends.
             ReferenceCountUtil.release(msg);
-            closeBecause("protocol violation: unexpected " + msg);
+            disconnect(ReasonCode.PROTOCOL_ERROR, "protocol violation: unexpected " + msg);
         }
     }
 
@@ -386,7 +426,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
             if (qos == 2) {
                 session.inboundQos2().released(publish.packetId(), StoreListener.NONE);
             }
-            ctx.close();
+            disconnect(ReasonCode.UNSPECIFIED_ERROR, "publish failed");
         }
     }
 
@@ -394,7 +434,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
     private void refuseByAcl(Publish publish) {
         publish.release();
         if (acl.denyAction() == MqttAcl.DenyAction.DISCONNECT) {
-            closeBecause("publish to '" + publish.topic() + "' denied by the ACL");
+            disconnect(ReasonCode.NOT_AUTHORIZED, "publish to '" + publish.topic() + "' denied by the ACL");
             return;
         }
         if (acl.firstRefusal(publish.topic())) {
@@ -428,9 +468,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
                 // Not acknowledged, so the client will send it again: that must not look like a duplicate.
                 session.inboundQos2().released(rec.packetId(), StoreListener.NONE);
             }
-            log.warn("Client '{}': the store failed a message ({}); closing without acknowledging it", clientId,
-                    String.valueOf(failure));
-            ctx.close();
+            disconnect(ReasonCode.UNSPECIFIED_ERROR, "the store failed a message (" + failure
+                    + "); closing without acknowledging it");
         }
 
         @Override
@@ -480,26 +519,65 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
         if (malformed.violation() == MalformedPacket.Violation.PACKET_TOO_LARGE) {
             limits.hit(Limit.MQTT_MAX_PACKET_SIZE, malformed.reason());
         }
-        log.info("Client '{}' at {}: malformed packet ({}); closing", clientId, remote(), malformed.reason());
-        ctx.close();
+        disconnect(malformed.reasonCode(), "malformed packet (" + malformed.reason() + ")");
     }
 
     /**
-     * Broker shutdown or an operator's close: MQTT 3.1.1 has no server-side goodbye, so the connection just closes
-     * (will included).
+     * Broker shutdown or an operator's close: an MQTT 5 client is told why (0x8B, 0x98); MQTT 3.1.1 has no
+     * server-side goodbye, so the connection just closes (will included).
      */
     @Override
     public void closeGracefully(ChannelHandlerContext context, CloseReason reason) {
-        closeBecause(reason.isShutdown() ? "broker shutting down" : reason.text());
+        if (reason.isShutdown()) {
+            disconnect(ReasonCode.SERVER_SHUTTING_DOWN, "broker shutting down");
+        } else {
+            disconnect(ReasonCode.ADMINISTRATIVE_ACTION, reason.text());
+        }
     }
 
     String user() {
         return user;
     }
 
-    /** Closes the connection for a reason other than DISCONNECT: the will is published. */
-    void closeBecause(String reason) {
+    /**
+     * The broker ends the connection for a reason other than the client's DISCONNECT (the will is published):
+     * an MQTT 5 client is told why, with DISCONNECT once it has its CONNACK (section 4.13.2), with a refusing
+     * CONNACK before [MQTT-3.2.2-7]; an MQTT 3.1.1 connection just closes, the server never sending DISCONNECT.
+     * The one way every part of the MQTT side ends a connection.
+     */
+    void disconnect(ReasonCode code, String reason) {
+        if (closing || !ctx.channel().isActive()) {
+            return;
+        }
         log.info("Client '{}' at {}: {}; closing", clientId, remote(), reason);
+        if (isMqtt5() && state == State.CONNECTED) {
+            closing = true;
+            ctx.writeAndFlush(new Disconnect(code, reasonProperties(reason))).addListener(ChannelFutureListener.CLOSE);
+        } else if (isMqtt5() && state != State.DISCONNECTED && code.allowedIn(MqttPacketType.CONNACK)) {
+            refuse(code, reason);
+        } else {
+            ctx.close();
+        }
+    }
+
+    /**
+     * The client's DISCONNECT (section 3.14): the will goes, unless the client asks for it (0x04); an MQTT 5 client
+     * may change its session's expiry, but not from 0 to more [MQTT-3.14.2-2].
+     */
+    private void clientDisconnected(Disconnect disconnect) {
+        OptionalLong expiry = disconnect.properties().sessionExpiryInterval();
+        if (expiry.isPresent() && expiry.getAsLong() != 0 && requestedExpiry == 0) {
+            disconnect(ReasonCode.PROTOCOL_ERROR, "DISCONNECT sets a session expiry after a CONNECT of none");
+            return;
+        }
+        if (expiry.isPresent()) {
+            session.expireAfter(SessionExpiry.grantedSeconds(expiry.getAsLong(), services.settings().sessionExpiry()));
+        }
+        if (disconnect.reasonCode() != ReasonCode.DISCONNECT_WITH_WILL_MESSAGE) {
+            // [MQTT-3.14.4-3] a normal disconnect discards the will.
+            will = null;
+        }
+        closing = true;
         ctx.close();
     }
 
@@ -507,37 +585,26 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
      * The user was deleted or lost its access: the connection of that user ends, and nothing more is published in
      * its name, the will included (event loop).
      */
-    void accessRevoked(String revokedUser, String reason) {
+    void accessRevoked(String revokedUser, ReasonCode code, String reason) {
         assert ctx.executor().inEventLoop() : "connection state is its event loop's";
         if (revokedUser.equals(user) && ctx.channel().isActive()) {
             will = null;
-            closeBecause(reason);
+            disconnect(code, reason);
         }
     }
 
-    /** Another connection took the session over [MQTT-3.1.4-2]: this one ends, publishing its will. */
-    void closeForTakeover() {
+    /**
+     * Another connection took the session over [MQTT-3.1.4-2, MQTT-3.1.4-3]: this one ends, publishing its will,
+     * unless the session goes on with the new connection and the will waits for a delay that the reconnection
+     * cuts short [MQTT-3.1.3-9].
+     */
+    void closeForTakeover(boolean sessionContinues) {
         assert ctx.executor().inEventLoop() : "the session's owner loop is its connection's";
         session = null;
-        ctx.close();
-    }
-
-    private void publishWill() {
-        Connect.Will lastWill = will;
-        will = null;
-        if (lastWill == null || lastWill.topic().startsWith(SYS_PREFIX)) {
-            return;
+        if (sessionContinues && will != null && will.delaySeconds() > 0) {
+            will = null;
         }
-        if (!acl.canPublish(lastWill.topic())) {
-            log.info("Client '{}': will on '{}' denied by the ACL; not published", clientId, lastWill.topic());
-            return;
-        }
-        try {
-            services.publisher().publish(lastWill.topic(), lastWill.qos().value(), lastWill.retain(),
-                    Unpooled.wrappedBuffer(lastWill.payload()));
-        } catch (BrokerException e) {
-            log.warn("Client '{}': will on '{}' not published: {}", clientId, lastWill.topic(), e.getMessage());
-        }
+        disconnect(ReasonCode.SESSION_TAKEN_OVER, "session taken over by a new connection");
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.junction.server.mqtt;
 import dev.junction.core.message.Message;
 import dev.junction.core.queue.Delivery;
 import dev.junction.core.topic.TopicSyntax;
+import dev.junction.mqtt.codec.ReasonCode;
 import dev.junction.mqtt.codec.MqttQos;
 import dev.junction.mqtt.codec.MqttUtf8;
 import dev.junction.mqtt.codec.PubRel;
@@ -161,7 +162,7 @@ final class OutboundPublishWriter {
         if (packetId == OutboundInFlight.NO_PACKET_ID) {
             publish.giveBack();
             if (connection != null) {
-                connection.closeBecause("all " + OutboundInFlight.MAX_PACKET_ID
+                connection.disconnect(ReasonCode.UNSPECIFIED_ERROR, "all " + OutboundInFlight.MAX_PACKET_ID
                         + " packet identifiers are awaiting acknowledgement");
             }
             return;

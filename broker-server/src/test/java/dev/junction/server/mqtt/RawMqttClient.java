@@ -5,6 +5,7 @@ import dev.junction.mqtt.codec.Connect;
 import dev.junction.mqtt.codec.MqttDecoder;
 import dev.junction.mqtt.codec.MqttEncoder;
 import dev.junction.mqtt.codec.MqttPacket;
+import dev.junction.mqtt.codec.MqttChannelVersion;
 import dev.junction.mqtt.codec.MqttProtocolVersion;
 import dev.junction.mqtt.codec.MqttQos;
 import dev.junction.mqtt.codec.PingReq;
@@ -47,6 +48,13 @@ final class RawMqttClient implements AutoCloseable {
         socket.setSoTimeout((int) READ_DEADLINE.toMillis());
         in = socket.getInputStream();
         out = socket.getOutputStream();
+    }
+
+    /** Speaks MQTT 5 from now on: the codec encodes and decodes this client's packets as 5.0. */
+    RawMqttClient mqtt5() {
+        MqttChannelVersion.set(encoder, MqttProtocolVersion.MQTT_5);
+        MqttChannelVersion.set(decoder, MqttProtocolVersion.MQTT_5);
+        return this;
     }
 
     static Connect connectPacket(String clientId, boolean cleanSession, int keepAlive, Connect.Will will) {

@@ -1,6 +1,7 @@
 package dev.junction.server.mqtt;
 
 import dev.junction.core.BrokerException;
+import dev.junction.core.store.StoreListener;
 import dev.junction.mqtt.codec.Connect;
 import dev.junction.server.acl.ConnectionAcl;
 import io.netty.buffer.Unpooled;
@@ -42,8 +43,10 @@ final class LastWill {
             return;
         }
         try {
-            // The will's properties (section 3.1.3.2) are not carried yet: MqttPublisher's entry takes none.
-            publisher.publish(will.topic(), will.qos().value(), will.retain(), Unpooled.wrappedBuffer(will.payload()));
+            // The will's properties travel as a PUBLISH's would (section 3.1.3.2); the Will Delay Interval, which is
+            // no PUBLISH property, is not mapped.
+            publisher.publish(will.topic(), will.qos().value(), will.retain(), Unpooled.wrappedBuffer(will.payload()),
+                    will.properties(), StoreListener.NONE);
         } catch (BrokerException e) {
             log.warn("Client '{}': will on '{}' not published: {}", clientId, will.topic(), e.getMessage());
         }

@@ -7,6 +7,7 @@ import dev.junction.core.store.StoreCountdown;
 import dev.junction.core.store.StoreListener;
 import dev.junction.core.topic.TopicMapping;
 import dev.junction.core.vhost.VirtualHost;
+import dev.junction.mqtt.codec.MqttProperties;
 import io.netty.buffer.ByteBuf;
 
 import java.util.List;
@@ -68,6 +69,15 @@ final class MqttPublisher {
                 : vhost.publishAccepted(exchange, message, routedStored);
         (reached.isEmpty() ? stats.messages.unroutable : stats.messages.routed).increment();
         return reached;
+    }
+
+    /**
+     * Publishes with an MQTT 5 PUBLISH's (or will's) properties. On this branch the properties are not carried yet:
+     * the v5publish branch has this very entry mapping them (Mqtt5MessageProperties), and its body replaces this one.
+     */
+    List<Queue> publish(String topicName, int qos, boolean retain, ByteBuf payload, MqttProperties properties,
+                        StoreListener stored) {
+        return publish(topicName, qos, retain, payload, stored);
     }
 
     /** A retained message read back at start-up. */

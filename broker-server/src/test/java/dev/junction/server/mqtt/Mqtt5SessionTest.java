@@ -359,8 +359,10 @@ class Mqtt5SessionTest {
         RawMqttClient watcher = watcher();
         RawMqttClient client = v5();
         accepted(client, connect("short", true, 0, will("wills/short", 3600), expiry(1)));
+        long lost = System.nanoTime();
         client.close();
         assertEquals("wills/short", watcher.readPublish().topic());
+        assertTrue(System.nanoTime() - lost >= TimeUnit.MILLISECONDS.toNanos(900), "not before the session ends");
     }
 
     @Test

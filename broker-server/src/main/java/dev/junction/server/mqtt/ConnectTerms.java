@@ -16,8 +16,7 @@ import java.util.UUID;
  * @param sessionExpiry    how long the session is kept after the connection ends; zero: it ends with it
  * @param keepAliveSeconds the keep alive the connection is held to; 0: none
  */
-record ConnectTerms(String clientId, boolean assignedClientId, Duration sessionExpiry, int keepAliveSeconds,
-                    MqttProperties connAckProperties) {
+record ConnectTerms(String clientId, Duration sessionExpiry, int keepAliveSeconds, MqttProperties connAckProperties) {
 
     static ConnectTerms of(Connect connect, MqttSettings settings) {
         boolean assigned = connect.clientId().isEmpty();
@@ -26,7 +25,7 @@ record ConnectTerms(String clientId, boolean assignedClientId, Duration sessionE
         Duration expiry = SessionExpiry.granted(connect, settings.sessionExpiry());
         int keepAlive = keepAlive(connect, settings.mqtt5().maxKeepAlive());
         if (!connect.version().isMqtt5()) {
-            return new ConnectTerms(clientId, assigned, expiry, keepAlive, MqttProperties.NONE);
+            return new ConnectTerms(clientId, expiry, keepAlive, MqttProperties.NONE);
         }
         MqttSettings.Mqtt5Limits limits = settings.mqtt5();
         MqttProperties.Builder properties = MqttProperties.builder()
@@ -44,13 +43,13 @@ record ConnectTerms(String clientId, boolean assignedClientId, Duration sessionE
             properties.assignedClientIdentifier(clientId); // [MQTT-3.2.2-16]
         }
         if (!expiry.equals(Duration.ofSeconds(SessionExpiry.requestedSeconds(connect)))) {
-            // [MQTT-3.2.2-12]: otherwise the client's own interval stands.
+            // Section 3.2.2.3.2: otherwise the client's own interval stands.
             properties.sessionExpiryInterval(SessionExpiry.announcedSeconds(expiry));
         }
         if (keepAlive != connect.keepAliveSeconds()) {
-            properties.serverKeepAlive(keepAlive); // [MQTT-3.2.2-21]
+            properties.serverKeepAlive(keepAlive); // the client uses it [MQTT-3.2.2-21], and so does the broker
         }
-        return new ConnectTerms(clientId, assigned, expiry, keepAlive, properties.build());
+        return new ConnectTerms(clientId, expiry, keepAlive, properties.build());
     }
 
     /**

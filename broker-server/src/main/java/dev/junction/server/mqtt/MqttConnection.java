@@ -19,9 +19,11 @@ import dev.junction.server.auth.Login;
 import dev.junction.mqtt.codec.Disconnect;
 import dev.junction.mqtt.codec.MalformedPacket;
 import dev.junction.mqtt.codec.MqttChannelVersion;
+import dev.junction.mqtt.codec.MqttEncoder;
 import dev.junction.mqtt.codec.MqttPacket;
 import dev.junction.mqtt.codec.MqttPacketType;
 import dev.junction.mqtt.codec.MqttProperties;
+import dev.junction.mqtt.codec.MqttProtocolVersion;
 import dev.junction.mqtt.codec.PingReq;
 import dev.junction.mqtt.codec.PingResp;
 import dev.junction.mqtt.codec.PubAck;
@@ -53,6 +55,7 @@ import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * The broker side of one MQTT network connection: CONNECT and authentication, then the packets of a connected
@@ -62,6 +65,7 @@ import java.util.concurrent.TimeUnit;
 final class MqttConnection extends ChannelInboundHandlerAdapter implements GracefulClose {
     private static final Logger log = LoggerFactory.getLogger(MqttConnection.class);
     private static final String SYS_PREFIX = "$SYS";
+    private static final Duration GOODBYE_WRITE_GRACE = Duration.ofSeconds(2);
 
     private enum State { AWAITING_CONNECT, CONNECTING, CONNECTED, DISCONNECTED }
 
@@ -82,8 +86,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
     private ConnectTerms terms;
     /** The Session Expiry Interval the client's CONNECT asked for: 0 may not become more at DISCONNECT. */
     private long requestedExpiry;
-    /** Whether an MQTT 5 client allowed reason strings (its Request Problem Information). */
-    private boolean problemInformation = true;
+    /** What an MQTT 5 client declared it takes: reason strings, and packets up to what size. */
+    private ClientCapabilities capabilities = ClientCapabilities.DEFAULTS;
     /** Set once the broker has said goodbye (DISCONNECT or refusing CONNACK): what the client sends now is ignored. */
     private boolean closing;
     /** The CONNECT's user name, null for an anonymous client; for the management API. */
@@ -229,7 +233,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
         connectTimeout.cancel(false);
         // Not kept for the life of the connection: an idle connection holds no more than it needs.
         connectTimeout = null;
-        problemInformation = ClientCapabilities.of(connect).requestProblemInformation();
+        capabilities = ClientCapabilities.of(connect);
         if (connect.clientId().isEmpty() && !connect.cleanSession() && !connect.version().isMqtt5()) {
             // [MQTT-3.1.3-8] a persistent session needs an identifier to be found again (MQTT 5 tells the client
             // the one it is assigned instead).
@@ -291,13 +295,22 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
         state = State.DISCONNECTED;
         closing = true;
         sessionDecided.complete(null);
-        ctx.writeAndFlush(new ConnAck(false, code, reasonProperties(reason)))
+        ctx.writeAndFlush(withReason(reason, properties -> new ConnAck(false, code, properties)))
                 .addListener(ChannelFutureListener.CLOSE);
     }
 
-    private MqttProperties reasonProperties(String reason) {
-        return reason == null || !problemInformation || !isMqtt5() ? MqttProperties.NONE
-                : MqttProperties.builder().reasonString(reason).build();
+    /**
+     * The packet with the reason string for an MQTT 5 client that allows it, unless that makes the packet larger
+     * than the client takes [MQTT-3.2.2-19, MQTT-3.14.2-3]; without it otherwise.
+     */
+    private MqttPacket withReason(String reason, Function<MqttProperties, MqttPacket> packet) {
+        MqttPacket bare = packet.apply(MqttProperties.NONE);
+        if (reason == null || !capabilities.requestProblemInformation() || !isMqtt5()) {
+            return bare;
+        }
+        MqttPacket explained = packet.apply(MqttProperties.builder().reasonString(reason).build());
+        return MqttEncoder.encodedSize(explained, MqttProtocolVersion.MQTT_5) <= capabilities.maximumPacketSize()
+                ? explained : bare;
     }
 
     private boolean isMqtt5() {
@@ -552,7 +565,10 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
         log.info("Client '{}' at {}: {}; closing", clientId, remote(), reason);
         if (isMqtt5() && state == State.CONNECTED) {
             closing = true;
-            ctx.writeAndFlush(new Disconnect(code, reasonProperties(reason))).addListener(ChannelFutureListener.CLOSE);
+            ctx.writeAndFlush(withReason(reason, properties -> new Disconnect(code, properties)))
+                    .addListener(ChannelFutureListener.CLOSE);
+            // [MQTT-4.13.2-1] closed even if the DISCONNECT cannot be written, behind what a stalled client left unread.
+            ctx.executor().schedule(() -> ctx.close(), GOODBYE_WRITE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
         } else if (isMqtt5() && state != State.DISCONNECTED && code.allowedIn(MqttPacketType.CONNACK)) {
             refuse(code, reason);
         } else {

@@ -178,6 +178,14 @@ class Mqtt5SessionTest {
                 "nope".getBytes(StandardCharsets.UTF_8),
                 MqttProperties.builder().requestProblemInformation(false).build()));
         assertTrue(quiet.read(ConnAck.class).properties().reasonString().isEmpty());
+
+        // [MQTT-3.2.2-19] no reason string that would make the CONNACK larger than the client takes.
+        RawMqttClient small = v5();
+        small.send(new Connect(MqttProtocolVersion.MQTT_5, true, 0, "small", null, "guest",
+                "nope".getBytes(StandardCharsets.UTF_8), MqttProperties.builder().maximumPacketSize(16).build()));
+        ConnAck bare = small.read(ConnAck.class);
+        assertEquals(ReasonCode.BAD_USER_NAME_OR_PASSWORD, bare.reasonCode());
+        assertTrue(bare.properties().reasonString().isEmpty());
     }
 
     @Test

@@ -471,7 +471,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
     private final class AcknowledgementWriter implements OrderedAcknowledgements.Sink {
         @Override
         public void send(MqttPacket acknowledgement) {
-            ctx.write(acknowledgement, ctx.voidPromise());
+            write(acknowledgement);
             flushSoon();
         }
 
@@ -662,7 +662,12 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
         return ctx.channel().isWritable();
     }
 
+    /** Nothing more goes out once the broker has said goodbye [MQTT-3.14.4-1]. */
     void write(MqttPacket packet) {
+        if (closing) {
+            ReferenceCountUtil.release(packet);
+            return;
+        }
         ctx.write(packet, ctx.voidPromise());
     }
 

@@ -130,6 +130,7 @@ class Mqtt5SessionTest {
         assertTrue(properties.maximumQos().isEmpty(), "QoS 2 is supported: no Maximum QoS");
         assertTrue(properties.serverKeepAlive().isEmpty(), "the client's keep alive stands");
         assertTrue(properties.sessionExpiryInterval().isEmpty(), "the client's session expiry stands");
+        assertTrue(properties.responseInformation().isEmpty(), "not requested [MQTT-3.1.2-28]");
 
         ConnAck named = accepted(v5(), connect("named", true, 0, null, MqttProperties.NONE));
         assertTrue(named.properties().assignedClientIdentifier().isEmpty());
@@ -144,6 +145,17 @@ class Mqtt5SessionTest {
                 .properties().serverKeepAlive().getAsInt());
         assertTrue(accepted(v5(), connect("short", true, 3, null, MqttProperties.NONE))
                 .properties().serverKeepAlive().isEmpty());
+    }
+
+    @Test
+    void theBrokerHoldsAClientToTheServerKeepAliveItAnnounced() throws Exception {
+        start(MqttSettings.DEFAULTS.withMqtt5(new MqttSettings.Mqtt5Limits(1024, 64, 1)));
+        RawMqttClient client = v5();
+        long connected = System.nanoTime();
+        assertEquals(1, accepted(client, connect("idle", true, 0, null, MqttProperties.NONE))
+                .properties().serverKeepAlive().getAsInt());
+        assertEquals(ReasonCode.KEEP_ALIVE_TIMEOUT, client.read(Disconnect.class).reasonCode());
+        assertTrue(System.nanoTime() - connected >= TimeUnit.MILLISECONDS.toNanos(1400), "one and a half of it");
     }
 
     @Test
@@ -269,6 +281,8 @@ class Mqtt5SessionTest {
         Disconnect disconnect = client.read(Disconnect.class);
         assertEquals(ReasonCode.ADMINISTRATIVE_ACTION, disconnect.reasonCode());
         assertTrue(disconnect.properties().reasonString().orElseThrow().contains("deleted"));
+        assertTrue(disconnect.properties().sessionExpiryInterval().isEmpty(), "[MQTT-3.14.2-2]");
+        client.assertClosedByServer();
     }
 
     // ---- session expiry ----

@@ -209,6 +209,11 @@ class Mqtt5SessionTest {
         ReasonCode code = client.read(ConnAck.class).reasonCode();
         assertTrue(Set.of(ReasonCode.MALFORMED_PACKET, ReasonCode.PROTOCOL_ERROR).contains(code), code::toString);
         client.assertClosedByServer();
+
+        RawMqttClient wildWill = v5();
+        wildWill.send(connect("wild", true, 0, will("wills/#", 0), MqttProperties.NONE));
+        assertEquals(ReasonCode.TOPIC_NAME_INVALID, wildWill.read(ConnAck.class).reasonCode());
+        wildWill.assertClosedByServer();
     }
 
     // ---- server-initiated DISCONNECT ----

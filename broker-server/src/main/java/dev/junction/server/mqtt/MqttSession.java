@@ -369,7 +369,8 @@ final class MqttSession implements QueueConsumer {
     /**
      * Broker shutdown: a clean session ends and completes when its queue is gone, its messages released; a
      * persistent one lets go of its messages (they stay queued, and stored) and keeps its queue and record for the
-     * next run.
+     * next run. A will still waiting for its delay is published now, as Mosquitto does: it is not stored, and
+     * published early is better than never.
      */
     CompletableFuture<Void> close() {
         CompletableFuture<Void> closed = new CompletableFuture<>();
@@ -385,6 +386,7 @@ final class MqttSession implements QueueConsumer {
             if (cleanSession) {
                 discard().whenComplete((count, failure) -> closed.complete(null));
             } else {
+                publishPendingWill();
                 stop();
                 closed.complete(null);
             }

@@ -123,6 +123,28 @@ class Mqtt5SessionRestartTest {
     }
 
     @Test
+    void aWillStillWaitingForItsDelayIsPublishedAtShutdown() throws Exception {
+        startIfStopped();
+        try (RawMqttClient watcher = new RawMqttClient(server.port(Protocol.MQTT))) {
+            watcher.connect("watcher", false);
+            watcher.send(new Subscribe(1, List.of(new Subscribe.Subscription("wills/#", MqttQos.AT_LEAST_ONCE))));
+            watcher.read(SubAck.class);
+        }
+        RawMqttClient dying = new RawMqttClient(server.port(Protocol.MQTT)).mqtt5();
+        dying.send(new Connect(MqttProtocolVersion.MQTT_5, true, 0, "dying",
+                new Connect.Will("wills/dying", "gone".getBytes(StandardCharsets.UTF_8), MqttQos.AT_LEAST_ONCE, false,
+                        MqttProperties.builder().willDelayInterval(3600).build()), "guest",
+                "guest".getBytes(StandardCharsets.UTF_8), MqttProperties.builder().sessionExpiryInterval(3600).build()));
+        assertEquals(ReasonCode.SUCCESS, dying.read(ConnAck.class).reasonCode());
+        restart();
+        dying.close();
+        try (RawMqttClient watcher = new RawMqttClient(server.port(Protocol.MQTT))) {
+            assertTrue(watcher.connect("watcher", false).sessionPresent());
+            assertEquals("wills/dying", watcher.readPublish().topic());
+        }
+    }
+
+    @Test
     void theIntervalOfTheLastConnectIsTheOneKept() throws Exception {
         leaveSession("changed", 2);
         try (RawMqttClient client = new RawMqttClient(server.port(Protocol.MQTT)).mqtt5()) {

@@ -56,6 +56,11 @@ public final class ConfigKeys {
     public static final ConfigKey<Integer> MQTT_TOPIC_ALIAS_MAXIMUM = new ConfigKey<>("mqtt.topic_alias_maximum", "64",
             ValueParsers.integer(0, 65535),
             "topic aliases an MQTT 5 client may set on one connection (the CONNACK's Topic Alias Maximum); 0: none");
+    public static final ConfigKey<Integer> MQTT_MAX_KEEP_ALIVE = new ConfigKey<>("mqtt.max_keep_alive", "0",
+            ValueParsers.integer(0, 65535),
+            "seconds of keep alive an MQTT 5 client is held to at most: one asking for more, or for none (0), is "
+                    + "told this value in the CONNACK's Server Keep Alive; 0: no limit (MQTT 3.1.1 clients are "
+                    + "never limited)");
     public static final ConfigKey<Integer> MQTT_MAX_QUEUED_MESSAGES = new ConfigKey<>("mqtt.max_queued_messages", "100000",
             ValueParsers.integer(0, Integer.MAX_VALUE),
             "messages an MQTT session's queue holds undelivered; beyond it the oldest QoS 0, else the oldest, is dropped");
@@ -79,7 +84,8 @@ public final class ConfigKeys {
                     + "publishing client's id, keeping each publisher's messages in order at one member)");
     public static final ConfigKey<Integer> MQTT_SESSION_EXPIRY = new ConfigKey<>("mqtt.session_expiry", "86400",
             ValueParsers.integer(1, Integer.MAX_VALUE),
-            "seconds a persistent MQTT session (clean session 0) is kept after its client disconnects");
+            "seconds a persistent MQTT 3.1.1 session (clean session 0) is kept after its client disconnects, and the "
+                    + "longest Session Expiry Interval an MQTT 5 client is granted");
     public static final ConfigKey<Integer> MQTT_SYS_INTERVAL = new ConfigKey<>("mqtt.sys_interval", "10",
             ValueParsers.integer(1, 86400),
             "seconds between updates of the $SYS/broker/... topics");
@@ -224,7 +230,7 @@ public final class ConfigKeys {
     /** In the order config/junction.conf and docs/configuration.md present them. */
     public static final List<ConfigKey<?>> ALL = List.of(MQTT_PORT, AMQP_PORT, HTTP_PORT, BIND, DATA_DIR,
             MQTT_MAX_PACKET_SIZE, MQTT_CONNECT_TIMEOUT, LOG_LEVEL, SHUTDOWN_TIMEOUT, MQTT_WS_PORT, MQTT_VHOST,
-            MQTT_EXCHANGE, MQTT_MAX_INFLIGHT, MQTT_RECEIVE_MAXIMUM, MQTT_TOPIC_ALIAS_MAXIMUM,
+            MQTT_EXCHANGE, MQTT_MAX_INFLIGHT, MQTT_RECEIVE_MAXIMUM, MQTT_TOPIC_ALIAS_MAXIMUM, MQTT_MAX_KEEP_ALIVE,
             MQTT_MAX_QUEUED_MESSAGES, MQTT_MAX_QUEUED_BYTES, MQTT_DEAD_LETTER_EXCHANGE,
             MQTT_SLOW_SUBSCRIBER, MQTT_SHARED_SUBSCRIPTION_STRATEGY, MQTT_SESSION_EXPIRY, MQTT_SYS_INTERVAL,
             MQTT_ALLOW_ANONYMOUS,

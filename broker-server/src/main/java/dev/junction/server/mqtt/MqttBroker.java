@@ -5,6 +5,7 @@ import dev.junction.core.queue.Queue;
 import dev.junction.core.vhost.VirtualHost;
 import dev.junction.mqtt.codec.MqttDecoder;
 import dev.junction.mqtt.codec.MqttEncoder;
+import dev.junction.mqtt.codec.ReasonCode;
 import dev.junction.server.auth.Logins;
 import dev.junction.server.acl.MqttAcl;
 import dev.junction.server.limits.Limits;
@@ -88,9 +89,9 @@ public final class MqttBroker implements AutoCloseable {
         SysTopics sysTopics = new SysTopics(publisher, retained, sessions, stats);
         long period = settings.sysInterval().toMillis();
         sysTask = sysExecutor.scheduleAtFixedRate(sysTopics::publish, 0, period, TimeUnit.MILLISECONDS);
-        // A session recovered from the store whose client never comes back expires like any other, counted
-        // from the start of this run.
-        sysExecutor.schedule(sessions::expireRecovered, settings.sessionExpiry().toMillis(), TimeUnit.MILLISECONDS);
+        // A session recovered from the store whose client never comes back expires like any other, after its own
+        // interval counted from the start of this run.
+        sessions.expireRecoveredAfter(sysExecutor, settings.sessionExpiry());
     }
 
     /**
@@ -149,19 +150,21 @@ public final class MqttBroker implements AutoCloseable {
 
     /** Closes every connection of a user that was just deleted, each on its own event loop, without its will. */
     public void userDeleted(String user) {
-        closeConnectionsOf(user, "user '" + user + "' is deleted");
+        closeConnectionsOf(user, ReasonCode.ADMINISTRATIVE_ACTION, "user '" + user + "' is deleted");
     }
 
     /** A user who lost every permission on the MQTT vhost may not stay connected, as it may not connect. */
     public void permissionsChanged(String user, String changedVhost) {
         if (changedVhost.equals(settings.vhost()) && !authenticator.mayUseVhost(user)) {
-            closeConnectionsOf(user, "access to vhost '" + changedVhost + "' was revoked for user '" + user + "'");
+            closeConnectionsOf(user, ReasonCode.NOT_AUTHORIZED,
+                    "access to vhost '" + changedVhost + "' was revoked for user '" + user + "'");
         }
     }
 
-    private void closeConnectionsOf(String user, String reason) {
+    /** MQTT 5 clients are told why: 0x98 (Administrative action) or 0x87 (Not authorized). */
+    private void closeConnectionsOf(String user, ReasonCode code, String reason) {
         connections.forEach(connection -> connection.eventLoop().execute(() -> connection.accessRevoked(user,
-                reason)));
+                code, reason)));
     }
 
     /** Clients connected now. */

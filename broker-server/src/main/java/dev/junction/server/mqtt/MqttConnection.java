@@ -18,14 +18,15 @@ import dev.junction.server.tls.ClientCertificates;
 import dev.junction.mqtt.codec.Auth;
 import dev.junction.mqtt.codec.ConnAck;
 import dev.junction.mqtt.codec.Connect;
-import dev.junction.mqtt.codec.ConnectReturnCode;
 import dev.junction.server.auth.Login;
 import dev.junction.mqtt.codec.Disconnect;
 import dev.junction.mqtt.codec.MalformedPacket;
 import dev.junction.mqtt.codec.MqttChannelVersion;
+import dev.junction.mqtt.codec.MqttEncoder;
 import dev.junction.mqtt.codec.MqttPacket;
+import dev.junction.mqtt.codec.MqttPacketType;
 import dev.junction.mqtt.codec.MqttProperties;
-import dev.junction.mqtt.codec.ReasonCode;
+import dev.junction.mqtt.codec.MqttProtocolVersion;
 import dev.junction.mqtt.codec.PingReq;
 import dev.junction.mqtt.codec.PingResp;
 import dev.junction.mqtt.codec.PubAck;
@@ -38,7 +39,6 @@ import dev.junction.mqtt.codec.ReasonCode;
 import dev.junction.mqtt.codec.Subscribe;
 import dev.junction.mqtt.codec.UnacceptableProtocolLevel;
 import dev.junction.mqtt.codec.Unsubscribe;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -51,11 +51,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.SocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * The broker side of one MQTT network connection: CONNECT and authentication, then the packets of a connected
@@ -65,6 +67,7 @@ import java.util.concurrent.TimeUnit;
 final class MqttConnection extends ChannelInboundHandlerAdapter implements GracefulClose {
     private static final Logger log = LoggerFactory.getLogger(MqttConnection.class);
     private static final String SYS_PREFIX = "$SYS";
+    private static final Duration GOODBYE_WRITE_GRACE = Duration.ofSeconds(2);
 
     private enum State { AWAITING_CONNECT, AUTHENTICATING, CONNECTING, CONNECTED, DISCONNECTED }
 
@@ -81,8 +84,16 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
     /** The AUTH exchanges of a client that connected with an Authentication Method; null for any other. */
     private EnhancedAuthentication enhancedAuth;
     private OrderedAcknowledgements acknowledgements;
-    private Connect.Will will;
+    private LastWill will;
     private String clientId;
+    /** What the broker granted the CONNECT (client id, session expiry, keep alive). */
+    private ConnectTerms terms;
+    /** The Session Expiry Interval the client's CONNECT asked for: 0 may not become more at DISCONNECT. */
+    private long requestedExpiry;
+    /** What an MQTT 5 client declared it takes: reason strings, and packets up to what size. */
+    private ClientCapabilities capabilities = ClientCapabilities.DEFAULTS;
+    /** Set once the broker has said goodbye (DISCONNECT or refusing CONNACK): what the client sends now is ignored. */
+    private boolean closing;
     /** The CONNECT's user name, null for an anonymous client; for the management API. */
     private String user;
     private ConnectionLimits limits;
@@ -92,12 +103,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
     private boolean flushScheduled;
     /** Whether the client has published on this connection: only publishers are held back by an alarm. */
     private boolean publisher;
-    /** What the client declared in CONNECT; a 3.1.1 client gets the defaults, which limit nothing. */
-    private ClientCapabilities capabilities = ClientCapabilities.DEFAULTS;
     /** An MQTT 5 connection's inbound topic aliases and receive maximum; null for 3.1.1. */
     private InboundPublishFlow inboundFlow;
-    /** The server sent DISCONNECT: nothing more is read or sent on this connection [MQTT-3.14.4-1]. */
-    private boolean disconnecting;
     private final Runnable scheduledFlush = () -> {
         flushScheduled = false;
         ctx.flush();
@@ -132,7 +139,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
 
     @Override
     public void channelRead(ChannelHandlerContext context, Object msg) {
-        if (disconnecting) {
+        if (closing) {
             ReferenceCountUtil.release(msg);
             return;
         }
@@ -145,8 +152,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
                 return;
             }
             // As a malformed packet: the connection closes (publishing the will of a connected client).
-            log.info("Client '{}' at {}: protocol violation ({}); closing", clientId, remote(), topicViolation);
-            ctx.close();
+            disconnect(PacketTopicRules.reasonCode(msg), "protocol violation (" + topicViolation + ")");
             return;
         }
         switch (state) {
@@ -178,7 +184,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
     public void userEventTriggered(ChannelHandlerContext context, Object event) {
         if (event instanceof IdleStateEvent) {
             // [MQTT-3.1.2-24] nothing within one and a half keep alive periods.
-            closeBecause("keep alive timed out");
+            disconnect(ReasonCode.KEEP_ALIVE_TIMEOUT, "keep alive timed out");
             return;
         }
         context.fireUserEventTriggered(event);
@@ -204,9 +210,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
         early.forEach(ReferenceCountUtil::release);
         early.clear();
         acknowledgements.clear();
-        if (state == State.CONNECTED) {
-            publishWill();
-        }
+        LastWill lastWill = state == State.CONNECTED ? will : null;
+        will = null;
         state = State.DISCONNECTED;
         if (counted) {
             counted = false;
@@ -215,7 +220,9 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
         if (session != null) {
             MqttSession lost = session;
             session = null;
-            lost.connectionLost(this);
+            lost.connectionLost(this, lastWill);
+        } else if (lastWill != null) {
+            lastWill.publish();
         }
         context.fireChannelInactive();
     }
@@ -227,7 +234,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
             connect(connect);
         } else if (msg instanceof UnacceptableProtocolLevel level) {
             log.info("Connection from {}: protocol level {} refused", remote(), level.protocolLevel());
-            refuse(ConnectReturnCode.UNACCEPTABLE_PROTOCOL_VERSION);
+            refuse(ReasonCode.UNSUPPORTED_PROTOCOL_VERSION, null);
         } else if (msg instanceof MalformedPacket malformed) {
             closeMalformed(malformed);
         } else {
@@ -242,15 +249,17 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
         connectTimeout.cancel(false);
         // Not kept for the life of the connection: an idle connection holds no more than it needs.
         connectTimeout = null;
-        boolean generatedId = connect.clientId().isEmpty();
-        if (generatedId && !connect.cleanSession()) {
-            // [MQTT-3.1.3-8] a persistent session needs an identifier to be found again.
-            refuse(ConnectReturnCode.IDENTIFIER_REJECTED);
+        capabilities = ClientCapabilities.of(connect);
+        if (connect.clientId().isEmpty() && !connect.cleanSession() && !connect.version().isMqtt5()) {
+            // [MQTT-3.1.3-8] a persistent session needs an identifier to be found again (MQTT 5 tells the client
+            // the one it is assigned instead).
+            refuse(ReasonCode.CLIENT_IDENTIFIER_NOT_VALID, null);
             return;
         }
-        clientId = generatedId ? "junction-" + UUID.randomUUID() : connect.clientId();
+        terms = ConnectTerms.of(connect, services.settings());
+        clientId = terms.clientId();
+        requestedExpiry = SessionExpiry.requestedSeconds(connect);
         if (connect.version().isMqtt5()) {
-            capabilities = ClientCapabilities.of(connect);
             inboundFlow = new InboundPublishFlow(services.settings().mqtt5());
         }
         if (EnhancedAuthentication.requested(connect)) {
@@ -279,44 +288,68 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
         if (!login.accepted()) {
             log.info("Client '{}' at {} ({}) refused: {}", clientId, remote(),
                     login.user() == null ? "anonymous" : "user '" + login.user() + "'", login.detail());
-            refuse(MqttAuthenticator.returnCode(login));
+            refuse(MqttAuthenticator.returnCode(login).reasonCode(), login.detail());
             return;
         }
         user = login.user();
         if (user != null && !limits.claimUserConnection(user)) {
             // 3, not 5: the client is authorized, the service is unavailable to it only until one of its other
-            // connections closes; a client told "not authorized" would have no reason to try again.
-            refuse(ConnectReturnCode.SERVER_UNAVAILABLE);
+            // connections closes; a client told "not authorized" would have no reason to try again. MQTT 5 says
+            // exactly that: 0x97, quota exceeded.
+            refuse(isMqtt5() ? ReasonCode.QUOTA_EXCEEDED : ReasonCode.SERVER_UNAVAILABLE,
+                    "user '" + user + "' has all the connections it may have");
             return;
         }
         if (user != null) {
             ConnectionUser.loggedIn(ctx.channel(), user);
         }
         acl = services.acl().forClient(user, clientId);
-        if (connect.keepAliveSeconds() > 0) {
-            long idleMillis = connect.keepAliveSeconds() * 1500L;
+        if (terms.keepAliveSeconds() > 0) {
+            long idleMillis = terms.keepAliveSeconds() * 1500L;
             ctx.pipeline().addBefore(ctx.name(), "mqtt-keep-alive",
                     new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS));
         }
-        will = connect.will();
-        services.sessions().connect(clientId, connect.cleanSession(), this);
-    }
-
-    private void refuse(ConnectReturnCode code) {
-        refuse(code.reasonCode());
+        will = connect.will() == null ? null
+                : new LastWill(connect.will(), clientId, acl, services.publisher());
+        services.sessions().connect(clientId, connect.cleanSession(), terms.sessionExpiry(), this);
     }
 
     /** CONNACK with a refusal (as a 3.1.1 return code on a 3.1.1 connection), then the connection closes. */
     void refuse(ReasonCode code) {
+        refuse(code, null);
+    }
+
+    /** CONNACK with a refusal, then the connection ends; the reason string only where the client allows it. */
+    private void refuse(ReasonCode code, String reason) {
         state = State.DISCONNECTED;
+        closing = true;
         sessionDecided.complete(null);
-        ctx.writeAndFlush(ConnAck.refuse(code)).addListener(ChannelFutureListener.CLOSE);
+        ctx.writeAndFlush(withReason(reason, properties -> new ConnAck(false, code, properties)))
+                .addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /**
+     * The packet with the reason string for an MQTT 5 client that allows it, unless that makes the packet larger
+     * than the client takes [MQTT-3.2.2-19, MQTT-3.14.2-3]; without it otherwise.
+     */
+    private MqttPacket withReason(String reason, Function<MqttProperties, MqttPacket> packet) {
+        MqttPacket bare = packet.apply(MqttProperties.NONE);
+        if (reason == null || !capabilities.requestProblemInformation() || !isMqtt5()) {
+            return bare;
+        }
+        MqttPacket explained = packet.apply(MqttProperties.builder().reasonString(reason).build());
+        return MqttEncoder.encodedSize(explained, MqttProtocolVersion.MQTT_5) <= capabilities.maximumPacketSize()
+                ? explained : bare;
+    }
+
+    boolean isMqtt5() {
+        return MqttChannelVersion.of(ctx.channel()).isMqtt5();
     }
 
     /** The session could not be set up: CONNACK 3 (server unavailable), and the connection ends. */
     void refuseUnavailable() {
         if (ctx.channel().isActive()) {
-            refuse(ConnectReturnCode.SERVER_UNAVAILABLE);
+            refuse(ReasonCode.SERVER_UNAVAILABLE, "the session could not be set up");
         } else {
             sessionDecided.complete(null);
         }
@@ -325,6 +358,11 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
     /** The client went away while its session was being set up: the next CONNECT for its id may go ahead. */
     void closedBeforeAccepted() {
         sessionDecided.complete(null);
+    }
+
+    /** How long the session is to outlive this connection, as granted to its CONNECT. */
+    Duration sessionExpiry() {
+        return terms.sessionExpiry();
     }
 
     CompletableFuture<Void> sessionDecided() {
@@ -340,16 +378,16 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
         state = State.CONNECTED;
         counted = true;
         services.stats().clientsConnected.incrementAndGet();
-        if (inboundFlow != null) {
-            // The limits InboundPublishFlow holds the client to; absent, the client would assume 65535 and none.
-            MqttSettings.Mqtt5Limits limits = services.settings().mqtt5();
-            MqttProperties.Builder properties = enhancedAuth == null ? MqttProperties.builder()
-                    : enhancedAuth.connAckProperties().toBuilder();
-            ctx.write(new ConnAck(sessionPresent, ReasonCode.SUCCESS, properties
-                    .receiveMaximum(limits.receiveMaximum()).topicAliasMaximum(limits.topicAliasMaximum()).build()));
-        } else {
-            ctx.write(new ConnAck(sessionPresent, ConnectReturnCode.ACCEPTED));
+        MqttProperties connAckProperties = terms.connAckProperties();
+        if (enhancedAuth != null) {
+            // The method (and the server's last data) end the exchange [MQTT-4.12.0-5].
+            MqttProperties.Builder withAuthentication = connAckProperties.toBuilder();
+            MqttProperties authentication = enhancedAuth.connAckProperties();
+            authentication.authenticationMethod().ifPresent(withAuthentication::authenticationMethod);
+            authentication.authenticationData().ifPresent(withAuthentication::authenticationData);
+            connAckProperties = withAuthentication.build();
         }
+        ctx.write(new ConnAck(sessionPresent, ReasonCode.SUCCESS, connAckProperties));
         log.debug("Client '{}' connected from {} (session present: {})", clientId, remote(), sessionPresent);
         // After the session has resent its in-flight messages, which it does right after this returns.
         ctx.executor().execute(() -> {
@@ -390,11 +428,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
             session.recordSubscriptions(acknowledgements.afterStore(subscriptionRequests.unsubscribe(unsubscribe)));
         } else if (msg instanceof PingReq) {
             ctx.write(PingResp.INSTANCE);
-        } else if (msg instanceof Disconnect) {
-            // [MQTT-3.14.4-3] a clean disconnect discards the will.
-            will = null;
-            state = State.DISCONNECTED;
-            ctx.close();
+        } else if (msg instanceof Disconnect disconnect) {
+            clientDisconnected(disconnect);
         } else if (msg instanceof MalformedPacket malformed) {
             closeMalformed(malformed);
         } else if (msg instanceof Auth auth) {
@@ -407,7 +442,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
         } else {
             // [MQTT-3.1.0-2] a second CONNECT, or a packet only a server sends.
             ReferenceCountUtil.release(msg);
-            closeBecause("protocol violation: unexpected " + msg);
+            disconnect(ReasonCode.PROTOCOL_ERROR, "protocol violation: unexpected " + msg);
         }
     }
 
@@ -480,7 +515,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
             if (qos == 2) {
                 session.inboundQos2().released(publish.packetId(), StoreListener.NONE);
             }
-            ctx.close();
+            disconnect(ReasonCode.UNSPECIFIED_ERROR, "publish failed");
         }
     }
 
@@ -531,9 +566,8 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
                 // Not acknowledged, so the client will send it again: that must not look like a duplicate.
                 session.inboundQos2().released(rec.packetId(), StoreListener.NONE);
             }
-            log.warn("Client '{}': the store failed a message ({}); closing without acknowledging it", clientId,
-                    String.valueOf(failure));
-            ctx.close();
+            disconnect(ReasonCode.UNSPECIFIED_ERROR, "the store failed a message (" + failure
+                    + "); closing without acknowledging it");
         }
 
         @Override
@@ -569,17 +603,20 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
         if (malformed.violation() == MalformedPacket.Violation.PACKET_TOO_LARGE) {
             limits.hit(Limit.MQTT_MAX_PACKET_SIZE, malformed.reason());
         }
-        log.info("Client '{}' at {}: malformed packet ({}); closing", clientId, remote(), malformed.reason());
-        ctx.close();
+        disconnect(malformed.reasonCode(), "malformed packet (" + malformed.reason() + ")");
     }
 
     /**
-     * Broker shutdown or an operator's close: MQTT 3.1.1 has no server-side goodbye, so the connection just closes
-     * (will included).
+     * Broker shutdown or an operator's close: an MQTT 5 client is told why (0x8B, 0x98); MQTT 3.1.1 has no
+     * server-side goodbye, so the connection just closes (will included).
      */
     @Override
     public void closeGracefully(ChannelHandlerContext context, CloseReason reason) {
-        closeBecause(reason.isShutdown() ? "broker shutting down" : reason.text());
+        if (reason.isShutdown()) {
+            disconnect(ReasonCode.SERVER_SHUTTING_DOWN, "broker shutting down");
+        } else {
+            disconnect(ReasonCode.ADMINISTRATIVE_ACTION, reason.text());
+        }
     }
 
     String user() {
@@ -587,23 +624,34 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
     }
 
     /**
-     * The server ends the connection for {@code code}: an MQTT 5 client is told with DISCONNECT first, and nothing
-     * more is read or written; a 3.1.1 client has no such packet and the connection just closes; the will is
-     * published either way.
+     * The broker ends the connection for a reason other than the client's DISCONNECT (the will is published):
+     * an MQTT 5 client is told why, with DISCONNECT once it has its CONNACK (section 4.13.2), with a refusing
+     * CONNACK before [MQTT-3.2.2-7]; an MQTT 3.1.1 connection just closes, the server never sending DISCONNECT.
+     * The one way every part of the MQTT side ends a connection.
      */
     void disconnect(ReasonCode code, String reason) {
-        log.info("Client '{}' at {}: {}; disconnecting ({})", clientId, remote(), reason, code);
-        if (MqttChannelVersion.of(ctx.channel()).isMqtt5() && ctx.channel().isActive()) {
-            disconnecting = true;
-            // Closed once written: a close queued behind the write could fail it before it reaches the socket.
-            ctx.writeAndFlush(new Disconnect(code)).addListener(ChannelFutureListener.CLOSE);
+        if (closing || !ctx.channel().isActive()) {
+            return;
+        }
+        log.info("Client '{}' at {}: {}; closing", clientId, remote(), reason);
+        if (isMqtt5() && state == State.CONNECTED) {
+            closing = true;
+            ctx.writeAndFlush(withReason(reason, properties -> new Disconnect(code, properties)))
+                    .addListener(ChannelFutureListener.CLOSE);
+            // [MQTT-4.13.2-1] closed even if the DISCONNECT cannot be written, behind what a stalled client left unread.
+            ctx.executor().schedule(() -> ctx.close(), GOODBYE_WRITE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        } else if (isMqtt5() && state != State.DISCONNECTED && code.allowedIn(MqttPacketType.CONNACK)) {
+            refuse(code, reason);
         } else {
             ctx.close();
         }
     }
 
-    boolean isMqtt5() {
-        return inboundFlow != null;
+    /** Closes the connection with nothing more said: the client left, or cannot be told (the will is published). */
+    void closeBecause(String reason) {
+        log.info("Client '{}' at {}: {}; closing", clientId, remote(), reason);
+        closing = true;
+        ctx.close();
     }
 
     /** What the client declared in CONNECT (the defaults for 3.1.1). */
@@ -611,9 +659,24 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
         return capabilities;
     }
 
-    /** Closes the connection for a reason other than DISCONNECT: the will is published. */
-    void closeBecause(String reason) {
-        log.info("Client '{}' at {}: {}; closing", clientId, remote(), reason);
+    /**
+     * The client's DISCONNECT (section 3.14): the will goes, unless the client asks for it (0x04); an MQTT 5 client
+     * may change its session's expiry, but not from 0 to more [MQTT-3.14.2-2].
+     */
+    private void clientDisconnected(Disconnect disconnect) {
+        OptionalLong expiry = disconnect.properties().sessionExpiryInterval();
+        if (expiry.isPresent() && expiry.getAsLong() != 0 && requestedExpiry == 0) {
+            disconnect(ReasonCode.PROTOCOL_ERROR, "DISCONNECT sets a session expiry after a CONNECT of none");
+            return;
+        }
+        if (expiry.isPresent()) {
+            session.expireAfter(SessionExpiry.grantedSeconds(expiry.getAsLong(), services.settings().sessionExpiry()));
+        }
+        if (disconnect.reasonCode() != ReasonCode.DISCONNECT_WITH_WILL_MESSAGE) {
+            // [MQTT-3.14.4-3] a normal disconnect discards the will.
+            will = null;
+        }
+        closing = true;
         ctx.close();
     }
 
@@ -621,37 +684,26 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
      * The user was deleted or lost its access: the connection of that user ends, and nothing more is published in
      * its name, the will included (event loop).
      */
-    void accessRevoked(String revokedUser, String reason) {
+    void accessRevoked(String revokedUser, ReasonCode code, String reason) {
         assert ctx.executor().inEventLoop() : "connection state is its event loop's";
         if (revokedUser.equals(user) && ctx.channel().isActive()) {
             will = null;
-            closeBecause(reason);
+            disconnect(code, reason);
         }
     }
 
-    /** Another connection took the session over [MQTT-3.1.4-2]: this one ends, publishing its will. */
-    void closeForTakeover() {
+    /**
+     * Another connection took the session over [MQTT-3.1.4-2, MQTT-3.1.4-3]: this one ends, publishing its will,
+     * unless the session goes on with the new connection and the will waits for a delay that the reconnection
+     * cuts short [MQTT-3.1.3-9].
+     */
+    void closeForTakeover(boolean sessionContinues) {
         assert ctx.executor().inEventLoop() : "the session's owner loop is its connection's";
         session = null;
-        ctx.close();
-    }
-
-    private void publishWill() {
-        Connect.Will lastWill = will;
-        will = null;
-        if (lastWill == null || lastWill.topic().startsWith(SYS_PREFIX)) {
-            return;
+        if (sessionContinues && will != null && will.delaySeconds() > 0) {
+            will = null;
         }
-        if (!acl.canPublish(lastWill.topic())) {
-            log.info("Client '{}': will on '{}' denied by the ACL; not published", clientId, lastWill.topic());
-            return;
-        }
-        try {
-            services.publisher().publish(clientId, lastWill.topic(), lastWill.qos().value(), lastWill.retain(),
-                    Unpooled.wrappedBuffer(lastWill.payload()));
-        } catch (BrokerException e) {
-            log.warn("Client '{}': will on '{}' not published: {}", clientId, lastWill.topic(), e.getMessage());
-        }
+        disconnect(ReasonCode.SESSION_TAKEN_OVER, "session taken over by a new connection");
     }
 
     /**
@@ -693,8 +745,9 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
         return ctx.channel().isWritable();
     }
 
+    /** Nothing more goes out once the broker has said goodbye [MQTT-3.14.4-1]. */
     void write(MqttPacket packet) {
-        if (disconnecting) {
+        if (closing) {
             ReferenceCountUtil.release(packet);
             return;
         }

@@ -13,6 +13,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -33,6 +34,7 @@ final class MqttDurableState {
     private static final String RECEIVED_QOS2 = "mqtt-qos2-received";
     private static final String SENT_QOS2 = "mqtt-qos2-sent";
     private static final String RETAINED = "mqtt-retained";
+    private static final String SESSION_EXPIRY = "mqtt-session-expiry";
     /** The value of an outbound QoS 2 record once PUBREC came: the message is settled, the PUBREL is owed. */
     static final long PUBREL_OWED = -1;
     private static final byte[] NOTHING = new byte[0];
@@ -42,10 +44,11 @@ final class MqttDurableState {
 
     /**
      * A persistent session found at start-up: its subscriptions, the inbound QoS 2 ids still awaiting PUBREL, and
-     * its outbound QoS 2 ids, each with the store record id of the message it carried or {@link #PUBREL_OWED}.
+     * its outbound QoS 2 ids, each with the store record id of the message it carried or {@link #PUBREL_OWED};
+     * {@code expiry}, how long it outlives its connection, is null for a session recorded before it was kept.
      */
     record RecoveredSession(String clientId, Map<String, SubscriptionOptions> subscriptions, Set<Integer> awaitingPubRel,
-                            Map<Integer, Long> sentQos2) {
+                            Map<Integer, Long> sentQos2, Duration expiry) {
     }
 
     /** A retained message found at start-up; the payload wraps the record's bytes. */
@@ -75,9 +78,18 @@ final class MqttDurableState {
         store.put(new StateRecord(SESSIONS, clientId, bytes.toByteArray()), stored);
     }
 
+    /**
+     * Records how long the session outlives its connection, so that after a restart it expires on its own interval.
+     * Not awaited: a record lost in a crash leaves the session with the {@code mqtt.session_expiry} of 3.1.1.
+     */
+    void sessionExpiry(String clientId, Duration expiry) {
+        store.put(new StateRecord(SESSION_EXPIRY, clientId, longBytes(expiry.toMillis())));
+    }
+
     /** The session ended for good: its record and its QoS 2 identifiers, both ways, go. */
     void forgetSession(String clientId, Set<Integer> awaitingPubRel, Set<Integer> sentQos2) {
         store.remove(new StateRecord(SESSIONS, clientId, NOTHING));
+        store.remove(new StateRecord(SESSION_EXPIRY, clientId, NOTHING));
         for (int packetId : awaitingPubRel) {
             store.remove(receivedQos2(clientId, packetId));
         }
@@ -159,11 +171,21 @@ final class MqttDurableState {
             sent.computeIfAbsent(record.key().substring(colon + 1), id -> new HashMap<>())
                     .put(Integer.parseInt(record.key().substring(0, colon)), bytesLong(record.value()));
         }
+        Map<String, Duration> expiries = new HashMap<>();
+        for (StateRecord record : core.takeRecoveredState(SESSION_EXPIRY)) {
+            expiries.put(record.key(), Duration.ofMillis(bytesLong(record.value())));
+        }
         Map<String, RecoveredSession> sessions = new HashMap<>();
         for (StateRecord record : core.takeRecoveredState(SESSIONS)) {
             sessions.put(record.key(), new RecoveredSession(record.key(), subscriptions(record.value()),
-                    received.getOrDefault(record.key(), Set.of()), sent.getOrDefault(record.key(), Map.of())));
+                    received.getOrDefault(record.key(), Set.of()), sent.getOrDefault(record.key(), Map.of()),
+                    expiries.get(record.key())));
         }
+        expiries.keySet().forEach(clientId -> {
+            if (!sessions.containsKey(clientId)) {
+                store.remove(new StateRecord(SESSION_EXPIRY, clientId, NOTHING));
+            }
+        });
         received.forEach((clientId, packetIds) -> {
             if (!sessions.containsKey(clientId)) {
                 packetIds.forEach(packetId -> store.remove(receivedQos2(clientId, packetId)));

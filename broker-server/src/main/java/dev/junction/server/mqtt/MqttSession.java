@@ -21,6 +21,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
@@ -64,6 +65,11 @@ final class MqttSession implements QueueConsumer {
     private long droppedCounted;
     private long droppedLogged;
     private ScheduledFuture<?> expiry;
+    /** How long the session outlives its connection; zero: it ends with it. Set by each connection. */
+    private Duration expiryInterval;
+    /** A will waiting for its delay [MQTT-3.1.3-9]: published when that passes or the session ends. */
+    private LastWill pendingWill;
+    private ScheduledFuture<?> willDelay;
     private boolean discarded;
     /** Set by {@link #discard}: completes once the session's queue is deleted. */
     private CompletableFuture<Integer> queueGone;
@@ -81,6 +87,7 @@ final class MqttSession implements QueueConsumer {
         this.services = services;
         this.owner = owner;
         this.recovered = stored != null;
+        this.expiryInterval = stored == null ? null : stored.expiry();
         this.inboundQos2 = new InboundQos2(clientId, cleanSession ? null : services.durable(),
                 stored == null ? Set.of() : stored.awaitingPubRel(), this::onOwnerThread);
         this.outbound = new OutboundInFlight(clientId, cleanSession ? null : services.durable(), services.stats(),
@@ -207,7 +214,7 @@ final class MqttSession implements QueueConsumer {
             if (failure != null) {
                 log.warn("Client '{}': cannot subscribe to its session queue", clientId, failure);
                 if (connection != null) {
-                    connection.closeBecause("session queue unavailable");
+                    connection.disconnect(ReasonCode.UNSPECIFIED_ERROR, "session queue unavailable");
                 }
             } else if (discarded) {
                 subscription.cancel();
@@ -225,7 +232,7 @@ final class MqttSession implements QueueConsumer {
         if (discarded) {
             return false;
         }
-        closeConnectionForTakeover();
+        closeConnectionForTakeover(true);
         owner = newConnection.eventLoop();
         execute(() -> attach(newConnection, true));
         return true;
@@ -236,32 +243,42 @@ final class MqttSession implements QueueConsumer {
      * starts once this one's queue is gone, since it declares a queue of the same name.
      */
     void replace(Runnable afterwards) {
-        closeConnectionForTakeover();
+        closeConnectionForTakeover(false);
         discard().whenComplete((count, failure) -> afterwards.run());
     }
 
-    private void closeConnectionForTakeover() {
-        if (connection != null) {
+    private void closeConnectionForTakeover(boolean sessionContinues) {
+        MqttConnection previous = detachConnection();
+        if (previous != null) {
             log.info("Client '{}' connected again: closing its previous connection", clientId);
-            MqttConnection previous = connection;
+            previous.closeForTakeover(sessionContinues);
+        }
+    }
+
+    /** Lets go of the connection without ending it; returns it, or null if there was none. */
+    private MqttConnection detachConnection() {
+        MqttConnection previous = connection;
+        if (previous != null) {
             connection = null;
             publishes.detach();
             writable = false;
             wentOffline();
-            previous.closeForTakeover();
         }
+        return previous;
     }
 
     private void attach(MqttConnection newConnection, boolean sessionPresent) {
+        expireAfter(newConnection.sessionExpiry());
         if (!newConnection.isActive()) {
             newConnection.closedBeforeAccepted();
-            connectionLost(newConnection);
+            connectionLost(newConnection, null);
             return;
         }
         if (expiry != null) {
             expiry.cancel(false);
             expiry = null;
         }
+        cancelPendingWill();
         connection = newConnection;
         online = true;
         user = newConnection.user();
@@ -274,22 +291,42 @@ final class MqttSession implements QueueConsumer {
         shared.attach();
     }
 
-    /** The connection ended (any reason); a clean session ends with it, a persistent one waits to expire. */
-    void connectionLost(MqttConnection lost) {
+    /**
+     * How long the session is to outlive its connection from now on: as its CONNECT or its DISCONNECT says
+     * (sections 3.1.2.11.2, 3.14.2.2.2); recorded for a persistent session, so that it holds after a restart too.
+     */
+    void expireAfter(Duration interval) {
+        if (!cleanSession && !interval.equals(expiryInterval)) {
+            services.durable().sessionExpiry(clientId, interval);
+        }
+        expiryInterval = interval;
+    }
+
+    /**
+     * The connection ended (any reason), with the will to publish, or null: a session with no expiry interval ends
+     * with it, any other waits to expire. The will goes now, or after its delay if the session lasts that long.
+     */
+    void connectionLost(MqttConnection lost, LastWill will) {
         if (connection == lost) {
-            connection = null;
-            publishes.detach();
-            writable = false;
-            wentOffline();
+            detachConnection();
         }
         if (connection != null || discarded) {
+            if (will != null) {
+                will.publish();
+            }
             return;
         }
-        if (cleanSession) {
+        boolean endsNow = expiryInterval == null || expiryInterval.isZero();
+        if (will != null && (endsNow || will.delaySeconds() == 0)) {
+            will.publish();
+        } else if (will != null) {
+            pendingWill = will;
+            willDelay = owner.schedule(this::publishPendingWill, will.delaySeconds(), TimeUnit.SECONDS);
+        }
+        if (endsNow) {
             end();
         } else if (expiry == null) {
-            expiry = owner.schedule(this::expire, services.settings().sessionExpiry().toMillis(),
-                    TimeUnit.MILLISECONDS);
+            expiry = owner.schedule(this::expire, expiryInterval.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
@@ -298,6 +335,24 @@ final class MqttSession implements QueueConsumer {
         if (connection == null && !discarded) {
             log.info("Session of client '{}' expired", clientId);
             end();
+        }
+    }
+
+    private void publishPendingWill() {
+        willDelay = null;
+        LastWill will = pendingWill;
+        pendingWill = null;
+        if (will != null) {
+            will.publish();
+        }
+    }
+
+    /** The client is back in time: its will is not published [MQTT-3.1.3-9]. */
+    private void cancelPendingWill() {
+        pendingWill = null;
+        if (willDelay != null) {
+            willDelay.cancel(false);
+            willDelay = null;
         }
     }
 
@@ -320,7 +375,8 @@ final class MqttSession implements QueueConsumer {
     /**
      * Broker shutdown: a clean session ends and completes when its queue is gone, its messages released; a
      * persistent one lets go of its messages (they stay queued, and stored) and keeps its queue and record for the
-     * next run.
+     * next run. A will still waiting for its delay is published now, as Mosquitto does: it is not stored, and
+     * published early is better than never.
      */
     CompletableFuture<Void> close() {
         CompletableFuture<Void> closed = new CompletableFuture<>();
@@ -329,10 +385,14 @@ final class MqttSession implements QueueConsumer {
                 closed.complete(null);
                 return;
             }
-            closeConnectionForTakeover();
+            MqttConnection previous = detachConnection();
+            if (previous != null) {
+                previous.disconnect(ReasonCode.SERVER_SHUTTING_DOWN, "broker shutting down");
+            }
             if (cleanSession) {
                 discard().whenComplete((count, failure) -> closed.complete(null));
             } else {
+                publishPendingWill();
                 stop();
                 closed.complete(null);
             }
@@ -347,6 +407,8 @@ final class MqttSession implements QueueConsumer {
     CompletableFuture<Integer> discard() {
         if (queueGone == null) {
             shared.leaveAll();
+            // The session ends: a will still waiting for its delay goes now [MQTT-3.1.3-9].
+            publishPendingWill();
             forgetIfPersistent();
             stop();
             queueGone = queue == null ? CompletableFuture.completedFuture(0)
@@ -358,6 +420,7 @@ final class MqttSession implements QueueConsumer {
     /** No more deliveries: the queue takes back what was in flight. */
     private void stop() {
         discarded = true;
+        cancelPendingWill();
         writable = false;
         if (expiry != null) {
             expiry.cancel(false);
@@ -439,11 +502,12 @@ final class MqttSession implements QueueConsumer {
         }
     }
 
+    /** An operator ended the session: its client, if connected, is told so (0x98, Administrative action). */
     private void endAndDisconnect(String reason) {
         MqttConnection current = connection;
         end();
         if (current != null) {
-            current.closeBecause(reason);
+            current.disconnect(ReasonCode.ADMINISTRATIVE_ACTION, reason);
         }
     }
 

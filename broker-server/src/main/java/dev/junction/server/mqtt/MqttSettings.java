@@ -22,7 +22,8 @@ import java.util.Objects;
  *                           ({@code mqtt.max_queued_bytes})
  * @param deadLetterExchange where a session queue dead-letters what it drops, null to drop it
  *                           ({@code mqtt.dead_letter_exchange})
- * @param sessionExpiry      how long a persistent session outlives its last connection ({@code mqtt.session_expiry})
+ * @param sessionExpiry      how long a persistent MQTT 3.1.1 session outlives its last connection, and the longest
+ *                           Session Expiry Interval an MQTT 5 client is granted ({@code mqtt.session_expiry})
  * @param connectTimeout     how long a new connection may take to send CONNECT ({@code mqtt.connect_timeout})
  * @param maxPacketSize      the largest packet accepted or sent, fixed header included ({@code mqtt.max_packet_size})
  * @param sysInterval        period of the {@code $SYS/broker/...} updates ({@code mqtt.sys_interval})
@@ -50,9 +51,15 @@ public record MqttSettings(String vhost, String exchange, int maxInflight, int m
      * @param receiveMaximum    QoS 1/2 PUBLISHes a client may have unacknowledged towards the broker
      *                          ({@code mqtt.receive_maximum})
      * @param topicAliasMaximum topic aliases a client may set on one connection ({@code mqtt.topic_alias_maximum})
+     * @param maxKeepAlive      the longest keep alive a client is held to, in seconds; 0: no limit
+     *                          ({@code mqtt.max_keep_alive})
      */
-    public record Mqtt5Limits(int receiveMaximum, int topicAliasMaximum) {
-        public static final Mqtt5Limits DEFAULTS = new Mqtt5Limits(1024, 64);
+    public record Mqtt5Limits(int receiveMaximum, int topicAliasMaximum, int maxKeepAlive) {
+        public static final Mqtt5Limits DEFAULTS = new Mqtt5Limits(1024, 64, 0);
+
+        public Mqtt5Limits(int receiveMaximum, int topicAliasMaximum) {
+            this(receiveMaximum, topicAliasMaximum, 0);
+        }
 
         public Mqtt5Limits {
             if (receiveMaximum < 1 || receiveMaximum > 65535) {
@@ -61,6 +68,9 @@ public record MqttSettings(String vhost, String exchange, int maxInflight, int m
             if (topicAliasMaximum < 0 || topicAliasMaximum > 65535) {
                 throw new IllegalArgumentException("topic alias maximum must be in 0..65535, was "
                         + topicAliasMaximum);
+            }
+            if (maxKeepAlive < 0 || maxKeepAlive > 65535) {
+                throw new IllegalArgumentException("max keep alive must be in 0..65535, was " + maxKeepAlive);
             }
         }
     }
@@ -79,7 +89,7 @@ public record MqttSettings(String vhost, String exchange, int maxInflight, int m
                 config.get(ConfigKeys.MQTT_SLOW_SUBSCRIBER).equals("HOLD"),
                 sharedSubscriptionSelection(config.get(ConfigKeys.MQTT_SHARED_SUBSCRIPTION_STRATEGY)),
                 new Mqtt5Limits(config.get(ConfigKeys.MQTT_RECEIVE_MAXIMUM),
-                        config.get(ConfigKeys.MQTT_TOPIC_ALIAS_MAXIMUM)));
+                        config.get(ConfigKeys.MQTT_TOPIC_ALIAS_MAXIMUM), config.get(ConfigKeys.MQTT_MAX_KEEP_ALIVE)));
     }
 
     private static ConsumerSelection sharedSubscriptionSelection(String strategy) {

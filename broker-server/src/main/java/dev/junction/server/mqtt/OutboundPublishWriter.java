@@ -254,7 +254,7 @@ final class OutboundPublishWriter {
         if (packetId == OutboundInFlight.NO_PACKET_ID) {
             publish.giveBack();
             if (connection != null) {
-                connection.closeBecause("all " + OutboundInFlight.MAX_PACKET_ID
+                connection.disconnect(ReasonCode.UNSPECIFIED_ERROR, "all " + OutboundInFlight.MAX_PACKET_ID
                         + " packet identifiers are awaiting acknowledgement");
             }
             return;

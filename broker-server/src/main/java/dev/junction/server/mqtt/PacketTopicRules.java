@@ -5,6 +5,7 @@ import dev.junction.core.topic.TopicSyntax;
 import dev.junction.mqtt.codec.Connect;
 import dev.junction.mqtt.codec.MqttProtocolVersion;
 import dev.junction.mqtt.codec.Publish;
+import dev.junction.mqtt.codec.ReasonCode;
 import dev.junction.mqtt.codec.Subscribe;
 import dev.junction.mqtt.codec.Unsubscribe;
 
@@ -68,6 +69,15 @@ final class PacketTopicRules {
             }
         }
         return null;
+    }
+
+    /**
+     * What an MQTT 5 client is told of the violation: 0x90 (Topic Name invalid) for a PUBLISH or will topic, 0x82
+     * (Protocol Error) for a topic filter.
+     */
+    static ReasonCode reasonCode(Object packet) {
+        return packet instanceof Publish || packet instanceof Connect ? ReasonCode.TOPIC_NAME_INVALID
+                : ReasonCode.PROTOCOL_ERROR;
     }
 
     private static String problem(String field, String value, String reason) {

@@ -6,6 +6,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.junction.core.queue.Queue;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -13,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Client identifier to session, broker-wide. Choosing the session for a CONNECT is one atomic step per client id;
@@ -43,8 +46,12 @@ final class SessionRegistry {
      * client id are taken one at a time, each once the one before it is accepted or refused: a takeover then
      * always finds the previous connection attached (and closes it), never half-way through setting up, and a
      * clean session starts only once the queue of the session it replaces is gone [MQTT-3.1.4-2].
+     *
+     * @param cleanStart clean session (3.1.1) or Clean Start (5): an existing session is discarded
+     * @param expiry     how long the session is to outlive the connection: a new session is persistent (a durable
+     *                   queue, recorded) when it is to outlive it at all
      */
-    void connect(String clientId, boolean cleanSession, MqttConnection connection) {
+    void connect(String clientId, boolean cleanStart, Duration expiry, MqttConnection connection) {
         CompletableFuture<Void> decided = connection.sessionDecided();
         List<CompletableFuture<Void>> before = new ArrayList<>(1);
         // The next CONNECT waits for this one and for everything before it: a connection that closes while it
@@ -57,13 +64,13 @@ final class SessionRegistry {
         });
         turn.whenComplete((done, failure) -> connecting.remove(clientId, turn));
         if (before.isEmpty()) {
-            takeOver(clientId, cleanSession, connection);
+            takeOver(clientId, cleanStart, expiry, connection);
         } else {
-            before.get(0).whenComplete((done, failure) -> takeOver(clientId, cleanSession, connection));
+            before.get(0).whenComplete((done, failure) -> takeOver(clientId, cleanStart, expiry, connection));
         }
     }
 
-    private void takeOver(String clientId, boolean cleanSession, MqttConnection connection) {
+    private void takeOver(String clientId, boolean cleanSession, Duration expiry, MqttConnection connection) {
         MqttSession[] previous = new MqttSession[1];
         RecoveredSession[] stored = new RecoveredSession[1];
         MqttSession session = sessions.compute(clientId, (id, existing) -> {
@@ -72,7 +79,9 @@ final class SessionRegistry {
                 return existing;
             }
             stored[0] = existing == null ? recovered.remove(id) : null;
-            return new MqttSession(id, cleanSession, this, services, connection.eventLoop(),
+            // A stored session resumed with an expiry of 0 stays persistent until its connection ends, and ends then.
+            boolean persistent = !expiry.isZero() || (!cleanSession && stored[0] != null);
+            return new MqttSession(id, !persistent, this, services, connection.eventLoop(),
                     cleanSession ? null : stored[0]);
         });
         MqttSession old = previous[0];
@@ -80,7 +89,7 @@ final class SessionRegistry {
             old.execute(() -> {
                 if (!old.handOver(connection)) {
                     // It expired between the lookup and now: start afresh.
-                    takeOver(clientId, cleanSession, connection);
+                    takeOver(clientId, cleanSession, expiry, connection);
                 }
             });
         } else if (old != null) {
@@ -93,13 +102,22 @@ final class SessionRegistry {
         }
     }
 
-    /** Recovered sessions whose client did not come back within the expiry period end now. */
-    void expireRecovered() {
+    /**
+     * Each recovered session ends if its client does not come back within its own expiry interval (at most
+     * {@code cap}; {@code cap} for a session recorded without one), counted from now, the start of this run.
+     */
+    void expireRecoveredAfter(ScheduledExecutorService timer, Duration cap) {
         for (RecoveredSession session : recovered.values()) {
-            if (recovered.remove(session.clientId(), session)) {
-                log.info("Recovered session of client '{}' expired", session.clientId());
-                forget(session);
-            }
+            Duration expiry = session.expiry() == null || session.expiry().compareTo(cap) > 0 ? cap
+                    : session.expiry();
+            timer.schedule(() -> expireRecovered(session), expiry.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void expireRecovered(RecoveredSession session) {
+        if (recovered.remove(session.clientId(), session)) {
+            log.info("Recovered session of client '{}' expired", session.clientId());
+            forget(session);
         }
     }
 

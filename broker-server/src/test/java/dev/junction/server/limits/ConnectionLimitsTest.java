@@ -1,5 +1,8 @@
 package dev.junction.server.limits;
 
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
+import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
 import com.rabbitmq.client.ConnectionFactory;
 import dev.junction.server.JunctionServer;
 import dev.junction.server.config.Config;
@@ -217,6 +220,19 @@ class ConnectionLimitsTest {
             return true;
         });
         assertTrue(limitHits("limits.max_connections_per_user") >= 2, "the MQTT and the AMQP refusal, at least");
+    }
+
+    @Test
+    void anMqtt5ClientOverItsUsersLimitIsToldItsQuotaIsExceeded() throws Exception {
+        server = JunctionServer.start(config().with(ConfigKeys.LIMITS_MAX_CONNECTIONS_PER_USER, 1));
+        mqtt("g1", "guest", "guest");
+        Mqtt5BlockingClient v5 = com.hivemq.client.mqtt.MqttClient.builder().useMqttVersion5().identifier("g2")
+                .serverHost("127.0.0.1").serverPort(server.port(Protocol.MQTT)).buildBlocking();
+        Mqtt5ConnAckException refused = assertThrows(Mqtt5ConnAckException.class, () -> v5.connectWith()
+                .simpleAuth().username("guest").password("guest".getBytes(StandardCharsets.UTF_8)).applySimpleAuth()
+                .send());
+        // 0x97 where 3.1.1 says 3 (server unavailable): the client may try again once a connection closes.
+        assertEquals(Mqtt5ConnAckReasonCode.QUOTA_EXCEEDED, refused.getMqttMessage().getReasonCode());
     }
 
     @Test

@@ -6,9 +6,7 @@ import dev.junction.mqtt.codec.MqttChannelVersion;
 import dev.junction.mqtt.codec.MqttDecoder;
 import dev.junction.mqtt.codec.MqttEncoder;
 import dev.junction.mqtt.codec.MqttPacket;
-import dev.junction.mqtt.codec.MqttChannelVersion;
 import dev.junction.mqtt.codec.MqttProtocolVersion;
-import dev.junction.mqtt.codec.MqttChannelVersion;
 import dev.junction.mqtt.codec.MqttProperties;
 import dev.junction.mqtt.codec.ReasonCode;
 import dev.junction.mqtt.codec.MqttQos;
@@ -61,16 +59,16 @@ final class RawMqttClient implements AutoCloseable {
         out = socket.getOutputStream();
     }
 
-    static Connect connectPacket(String clientId, boolean cleanSession, int keepAlive, Connect.Will will) {
-        return new Connect(MqttProtocolVersion.MQTT_3_1_1, cleanSession, keepAlive, clientId, will, "guest",
-                "guest".getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** From here on, packets both ways are MQTT 5's (the server learns it from the CONNECT, this side does not). */
+    /** Speaks MQTT 5 from now on: the codec encodes and decodes this client's packets as 5.0. */
     RawMqttClient mqtt5() {
         MqttChannelVersion.set(encoder, MqttProtocolVersion.MQTT_5);
         MqttChannelVersion.set(decoder, MqttProtocolVersion.MQTT_5);
         return this;
+    }
+
+    static Connect connectPacket(String clientId, boolean cleanSession, int keepAlive, Connect.Will will) {
+        return new Connect(MqttProtocolVersion.MQTT_3_1_1, cleanSession, keepAlive, clientId, will, "guest",
+                "guest".getBytes(StandardCharsets.UTF_8));
     }
 
     /** Connects and returns the CONNACK, asserting acceptance. */
@@ -86,8 +84,7 @@ final class RawMqttClient implements AutoCloseable {
      * the CONNACK, asserting success.
      */
     ConnAck connect5(String clientId, MqttProperties properties) throws IOException {
-        MqttChannelVersion.set(encoder, MqttProtocolVersion.MQTT_5);
-        MqttChannelVersion.set(decoder, MqttProtocolVersion.MQTT_5);
+        mqtt5();
         send(new Connect(MqttProtocolVersion.MQTT_5, true, 0, clientId, null, "guest",
                 "guest".getBytes(StandardCharsets.UTF_8), properties));
         ConnAck ack = assertInstanceOf(ConnAck.class, read());

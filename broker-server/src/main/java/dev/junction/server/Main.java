@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * failure to start (such as a port in use) or a shutdown that overran {@code shutdown.timeout}.
  */
 @Command(name = "junction", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Junction message broker: MQTT 3.1.1 and AMQP 0-9-1 over one routing core.")
+        description = "Junction message broker: MQTT 3.1.1 and 5.0, AMQP 0-9-1 over one routing core.")
 public final class Main implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(Main.class);
 

@@ -47,7 +47,7 @@ class HangupReloadIT {
         try (BrokerProcess broker = BrokerProcess.start(workDir, "--set", "bind=127.0.0.1",
                 "--set", "mqtt.port=" + mqtt, "--set", "amqp.port=0", "--set", "http.port=0",
                 "--set", "mqtt.acl_file=" + acl, "--set", "mqtt.acl_reload_interval=3600")) {
-            broker.awaitLine("Listening for MQTT 3.1.1 on 127.0.0.1:" + mqtt);
+            broker.awaitLine("Listening for MQTT 3.1.1/5.0 on 127.0.0.1:" + mqtt);
             MqttClient client = connect(mqtt);
             try {
                 assertEquals(1, granted(client, "before/x"));

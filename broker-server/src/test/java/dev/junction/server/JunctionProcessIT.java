@@ -41,7 +41,7 @@ class JunctionProcessIT {
                 "--set", "bind=127.0.0.1", "--set", "mqtt.port=" + mqtt, "--set", "amqp.port=" + amqp,
                 "--set", "http.port=" + http, "--set", "shutdown.timeout=" + SHUTDOWN_BOUND.toSeconds())) {
             broker.awaitLine("Listening for AMQP 0-9-1 on 127.0.0.1:" + amqp);
-            assertTrue(broker.stdout().stream().anyMatch(l -> l.contains("Listening for MQTT 3.1.1 on 127.0.0.1:" + mqtt)));
+            assertTrue(broker.stdout().stream().anyMatch(l -> l.contains("Listening for MQTT 3.1.1/5.0 on 127.0.0.1:" + mqtt)));
             assertTrue(broker.stdout().stream().anyMatch(l -> l.contains("Listening for HTTP management on 127.0.0.1:" + http)));
 
             assertArrayEquals(Wire.MQTT_CONNACK_ACCEPTED, Wire.exchangeUntilClosed(mqtt, Wire.mqttConnectThenDisconnect()));
@@ -114,7 +114,7 @@ class JunctionProcessIT {
              BrokerProcess broker = BrokerProcess.start(workDir, "--set", "bind=127.0.0.1",
                      "--set", "mqtt.port=" + taken.getLocalPort(), "--set", "amqp.port=0", "--set", "http.port=0")) {
             assertEquals(1, broker.awaitExit(Duration.ofSeconds(30)));
-            assertEquals(List.of("junction: cannot listen for MQTT 3.1.1 on 127.0.0.1:" + taken.getLocalPort()
+            assertEquals(List.of("junction: cannot listen for MQTT 3.1.1/5.0 on 127.0.0.1:" + taken.getLocalPort()
                     + ": Address already in use"), broker.stderr());
         }
     }
@@ -138,7 +138,7 @@ class JunctionProcessIT {
         int mqtt = Wire.freePort();
         try (BrokerProcess broker = BrokerProcess.start(workDir, "--set", "bind=127.0.0.1",
                 "--set", "mqtt.port=" + mqtt, "--set", "amqp.port=0", "--set", "http.port=0")) {
-            broker.awaitLine("Listening for MQTT 3.1.1 on 127.0.0.1:" + mqtt);
+            broker.awaitLine("Listening for MQTT 3.1.1/5.0 on 127.0.0.1:" + mqtt);
             RealClients.mqttRoundTrip(mqtt);
             assertEquals("rwx------", PosixFilePermissions.toString(
                     Files.getPosixFilePermissions(workDir.resolve("data"))));

@@ -63,7 +63,7 @@ class StorageCrashIT {
                 "--set", "http.port=0", "--set", "amqp.port=" + amqpPort, "--set", "storage.fsync=always",
                 "--set", "storage.segment_size=1048576");
         broker.awaitLine("Listening for AMQP 0-9-1 on 127.0.0.1:" + amqpPort);
-        broker.awaitLine("Listening for MQTT 3.1.1 on 127.0.0.1:" + mqttPort);
+        broker.awaitLine("Listening for MQTT 3.1.1/5.0 on 127.0.0.1:" + mqttPort);
         return broker;
     }
 

@@ -385,7 +385,7 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
         properties.put("version", versionText());
         properties.put("platform", "Java " + Runtime.version().feature());
         properties.put("copyright", "The Junction authors");
-        properties.put("information", "Junction message broker: MQTT 3.1.1 and AMQP 0-9-1");
+        properties.put("information", "Junction message broker: MQTT 3.1.1 and 5.0, AMQP 0-9-1");
         properties.put("capabilities", capabilities);
         certificateUser = ClientCertificates.verifiedCommonName(ctx.channel());
         String mechanisms = certificateUser.isPresent() ? EXTERNAL + " " + SaslCredentials.MECHANISMS

@@ -15,7 +15,7 @@ public final class ConfigKeys {
     static final int MQTT_PACKET_SIZE_LIMIT = 5 + 268_435_455;
 
     public static final ConfigKey<ListenPort> MQTT_PORT = new ConfigKey<>("mqtt.port", "1883", ListenPort.parser(),
-            "TCP port of the MQTT 3.1.1 listener; 0 disables it");
+            "TCP port of the MQTT listener (3.1.1 and 5.0); 0 disables it");
     public static final ConfigKey<ListenPort> AMQP_PORT = new ConfigKey<>("amqp.port", "5672", ListenPort.parser(),
             "TCP port of the AMQP 0-9-1 listener; 0 disables it");
     public static final ConfigKey<ListenPort> HTTP_PORT = new ConfigKey<>("http.port", "15672", ListenPort.parser(),

@@ -6,12 +6,12 @@ import dev.junction.server.config.ListenPort;
 
 /** What a listener speaks, and the key that says where it listens. */
 public enum Protocol {
-    MQTT("MQTT 3.1.1", ConfigKeys.MQTT_PORT),
-    MQTT_WEBSOCKET("MQTT 3.1.1 over WebSocket", ConfigKeys.MQTT_WS_PORT),
+    MQTT("MQTT 3.1.1/5.0", ConfigKeys.MQTT_PORT),
+    MQTT_WEBSOCKET("MQTT 3.1.1/5.0 over WebSocket", ConfigKeys.MQTT_WS_PORT),
     AMQP("AMQP 0-9-1", ConfigKeys.AMQP_PORT),
     HTTP("HTTP management", ConfigKeys.HTTP_PORT),
-    MQTT_TLS("MQTT 3.1.1 over TLS", ConfigKeys.MQTT_TLS_PORT),
-    MQTT_WSS("MQTT 3.1.1 over secure WebSocket", ConfigKeys.MQTT_WSS_PORT),
+    MQTT_TLS("MQTT 3.1.1/5.0 over TLS", ConfigKeys.MQTT_TLS_PORT),
+    MQTT_WSS("MQTT 3.1.1/5.0 over secure WebSocket", ConfigKeys.MQTT_WSS_PORT),
     AMQP_TLS("AMQP 0-9-1 over TLS", ConfigKeys.AMQP_TLS_PORT),
     HTTPS("HTTPS management", ConfigKeys.HTTP_TLS_PORT);
 

@@ -169,7 +169,7 @@ class JunctionCtlTest {
                 assertFalse(sessions.out().contains("null"), sessions.out());
             });
             Run withDevice = ctl("list", "connections");
-            assertTrue(withDevice.lines().stream().anyMatch(line -> line.contains("\tMQTT 3.1.1\t-\t127.0.0.1\t")),
+            assertTrue(withDevice.lines().stream().anyMatch(line -> line.contains("\tMQTT 3.1.1/5.0\t-\t127.0.0.1\t")),
                     withDevice.out());
         }
     }

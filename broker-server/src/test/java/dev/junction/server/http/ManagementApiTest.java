@@ -372,7 +372,7 @@ class ManagementApiTest {
         for (JsonNode connection : connections) {
             if (connection.path("protocol").asText().equals("AMQP 0-9-1")) {
                 amqpConnection = connection;
-            } else if (connection.path("protocol").asText().equals("MQTT 3.1.1")) {
+            } else if (connection.path("protocol").asText().equals("MQTT 3.1.1/5.0")) {
                 mqttConnection = connection;
             }
         }

@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
  * broker would otherwise be measured partly interpreted.
  */
 @Command(name = "mqtt-load", mixinStandardHelpOptions = true,
-        description = "MQTT 3.1.1 load generator: throughput, fan-out, fan-in, latency, idle connections, MQTT to AMQP "
+        description = "MQTT 3.1.1 and 5 load generator: throughput, fan-out, fan-in, latency, idle connections, MQTT to AMQP "
                 + "and back, a large topic tree, shared subscription fairness.")
 public final class MqttLoad implements Callable<Integer> {
 
@@ -99,6 +99,16 @@ public final class MqttLoad implements Callable<Integer> {
             description = "CONNECT with clean session 0: the broker stores QoS 1 and 2 messages for the subscribers")
     boolean persistentSessions;
 
+    @Option(names = "--mqtt-version", defaultValue = "3.1.1", paramLabel = "3.1.1|5",
+            description = "protocol level of every connection; MQTT 5 runs report their scenarios as v5-<scenario>")
+    String mqttVersion;
+
+    @Option(names = "--topic-alias",
+            description = "MQTT 5: publishers send each topic once with an alias, then the alias alone; subscribers "
+                    + "accept up to " + ReceivedTopicAliases.DECLARED_MAXIMUM + " aliases from the broker "
+                    + "(scenarios reported as v5-<scenario>-alias)")
+    boolean topicAliases;
+
     @Option(names = "--threads", defaultValue = "2", description = "event loop threads of the generator")
     int threads;
 
@@ -131,8 +141,9 @@ public final class MqttLoad implements Callable<Integer> {
         if (payloadSize < LoadClient.MIN_PAYLOAD) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--payload must be at least 8");
         }
+        ClientOptions client = clientOptions();
         LoadSettings settings = new LoadSettings(new InetSocketAddress(host, port), brokerPid, threads, payloadSize,
-                window, maxInFlight, !persistentSessions, new Phase(Duration.ofSeconds(seconds), Duration.ofSeconds(stallSeconds)));
+                window, maxInFlight, client, new Phase(Duration.ofSeconds(seconds), Duration.ofSeconds(stallSeconds)));
         int failed = 0;
         for (Map.Entry<Scenario, Integer> run : runs.entrySet()) {
             Result result;
@@ -144,10 +155,29 @@ public final class MqttLoad implements Callable<Integer> {
                 result = new Result(run.getKey().name().toLowerCase(Locale.ROOT)).put("failed", 1)
                         .put("error", String.valueOf(e).replaceAll("\\s+", "_"));
             }
+            if (client.version().isMqtt5()) {
+                result.put("scenario", "v5-" + result.get("scenario") + (client.topicAliases() ? "-alias" : ""));
+            }
             System.out.println(result.line());
             failed += "false".equals(result.get("complete")) || result.get("failed") != null ? 1 : 0;
         }
         return failed == 0 ? 0 : 2;
+    }
+
+    private ClientOptions clientOptions() {
+        switch (mqttVersion) {
+            case "3.1.1" -> {
+                if (topicAliases) {
+                    throw new CommandLine.ParameterException(new CommandLine(this), "--topic-alias needs --mqtt-version 5");
+                }
+                return ClientOptions.mqtt311(!persistentSessions);
+            }
+            case "5" -> {
+                return ClientOptions.mqtt5(!persistentSessions, topicAliases);
+            }
+            default -> throw new CommandLine.ParameterException(new CommandLine(this),
+                    "--mqtt-version is 3.1.1 or 5, not " + mqttVersion);
+        }
     }
 
     private Result run(Scenario scenario, int count, LoadSettings settings) throws Exception {

@@ -586,6 +586,12 @@ print_table() {
     }' "$RESULTS"
 }
 
+others() {
+    if [ "$MQTT5_ONLY" = 0 ]; then
+        echo " and RabbitMQ $(dpkg-query -W -f '${Version}' rabbitmq-server 2>/dev/null)"
+    fi
+}
+
 run_kind() {
     local size=full
     [ "$QUICK" = 1 ] && size=quick
@@ -624,8 +630,7 @@ main() {
     fi
 
     echo
-    echo "Junction vs Mosquitto $(dpkg-query -W -f '${Version}' mosquitto 2>/dev/null) and RabbitMQ" \
-        "$(dpkg-query -W -f '${Version}' rabbitmq-server 2>/dev/null) on $(nproc) cores," \
+    echo "Junction vs Mosquitto $(dpkg-query -W -f '${Version}' mosquitto 2>/dev/null)$(others) on $(nproc) cores," \
         "$(run_kind) run;" \
         "load average $(cut -d' ' -f1-3 /proc/loadavg); ratios are Junction / other."
     if [ "$MQTT5_ONLY" = 0 ] && [ "$IDLE_ONLY" = 0 ] && [ "$TREE_ONLY" = 0 ]; then

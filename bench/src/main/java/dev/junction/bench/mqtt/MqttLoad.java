@@ -9,7 +9,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * The MQTT load generator's command line: runs scenarios one after the other against one broker, each printing a
@@ -28,6 +30,9 @@ public final class MqttLoad implements Callable<Integer> {
             description = "a scenario (${COMPLETION-CANDIDATES}) and its messages (throughput, latency), "
                     + "connections (idle) or subscriptions (tree); repeat it to run several in order")
     Map<Scenario, Integer> runs;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--host", defaultValue = "127.0.0.1")
     String host;
@@ -139,7 +144,7 @@ public final class MqttLoad implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (payloadSize < LoadClient.MIN_PAYLOAD) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--payload must be at least 8");
+            throw new CommandLine.ParameterException(spec.commandLine(), "--payload must be at least 8");
         }
         ClientOptions client = clientOptions();
         LoadSettings settings = new LoadSettings(new InetSocketAddress(host, port), brokerPid, threads, payloadSize,
@@ -158,7 +163,9 @@ public final class MqttLoad implements Callable<Integer> {
             if (client.version().isMqtt5()) {
                 result.put("scenario", "v5-" + result.get("scenario") + (client.topicAliases() ? "-alias" : ""));
             }
-            System.out.println(result.line());
+            // The command line's writer (standard output unless a test sets another).
+            spec.commandLine().getOut().println(result.line());
+            spec.commandLine().getOut().flush();
             failed += "false".equals(result.get("complete")) || result.get("failed") != null ? 1 : 0;
         }
         return failed == 0 ? 0 : 2;
@@ -168,14 +175,14 @@ public final class MqttLoad implements Callable<Integer> {
         switch (mqttVersion) {
             case "3.1.1" -> {
                 if (topicAliases) {
-                    throw new CommandLine.ParameterException(new CommandLine(this), "--topic-alias needs --mqtt-version 5");
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--topic-alias needs --mqtt-version 5");
                 }
                 return ClientOptions.mqtt311(!persistentSessions);
             }
             case "5" -> {
                 return ClientOptions.mqtt5(!persistentSessions, topicAliases);
             }
-            default -> throw new CommandLine.ParameterException(new CommandLine(this),
+            default -> throw new CommandLine.ParameterException(spec.commandLine(),
                     "--mqtt-version is 3.1.1 or 5, not " + mqttVersion);
         }
     }
@@ -212,7 +219,12 @@ public final class MqttLoad implements Callable<Integer> {
         return scenario.run(settings, messages);
     }
 
+    /** The command line as {@link #main} runs it. */
+    static CommandLine commandLine() {
+        return new CommandLine(new MqttLoad()).setCaseInsensitiveEnumValuesAllowed(true);
+    }
+
     public static void main(String[] args) {
-        System.exit(new CommandLine(new MqttLoad()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+        System.exit(commandLine().execute(args));
     }
 }

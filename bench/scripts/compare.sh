@@ -4,7 +4,7 @@
 # scenario against each, measures each broker's CPU time (/proc/<pid>/stat) and resident memory, prints one table
 # with Junction's ratio to each, and stops everything it started.
 #
-#   bench/scripts/compare.sh [--quick] [--idle-only] [--tree-only] [--skip-build] [--jfr] [--keep]
+#   bench/scripts/compare.sh [--quick] [--idle-only] [--tree-only] [--mqtt5-only] [--skip-build] [--jfr] [--keep]
 #
 #   --quick       smaller runs (a smoke test, a few minutes); the full comparison takes about 20 minutes
 #   --idle-only   only idle connections: MQTT (all three brokers) and AMQP with a channel and a consumer each
@@ -13,6 +13,11 @@
 #                 the last one opened
 #   --tree-only   only the topic tree (MqttLoad --run tree=N): DeviceFleet subscriptions at 1k, 100k and 1M
 #                 (RabbitMQ: 1k and 100k), then random publishes; always run first, on fresh brokers
+#   --mqtt5-only  only the MQTT 5 rows, Junction and Mosquitto (MqttLoad --mqtt-version 5 --topic-alias): QoS 0 and
+#                 QoS 1 throughput one to one, and fan-in into a $share group (SHARED_PUBLISHERS publishers, one topic
+#                 each, SHARED_MEMBERS members, QoS 1); every publisher names its topic once, then sends its alias.
+#                 RabbitMQ has no row: Debian's 3.10 speaks no MQTT 5, and from 3.13 on its MQTT 5 has no shared
+#                 subscriptions. The full and quick runs include these rows after the MQTT 3.1.1 ones.
 #   --skip-build  use the jars already in broker-server/target and bench/target
 #   --jfr         record Junction with JDK Flight Recorder and summarise its hottest frames at the end
 #   --keep        keep the temporary directory (logs, raw results, the recording)
@@ -24,12 +29,13 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=bench/scripts/lib.sh
 source "$ROOT/bench/scripts/lib.sh"
-QUICK=0 BUILD=1 JFR=0 KEEP=0 IDLE_ONLY=0 TREE_ONLY=0
+QUICK=0 BUILD=1 JFR=0 KEEP=0 IDLE_ONLY=0 TREE_ONLY=0 MQTT5_ONLY=0
 for arg in "$@"; do
     case "$arg" in
         --quick) QUICK=1 ;;
         --idle-only) IDLE_ONLY=1 ;;
         --tree-only) TREE_ONLY=1 ;;
+        --mqtt5-only) MQTT5_ONLY=1 ;;
         --skip-build) BUILD=0 ;;
         --jfr) JFR=1 ;;
         --keep) KEEP=1 ;;
@@ -62,6 +68,13 @@ else
     AMQP_MSGS=500000 AMQP_PERSISTENT=300000 AMQP_PERSISTENT_WARMUP=200000 AMQP_FANOUT=100000 AMQP_LAT_SECONDS=15
     AMQP_CONNS=500 AMQP_CONN_INTERVAL=10
 fi
+# The MQTT 5 rows: messages of each measured run (a fifth more first as a warm-up) and the shared group's shape.
+if [ "$QUICK" = 1 ]; then
+    V5_QOS0=50000 V5_QOS1=20000 V5_SHARED=20000
+else
+    V5_QOS0=500000 V5_QOS1=200000 V5_SHARED=200000
+fi
+SHARED_MEMBERS=4 SHARED_PUBLISHERS=10
 if [ "$IDLE_ONLY" = 1 ]; then
     PHASE_SECONDS=120   # for opening every idle connection on a busy machine
 fi
@@ -111,8 +124,10 @@ trap cleanup EXIT
 install_missing() {
     local missing=()
     command -v mosquitto >/dev/null || [ -x /usr/sbin/mosquitto ] || missing+=(mosquitto mosquitto-clients)
-    [ -x $RABBIT_BIN/rabbitmq-server ] || missing+=(rabbitmq-server)
-    command -v amqp-publish >/dev/null || missing+=(amqp-tools)
+    if [ "$MQTT5_ONLY" = 0 ]; then
+        [ -x $RABBIT_BIN/rabbitmq-server ] || missing+=(rabbitmq-server)
+        command -v amqp-publish >/dev/null || missing+=(amqp-tools)
+    fi
     if [ ${#missing[@]} -gt 0 ]; then
         log "installing ${missing[*]}"
         # The package's own service must not start: the script runs its brokers on its own ports.
@@ -230,16 +245,34 @@ mqtt_suite() {  # broker pid port [amqp-port: adds MQTT to AMQP and AMQP to MQTT
             2>> "$WORK/generator-$broker.log" | grep '^RESULT' | sed 's/scenario=qos1 /scenario=qos1-persistent /' \
             >> "$WORK/mqtt-$broker.log" || true
     fi
+    record_results "$broker" mqtt "$WORK/mqtt-$broker.log"
+}
+
+record_results() {  # broker what file: records each RESULT line of MqttLoad; "what failed" if there is none
+    local broker=$1 line scenario
     while read -r line; do
-        local scenario
         scenario=$(sed 's/^RESULT scenario=\([^ ]*\).*/\1/' <<< "$line")
         for pair in ${line#RESULT }; do
             record "$broker" "$scenario" "${pair%%=*}" "${pair#*=}"
         done
-    done < "$WORK/mqtt-$broker.log"
-    if [ ! -s "$WORK/mqtt-$broker.log" ]; then
-        record "$broker" mqtt failed 1
+    done < "$3"
+    if [ ! -s "$3" ]; then
+        record "$broker" "$2" failed 1
     fi
+}
+
+# MQTT 5 with topic aliases (reported as v5-qos0-alias, v5-qos1-alias, v5-shared-alias): the same generator and
+# window as the MQTT 3.1.1 rows, so v5-qos0-alias against qos0 is what MQTT 5 and aliases cost or save.
+mqtt5_suite() {  # broker pid port
+    local broker=$1 pid=$2 port=$3
+    if [ "$IDLE_ONLY" = 1 ] || [ "$TREE_ONLY" = 1 ]; then return; fi
+    log "MQTT 5 scenarios against $broker"
+    timeout 600 java -cp "$BENCH_JAR" dev.junction.bench.mqtt.MqttLoad --port "$port" --broker-pid "$pid" \
+        --seconds "$PHASE_SECONDS" --mqtt-version 5 --topic-alias --qos 1 \
+        --shared-members "$SHARED_MEMBERS" --shared-publishers "$SHARED_PUBLISHERS" \
+        --run qos0=$V5_QOS0 --run qos1=$V5_QOS1 --run shared=$V5_SHARED \
+        2>> "$WORK/generator-$broker.log" | grep '^RESULT' > "$WORK/mqtt5-$broker.log" || true
+    record_results "$broker" mqtt5 "$WORK/mqtt5-$broker.log"
 }
 
 # As the MQTT scenarios do: messages first, unmeasured, so that a JIT-compiled broker is measured compiled; both
@@ -465,7 +498,7 @@ tree_run() {  # broker pid port subscriptions
 }
 
 tree_suites() {  # every size against every broker; then fresh brokers for the other suites
-    [ "$IDLE_ONLY" = 1 ] && return
+    if [ "$IDLE_ONLY" = 1 ] || [ "$MQTT5_ONLY" = 1 ]; then return; fi
     local subs
     for subs in $TREE_SIZES; do tree_run junction "$J_PID" $J_MQTT "$subs"; done
     for subs in $TREE_SIZES; do tree_run mosquitto "$M_PID" $M_MQTT "$subs"; done
@@ -535,6 +568,8 @@ print_table() {
             row(s, "broker_cpu_us_per_publish", "broker CPU us/publish (lower)")
             row(s, "teardown_s", "s busy after closing (lower)")
             row(s, "msgs_per_s", "deliveries/s (higher better)")
+            row(s, "min_share", "smallest member share")
+            row(s, "max_share", "largest member share")
             row(s, "broker_cpu_us_per_msg", "broker CPU us/msg (lower)")
             row(s, "p50_us", "latency p50 us (lower)")
             row(s, "p99_us", "latency p99 us (lower)")
@@ -551,6 +586,22 @@ print_table() {
     }' "$RESULTS"
 }
 
+others() {
+    if [ "$MQTT5_ONLY" = 0 ]; then
+        echo " and RabbitMQ $(dpkg-query -W -f '${Version}' rabbitmq-server 2>/dev/null)"
+    fi
+}
+
+run_kind() {
+    local size=full
+    [ "$QUICK" = 1 ] && size=quick
+    if [ "$IDLE_ONLY" = 1 ]; then echo idle-only
+    elif [ "$TREE_ONLY" = 1 ]; then echo tree-only
+    elif [ "$MQTT5_ONLY" = 1 ]; then echo "$size MQTT 5-only (no RabbitMQ: no MQTT 5 shared subscriptions)"
+    else echo "$size"
+    fi
+}
+
 main() {
     local start=$SECONDS
     install_missing
@@ -560,22 +611,31 @@ main() {
     fi
     start_junction
     start_mosquitto
-    start_rabbitmq
-    tree_suites
+    if [ "$MQTT5_ONLY" = 1 ]; then
+        mqtt5_suite junction "$J_PID" $J_MQTT
+        mqtt5_suite mosquitto "$M_PID" $M_MQTT
+    else
+        start_rabbitmq
+        tree_suites
 
-    mqtt_suite junction "$J_PID" $J_MQTT $J_AMQP
-    mqtt_suite mosquitto "$M_PID" $M_MQTT
-    if [ "$R_HAS_MQTT" = 1 ]; then
-        mqtt_suite rabbitmq "$R_PID" $R_MQTT $R_AMQP
+        mqtt_suite junction "$J_PID" $J_MQTT $J_AMQP
+        mqtt_suite mosquitto "$M_PID" $M_MQTT
+        if [ "$R_HAS_MQTT" = 1 ]; then
+            mqtt_suite rabbitmq "$R_PID" $R_MQTT $R_AMQP
+        fi
+        mqtt5_suite junction "$J_PID" $J_MQTT
+        mqtt5_suite mosquitto "$M_PID" $M_MQTT
+        amqp_suite junction "$J_PID" $J_AMQP
+        amqp_suite rabbitmq "$R_PID" $R_AMQP
     fi
-    amqp_suite junction "$J_PID" $J_AMQP
-    amqp_suite rabbitmq "$R_PID" $R_AMQP
 
     echo
-    echo "Junction vs Mosquitto $(dpkg-query -W -f '${Version}' mosquitto 2>/dev/null) and RabbitMQ" \
-        "$(dpkg-query -W -f '${Version}' rabbitmq-server 2>/dev/null) on $(nproc) cores," \
-        "$( [ "$IDLE_ONLY" = 1 ] && echo idle-only || { [ "$TREE_ONLY" = 1 ] && echo tree-only; } || { [ "$QUICK" = 1 ] && echo quick || echo full; } ) run;" \
+    echo "Junction vs Mosquitto $(dpkg-query -W -f '${Version}' mosquitto 2>/dev/null)$(others) on $(nproc) cores," \
+        "$(run_kind) run;" \
         "load average $(cut -d' ' -f1-3 /proc/loadavg); ratios are Junction / other."
+    if [ "$MQTT5_ONLY" = 0 ] && [ "$IDLE_ONLY" = 0 ] && [ "$TREE_ONLY" = 0 ]; then
+        echo "The v5-* rows are MQTT 5 with topic aliases; RabbitMQ has none (no MQTT 5 shared subscriptions)."
+    fi
     print_table
     gc_summary
     if [ "$JFR" = 1 ]; then

@@ -30,7 +30,7 @@ record CrossProtocolScenario(String name, boolean mqttPublishes, MqttQos qos, UR
         try (LoadClients clients = new LoadClients(settings.broker(), settings.threads());
              Connection amqp = factory.newConnection("bench-" + name)) {
             Channel channel = amqp.createChannel();
-            LoadClient mqtt = clients.connect(new LoadClient(topic + "/m", settings.cleanSession(), window, null)).join();
+            LoadClient mqtt = clients.connect(new LoadClient(topic + "/m", settings.client(), window, null)).join();
             Measurement measurement;
             if (mqttPublishes) {
                 String queue = channel.queueDeclare().getQueue();

@@ -38,7 +38,7 @@ record IdleConnectionsScenario(int connections, int concurrency, Duration hold) 
                     firstFailure.compareAndSet(null, new IllegalStateException("no CONNACK within the stall limit"));
                     break;
                 }
-                LoadClient client = new LoadClient(base + i, settings.cleanSession(), unused, null);
+                LoadClient client = new LoadClient(base + i, settings.client(), unused, null);
                 open.add(client);
                 clients.connect(client).whenComplete((ok, failure) -> {
                     if (failure != null) {

@@ -19,9 +19,9 @@ record LatencyScenario(int ratePerSecond, int warmupMessages, MqttQos qos) {
         LatencySamples samples = new LatencySamples(messages, warmupMessages);
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
         try (LoadClients clients = new LoadClients(settings.broker(), settings.threads())) {
-            LoadClient subscriber = clients.connect(new LoadClient(topic + "/s", settings.cleanSession(), unlimited, samples)).join();
+            LoadClient subscriber = clients.connect(new LoadClient(topic + "/s", settings.client(), unlimited, samples)).join();
             subscriber.subscribe(topic, qos).join();
-            LoadClient publisher = clients.connect(new LoadClient(topic + "/p", settings.cleanSession(), unlimited, null)).join();
+            LoadClient publisher = clients.connect(new LoadClient(topic + "/p", settings.client(), unlimited, null)).join();
             publisher.publishTo(topic, qos, settings.payloadSize(), settings.maxInFlight());
 
             Measurement measurement = new Measurement(settings.brokerPid());

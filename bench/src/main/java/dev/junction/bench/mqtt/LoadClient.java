@@ -2,16 +2,17 @@ package dev.junction.bench.mqtt;
 
 import dev.junction.mqtt.codec.ConnAck;
 import dev.junction.mqtt.codec.Connect;
-import dev.junction.mqtt.codec.ConnectReturnCode;
 import dev.junction.mqtt.codec.MalformedPacket;
+import dev.junction.mqtt.codec.MqttChannelVersion;
 import dev.junction.mqtt.codec.MqttInbound;
-import dev.junction.mqtt.codec.MqttProtocolVersion;
+import dev.junction.mqtt.codec.MqttProperties;
 import dev.junction.mqtt.codec.MqttQos;
 import dev.junction.mqtt.codec.PubAck;
 import dev.junction.mqtt.codec.PubComp;
 import dev.junction.mqtt.codec.PubRec;
 import dev.junction.mqtt.codec.PubRel;
 import dev.junction.mqtt.codec.Publish;
+import dev.junction.mqtt.codec.ReasonCode;
 import dev.junction.mqtt.codec.SubAck;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -22,8 +23,10 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * One MQTT connection of the load generator: connects, optionally subscribes, publishes when given an allowance
- * and counts what it receives. It speaks just enough of the client side of MQTT 3.1.1 for load (clean or persistent
- * sessions, no keep alive, no will), acknowledges every QoS 1 and 2 delivery, and runs entirely on its channel's event loop.
+ * and counts what it receives. It speaks just enough of the client side of MQTT 3.1.1 or 5 for load (clean or
+ * persistent sessions, no keep alive, no will), acknowledges every QoS 1 and 2 delivery, and runs entirely on its
+ * channel's event loop. In MQTT 5 it keeps to the broker's Receive Maximum and, when asked to, uses topic aliases
+ * both ways ({@link ClientOptions#topicAliases()}).
  *
  * <p>Every payload starts with the sender's {@link System#nanoTime()}, which gives end-to-end latency without
  * any lookup on the receiving side.
@@ -31,8 +34,13 @@ import java.util.concurrent.CompletableFuture;
 final class LoadClient extends SimpleChannelInboundHandler<MqttInbound> {
     static final int MIN_PAYLOAD = Long.BYTES;
 
+    /** MQTT 5 session expiry of a persistent session: never, as an MQTT 3.1.1 persistent session. */
+    private static final long NEVER_EXPIRES = 0xFFFF_FFFFL;
+
     private final String clientId;
-    private final boolean cleanSession;
+    private final ClientOptions options;
+    /** MQTT 5 only, else null. */
+    private final ReceivedTopicAliases receivedAliases;
     private final CompletableFuture<Void> connected = new CompletableFuture<>();
     private volatile Channel channel;
     private volatile boolean closing;
@@ -42,6 +50,12 @@ final class LoadClient extends SimpleChannelInboundHandler<MqttInbound> {
     private SubscribeBatches subscriptions;
     private String[] topics;
     private int nextTopic;
+    /** Null unless this client publishes with topic aliases. */
+    private PublisherTopicAliases publishAliases;
+    /** MQTT 5 CONNACK: unacknowledged QoS 1 and 2 PUBLISHes the broker accepts; absent means 65535. */
+    private int brokerReceiveMaximum = 0xFFFF;
+    /** MQTT 5 CONNACK: topic aliases the broker accepts from this client; absent means none. */
+    private volatile int brokerTopicAliasMaximum;
     private MqttQos publishQos;
     private int payloadSize;
     private int maxInFlight;
@@ -55,9 +69,12 @@ final class LoadClient extends SimpleChannelInboundHandler<MqttInbound> {
     private final Runnable wake = () -> channel.eventLoop().execute(pumpOnEventLoop);
 
     /** @param latencies where received messages' latencies go, or null not to record them */
-    LoadClient(String clientId, boolean cleanSession, DeliveryWindow window, LatencySamples latencies) {
+    LoadClient(String clientId, ClientOptions options, DeliveryWindow window, LatencySamples latencies) {
         this.clientId = clientId;
-        this.cleanSession = cleanSession;
+        this.options = options;
+        this.receivedAliases = options.version().isMqtt5()
+                ? new ReceivedTopicAliases(options.topicAliases() ? ReceivedTopicAliases.DECLARED_MAXIMUM : 0)
+                : null;
         this.window = window;
         this.latencies = latencies;
     }
@@ -92,7 +109,15 @@ final class LoadClient extends SimpleChannelInboundHandler<MqttInbound> {
         }, channel.eventLoop());
     }
 
-    /** Sets what {@link #allowPublishes} sends; must be called before it. */
+    /** The Topic Alias Maximum of the broker's CONNACK (0 before it, in MQTT 3.1.1, or when absent). */
+    int brokerTopicAliasMaximum() {
+        return brokerTopicAliasMaximum;
+    }
+
+    /**
+     * Sets what {@link #allowPublishes} sends; must be called before it and after {@link #connected()}. With topic
+     * aliases, fails the client if the broker accepts none.
+     */
     void publishTo(String topic, MqttQos qos, int payloadSize, int maxInFlight) {
         publishTo(new String[] {topic}, qos, payloadSize, maxInFlight);
     }
@@ -106,7 +131,15 @@ final class LoadClient extends SimpleChannelInboundHandler<MqttInbound> {
             this.topics = topics;
             this.publishQos = qos;
             this.payloadSize = payloadSize;
-            this.maxInFlight = maxInFlight;
+            this.maxInFlight = Math.min(maxInFlight, brokerReceiveMaximum);
+            if (options.topicAliases()) {
+                if (brokerTopicAliasMaximum == 0) {
+                    fail(new IllegalStateException(clientId + ": the broker accepts no topic aliases "
+                            + "(no Topic Alias Maximum in its CONNACK): run without topic aliases"));
+                    return;
+                }
+                publishAliases = new PublisherTopicAliases(topics, brokerTopicAliasMaximum);
+            }
         });
     }
 
@@ -149,25 +182,52 @@ final class LoadClient extends SimpleChannelInboundHandler<MqttInbound> {
         }
         ByteBuf payload = channel.alloc().buffer(payloadSize);
         payload.writeLong(System.nanoTime()).writeZero(payloadSize - MIN_PAYLOAD);
-        String topic = topics[nextTopic];
+        int topic = nextTopic;
         nextTopic = nextTopic + 1 == topics.length ? 0 : nextTopic + 1;
-        return new Publish(topic, publishQos, false, false, packetId, payload);
+        return publishAliases == null
+                ? new Publish(topics[topic], publishQos, false, false, packetId, payload)
+                : publishAliases.publish(topic, publishQos, packetId, payload);
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         channel = ctx.channel();
-        ctx.writeAndFlush(new Connect(MqttProtocolVersion.MQTT_3_1_1, cleanSession, 0, clientId, null, null, null));
+        if (options.version().isMqtt5()) {
+            // Before CONNECT: the decoder reads the broker's answers by the version it finds on the channel.
+            MqttChannelVersion.set(channel, options.version());
+        }
+        ctx.writeAndFlush(new Connect(options.version(), options.cleanSession(), 0, clientId, null, null, null,
+                connectProperties()));
+    }
+
+    private MqttProperties connectProperties() {
+        if (!options.version().isMqtt5()) {
+            return MqttProperties.NONE;
+        }
+        MqttProperties.Builder properties = MqttProperties.builder();
+        if (!options.cleanSession()) {
+            properties.sessionExpiryInterval(NEVER_EXPIRES);
+        }
+        if (options.topicAliases()) {
+            properties.topicAliasMaximum(ReceivedTopicAliases.DECLARED_MAXIMUM);
+        }
+        return properties.build();
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, MqttInbound packet) {
         if (packet instanceof Publish publish) {
             received(ctx, publish);
-        } else if (packet instanceof PubAck || packet instanceof PubComp) {
-            acknowledged();
+        } else if (packet instanceof PubAck ack) {
+            acknowledged(ack.reasonCode(), ack.packetId());
+        } else if (packet instanceof PubComp comp) {
+            acknowledged(comp.reasonCode(), comp.packetId());
         } else if (packet instanceof PubRec rec) {
-            ctx.write(new PubRel(rec.packetId()), ctx.voidPromise());
+            if (rec.reasonCode().isFailure()) {
+                acknowledged(rec.reasonCode(), rec.packetId());
+            } else {
+                ctx.write(new PubRel(rec.packetId()), ctx.voidPromise());
+            }
         } else if (packet instanceof PubRel rel) {
             ctx.write(new PubComp(rel.packetId()), ctx.voidPromise());
         } else if (packet instanceof ConnAck connAck) {
@@ -183,6 +243,11 @@ final class LoadClient extends SimpleChannelInboundHandler<MqttInbound> {
 
     /** The payload is released by {@link SimpleChannelInboundHandler} after this returns. */
     private void received(ChannelHandlerContext ctx, Publish publish) {
+        if (receivedAliases != null && receivedAliases.topicOf(publish) == null) {
+            fail(new IllegalStateException(clientId + ": PUBLISH with topic '" + publish.topic() + "' and "
+                    + publish.properties().topicAlias() + " breaks the rules of topic aliases (section 3.3.2.3.4)"));
+            return;
+        }
         if (latencies != null) {
             ByteBuf payload = publish.payload();
             latencies.record(System.nanoTime() - payload.getLong(payload.readerIndex()));
@@ -201,17 +266,25 @@ final class LoadClient extends SimpleChannelInboundHandler<MqttInbound> {
         return received;
     }
 
-    private void acknowledged() {
+    /** A PUBACK, PUBCOMP or a failed PUBREC: in MQTT 5 a failure reason code means the broker refused the message. */
+    private void acknowledged(ReasonCode reasonCode, int packetId) {
+        if (reasonCode.isFailure()) {
+            fail(new IllegalStateException(clientId + ": the broker refused PUBLISH " + packetId + ": " + reasonCode));
+            return;
+        }
         inFlight--;
         pump();
     }
 
     private void connAck(ConnAck connAck) {
-        if (connAck.returnCode() == ConnectReturnCode.ACCEPTED) {
-            connected.complete(null);
-        } else {
-            fail(new IllegalStateException(clientId + ": connection refused: " + connAck.returnCode()));
+        if (connAck.reasonCode().isFailure()) {
+            fail(new IllegalStateException(clientId + ": connection refused: " + (options.version().isMqtt5()
+                    ? connAck.reasonCode() : connAck.returnCode())));
+            return;
         }
+        brokerReceiveMaximum = connAck.properties().receiveMaximum().orElse(brokerReceiveMaximum);
+        brokerTopicAliasMaximum = connAck.properties().topicAliasMaximum().orElse(0);
+        connected.complete(null);
     }
 
     private void subAck(SubAck subAck) {

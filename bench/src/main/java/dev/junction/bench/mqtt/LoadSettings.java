@@ -10,9 +10,8 @@ import java.net.InetSocketAddress;
  * @param payloadSize bytes per message, at least {@link LoadClient#MIN_PAYLOAD}
  * @param window      messages published but not yet received, at most (see {@link DeliveryWindow})
  * @param maxInFlight unacknowledged QoS 1 or 2 publishes per publishing connection, at most
- * @param cleanSession the CONNECT flag of every connection; false asks for persistent sessions, which the broker
- *                     keeps (with their stored messages) after the run
+ * @param client      how every connection speaks to the broker: protocol version, clean session, topic aliases
  */
 record LoadSettings(InetSocketAddress broker, long brokerPid, int threads, int payloadSize, int window,
-                    int maxInFlight, boolean cleanSession, Phase phase) {
+                    int maxInFlight, ClientOptions client, Phase phase) {
 }

@@ -9,7 +9,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * The MQTT load generator's command line: runs scenarios one after the other against one broker, each printing a
@@ -18,7 +20,7 @@ import picocli.CommandLine.Option;
  * broker would otherwise be measured partly interpreted.
  */
 @Command(name = "mqtt-load", mixinStandardHelpOptions = true,
-        description = "MQTT 3.1.1 load generator: throughput, fan-out, fan-in, latency, idle connections, MQTT to AMQP "
+        description = "MQTT 3.1.1 and 5 load generator: throughput, fan-out, fan-in, latency, idle connections, MQTT to AMQP "
                 + "and back, a large topic tree, shared subscription fairness.")
 public final class MqttLoad implements Callable<Integer> {
 
@@ -28,6 +30,9 @@ public final class MqttLoad implements Callable<Integer> {
             description = "a scenario (${COMPLETION-CANDIDATES}) and its messages (throughput, latency), "
                     + "connections (idle) or subscriptions (tree); repeat it to run several in order")
     Map<Scenario, Integer> runs;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--host", defaultValue = "127.0.0.1")
     String host;
@@ -99,6 +104,16 @@ public final class MqttLoad implements Callable<Integer> {
             description = "CONNECT with clean session 0: the broker stores QoS 1 and 2 messages for the subscribers")
     boolean persistentSessions;
 
+    @Option(names = "--mqtt-version", defaultValue = "3.1.1", paramLabel = "3.1.1|5",
+            description = "protocol level of every connection; MQTT 5 runs report their scenarios as v5-<scenario>")
+    String mqttVersion;
+
+    @Option(names = "--topic-alias",
+            description = "MQTT 5: publishers send each topic once with an alias, then the alias alone; subscribers "
+                    + "accept up to " + ReceivedTopicAliases.DECLARED_MAXIMUM + " aliases from the broker "
+                    + "(scenarios reported as v5-<scenario>-alias)")
+    boolean topicAliases;
+
     @Option(names = "--threads", defaultValue = "2", description = "event loop threads of the generator")
     int threads;
 
@@ -129,10 +144,11 @@ public final class MqttLoad implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (payloadSize < LoadClient.MIN_PAYLOAD) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--payload must be at least 8");
+            throw new CommandLine.ParameterException(spec.commandLine(), "--payload must be at least 8");
         }
+        ClientOptions client = clientOptions();
         LoadSettings settings = new LoadSettings(new InetSocketAddress(host, port), brokerPid, threads, payloadSize,
-                window, maxInFlight, !persistentSessions, new Phase(Duration.ofSeconds(seconds), Duration.ofSeconds(stallSeconds)));
+                window, maxInFlight, client, new Phase(Duration.ofSeconds(seconds), Duration.ofSeconds(stallSeconds)));
         int failed = 0;
         for (Map.Entry<Scenario, Integer> run : runs.entrySet()) {
             Result result;
@@ -144,10 +160,31 @@ public final class MqttLoad implements Callable<Integer> {
                 result = new Result(run.getKey().name().toLowerCase(Locale.ROOT)).put("failed", 1)
                         .put("error", String.valueOf(e).replaceAll("\\s+", "_"));
             }
-            System.out.println(result.line());
+            if (client.version().isMqtt5()) {
+                result.put("scenario", "v5-" + result.get("scenario") + (client.topicAliases() ? "-alias" : ""));
+            }
+            // The command line's writer (standard output unless a test sets another).
+            spec.commandLine().getOut().println(result.line());
+            spec.commandLine().getOut().flush();
             failed += "false".equals(result.get("complete")) || result.get("failed") != null ? 1 : 0;
         }
         return failed == 0 ? 0 : 2;
+    }
+
+    private ClientOptions clientOptions() {
+        switch (mqttVersion) {
+            case "3.1.1" -> {
+                if (topicAliases) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--topic-alias needs --mqtt-version 5");
+                }
+                return ClientOptions.mqtt311(!persistentSessions);
+            }
+            case "5" -> {
+                return ClientOptions.mqtt5(!persistentSessions, topicAliases);
+            }
+            default -> throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--mqtt-version is 3.1.1 or 5, not " + mqttVersion);
+        }
     }
 
     private Result run(Scenario scenario, int count, LoadSettings settings) throws Exception {
@@ -182,7 +219,12 @@ public final class MqttLoad implements Callable<Integer> {
         return scenario.run(settings, messages);
     }
 
+    /** The command line as {@link #main} runs it. */
+    static CommandLine commandLine() {
+        return new CommandLine(new MqttLoad()).setCaseInsensitiveEnumValuesAllowed(true);
+    }
+
     public static void main(String[] args) {
-        System.exit(new CommandLine(new MqttLoad()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+        System.exit(commandLine().execute(args));
     }
 }

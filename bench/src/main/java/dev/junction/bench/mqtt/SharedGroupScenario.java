@@ -23,7 +23,7 @@ record SharedGroupScenario(int members, int publishers, MqttQos qos) {
         try (LoadClients clients = new LoadClients(settings.broker(), settings.threads())) {
             List<CompletableFuture<Void>> subscribed = new ArrayList<>();
             for (int i = 0; i < members; i++) {
-                LoadClient member = new LoadClient(base + "/m" + i, settings.cleanSession(), window, null);
+                LoadClient member = new LoadClient(base + "/m" + i, settings.client(), window, null);
                 memberClients.add(member);
                 all.add(member);
                 subscribed.add(clients.connect(member).thenCompose(client -> client.subscribe(filter, qos)));
@@ -31,7 +31,7 @@ record SharedGroupScenario(int members, int publishers, MqttQos qos) {
             CompletableFuture.allOf(subscribed.toArray(CompletableFuture[]::new)).join();
             List<CompletableFuture<LoadClient>> connected = new ArrayList<>();
             for (int i = 0; i < publishers; i++) {
-                LoadClient publisher = new LoadClient(base + "/p" + i, settings.cleanSession(), window, null);
+                LoadClient publisher = new LoadClient(base + "/p" + i, settings.client(), window, null);
                 all.add(publisher);
                 connected.add(clients.connect(publisher));
             }

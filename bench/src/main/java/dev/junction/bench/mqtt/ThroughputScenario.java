@@ -33,13 +33,13 @@ record ThroughputScenario(String name, int publishers, int subscribers, boolean 
             List<CompletableFuture<Void>> subscribed = new ArrayList<>();
             for (int i = 0; i < subscribers; i++) {
                 String filter = topicPerPublisher ? base + "/+" : base;
-                subscribed.add(clients.connect(track(all, new LoadClient(base + "/s" + i, settings.cleanSession(), window, null)))
+                subscribed.add(clients.connect(track(all, new LoadClient(base + "/s" + i, settings.client(), window, null)))
                         .thenCompose(client -> client.subscribe(filter, qos)));
             }
             await(subscribed);
             List<CompletableFuture<LoadClient>> connected = new ArrayList<>();
             for (int i = 0; i < publishers; i++) {
-                connected.add(clients.connect(track(all, new LoadClient(base + "/p" + i, settings.cleanSession(), window, null))));
+                connected.add(clients.connect(track(all, new LoadClient(base + "/p" + i, settings.client(), window, null))));
             }
             await(connected);
 

@@ -41,7 +41,7 @@ record TopicTreeScenario(int subscriptions, int connections, int filtersPerSubsc
             List<CompletableFuture<LoadClient>> connecting = new ArrayList<>();
             for (int c = 0; c <= connections; c++) {
                 String id = base + (c < connections ? "s" + c : "p");
-                connecting.add(clients.connect(new LoadClient(id, settings.cleanSession(), beforePublishing, null)));
+                connecting.add(clients.connect(new LoadClient(id, settings.client(), beforePublishing, null)));
             }
             try {
                 CompletableFuture.allOf(connecting.toArray(CompletableFuture[]::new))

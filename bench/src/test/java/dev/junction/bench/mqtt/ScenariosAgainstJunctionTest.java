@@ -29,7 +29,7 @@ class ScenariosAgainstJunctionTest {
     static void start() throws Exception {
         server = LoopbackJunction.start(dataDir);
         settings = new LoadSettings(new InetSocketAddress("127.0.0.1", server.port(Protocol.MQTT)),
-                ProcessHandle.current().pid(), 1, 32, 100, 10, true, new Phase(Duration.ofSeconds(20), Duration.ofSeconds(5)));
+                ProcessHandle.current().pid(), 1, 32, 100, 10, ClientOptions.mqtt311(true), new Phase(Duration.ofSeconds(20), Duration.ofSeconds(5)));
     }
 
     @AfterAll
@@ -50,7 +50,8 @@ class ScenariosAgainstJunctionTest {
     @Test
     void persistentSessionsDeliverEveryStoredQos1Message() throws Exception {
         LoadSettings persistent = new LoadSettings(settings.broker(), settings.brokerPid(), settings.threads(),
-                settings.payloadSize(), settings.window(), settings.maxInFlight(), false, settings.phase());
+                settings.payloadSize(), settings.window(), settings.maxInFlight(), ClientOptions.mqtt311(false),
+                settings.phase());
         Result result = ThroughputScenario.oneToOne(MqttQos.AT_LEAST_ONCE).run(persistent, 2000);
         assertComplete(result, 2000);
     }

@@ -87,7 +87,7 @@ public final class Logins implements AutoCloseable {
     }
 
     /**
-     * A new SCRAM-SHA-256 exchange against the stored password hashes, which {@link #scram} concludes; empty when
+     * A new SCRAM-SHA-256 exchange against the stored SCRAM keys, which {@link #scram} concludes; empty when
      * the configuration does not allow SCRAM.
      */
     public Optional<ScramSha256> startScram() {
@@ -127,9 +127,13 @@ public final class Logins implements AutoCloseable {
         if (!stored.matches(password)) {
             return Login.badCredentials(user.name(), "invalid credentials for user '" + user.name() + "'");
         }
-        String current = stored instanceof StoredScramKeys ? user.passwordHash()
-                : registry.upgradePassword(user, password);
-        verified.remember(user.name(), current, password);
+        if (stored instanceof StoredScramKeys) {
+            verified.remember(user.name(), user.passwordHash(), password);
+        } else {
+            // Not remembered in the old form: the next login then tries the upgrade again.
+            registry.upgradePassword(user, password)
+                    .ifPresent(upgraded -> verified.remember(user.name(), upgraded, password));
+        }
         return fromAllowedAddress(user.name(), from);
     }
 

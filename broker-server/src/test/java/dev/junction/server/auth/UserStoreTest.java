@@ -164,6 +164,7 @@ class UserStoreTest {
         mqtt("alice", "first");
 
         expect(204, asGuest("PUT", "/api/users/alice", "{\"password\": \"second\"}"));
+        assertTrue(user("alice").get("password_hash").asText().startsWith("scram-sha-256$1000$"));
         amqpRefused("alice", "first");
         assertEquals(MqttException.REASON_CODE_FAILED_AUTHENTICATION, mqttRefused("alice", "first"));
         amqp("alice", "second").close();

@@ -1,7 +1,6 @@
 package dev.junction.server.auth;
 
 import com.ongres.scram.client.ScramClient;
-import com.ongres.scram.client.ScramClient.PasswordBuildStage;
 import com.ongres.scram.common.ClientFirstMessage;
 import com.ongres.scram.common.ServerFirstMessage;
 import com.ongres.scram.common.exception.ScramException;
@@ -13,9 +12,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -43,42 +39,16 @@ class ScramSha256Test {
         core.close();
     }
 
-    private static PasswordBuildStage builder(String user) {
-        return ScramClient.builder().advertisedMechanisms(List.of(ScramSha256.MECHANISM)).username(user);
-    }
-
     private static ScramClient client(String user, String password) {
-        return builder(user).password(password.toCharArray()).build();
-    }
-
-    /**
-     * Every SCRAM client that someone holding only a stored password string can make of it: the string, or one of
-     * its fields, as the password; each 32-byte field (a SHA-256 output) as SaltedPassword; each pair of them as
-     * ClientKey and ServerKey.
-     */
-    private static List<ScramClient> attackerClients(String user, String stored) {
-        String[] parts = stored.split("\\$");
-        List<String> fields = Arrays.asList(parts).subList(2, parts.length);
-        List<byte[]> keys = fields.stream().map(Base64.getDecoder()::decode).filter(bytes -> bytes.length == 32)
-                .toList();
-        assertFalse(keys.isEmpty(), stored);
-        List<ScramClient> clients = new ArrayList<>();
-        clients.add(client(user, stored));
-        fields.forEach(field -> clients.add(client(user, field)));
-        for (byte[] key : keys) {
-            clients.add(builder(user).saltedPassword(key).build());
-            for (byte[] other : keys) {
-                clients.add(builder(user).clientAndServerKey(key, other).build());
-            }
-        }
-        return clients;
+        return ScramClient.builder().advertisedMechanisms(List.of(ScramSha256.MECHANISM)).username(user)
+                .password(password.toCharArray()).build();
     }
 
     @Test
     void theStoredFormIsNotAScramCredential() throws Exception {
         String stored = registry.user("alice").orElseThrow().passwordHash();
         try (Logins logins = new Logins(registry, Duration.ZERO)) {
-            for (ScramClient attacker : attackerClients("alice", stored)) {
+            for (ScramClient attacker : StoredStringAttacks.clients("alice", stored)) {
                 Login login = exchange(logins.startScram().orElseThrow(), attacker);
                 assertEquals(Login.Outcome.BAD_CREDENTIALS, login.outcome(), "logged in with what " + stored
                         + " gives away");
@@ -98,7 +68,7 @@ class ScramSha256Test {
             assertTrue(refused.detail().contains("must log in once with its password (which stores it anew) or have"
                     + " its password set again"), refused.detail());
             // The old hash is SaltedPassword itself: keys are never derived from it.
-            for (ScramClient attacker : attackerClients("carol", legacy)) {
+            for (ScramClient attacker : StoredStringAttacks.clients("carol", legacy)) {
                 assertEquals(Login.Outcome.BAD_CREDENTIALS,
                         exchange(logins.startScram().orElseThrow(), attacker).outcome());
             }

@@ -25,6 +25,7 @@ import dev.junction.core.store.Definition.UserDefinition;
 import dev.junction.server.CapturedLog;
 import dev.junction.server.JunctionServer;
 import dev.junction.server.auth.LegacyHashes;
+import dev.junction.server.auth.StoredStringAttacks;
 import dev.junction.server.auth.TestLogins;
 import dev.junction.server.config.Config;
 import dev.junction.server.config.ConfigKeys;
@@ -165,6 +166,20 @@ class Mqtt5EnhancedAuthTest {
         assertEquals(Mqtt5ConnAckReasonCode.SUCCESS, scram.connect().getReasonCode());
         assertTrue(carol.serverVerified, "the server signs with the new ServerKey");
         scram.disconnect();
+    }
+
+    @Test
+    void nothingTheStoredStringGivesAwayLogsInOverScram() throws Exception {
+        String stored = broker.registry.user("alice").orElseThrow().passwordHash();
+        for (ScramClient attacker : StoredStringAttacks.clients("alice", stored)) {
+            try (RawMqttClient raw = new RawMqttClient(broker.port()).mqtt5()) {
+                raw.send(scramConnect("stolen", bytes(attacker.clientFirstMessage())));
+                attacker.serverFirstMessage(text(raw.read(Auth.class).properties()));
+                raw.send(auth(ReasonCode.CONTINUE_AUTHENTICATION, SCRAM, bytes(attacker.clientFinalMessage())));
+                assertEquals(ReasonCode.BAD_USER_NAME_OR_PASSWORD, raw.read(ConnAck.class).reasonCode(),
+                        "logged in with what " + stored + " gives away");
+            }
+        }
     }
 
     @Test

@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
  * against the same stored hash; the answer is handed to the connection's event loop. A refusal is handed over
  * when {@link FailedLogins} says it is due for the user and the source address, and an acceptance from an address
  * with refusals still due after them, each scheduled on that event loop, so no thread waits.
- * The user {@code guest} is accepted from loopback addresses only, as in RabbitMQ.
+ * The user {@code guest} is accepted from loopback addresses only, as in RabbitMQ. A password still stored in an
+ * older form is stored anew, in the current one, at its first successful login, on the same pool.
  */
 public final class Logins implements AutoCloseable {
     private static final int VERIFIER_THREADS = 2;
@@ -86,7 +87,7 @@ public final class Logins implements AutoCloseable {
     }
 
     /**
-     * A new SCRAM-SHA-256 exchange against the stored password hashes, which {@link #scram} concludes; empty when
+     * A new SCRAM-SHA-256 exchange against the stored SCRAM keys, which {@link #scram} concludes; empty when
      * the configuration does not allow SCRAM.
      */
     public Optional<ScramSha256> startScram() {
@@ -126,7 +127,13 @@ public final class Logins implements AutoCloseable {
         if (!stored.matches(password)) {
             return Login.badCredentials(user.name(), "invalid credentials for user '" + user.name() + "'");
         }
-        verified.remember(user.name(), user.passwordHash(), password);
+        if (stored instanceof StoredScramKeys) {
+            verified.remember(user.name(), user.passwordHash(), password);
+        } else {
+            // Not remembered in the old form: the next login then tries the upgrade again.
+            registry.upgradePassword(user, password)
+                    .ifPresent(upgraded -> verified.remember(user.name(), upgraded, password));
+        }
         return fromAllowedAddress(user.name(), from);
     }
 

@@ -1,41 +1,39 @@
 package dev.junction.server.auth;
 
-import javax.crypto.SecretKeyFactory;
-import javax.crypto.spec.PBEKeySpec;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.List;
 
 /**
- * A stored password: salted PBKDF2-HMAC-SHA256, written as one self-describing string
- * {@code pbkdf2-sha256$<iterations>$<base64 salt>$<base64 hash>}, so that a later change of the iteration count
- * leaves existing users' hashes verifiable. Deriving is slow on purpose: callers keep it off event loops.
+ * A stored password, written as one self-describing string that names its form and iteration count, so that a
+ * later change of the count leaves existing users' passwords verifiable. New passwords are stored as
+ * {@link StoredScramKeys} ({@code scram-sha-256$...}): what both password logins and SCRAM-SHA-256 need, and
+ * nothing that logs in by itself. {@link LegacyPbkdf2Hash} ({@code pbkdf2-sha256$...}, written by older versions)
+ * still verifies passwords until it is re-stored. Deriving is slow on purpose: callers keep it off event loops.
  */
-public final class PasswordHash {
-    public static final String ALGORITHM = "pbkdf2-sha256";
+public abstract sealed class PasswordHash permits StoredScramKeys, LegacyPbkdf2Hash {
+    public static final String SCRAM_SHA_256 = "scram-sha-256";
+    public static final String LEGACY_PBKDF2_SHA256 = "pbkdf2-sha256";
+    /** The forms {@link #parse} reads, as their strings name them. */
+    public static final List<String> ALGORITHMS = List.of(SCRAM_SHA_256, LEGACY_PBKDF2_SHA256);
     public static final int MIN_ITERATIONS = 1000;
     public static final int MAX_ITERATIONS = 10_000_000;
-    private static final String JDK_ALGORITHM = "PBKDF2WithHmacSHA256";
     private static final int SALT_BYTES = 16;
-    private static final int HASH_BITS = 256;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final int iterations;
     private final byte[] salt;
-    private final byte[] hash;
 
-    private PasswordHash(int iterations, byte[] salt, byte[] hash) {
+    PasswordHash(int iterations, byte[] salt) {
         this.iterations = iterations;
         this.salt = salt;
-        this.hash = hash;
     }
 
-    /** A new hash of {@code password} under a fresh random salt, as its stored string. */
+    /** The stored form of {@code password} under a fresh random salt: always {@code scram-sha-256}. */
     public static String create(String password, int iterations) {
         byte[] salt = new byte[SALT_BYTES];
         RANDOM.nextBytes(salt);
-        return new PasswordHash(iterations, salt, derive(password, salt, iterations, HASH_BITS)).encoded();
+        return StoredScramKeys.derive(password, salt, iterations).encoded();
     }
 
     /**
@@ -44,22 +42,30 @@ public final class PasswordHash {
      */
     public static PasswordHash parse(String encoded) {
         String[] parts = encoded.split("\\$", -1);
-        if (parts.length != 4 || !parts[0].equals(ALGORITHM)) {
-            throw new IllegalArgumentException("a password hash must read " + ALGORITHM
-                    + "$<iterations>$<base64 salt>$<base64 hash>");
+        if (parts.length == 5 && parts[0].equals(SCRAM_SHA_256)) {
+            return new StoredScramKeys(iterations(parts[1]), base64(parts[2], "salt"),
+                    StoredScramKeys.key(base64(parts[3], "StoredKey"), "StoredKey"),
+                    StoredScramKeys.key(base64(parts[4], "ServerKey"), "ServerKey"));
         }
+        if (parts.length == 4 && parts[0].equals(LEGACY_PBKDF2_SHA256)) {
+            return new LegacyPbkdf2Hash(iterations(parts[1]), base64(parts[2], "salt"), base64(parts[3], "hash"));
+        }
+        throw new IllegalArgumentException("a password hash must read " + SCRAM_SHA_256
+                + "$<iterations>$<base64 salt>$<base64 StoredKey>$<base64 ServerKey> (or, from older versions, "
+                + LEGACY_PBKDF2_SHA256 + "$<iterations>$<base64 salt>$<base64 hash>)");
+    }
+
+    private static int iterations(String text) {
         int iterations;
         try {
-            iterations = Integer.parseInt(parts[1]);
+            iterations = Integer.parseInt(text);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("password hash iterations '" + parts[1] + "' is not a number");
+            throw new IllegalArgumentException("password hash iterations '" + text + "' is not a number");
         }
         if (iterations < 1 || iterations > MAX_ITERATIONS) {
             throw new IllegalArgumentException("password hash iterations must be 1 to " + MAX_ITERATIONS);
         }
-        byte[] salt = base64(parts[2], "salt");
-        byte[] hash = base64(parts[3], "hash");
-        return new PasswordHash(iterations, salt, hash);
+        return iterations;
     }
 
     private static byte[] base64(String text, String what) {
@@ -75,11 +81,16 @@ public final class PasswordHash {
         return bytes;
     }
 
-    /** Whether {@code password} is the one hashed; the comparison takes the same time wherever they differ. */
-    public boolean matches(String password) {
-        // An empty password never logs in: it is what a client sends that has none to give.
-        return !password.isEmpty() && MessageDigest.isEqual(hash, derive(password, salt, iterations, hash.length * 8));
-    }
+    /** The form, as the stored string names it ({@link #ALGORITHMS}). */
+    public abstract String algorithm();
+
+    /**
+     * Whether {@code password} is the one stored; the derived value is compared in constant time. An empty
+     * password never matches: it is what a client sends that has none to give.
+     */
+    public abstract boolean matches(String password);
+
+    public abstract String encoded();
 
     int iterations() {
         return iterations;
@@ -89,24 +100,8 @@ public final class PasswordHash {
         return salt.clone();
     }
 
-    /** The derived key: for a 32-byte hash, SCRAM-SHA-256's SaltedPassword ({@link ScramSha256}). */
-    byte[] hash() {
-        return hash.clone();
-    }
-
-    public String encoded() {
-        Base64.Encoder base64 = Base64.getEncoder();
-        return ALGORITHM + "$" + iterations + "$" + base64.encodeToString(salt) + "$" + base64.encodeToString(hash);
-    }
-
-    private static byte[] derive(String password, byte[] salt, int iterations, int bits) {
-        PBEKeySpec spec = new PBEKeySpec(password.toCharArray(), salt, iterations, bits);
-        try {
-            return SecretKeyFactory.getInstance(JDK_ALGORITHM).generateSecret(spec).getEncoded();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(JDK_ALGORITHM + " is missing from this JDK", e);
-        } finally {
-            spec.clearPassword();
-        }
+    /** The algorithm, iteration count and salt, each followed by {@code $}: how every form's string begins. */
+    String encodedPrefix() {
+        return algorithm() + "$" + iterations + "$" + Base64.getEncoder().encodeToString(salt) + "$";
     }
 }

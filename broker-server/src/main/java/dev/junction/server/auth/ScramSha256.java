@@ -17,12 +17,13 @@ import java.util.Base64;
 import java.util.Optional;
 
 /**
- * The server side of one SCRAM-SHA-256 conversation (RFC 5802, RFC 7677) against the stored password hashes. A
- * stored {@code pbkdf2-sha256} hash of 32 bytes is SCRAM's SaltedPassword (Hi() is PBKDF2-HMAC-SHA256 with the
- * digest's length), so StoredKey and ServerKey derive from it without the password, and checking a proof costs two
- * HMACs and a hash rather than a PBKDF2. A user that does not exist, or whose hash cannot serve (another length),
- * still gets a server-first-message, with a salt that stays the same for that name, and fails only at the proof:
- * the exchange does not tell which user names exist. Channel binding is not offered (no -PLUS mechanism).
+ * The server side of one SCRAM-SHA-256 conversation (RFC 5802, RFC 7677) against the stored
+ * {@link StoredScramKeys}: the proof is checked against StoredKey and signed with ServerKey, which costs two HMACs
+ * and a hash rather than a PBKDF2. A password still stored in the old {@link LegacyPbkdf2Hash} form never serves
+ * SCRAM (keys derived from it would make the stored hash a login): that user fails at the proof, as a wrong
+ * password does, with the remedy in the broker's log. Such a user, and one that does not exist, still gets a
+ * server-first-message, with a salt that stays the same for that name, and fails only at the proof: the exchange
+ * does not tell which user names exist. Channel binding is not offered (no -PLUS mechanism).
  * <p>
  * Not thread-safe: one connection drives it, on its event loop. The outcome is only a {@link Login}: its delay and
  * counting are {@link Logins}'s, as for any other login.
@@ -30,7 +31,6 @@ import java.util.Optional;
 public final class ScramSha256 {
     public static final String MECHANISM = "SCRAM-SHA-256";
     private static final ScramMechanism SHA_256 = ScramMechanism.SCRAM_SHA_256;
-    private static final int KEY_BYTES = 32;
     private static final int NONCE_CHARACTERS = 24;
     /** As long as the salts of {@link PasswordHash}. */
     private static final int DECOY_SALT_BYTES = 16;
@@ -45,8 +45,8 @@ public final class ScramSha256 {
     private String user;
     private ServerFirstMessage serverFirst;
     private String serverFirstMessage;
-    /** The stored SaltedPassword; null when the proof can only fail. */
-    private byte[] saltedPassword;
+    /** The user's stored keys; null when the proof can only fail. */
+    private StoredScramKeys keys;
     private String unusable;
     private byte[] serverSignature;
 
@@ -89,16 +89,17 @@ public final class ScramSha256 {
         user = name;
         byte[] salt;
         int iterations;
-        Optional<PasswordHash> stored = registry.user(name).map(UserDefinition::passwordHash)
-                .flatMap(ScramSha256::usableHash);
-        if (stored.isPresent()) {
-            saltedPassword = stored.get().hash();
-            salt = stored.get().salt();
-            iterations = stored.get().iterations();
+        Optional<UserDefinition> known = registry.user(name);
+        keys = known.map(UserDefinition::passwordHash).flatMap(ScramSha256::scramKeys).orElse(null);
+        if (keys != null) {
+            salt = keys.salt();
+            iterations = keys.iterations();
         } else {
-            unusable = registry.user(name).isEmpty() ? "no user '" + name + "'"
-                    : "the stored password hash of user '" + name + "' cannot serve " + MECHANISM
-                    + " (it must be " + PasswordHash.ALGORITHM + " of " + KEY_BYTES + " bytes)";
+            unusable = known.isEmpty() ? "no user '" + name + "'"
+                    : "the password of user '" + name + "' is not stored as " + PasswordHash.SCRAM_SHA_256
+                    + " but in the old " + PasswordHash.LEGACY_PBKDF2_SHA256 + " form, from which " + MECHANISM
+                    + " keys are never derived: the user must log in once with its password (which stores it"
+                    + " anew) or have its password set again";
             salt = Arrays.copyOf(ScramFunctions.hmac(SHA_256, decoyKey, name.getBytes(StandardCharsets.UTF_8)),
                     DECOY_SALT_BYTES);
             iterations = registry.hashIterations();
@@ -148,16 +149,14 @@ public final class ScramSha256 {
             return Login.badCredentials(user, "the client-final-message is malformed or does not continue this"
                     + " exchange (channel binding or nonce differ)");
         }
-        if (saltedPassword == null) {
+        if (keys == null) {
             return Login.badCredentials(user, unusable);
         }
-        byte[] storedKey = ScramFunctions.storedKey(SHA_256, ScramFunctions.clientKey(SHA_256, saltedPassword));
         String authMessage = clientFirstBare + "," + serverFirstMessage + "," + withoutProof;
-        if (!ScramFunctions.verifyClientProof(SHA_256, proof, storedKey, authMessage)) {
+        if (!keys.verifiesProof(proof, authMessage)) {
             return Login.badCredentials(user, "invalid " + MECHANISM + " proof for user '" + user + "'");
         }
-        serverSignature = ScramFunctions.serverSignature(SHA_256,
-                ScramFunctions.serverKey(SHA_256, saltedPassword), authMessage);
+        serverSignature = keys.serverSignature(authMessage);
         return Login.accepted(user);
     }
 
@@ -173,17 +172,18 @@ public final class ScramSha256 {
     private static byte[] proof(String base64) {
         try {
             byte[] proof = Base64.getDecoder().decode(base64);
-            return proof.length == KEY_BYTES ? proof : null;
+            return proof.length == StoredScramKeys.KEY_BYTES ? proof : null;
         } catch (IllegalArgumentException e) {
             return null;
         }
     }
 
-    private static Optional<PasswordHash> usableHash(String encoded) {
+    /** The keys of a stored password in the {@code scram-sha-256} form; empty for any other. */
+    private static Optional<StoredScramKeys> scramKeys(String encoded) {
         try {
-            PasswordHash hash = PasswordHash.parse(encoded);
-            return hash.hash().length == KEY_BYTES ? Optional.of(hash) : Optional.empty();
+            return PasswordHash.parse(encoded) instanceof StoredScramKeys keys ? Optional.of(keys) : Optional.empty();
         } catch (IllegalArgumentException e) {
+            // Only a store written by hand can hold one that does not parse; the password path reports it.
             return Optional.empty();
         }
     }

@@ -105,6 +105,37 @@ public final class UserRegistry {
         return PasswordHash.create(password, hashIterations);
     }
 
+    /**
+     * Stores {@code password}, just verified against {@code user}'s stored hash in an older form, anew in the
+     * current form, under a fresh salt (a copy of the old hash thus gives nothing of the new keys), unless the
+     * user was changed or deleted meanwhile. Slow: not on an event loop. A failed write leaves the old form, which
+     * still verifies.
+     *
+     * @return the new stored string; empty when the user changed meanwhile or the write failed
+     */
+    Optional<String> upgradePassword(UserDefinition user, String password) {
+        String upgradedHash = hash(password);
+        synchronized (this) {
+            UserDefinition current = users.get(user.name());
+            if (current == null || !current.passwordHash().equals(user.passwordHash())) {
+                return Optional.empty();
+            }
+            UserDefinition upgraded = new UserDefinition(current.name(), upgradedHash, current.tags());
+            try {
+                store.put(upgraded);
+            } catch (RuntimeException e) {
+                log.warn("Could not store the password of user '{}' anew as {}: {}", user.name(),
+                        PasswordHash.SCRAM_SHA_256, e.toString());
+                return Optional.empty();
+            }
+            users.put(upgraded.name(), upgraded);
+        }
+        log.info("Stored the password of user '{}' anew as {}, at its first login since it was stored as {}: it can"
+                + " now log in with SCRAM-SHA-256 as well", user.name(), PasswordHash.SCRAM_SHA_256,
+                PasswordHash.LEGACY_PBKDF2_SHA256);
+        return Optional.of(upgradedHash);
+    }
+
     /** The iteration count of newly set passwords. */
     int hashIterations() {
         return hashIterations;

@@ -112,8 +112,7 @@ public final class ConfigKeys {
             ValueParsers.integer(1000, 10_000_000),
             "PBKDF2-HMAC-SHA256 iterations of newly set passwords; existing hashes keep their own count");
     public static final ConfigKey<Boolean> AUTH_SCRAM = new ConfigKey<>("auth.scram", "true", ValueParsers.bool(),
-            "whether MQTT 5 clients may log in with SCRAM-SHA-256 (enhanced authentication); while on, a stored"
-                    + " password hash is a SCRAM credential");
+            "whether MQTT 5 clients may log in with SCRAM-SHA-256 (enhanced authentication)");
     public static final ConfigKey<Integer> AUTH_FAILED_LOGIN_DELAY_MAX = new ConfigKey<>(
             "auth.failed_login_delay_max", "5000", ValueParsers.integer(0, 60_000),
             "longest delay in milliseconds before a repeatedly failed login from one address is refused; 0 disables");

@@ -139,18 +139,25 @@ final class DefinitionsResource implements ApiResource {
         return declarations;
     }
 
+    /** A user as exported, its stored password in whichever of this broker's forms it is, the old one included. */
     private static UserDefinition user(ObjectNode item) {
         String name = required(item, "users", "name");
-        String algorithm = Json.text(item, "hashing_algorithm", PasswordHash.ALGORITHM);
-        if (!algorithm.equals(PasswordHash.ALGORITHM)) {
+        String algorithm = Json.text(item, "hashing_algorithm", null);
+        if (algorithm != null && !PasswordHash.ALGORITHMS.contains(algorithm)) {
             throw ApiError.badRequest("user '" + name + "': hashing_algorithm '" + algorithm + "' is not supported"
-                    + " (only " + PasswordHash.ALGORITHM + "); set its password again after import instead");
+                    + " (only " + String.join(" and ", PasswordHash.ALGORITHMS) + "); set its password again after"
+                    + " import instead");
         }
         String hash = required(item, "users", "password_hash");
+        PasswordHash parsed;
         try {
-            PasswordHash.parse(hash);
+            parsed = PasswordHash.parse(hash);
         } catch (IllegalArgumentException e) {
             throw ApiError.badRequest("user '" + name + "': " + e.getMessage());
+        }
+        if (algorithm != null && !algorithm.equals(parsed.algorithm())) {
+            throw ApiError.badRequest("user '" + name + "': hashing_algorithm '" + algorithm
+                    + "' does not match the password_hash, which is " + parsed.algorithm());
         }
         return new UserDefinition(name, hash, UserJson.tags(item));
     }

@@ -19,7 +19,7 @@ final class UserJson {
         ObjectNode node = Json.object()
                 .put("name", user.name())
                 .put("password_hash", user.passwordHash())
-                .put("hashing_algorithm", PasswordHash.ALGORITHM);
+                .put("hashing_algorithm", PasswordHash.parse(user.passwordHash()).algorithm());
         new TreeSet<>(user.tags()).forEach(node.putArray("tags")::add);
         return node;
     }

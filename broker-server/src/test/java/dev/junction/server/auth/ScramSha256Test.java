@@ -2,12 +2,11 @@ package dev.junction.server.auth;
 
 import com.ongres.scram.client.ScramClient;
 import com.ongres.scram.common.ClientFirstMessage;
-import com.ongres.scram.common.ScramFunctions;
-import com.ongres.scram.common.ScramMechanism;
 import com.ongres.scram.common.ServerFirstMessage;
-import com.ongres.scram.common.StringPreparation;
 import com.ongres.scram.common.exception.ScramException;
 import dev.junction.core.Broker;
+import dev.junction.core.store.Definition.UserDefinition;
+import dev.junction.server.CapturedLog;
 import io.netty.channel.DefaultEventLoop;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -15,16 +14,19 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** SCRAM-SHA-256 against the stored PBKDF2 hashes, and its failures counted as any failed login. */
+/**
+ * SCRAM-SHA-256 against the stored keys, never against a stored string alone or a password in the old form, and its
+ * failures counted as any failed login.
+ */
 class ScramSha256Test {
     private final Broker core = new Broker(1);
     private final UserRegistry registry = UserRegistry.open(core, Map.of("alice", "wonderland", "a,b=c", "odd"),
@@ -37,17 +39,57 @@ class ScramSha256Test {
         core.close();
     }
 
-    @Test
-    void aStoredHashIsScramsSaltedPassword() {
-        PasswordHash stored = PasswordHash.parse(PasswordHash.create("wonderland", 4096));
-        byte[] salted = ScramFunctions.saltedPassword(ScramMechanism.SCRAM_SHA_256,
-                StringPreparation.SASL_PREPARATION, "wonderland".toCharArray(), stored.salt(), stored.iterations());
-        assertArrayEquals(salted, stored.hash());
-    }
-
     private static ScramClient client(String user, String password) {
         return ScramClient.builder().advertisedMechanisms(List.of(ScramSha256.MECHANISM)).username(user)
                 .password(password.toCharArray()).build();
+    }
+
+    @Test
+    void theStoredFormIsNotAScramCredential() throws Exception {
+        String stored = registry.user("alice").orElseThrow().passwordHash();
+        try (Logins logins = new Logins(registry, Duration.ZERO)) {
+            for (ScramClient attacker : StoredStringAttacks.clients("alice", stored)) {
+                Login login = exchange(logins.startScram().orElseThrow(), attacker);
+                assertEquals(Login.Outcome.BAD_CREDENTIALS, login.outcome(), "logged in with what " + stored
+                        + " gives away");
+            }
+            assertTrue(exchange(logins.startScram().orElseThrow(), client("alice", "wonderland")).accepted());
+        }
+    }
+
+    @Test
+    void aPasswordInTheOldFormFailsScramUntilItsFirstPasswordLoginStoresItAnew() throws Exception {
+        String legacy = LegacyHashes.pbkdf2("lewis", TestLogins.ITERATIONS);
+        registry.putUser(new UserDefinition("carol", legacy, Set.of(UserRegistry.MANAGEMENT)));
+        try (Logins logins = new Logins(registry, Duration.ZERO);
+             CapturedLog log = CapturedLog.of(UserRegistry.class)) {
+            Login refused = exchange(logins.startScram().orElseThrow(), client("carol", "lewis"));
+            assertEquals(Login.Outcome.BAD_CREDENTIALS, refused.outcome());
+            assertTrue(refused.detail().contains("must log in once with its password (which stores it anew) or have"
+                    + " its password set again"), refused.detail());
+            // The old hash is SaltedPassword itself: keys are never derived from it.
+            for (ScramClient attacker : StoredStringAttacks.clients("carol", legacy)) {
+                assertEquals(Login.Outcome.BAD_CREDENTIALS,
+                        exchange(logins.startScram().orElseThrow(), attacker).outcome());
+            }
+
+            assertTrue(logins.password("carol", "lewis", null, loop).get(10, TimeUnit.SECONDS).accepted());
+            UserDefinition upgraded = registry.user("carol").orElseThrow();
+            assertTrue(upgraded.passwordHash().startsWith("scram-sha-256$" + TestLogins.ITERATIONS + "$"),
+                    upgraded.passwordHash());
+            assertEquals(Set.of(UserRegistry.MANAGEMENT), upgraded.tags());
+            assertTrue(log.awaitLine("user 'carol'").startsWith("INFO Stored the password of user 'carol' anew as"
+                    + " scram-sha-256"));
+
+            ScramClient scram = client("carol", "lewis");
+            ScramSha256 server = logins.startScram().orElseThrow();
+            assertTrue(exchange(server, scram).accepted());
+            scram.serverFinalMessage(server.serverFinal());
+            assertTrue(logins.password("carol", "lewis", null, loop).get(10, TimeUnit.SECONDS).accepted());
+            assertFalse(logins.password("carol", "lewis!", null, loop).get(10, TimeUnit.SECONDS).accepted());
+            assertEquals(1, log.lines().size(), "logged once: " + log.lines());
+            assertEquals(upgraded, registry.user("carol").orElseThrow());
+        }
     }
 
     private static Login exchange(ScramSha256 server, ScramClient client) throws ScramException {

@@ -98,6 +98,10 @@ class UserStoreTest {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    private JsonNode user(String name) throws Exception {
+        return JSON.readTree(asGuest("GET", "/api/users/" + name, null).body());
+    }
+
     private HttpResponse<String> asGuest(String method, String path, String body) throws Exception {
         return send(method, path, body, "guest", "guest");
     }
@@ -160,6 +164,7 @@ class UserStoreTest {
         mqtt("alice", "first");
 
         expect(204, asGuest("PUT", "/api/users/alice", "{\"password\": \"second\"}"));
+        assertTrue(user("alice").get("password_hash").asText().startsWith("scram-sha-256$1000$"));
         amqpRefused("alice", "first");
         assertEquals(MqttException.REASON_CODE_FAILED_AUTHENTICATION, mqttRefused("alice", "first"));
         amqp("alice", "second").close();
@@ -293,19 +298,53 @@ class UserStoreTest {
         JsonNode exported = JSON.readTree(asGuest("GET", "/api/definitions", null).body());
         JsonNode guest = exported.get("users").get(0);
         assertEquals("guest", guest.get("name").asText());
-        assertEquals("pbkdf2-sha256", guest.get("hashing_algorithm").asText());
-        assertTrue(guest.get("password_hash").asText().startsWith("pbkdf2-sha256$1000$"));
+        assertEquals("scram-sha-256", guest.get("hashing_algorithm").asText());
+        assertTrue(guest.get("password_hash").asText().startsWith("scram-sha-256$1000$"));
         assertEquals("[\"administrator\"]", guest.get("tags").toString());
         assertEquals("{\"user\":\"guest\",\"vhost\":\"/\",\"configure\":\".*\",\"write\":\".*\",\"read\":\".*\"}",
                 exported.get("permissions").get(0).toString());
 
         String hash = PasswordHash.create("carols", 1000);
         expect(204, asGuest("POST", "/api/definitions", "{\"users\": [{\"name\": \"carol\", \"password_hash\": \""
-                + hash + "\", \"hashing_algorithm\": \"pbkdf2-sha256\", \"tags\": \"management\"}], "
+                + hash + "\", \"hashing_algorithm\": \"scram-sha-256\", \"tags\": \"management\"}], "
                 + "\"permissions\": [{\"user\": \"carol\", \"vhost\": \"/\", \"configure\": \".*\", "
                 + "\"write\": \".*\", \"read\": \".*\"}]}"));
         amqp("carol", "carols").close();
         mqtt("carol", "carols");
+        expect(200, send("GET", "/api/whoami", null, "carol", "carols"));
+
+        // Exports of older versions hold the old form: it imports, logs in over each protocol, and is stored
+        // anew at the first login (dora's over HTTP, ed's over AMQP).
+        expect(204, asGuest("POST", "/api/definitions", "{\"users\": [{\"name\": \"dora\", \"password_hash\": \""
+                + LegacyHashes.pbkdf2("doras", 1000) + "\", \"hashing_algorithm\": \"pbkdf2-sha256\", \"tags\": "
+                + "\"management\"}, {\"name\": \"ed\", \"password_hash\": \"" + LegacyHashes.pbkdf2("eds", 1000)
+                + "\"}], \"permissions\": [{\"user\": \"dora\", \"vhost\": \"/\", \"configure\": \".*\", "
+                + "\"write\": \".*\", \"read\": \".*\"}, {\"user\": \"ed\", \"vhost\": \"/\", \"configure\": "
+                + "\".*\", \"write\": \".*\", \"read\": \".*\"}]}"));
+        assertEquals("pbkdf2-sha256", user("dora").get("hashing_algorithm").asText());
+        expect(200, send("GET", "/api/whoami", null, "dora", "doras"));
+        amqp("ed", "eds").close();
+        for (String name : List.of("dora", "ed")) {
+            assertEquals("scram-sha-256", user(name).get("hashing_algorithm").asText());
+            assertTrue(user(name).get("password_hash").asText().startsWith("scram-sha-256$1000$"));
+        }
+        amqp("dora", "doras").close();
+        mqtt("dora", "doras");
+        mqtt("ed", "eds");
+        expect(200, send("GET", "/api/whoami", null, "dora", "doras"));
+        expect(401, send("GET", "/api/whoami", null, "dora", "doras!"));
+
+        // What is exported imports again as it is.
+        String again = asGuest("GET", "/api/definitions", null).body();
+        expect(204, asGuest("POST", "/api/definitions", again));
+        assertEquals(JSON.readTree(again).get("users"), JSON.readTree(asGuest("GET", "/api/definitions", null)
+                .body()).get("users"));
+
+        HttpResponse<String> mislabelled = asGuest("POST", "/api/definitions", "{\"users\": [{\"name\": \"fay\", "
+                + "\"password_hash\": \"" + hash + "\", \"hashing_algorithm\": \"pbkdf2-sha256\"}]}");
+        expect(400, mislabelled);
+        assertTrue(mislabelled.body().contains("hashing_algorithm 'pbkdf2-sha256' does not match the password_hash,"
+                + " which is scram-sha-256"), mislabelled.body());
 
         HttpResponse<String> rabbitHash = asGuest("POST", "/api/definitions", "{\"users\": [{\"name\": \"dave\", "
                 + "\"password_hash\": \"abc\", \"hashing_algorithm\": \"rabbit_password_hashing_sha256\"}]}");

@@ -20,7 +20,13 @@ import dev.junction.mqtt.codec.MqttProperties;
 import dev.junction.mqtt.codec.MqttProtocolVersion;
 import dev.junction.mqtt.codec.PingReq;
 import dev.junction.mqtt.codec.ReasonCode;
+import dev.junction.core.store.Definition.PermissionDefinition;
+import dev.junction.core.store.Definition.UserDefinition;
+import dev.junction.server.CapturedLog;
 import dev.junction.server.JunctionServer;
+import dev.junction.server.auth.LegacyHashes;
+import dev.junction.server.auth.StoredStringAttacks;
+import dev.junction.server.auth.TestLogins;
 import dev.junction.server.config.Config;
 import dev.junction.server.config.ConfigKeys;
 import dev.junction.server.config.ListenPort;
@@ -37,6 +43,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -129,6 +136,49 @@ class Mqtt5EnhancedAuthTest {
                     .serverPort(server.port(Protocol.MQTT))
                     .enhancedAuth(new ScramClientMechanism("alice", "wonderland")).buildBlocking().connect());
             assertEquals(Mqtt5ConnAckReasonCode.BAD_AUTHENTICATION_METHOD, refused.getMqttMessage().getReasonCode());
+        }
+    }
+
+    @Test
+    void aPasswordInTheOldFormFailsScramUntilItsFirstPasswordLoginThenScramWorks() throws Exception {
+        broker.registry.putUser(new UserDefinition("carol", LegacyHashes.pbkdf2("lewis", TestLogins.ITERATIONS),
+                Set.of()));
+        broker.registry.putPermission(new PermissionDefinition("/", "carol", ".*", ".*", ".*"));
+        try (CapturedLog refusals = CapturedLog.of(MqttConnection.class)) {
+            Mqtt5ConnAckException refused = assertThrows(Mqtt5ConnAckException.class,
+                    () -> client("old-form-scram", new ScramClientMechanism("carol", "lewis")).connect());
+            assertEquals(Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD, refused.getMqttMessage().getReasonCode());
+            // The operator learns what to do about it.
+            refusals.awaitLine("the user must log in once with its password (which stores it anew) or have its"
+                    + " password set again");
+        }
+
+        Mqtt5BlockingClient withPassword = MqttClient.builder().useMqttVersion5().identifier("old-form-password")
+                .serverHost("127.0.0.1").serverPort(broker.port()).simpleAuth().username("carol")
+                .password("lewis".getBytes(StandardCharsets.UTF_8)).applySimpleAuth().buildBlocking();
+        assertEquals(Mqtt5ConnAckReasonCode.SUCCESS, withPassword.connect().getReasonCode());
+        withPassword.disconnect();
+        String stored = broker.registry.user("carol").orElseThrow().passwordHash();
+        assertTrue(stored.startsWith("scram-sha-256$"), stored);
+
+        ScramClientMechanism carol = new ScramClientMechanism("carol", "lewis");
+        Mqtt5BlockingClient scram = client("new-form-scram", carol);
+        assertEquals(Mqtt5ConnAckReasonCode.SUCCESS, scram.connect().getReasonCode());
+        assertTrue(carol.serverVerified, "the server signs with the new ServerKey");
+        scram.disconnect();
+    }
+
+    @Test
+    void nothingTheStoredStringGivesAwayLogsInOverScram() throws Exception {
+        String stored = broker.registry.user("alice").orElseThrow().passwordHash();
+        for (ScramClient attacker : StoredStringAttacks.clients("alice", stored)) {
+            try (RawMqttClient raw = new RawMqttClient(broker.port()).mqtt5()) {
+                raw.send(scramConnect("stolen", bytes(attacker.clientFirstMessage())));
+                attacker.serverFirstMessage(text(raw.read(Auth.class).properties()));
+                raw.send(auth(ReasonCode.CONTINUE_AUTHENTICATION, SCRAM, bytes(attacker.clientFinalMessage())));
+                assertEquals(ReasonCode.BAD_USER_NAME_OR_PASSWORD, raw.read(ConnAck.class).reasonCode(),
+                        "logged in with what " + stored + " gives away");
+            }
         }
     }
 

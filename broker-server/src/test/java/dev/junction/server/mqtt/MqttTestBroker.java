@@ -4,7 +4,9 @@ import dev.junction.server.acl.MqttAcl;
 import dev.junction.server.limits.Limits;
 import dev.junction.core.Broker;
 import dev.junction.server.JunctionServer;
+import dev.junction.server.auth.Logins;
 import dev.junction.server.auth.TestLogins;
+import dev.junction.server.auth.UserRegistry;
 import dev.junction.server.config.Config;
 import dev.junction.server.config.ConfigKeys;
 import dev.junction.server.config.ListenPort;
@@ -24,6 +26,8 @@ import java.util.Map;
 final class MqttTestBroker implements AutoCloseable {
     final Broker core = new Broker(2);
     final MqttBroker mqtt;
+    /** The broker's users, for tests that store one as an older version did. */
+    final UserRegistry registry;
     private final JunctionServer server;
 
     MqttTestBroker(MqttSettings settings) throws Exception {
@@ -32,7 +36,9 @@ final class MqttTestBroker implements AutoCloseable {
 
     /** With these users (name to password), each with every permission on vhost {@code /}. */
     MqttTestBroker(MqttSettings settings, Map<String, String> users) throws Exception {
-        mqtt = new MqttBroker(core, settings, TestLogins.of(core, users), MqttAcl.allowAll(), Limits.none());
+        Logins logins = TestLogins.of(core, users);
+        registry = logins.registry();
+        mqtt = new MqttBroker(core, settings, logins, MqttAcl.allowAll(), Limits.none());
         Path dataDir = Files.createTempDirectory("junction-mqtt-test");
         Config config = Config.defaults()
                 .with(ConfigKeys.BIND, InetAddress.getLoopbackAddress())

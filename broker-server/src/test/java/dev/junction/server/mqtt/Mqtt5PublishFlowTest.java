@@ -233,8 +233,8 @@ class Mqtt5PublishFlowTest {
         RawMqttClient client = connect("v5-alias0", MqttProperties.NONE);
         // The codec cannot build alias 0: PUBLISH QoS 0, topic "t", properties {topic alias: 0}, no payload.
         client.sendBytes(0x30, 0x07, 0x00, 0x01, 't', 0x03, 0x23, 0x00, 0x00);
-        // The codec finds it malformed before the server sees it; its DISCONNECT reason is the session area's.
-        assertFalse(client.answersPing(), "the connection ends");
+        // The codec refuses it before the handler sees it: a Protocol Error (MQTT-3.3.2-8 forbids the value).
+        assertDisconnectedWith(client, ReasonCode.PROTOCOL_ERROR);
     }
 
     @Test

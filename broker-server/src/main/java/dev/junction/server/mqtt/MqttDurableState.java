@@ -31,7 +31,8 @@ import java.util.Set;
  * What of MQTT outlives the process, kept as the core's opaque state records: each persistent session's
  * subscriptions (filter, granted QoS and MQTT 5 options), the inbound QoS 2 packet identifiers it has acknowledged
  * with PUBREC and not yet seen PUBREL for, the outbound QoS 2 packet identifiers (which stored message each was
- * sent with, or that PUBREC came and PUBREL is owed), and the retained message of each topic. A session's queued and in-flight
+ * sent with, or that PUBREC came and PUBREL is owed), the will its lost connection left waiting for its delay, and
+ * the retained message of each topic with its properties and expiry time. A session's queued and in-flight
  * messages are messages of its durable queue; only the identifiers they went out with need recording, because a
  * client resumes a QoS 2 flow by identifier [MQTT-4.4.0-1].
  */

@@ -121,6 +121,16 @@ class Mqtt5DurableStateRestartTest {
         return received.get();
     }
 
+    /** What a new subscription to {@code filter} gets first: a retained message. */
+    private Mqtt5Publish firstRetained(String filter, MqttQos qos) throws InterruptedException {
+        Mqtt5BlockingClient subscriber = client("reader");
+        subscriber.connect();
+        try (Mqtt5BlockingClient.Mqtt5Publishes publishes = subscriber.publishes(MqttGlobalPublishFilter.ALL)) {
+            subscriber.subscribeWith().topicFilter(filter).qos(qos).send();
+            return receive(publishes);
+        }
+    }
+
     private List<String> retainedTopics() {
         return mqtt.retainedMessages("#").stream().map(RetainedMessage::topic).sorted().toList();
     }
@@ -141,27 +151,22 @@ class Mqtt5DurableStateRestartTest {
                 .send();
         restart();
 
-        Mqtt5BlockingClient subscriber = client("reader");
-        subscriber.connect();
-        try (Mqtt5BlockingClient.Mqtt5Publishes publishes = subscriber.publishes(MqttGlobalPublishFilter.ALL)) {
-            subscriber.subscribeWith().topicFilter("kept/#").qos(MqttQos.AT_LEAST_ONCE).send();
-            Mqtt5Publish received = receive(publishes);
-            assertEquals("kept/full", received.getTopic().toString());
-            assertTrue(received.isRetain());
-            assertEquals(MqttQos.AT_LEAST_ONCE, received.getQos());
-            assertEquals("{\"on\":true}", StandardCharsets.UTF_8.decode(received.getPayload().orElseThrow()).toString());
-            assertEquals(Optional.of(Mqtt5PayloadFormatIndicator.UTF_8), received.getPayloadFormatIndicator());
-            assertEquals("application/json", received.getContentType().orElseThrow().toString());
-            assertEquals("kept/replies", received.getResponseTopic().orElseThrow().toString());
-            ByteBuffer data = received.getCorrelationData().orElseThrow();
-            byte[] bytes = new byte[data.remaining()];
-            data.get(bytes);
-            assertArrayEquals(correlation, bytes);
-            assertEquals(List.of("a=1", "b=2", "a=3"), received.getUserProperties().asList().stream()
-                    .map(p -> p.getName() + "=" + p.getValue()).toList());
-            long left = received.getMessageExpiryInterval().orElseThrow();
-            assertTrue(left <= 3600 && left > 3000, "the expiry still counting, not restarted or lost: " + left);
-        }
+        Mqtt5Publish received = firstRetained("kept/#", MqttQos.AT_LEAST_ONCE);
+        assertEquals("kept/full", received.getTopic().toString());
+        assertTrue(received.isRetain());
+        assertEquals(MqttQos.AT_LEAST_ONCE, received.getQos());
+        assertEquals("{\"on\":true}", StandardCharsets.UTF_8.decode(received.getPayload().orElseThrow()).toString());
+        assertEquals(Optional.of(Mqtt5PayloadFormatIndicator.UTF_8), received.getPayloadFormatIndicator());
+        assertEquals("application/json", received.getContentType().orElseThrow().toString());
+        assertEquals("kept/replies", received.getResponseTopic().orElseThrow().toString());
+        ByteBuffer data = received.getCorrelationData().orElseThrow();
+        byte[] bytes = new byte[data.remaining()];
+        data.get(bytes);
+        assertArrayEquals(correlation, bytes);
+        assertEquals(List.of("a=1", "b=2", "a=3"), received.getUserProperties().asList().stream()
+                .map(p -> p.getName() + "=" + p.getValue()).toList());
+        long left = received.getMessageExpiryInterval().orElseThrow();
+        assertTrue(left <= 3600 && left > 3000, "the expiry kept: " + left);
     }
 
     @Test
@@ -210,17 +215,12 @@ class Mqtt5DurableStateRestartTest {
         assertNull(stored.get(20, TimeUnit.SECONDS));
         restart();
 
-        Mqtt5BlockingClient subscriber = client("old-reader");
-        subscriber.connect();
-        try (Mqtt5BlockingClient.Mqtt5Publishes publishes = subscriber.publishes(MqttGlobalPublishFilter.ALL)) {
-            subscriber.subscribeWith().topicFilter("old/#").qos(MqttQos.EXACTLY_ONCE).send();
-            Mqtt5Publish received = receive(publishes);
-            assertEquals("old/topic", received.getTopic().toString());
-            assertEquals(MqttQos.AT_LEAST_ONCE, received.getQos());
-            assertTrue(received.isRetain());
-            assertEquals("old", StandardCharsets.UTF_8.decode(received.getPayload().orElseThrow()).toString());
-            assertTrue(received.getMessageExpiryInterval().isEmpty());
-        }
+        Mqtt5Publish received = firstRetained("old/#", MqttQos.EXACTLY_ONCE);
+        assertEquals("old/topic", received.getTopic().toString());
+        assertEquals(MqttQos.AT_LEAST_ONCE, received.getQos());
+        assertTrue(received.isRetain());
+        assertEquals("old", StandardCharsets.UTF_8.decode(received.getPayload().orElseThrow()).toString());
+        assertTrue(received.getMessageExpiryInterval().isEmpty());
     }
 
     // ---- pending wills ----
@@ -265,6 +265,15 @@ class Mqtt5DurableStateRestartTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> mqtt.sessionSnapshots().join().stream()
                 .anyMatch(session -> session.clientId().equals("dying") && !session.connected()));
         return lost;
+    }
+
+    /** A message for the watcher after which nothing else comes: what arrives before it arrived first. */
+    private void publishSentinel() throws IOException {
+        try (RawMqttClient other = new RawMqttClient(server.port(Protocol.MQTT))) {
+            other.connect("sentinel", true);
+            other.send(RawMqttClient.publish("wills/sentinel", 1, 1, false, "after"));
+            other.read(dev.junction.mqtt.codec.PubAck.class);
+        }
     }
 
     /** The watcher's next PUBLISH, which the caller releases. */
@@ -329,11 +338,7 @@ class Mqtt5DurableStateRestartTest {
             back.assertClosedByServer();
         }
         restart();
-        try (RawMqttClient other = new RawMqttClient(server.port(Protocol.MQTT))) {
-            other.connect("sentinel", true);
-            other.send(RawMqttClient.publish("wills/sentinel", 1, 1, false, "after"));
-            other.read(dev.junction.mqtt.codec.PubAck.class);
-        }
+        publishSentinel();
         try (RawMqttClient watcher = new RawMqttClient(server.port(Protocol.MQTT)).mqtt5()) {
             Publish first = nextForWatcher(watcher);
             try {
@@ -349,11 +354,7 @@ class Mqtt5DurableStateRestartTest {
         watch();
         loseConnection(dying(3600));
         restart();
-        try (RawMqttClient other = new RawMqttClient(server.port(Protocol.MQTT))) {
-            other.connect("sentinel", true);
-            other.send(RawMqttClient.publish("wills/sentinel", 1, 1, false, "after"));
-            other.read(dev.junction.mqtt.codec.PubAck.class);
-        }
+        publishSentinel();
         try (RawMqttClient watcher = new RawMqttClient(server.port(Protocol.MQTT)).mqtt5()) {
             Publish first = nextForWatcher(watcher);
             Publish second = watcher.read(Publish.class);

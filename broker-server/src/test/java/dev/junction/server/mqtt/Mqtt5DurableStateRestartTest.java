@@ -246,6 +246,10 @@ class Mqtt5DurableStateRestartTest {
 
     /** Connects {@code dying} with a session of an hour and a will delayed by {@code delaySeconds}. */
     private RawMqttClient dying(long delaySeconds) throws IOException {
+        return dying(delaySeconds, 3600);
+    }
+
+    private RawMqttClient dying(long delaySeconds, long sessionExpirySeconds) throws IOException {
         RawMqttClient dying = new RawMqttClient(server.port(Protocol.MQTT)).mqtt5();
         dying.send(new Connect(MqttProtocolVersion.MQTT_5, false, 0, "dying",
                 new Connect.Will("wills/dying", "gone".getBytes(StandardCharsets.UTF_8),
@@ -253,7 +257,7 @@ class Mqtt5DurableStateRestartTest {
                         MqttProperties.builder().willDelayInterval(delaySeconds).contentType("text/plain")
                                 .addUserProperty("why", "lost").build()),
                 "guest", "guest".getBytes(StandardCharsets.UTF_8),
-                MqttProperties.builder().sessionExpiryInterval(3600).build()));
+                MqttProperties.builder().sessionExpiryInterval(sessionExpirySeconds).build()));
         assertEquals(ReasonCode.SUCCESS, dying.read(ConnAck.class).reasonCode());
         return dying;
     }
@@ -318,6 +322,23 @@ class Mqtt5DurableStateRestartTest {
             } finally {
                 will.release();
             }
+        }
+    }
+
+    @Test
+    void aWillWhoseSessionExpiresBeforeItsDelayIsPublishedAfterACrashWhenTheSessionEnds() throws Exception {
+        watch();
+        long lost = loseConnection(dying(3600, 3));
+        crashAndRestart();
+        try (RawMqttClient watcher = new RawMqttClient(server.port(Protocol.MQTT)).mqtt5()) {
+            Publish will = nextForWatcher(watcher);
+            long waited = System.nanoTime() - lost;
+            try {
+                assertEquals("wills/dying", will.topic());
+            } finally {
+                will.release();
+            }
+            assertTrue(waited >= TimeUnit.MILLISECONDS.toNanos(2900), "at the session's end: " + waited / 1_000_000);
         }
     }
 

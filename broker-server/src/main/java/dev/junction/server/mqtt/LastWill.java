@@ -1,10 +1,7 @@
 package dev.junction.server.mqtt;
 
-import dev.junction.core.BrokerException;
-import dev.junction.core.store.StoreListener;
 import dev.junction.mqtt.codec.Connect;
 import dev.junction.server.acl.ConnectionAcl;
-import io.netty.buffer.Unpooled;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,20 +32,34 @@ final class LastWill {
     }
 
     void publish() {
+        if (allowed()) {
+            recorded(0).publish(clientId, publisher);
+        }
+    }
+
+    /**
+     * The will as a persistent session records it while it waits, due at {@code dueAtMillis}; null if it is not
+     * to be published at all.
+     */
+    PendingWill pending(long dueAtMillis) {
+        return allowed() ? recorded(dueAtMillis) : null;
+    }
+
+    private PendingWill recorded(long dueAtMillis) {
+        // The will's properties travel as a PUBLISH's would (section 3.1.3.2); the Will Delay Interval, which is no
+        // PUBLISH property, is not mapped.
+        return new PendingWill(will.topic(), will.qos().value(), will.retain(), will.payload(),
+                MqttPublisher.coreProperties(will.qos().value(), will.retain(), will.properties()), dueAtMillis);
+    }
+
+    private boolean allowed() {
         if (will.topic().startsWith(SYS_PREFIX)) {
-            return;
+            return false;
         }
         if (!acl.canPublish(will.topic())) {
             log.info("Client '{}': will on '{}' denied by the ACL; not published", clientId, will.topic());
-            return;
+            return false;
         }
-        try {
-            // The will's properties travel as a PUBLISH's would (section 3.1.3.2); the Will Delay Interval, which is
-            // no PUBLISH property, is not mapped.
-            publisher.publish(clientId, will.topic(), will.qos().value(), will.retain(),
-                    Unpooled.wrappedBuffer(will.payload()), will.properties(), StoreListener.NONE);
-        } catch (BrokerException e) {
-            log.warn("Client '{}': will on '{}' not published: {}", clientId, will.topic(), e.getMessage());
-        }
+        return true;
     }
 }

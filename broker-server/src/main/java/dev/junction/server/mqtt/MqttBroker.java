@@ -1,6 +1,7 @@
 package dev.junction.server.mqtt;
 
 import dev.junction.core.Broker;
+import dev.junction.core.message.MessageProperties;
 import dev.junction.core.queue.Queue;
 import dev.junction.core.vhost.VirtualHost;
 import dev.junction.mqtt.codec.MqttDecoder;
@@ -75,14 +76,14 @@ public final class MqttBroker implements AutoCloseable {
         }
         this.durable = new MqttDurableState(core.definitions());
         MqttPublisher publisher = new MqttPublisher(vhost, settings.exchange(), retained, stats, durable);
-        MqttDurableState.takeRetained(core).forEach(publisher::restoreRetained);
+        durable.takeRetained(core).forEach(publisher::restoreRetained);
         Map<String, MqttDurableState.RecoveredSession> recovered = durable.takeSessions(core);
         deleteOrphanSessionQueues(recovered.keySet());
         SessionQueueLimits.apply(vhost, settings, recovered.keySet());
         SharedGroups sharedGroups = new SharedGroups(vhost, settings.exchange(), settings.sharedSubscriptionSelection());
         sharedGroups.recover(recovered);
         this.sessions = new SessionRegistry(new SessionServices(settings, vhost, durable, stats, retained,
-                sharedGroups), recovered);
+                sharedGroups, publisher), recovered);
         this.authenticator = new MqttAuthenticator(logins, settings.vhost(), settings.allowAnonymous());
         this.connectionServices = new ConnectionServices(settings, limits, stats, authenticator, acl, sessions,
                 publisher, () -> blockedReason != null, connections);
@@ -250,7 +251,7 @@ public final class MqttBroker implements AutoCloseable {
         if (!retained.remove(topicName)) {
             return false;
         }
-        durable.retain(topicName, 0, Unpooled.EMPTY_BUFFER, StoreListener.NONE);
+        durable.retain(topicName, 0, MessageProperties.EMPTY, Unpooled.EMPTY_BUFFER, StoreListener.NONE);
         return true;
     }
 

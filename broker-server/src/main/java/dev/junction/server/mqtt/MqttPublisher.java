@@ -74,16 +74,26 @@ final class MqttPublisher {
     /** Publishes with an MQTT 5 PUBLISH's properties, mapped by {@link Mqtt5MessageProperties}. */
     List<Queue> publish(String clientId, String topicName, int qos, boolean retain, ByteBuf payload,
                         MqttProperties properties, StoreListener stored) {
+        return publish(clientId, topicName, qos, retain, payload, coreProperties(qos, retain, properties), stored);
+    }
+
+    /** The core properties of an MQTT publish: its QoS and RETAIN flag and an MQTT 5 PUBLISH's own properties. */
+    static MessageProperties coreProperties(int qos, boolean retain, MqttProperties properties) {
+        MessageProperties base = (retain ? RETAINED_PROPERTIES_BY_QOS : PROPERTIES_BY_QOS)[qos];
+        return properties.isEmpty() ? base : Mqtt5MessageProperties.toCore(properties, base);
+    }
+
+    /** Publishes with the core properties it will carry, mapped already (a will read back from the store). */
+    List<Queue> publish(String clientId, String topicName, int qos, boolean retain, ByteBuf payload,
+                        MessageProperties coreProperties, StoreListener stored) {
         stats.messagesReceived.increment();
         stats.bytesReceived.add(payload.readableBytes());
-        MessageProperties base = (retain ? RETAINED_PROPERTIES_BY_QOS : PROPERTIES_BY_QOS)[qos];
-        MessageProperties coreProperties = properties.isEmpty() ? base : Mqtt5MessageProperties.toCore(properties, base);
         Message message = new Message(exchange, TopicMapping.routingKey(topicName), coreProperties, payload);
         message.publisher(clientId);
         StoreListener routedStored = stored;
         if (retain) {
             StoreCountdown both = new StoreCountdown(2, stored);
-            durable.retain(topicName, qos, payload, both);
+            durable.retain(topicName, qos, coreProperties, payload, both);
             retained.store(topicName, message.retain());
             routedStored = both;
         }
@@ -94,10 +104,12 @@ final class MqttPublisher {
         return reached;
     }
 
-    /** A retained message read back at start-up. */
+    /** A retained message read back at start-up, with its properties (a record of an earlier version: its QoS). */
     void restoreRetained(MqttDurableState.RecoveredRetained recovered) {
+        MessageProperties properties = recovered.properties() != null ? recovered.properties()
+                : RETAINED_PROPERTIES_BY_QOS[recovered.qos()];
         retained.store(recovered.topicName(), new Message(exchange, TopicMapping.routingKey(recovered.topicName()),
-                PROPERTIES_BY_QOS[recovered.qos()], recovered.payload()));
+                properties, recovered.payload()));
     }
 
     /** A message for the retained store alone, never routed: {@code $SYS} topics. */

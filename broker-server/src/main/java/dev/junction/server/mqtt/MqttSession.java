@@ -70,6 +70,8 @@ final class MqttSession implements QueueConsumer {
     /** A will waiting for its delay [MQTT-3.1.3-9]: published when that passes or the session ends. */
     private LastWill pendingWill;
     private ScheduledFuture<?> willDelay;
+    /** The pending will is in the session's store record ({@link MqttDurableState#pendingWill}). */
+    private boolean willRecorded;
     private boolean discarded;
     /** Set by {@link #discard}: completes once the session's queue is deleted. */
     private CompletableFuture<Integer> queueGone;
@@ -322,6 +324,7 @@ final class MqttSession implements QueueConsumer {
         } else if (will != null) {
             pendingWill = will;
             willDelay = owner.schedule(this::publishPendingWill, will.delaySeconds(), TimeUnit.SECONDS);
+            recordPendingWill(will);
         }
         if (endsNow) {
             end();
@@ -338,6 +341,22 @@ final class MqttSession implements QueueConsumer {
         }
     }
 
+    /**
+     * A persistent session keeps its waiting will in its store record, due when its delay or the session's expiry
+     * passes, whichever is first, so that a restart after a crash publishes it then (section 4.1).
+     */
+    private void recordPendingWill(LastWill will) {
+        if (cleanSession) {
+            return;
+        }
+        long dueInMillis = Math.min(TimeUnit.SECONDS.toMillis(will.delaySeconds()), expiryInterval.toMillis());
+        PendingWill recorded = will.pending(System.currentTimeMillis() + dueInMillis);
+        if (recorded != null) {
+            services.durable().pendingWill(clientId, recorded);
+            willRecorded = true;
+        }
+    }
+
     private void publishPendingWill() {
         willDelay = null;
         LastWill will = pendingWill;
@@ -345,6 +364,7 @@ final class MqttSession implements QueueConsumer {
         if (will != null) {
             will.publish();
         }
+        forgetRecordedWill();
     }
 
     /** The client is back in time: its will is not published [MQTT-3.1.3-9]. */
@@ -353,6 +373,14 @@ final class MqttSession implements QueueConsumer {
         if (willDelay != null) {
             willDelay.cancel(false);
             willDelay = null;
+        }
+        forgetRecordedWill();
+    }
+
+    private void forgetRecordedWill() {
+        if (willRecorded) {
+            willRecorded = false;
+            services.durable().willGone(clientId);
         }
     }
 
@@ -375,8 +403,8 @@ final class MqttSession implements QueueConsumer {
     /**
      * Broker shutdown: a clean session ends and completes when its queue is gone, its messages released; a
      * persistent one lets go of its messages (they stay queued, and stored) and keeps its queue and record for the
-     * next run. A will still waiting for its delay is published now, as Mosquitto does: it is not stored, and
-     * published early is better than never.
+     * next run. A will still waiting for its delay is published now, as Mosquitto does (only a crash leaves it to
+     * its store record, which the next run publishes when it is due).
      */
     CompletableFuture<Void> close() {
         CompletableFuture<Void> closed = new CompletableFuture<>();

@@ -28,6 +28,11 @@ final class SessionRegistry {
 
     private final ConcurrentHashMap<String, MqttSession> sessions = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, RecoveredSession> recovered;
+    /**
+     * The wills recovered sessions' lost connections left waiting; whoever removes one decides it: published when
+     * due or when the session ends, cancelled when the client resumes the session.
+     */
+    private final ConcurrentHashMap<String, PendingWill> recoveredWills = new ConcurrentHashMap<>();
     /** Per client id, the last CONNECT taken in: the next one for that id waits until it is decided. */
     private final ConcurrentHashMap<String, CompletableFuture<Void>> connecting = new ConcurrentHashMap<>();
     private final SessionServices services;
@@ -35,6 +40,11 @@ final class SessionRegistry {
     SessionRegistry(SessionServices services, Map<String, RecoveredSession> recovered) {
         this.services = services;
         this.recovered = new ConcurrentHashMap<>(recovered);
+        recovered.values().forEach(session -> {
+            if (session.will() != null) {
+                recoveredWills.put(session.clientId(), session.will());
+            }
+        });
         if (!recovered.isEmpty()) {
             log.info("{} persistent MQTT session(s) recovered; each resumes when its client connects",
                     recovered.size());
@@ -84,6 +94,9 @@ final class SessionRegistry {
             return new MqttSession(id, !persistent, this, services, connection.eventLoop(),
                     cleanSession ? null : stored[0]);
         });
+        if (stored[0] != null && !cleanSession) {
+            cancelRecoveredWill(clientId);
+        }
         MqttSession old = previous[0];
         if (old == session) {
             old.execute(() -> {
@@ -111,6 +124,27 @@ final class SessionRegistry {
             Duration expiry = session.expiry() == null || session.expiry().compareTo(cap) > 0 ? cap
                     : session.expiry();
             timer.schedule(() -> expireRecovered(session), expiry.toMillis(), TimeUnit.MILLISECONDS);
+            if (session.will() != null) {
+                // Due at the earlier of its delay and the session's expiry as the lost connection counted them;
+                // at once if that passed while the broker was down.
+                timer.schedule(() -> publishRecoveredWill(session.clientId()), session.will().delayMillis(),
+                        TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    private void publishRecoveredWill(String clientId) {
+        PendingWill will = recoveredWills.remove(clientId);
+        if (will != null) {
+            will.publish(clientId, services.publisher());
+            services.durable().willGone(clientId);
+        }
+    }
+
+    /** The client resumed its recovered session in time: the will is not published [MQTT-3.1.3-9]. */
+    private void cancelRecoveredWill(String clientId) {
+        if (recoveredWills.remove(clientId) != null) {
+            services.durable().willGone(clientId);
         }
     }
 
@@ -121,7 +155,9 @@ final class SessionRegistry {
         }
     }
 
+    /** A recovered session ends: a will still waiting goes now [MQTT-3.1.3-9]. */
     private CompletableFuture<Integer> forget(RecoveredSession session) {
+        publishRecoveredWill(session.clientId());
         services.durable().forgetSession(session.clientId(), session.awaitingPubRel(), session.sentQos2().keySet());
         services.sharedGroups().leaveAll(session.clientId(), session.subscriptions().keySet());
         return services.vhost().deleteQueue(MqttSession.queueName(session.clientId()), null, false, false);

@@ -52,8 +52,8 @@ class OutboundPublishWriterTest {
         RetainedMessages retained = new RetainedMessages();
         MqttDurableState durable = new MqttDurableState(core.definitions());
         SessionRegistry sessions = new SessionRegistry(new SessionServices(settings, vhost, durable, stats,
-                retained, new SharedGroups(vhost, settings.exchange(), settings.sharedSubscriptionSelection())),
-                Map.of());
+                retained, new SharedGroups(vhost, settings.exchange(), settings.sharedSubscriptionSelection()),
+                new MqttPublisher(vhost, settings.exchange(), retained, stats, durable)), Map.of());
         return new ConnectionServices(settings, Limits.none(), stats,
                 new MqttAuthenticator(TestLogins.guest(core), settings.vhost(), true), MqttAcl.allowAll(), sessions,
                 new MqttPublisher(vhost, settings.exchange(), retained, stats, durable), () -> false,

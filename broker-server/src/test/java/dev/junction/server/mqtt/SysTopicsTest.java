@@ -20,9 +20,10 @@ class SysTopicsTest {
     private final MqttStats stats = new MqttStats();
     private final RetainedMessages retained = new RetainedMessages();
     private final MqttDurableState durable = new MqttDurableState(core.definitions());
-    private final SysTopics sysTopics = new SysTopics(new MqttPublisher(vhost, "amq.topic", retained, stats, durable),
-            retained, new SessionRegistry(new SessionServices(MqttSettings.DEFAULTS, vhost, durable, stats, retained,
-            new SharedGroups(vhost, "amq.topic", ConsumerSelection.ROUND_ROBIN)), Map.of()), stats);
+    private final MqttPublisher publisher = new MqttPublisher(vhost, "amq.topic", retained, stats, durable);
+    private final SysTopics sysTopics = new SysTopics(publisher, retained, new SessionRegistry(new SessionServices(
+            MqttSettings.DEFAULTS, vhost, durable, stats, retained,
+            new SharedGroups(vhost, "amq.topic", ConsumerSelection.ROUND_ROBIN), publisher), Map.of()), stats);
 
     @AfterEach
     void close() throws InterruptedException {

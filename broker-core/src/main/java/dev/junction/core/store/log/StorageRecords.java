@@ -171,7 +171,7 @@ final class StorageRecords {
         }
         writeString(header, message.exchange());
         writeString(header, message.routingKey());
-        writeProperties(header, message.properties());
+        MessagePropertiesCodec.write(header, message.properties());
         CompositeByteBuf record = ByteBufAllocator.DEFAULT.compositeBuffer(2);
         return record.addComponents(true, header, message.body().retainedDuplicate());
     }
@@ -187,7 +187,7 @@ final class StorageRecords {
             for (int i = 0; i < count; i++) {
                 queueIds[i] = in.readLong();
             }
-            return new MessageHeader(queueIds, readString(in), readString(in), readProperties(in));
+            return new MessageHeader(queueIds, readString(in), readString(in), MessagePropertiesCodec.read(in));
         }
     }
 
@@ -207,43 +207,5 @@ final class StorageRecords {
 
     static ByteBuf encodeSettle(long messageRecordId, long queueId) {
         return ByteBufAllocator.DEFAULT.buffer(16).writeLong(messageRecordId).writeLong(queueId);
-    }
-
-    private static void writeProperties(ByteBuf out, MessageProperties p) {
-        writeString(out, p.contentType());
-        writeString(out, p.contentEncoding());
-        writeTable(out, p.headers());
-        writeNullableInt(out, p.deliveryMode());
-        writeNullableInt(out, p.priority());
-        writeString(out, p.correlationId());
-        writeString(out, p.replyTo());
-        writeString(out, p.expiration());
-        writeString(out, p.messageId());
-        out.writeBoolean(p.timestamp() != null);
-        if (p.timestamp() != null) {
-            out.writeLong(p.timestamp());
-        }
-        writeString(out, p.type());
-        writeString(out, p.userId());
-        writeString(out, p.appId());
-        writeString(out, p.clusterId());
-    }
-
-    private static MessageProperties readProperties(ByteBuf in) {
-        return new MessageProperties(readString(in), readString(in), readTable(in), readNullableInt(in),
-                readNullableInt(in), readString(in), readString(in), readString(in), readString(in),
-                in.readBoolean() ? in.readLong() : null, readString(in), readString(in), readString(in),
-                readString(in));
-    }
-
-    private static void writeNullableInt(ByteBuf out, Integer value) {
-        out.writeBoolean(value != null);
-        if (value != null) {
-            out.writeInt(value);
-        }
-    }
-
-    private static Integer readNullableInt(ByteBuf in) {
-        return in.readBoolean() ? in.readInt() : null;
     }
 }

@@ -363,6 +363,7 @@ public final class JunctionServer implements AutoCloseable {
                 forced += listener.forceCloseConnections();
             }
         }
+        transport.awaitQueuedWork(deadline);
         shutdownOrder.forEach(JunctionServer::closeLogged);
         transport.shutdown(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         closeLogged(lock);

@@ -12,11 +12,15 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Future;
 
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.nio.channels.spi.SelectorProvider;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -56,6 +60,22 @@ public final class Transport {
         SocketProtocolFamily family = address.getAddress() instanceof Inet6Address
                 ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET;
         return new ServerBootstrap().group(boss, workers).channelFactory(() -> serverChannels.apply(family));
+    }
+
+    /**
+     * Waits, at most until {@code deadlineNanos}, until every connection event loop has run what was queued on it
+     * before this call. A closed channel's close future completes before its {@code channelInactive} runs (Netty
+     * queues that); at shutdown the handlers' last work (an MQTT will, a session going offline) must reach the core
+     * before the core stops.
+     */
+    public void awaitQueuedWork(long deadlineNanos) {
+        List<Future<?>> barriers = new ArrayList<>();
+        for (EventExecutor loop : workers) {
+            barriers.add(loop.submit(() -> { }));
+        }
+        for (Future<?> barrier : barriers) {
+            barrier.awaitUninterruptibly(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        }
     }
 
     /** Stops the event loops, waiting at most {@code timeout} for their threads to finish. */

@@ -4,7 +4,6 @@ import org.eclipse.paho.mqttv5.client.IMqttMessageListener;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
@@ -14,7 +13,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -27,27 +25,22 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 /** MQTT 5 PUBLISH properties and acknowledgement reason codes with Eclipse Paho's MQTT v5 client. */
 class Mqtt5PahoPublishTest {
     private MqttTestBroker broker;
-    private final List<MqttClient> clients = new ArrayList<>();
+    private PahoV5Clients clients;
 
     @BeforeEach
     void start() throws Exception {
         broker = new MqttTestBroker();
+        clients = new PahoV5Clients(broker.uri());
     }
 
     @AfterEach
     void stop() throws Exception {
-        for (MqttClient client : clients) {
-            if (client.isConnected()) {
-                client.disconnect();
-            }
-            client.close();
-        }
+        clients.close();
         broker.close();
     }
 
     private MqttClient connect(String clientId) throws Exception {
-        MqttClient client = new MqttClient(broker.uri(), clientId, new MemoryPersistence());
-        clients.add(client);
+        MqttClient client = clients.client(clientId);
         MqttConnectionOptions options = new MqttConnectionOptions();
         options.setUserName("guest");
         options.setPassword("guest".getBytes(StandardCharsets.UTF_8));

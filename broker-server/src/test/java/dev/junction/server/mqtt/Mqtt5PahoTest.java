@@ -1,14 +1,9 @@
 package dev.junction.server.mqtt;
 
-import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
-import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -16,8 +11,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -30,21 +23,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Eclipse Paho's MQTT v5 Java client: connect, subscribe, publish at each QoS, a resumed session, a will. */
 class Mqtt5PahoTest {
     private MqttTestBroker broker;
-    private final List<MqttClient> clients = new ArrayList<>();
+    private PahoV5Clients clients;
 
     @BeforeEach
     void start() throws Exception {
         broker = new MqttTestBroker();
+        clients = new PahoV5Clients(broker.uri());
     }
 
     @AfterEach
     void stop() throws Exception {
-        for (MqttClient client : clients) {
-            if (client.isConnected()) {
-                client.disconnect();
-            }
-            client.close();
-        }
+        clients.close();
         broker.close();
     }
 
@@ -53,35 +42,9 @@ class Mqtt5PahoTest {
     }
 
     private MqttClient client(String clientId, BlockingQueue<Received> received) throws MqttException {
-        MqttClient client = new MqttClient(broker.uri(), clientId, new MemoryPersistence());
-        clients.add(client);
-        client.setCallback(new MqttCallback() {
-            @Override
-            public void disconnected(MqttDisconnectResponse response) {
-            }
-
-            @Override
-            public void mqttErrorOccurred(MqttException exception) {
-            }
-
-            @Override
-            public void messageArrived(String topic, MqttMessage message) {
-                received.add(new Received(topic, new String(message.getPayload(), StandardCharsets.UTF_8),
-                        message.getQos()));
-            }
-
-            @Override
-            public void deliveryComplete(IMqttToken token) {
-            }
-
-            @Override
-            public void connectComplete(boolean reconnect, String serverUri) {
-            }
-
-            @Override
-            public void authPacketArrived(int reasonCode, MqttProperties properties) {
-            }
-        });
+        MqttClient client = clients.client(clientId);
+        client.setCallback(PahoV5Clients.onMessage((topic, message) -> received.add(
+                new Received(topic, new String(message.getPayload(), StandardCharsets.UTF_8), message.getQos()))));
         return client;
     }
 

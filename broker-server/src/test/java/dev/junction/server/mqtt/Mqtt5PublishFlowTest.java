@@ -76,6 +76,13 @@ class Mqtt5PublishFlowTest {
         client.assertClosedByServer();
     }
 
+    /** A new client whose first PUBLISH is this one is disconnected with the code. */
+    private void assertPublishDisconnects(String clientId, ReasonCode code, Publish publish) throws Exception {
+        RawMqttClient client = connect(clientId, MqttProperties.NONE);
+        client.send(publish);
+        assertDisconnectedWith(client, code);
+    }
+
     @Test
     void aPublishNoSubscriptionMatchesIsAcknowledgedWithNoMatchingSubscribers() throws Exception {
         RawMqttClient client = connect("v5-nobody", MqttProperties.NONE);
@@ -114,9 +121,7 @@ class Mqtt5PublishFlowTest {
 
     @Test
     void aWildcardInTheTopicNameIsDisconnectWithTopicNameInvalid() throws Exception {
-        RawMqttClient client = connect("v5-wild", MqttProperties.NONE);
-        client.send(publish("a/+/b", 0, 0, MqttProperties.NONE));
-        assertDisconnectedWith(client, ReasonCode.TOPIC_NAME_INVALID);
+        assertPublishDisconnects("v5-wild", ReasonCode.TOPIC_NAME_INVALID, publish("a/+/b", 0, 0, MqttProperties.NONE));
     }
 
     @Test
@@ -167,9 +172,8 @@ class Mqtt5PublishFlowTest {
 
     @Test
     void aSubscriptionIdentifierFromAClientIsAProtocolError() throws Exception {
-        RawMqttClient client = connect("v5-subid", MqttProperties.NONE);
-        client.send(publish("t", 0, 0, MqttProperties.builder().addSubscriptionIdentifier(5).build()));
-        assertDisconnectedWith(client, ReasonCode.PROTOCOL_ERROR);
+        assertPublishDisconnects("v5-subid", ReasonCode.PROTOCOL_ERROR,
+                publish("t", 0, 0, MqttProperties.builder().addSubscriptionIdentifier(5).build()));
     }
 
     @Test
@@ -239,17 +243,15 @@ class Mqtt5PublishFlowTest {
 
     @Test
     void anAliasAboveTheMaximumIsTopicAliasInvalid() throws Exception {
-        RawMqttClient client = connect("v5-alias65", MqttProperties.NONE);
-        client.send(publish("t", 0, 0, MqttProperties.builder()
-                .topicAlias(MqttSettings.Mqtt5Limits.DEFAULTS.topicAliasMaximum() + 1).build()));
-        assertDisconnectedWith(client, ReasonCode.TOPIC_ALIAS_INVALID);
+        int aboveTheMaximum = MqttSettings.Mqtt5Limits.DEFAULTS.topicAliasMaximum() + 1;
+        assertPublishDisconnects("v5-alias65", ReasonCode.TOPIC_ALIAS_INVALID,
+                publish("t", 0, 0, MqttProperties.builder().topicAlias(aboveTheMaximum).build()));
     }
 
     @Test
     void anEmptyTopicWithAnAliasNeverSetIsAProtocolError() throws Exception {
-        RawMqttClient client = connect("v5-alias-unknown", MqttProperties.NONE);
-        client.send(publish("", 0, 0, MqttProperties.builder().topicAlias(5).build()));
-        assertDisconnectedWith(client, ReasonCode.PROTOCOL_ERROR);
+        assertPublishDisconnects("v5-alias-unknown", ReasonCode.PROTOCOL_ERROR,
+                publish("", 0, 0, MqttProperties.builder().topicAlias(5).build()));
     }
 
     @Test
@@ -265,9 +267,8 @@ class Mqtt5PublishFlowTest {
 
     @Test
     void aResponseTopicWithAWildcardIsAProtocolError() throws Exception {
-        RawMqttClient client = connect("v5-response-wild", MqttProperties.NONE);
-        client.send(publish("requests", 1, 1, MqttProperties.builder().responseTopic("replies/#").build()));
-        assertDisconnectedWith(client, ReasonCode.PROTOCOL_ERROR);
+        assertPublishDisconnects("v5-response-wild", ReasonCode.PROTOCOL_ERROR,
+                publish("requests", 1, 1, MqttProperties.builder().responseTopic("replies/#").build()));
     }
 
     @Test

@@ -2,7 +2,6 @@ package dev.junction.server.mqtt;
 
 import dev.junction.core.queue.QueueSettings;
 import dev.junction.core.vhost.VirtualHost;
-import dev.junction.mqtt.codec.Disconnect;
 import dev.junction.mqtt.codec.MqttProperties;
 import dev.junction.mqtt.codec.MqttQos;
 import dev.junction.mqtt.codec.PingReq;
@@ -71,16 +70,11 @@ class Mqtt5PublishFlowTest {
         client.read(SubAck.class);
     }
 
-    private static void assertDisconnectedWith(RawMqttClient client, ReasonCode code) throws IOException {
-        assertEquals(code, client.read(Disconnect.class).reasonCode());
-        client.assertClosedByServer();
-    }
-
     /** A new client whose first PUBLISH is this one is disconnected with the code. */
     private void assertPublishDisconnects(String clientId, ReasonCode code, Publish publish) throws Exception {
         RawMqttClient client = connect(clientId, MqttProperties.NONE);
         client.send(publish);
-        assertDisconnectedWith(client, code);
+        client.assertDisconnectedWith(code);
     }
 
     @Test
@@ -202,7 +196,7 @@ class Mqtt5PublishFlowTest {
                 publish("flood", 2, 3, MqttProperties.NONE));
         client.read(PubRec.class);
         client.read(PubRec.class);
-        assertDisconnectedWith(client, ReasonCode.RECEIVE_MAXIMUM_EXCEEDED);
+        client.assertDisconnectedWith(ReasonCode.RECEIVE_MAXIMUM_EXCEEDED);
     }
 
     @Test
@@ -238,7 +232,7 @@ class Mqtt5PublishFlowTest {
         // The codec cannot build alias 0: PUBLISH QoS 0, topic "t", properties {topic alias: 0}, no payload.
         client.sendBytes(0x30, 0x07, 0x00, 0x01, 't', 0x03, 0x23, 0x00, 0x00);
         // The codec refuses it before the handler sees it: a Protocol Error (MQTT-3.3.2-8 forbids the value).
-        assertDisconnectedWith(client, ReasonCode.PROTOCOL_ERROR);
+        client.assertDisconnectedWith(ReasonCode.PROTOCOL_ERROR);
     }
 
     @Test
@@ -262,7 +256,7 @@ class Mqtt5PublishFlowTest {
         client.close();
         RawMqttClient again = connect("v5-alias-reset", MqttProperties.NONE);
         again.send(publish("", 0, 0, MqttProperties.builder().topicAlias(1).build()));
-        assertDisconnectedWith(again, ReasonCode.PROTOCOL_ERROR);
+        again.assertDisconnectedWith(ReasonCode.PROTOCOL_ERROR);
     }
 
     @Test

@@ -60,14 +60,20 @@ class ConsumerSelectionTest {
         return takenBy;
     }
 
-    @Test
-    void roundRobinTakesTurns() throws InterruptedException {
-        Queue queue = queue("round-robin");
-        List<RecordingConsumer> consumers = consumers(queue, 3, 0);
-        for (int i = 0; i < 9; i++) {
+    /** Messages "m0".."m{count-1}" through a queue with this selection; which consumer took each. */
+    private Map<String, Integer> takeNumbered(String selection, int consumerCount, int prefetch, int count)
+            throws InterruptedException {
+        Queue queue = queue(selection);
+        List<RecordingConsumer> consumers = consumers(queue, consumerCount, prefetch);
+        for (int i = 0; i < count; i++) {
             queue.enqueue(QueueTest.message("m" + i));
         }
-        Map<String, Integer> takenBy = takeAll(consumers, 9);
+        return takeAll(consumers, count);
+    }
+
+    @Test
+    void roundRobinTakesTurns() throws InterruptedException {
+        Map<String, Integer> takenBy = takeNumbered("round-robin", 3, 0, 9);
         for (int i = 0; i < 9; i++) {
             assertEquals(i % 3, takenBy.get("m" + i));
         }
@@ -75,12 +81,7 @@ class ConsumerSelectionTest {
 
     @Test
     void stickyStaysWithOneConsumerUntilItLacksCredit() throws InterruptedException {
-        Queue queue = queue("sticky");
-        List<RecordingConsumer> consumers = consumers(queue, 2, 3);
-        for (int i = 0; i < 5; i++) {
-            queue.enqueue(QueueTest.message("m" + i));
-        }
-        Map<String, Integer> takenBy = takeAll(consumers, 5);
+        Map<String, Integer> takenBy = takeNumbered("sticky", 2, 3, 5);
         // Three fill the first consumer's prefetch; then the second takes over.
         assertEquals(List.of(0, 0, 0, 1, 1), List.of(takenBy.get("m0"), takenBy.get("m1"), takenBy.get("m2"),
                 takenBy.get("m3"), takenBy.get("m4")));

@@ -1,14 +1,14 @@
 package dev.junction.server.mqtt;
 
+import org.eclipse.paho.mqttv5.client.IMqttMessageListener;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
-import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.eclipse.paho.mqttv5.common.packet.UserProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -16,35 +16,34 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Eclipse Paho's MQTT v5 Java client: connect, subscribe, publish at each QoS, a resumed session, a will. */
+/**
+ * Eclipse Paho's MQTT v5 Java client: connect, subscribe, publish at each QoS, a resumed session, a will, PUBLISH
+ * properties and acknowledgement reason codes.
+ */
 class Mqtt5PahoTest {
     private MqttTestBroker broker;
-    private final List<MqttClient> clients = new ArrayList<>();
+    private PahoV5Clients clients;
 
     @BeforeEach
     void start() throws Exception {
         broker = new MqttTestBroker();
+        clients = new PahoV5Clients(broker.uri());
     }
 
     @AfterEach
     void stop() throws Exception {
-        for (MqttClient client : clients) {
-            if (client.isConnected()) {
-                client.disconnect();
-            }
-            client.close();
-        }
+        clients.close();
         broker.close();
     }
 
@@ -53,35 +52,9 @@ class Mqtt5PahoTest {
     }
 
     private MqttClient client(String clientId, BlockingQueue<Received> received) throws MqttException {
-        MqttClient client = new MqttClient(broker.uri(), clientId, new MemoryPersistence());
-        clients.add(client);
-        client.setCallback(new MqttCallback() {
-            @Override
-            public void disconnected(MqttDisconnectResponse response) {
-            }
-
-            @Override
-            public void mqttErrorOccurred(MqttException exception) {
-            }
-
-            @Override
-            public void messageArrived(String topic, MqttMessage message) {
-                received.add(new Received(topic, new String(message.getPayload(), StandardCharsets.UTF_8),
-                        message.getQos()));
-            }
-
-            @Override
-            public void deliveryComplete(IMqttToken token) {
-            }
-
-            @Override
-            public void connectComplete(boolean reconnect, String serverUri) {
-            }
-
-            @Override
-            public void authPacketArrived(int reasonCode, MqttProperties properties) {
-            }
-        });
+        MqttClient client = clients.client(clientId);
+        client.setCallback(PahoV5Clients.onMessage((topic, message) -> received.add(
+                new Received(topic, new String(message.getPayload(), StandardCharsets.UTF_8), message.getQos()))));
         return client;
     }
 
@@ -153,5 +126,40 @@ class Mqtt5PahoTest {
         Received will = wills.poll(20, TimeUnit.SECONDS);
         assertNotNull(will, "the will was published");
         assertEquals(new Received("wills/paho5-device", "gone", 1), will);
+    }
+
+    @Test
+    void propertiesReachAPahoSubscriberAndPubAckSaysWhenNobodyListens() throws Exception {
+        MqttClient publisher = clients.client("paho5-pub");
+        publisher.connect(options(true));
+        MqttMessage lonely = new MqttMessage("x".getBytes(StandardCharsets.UTF_8), 1, false, new MqttProperties());
+        IMqttToken token = publisher.getTopic("paho5/nobody").publish(lonely);
+        token.waitForCompletion(20_000);
+        assertArrayEquals(new int[]{0x10}, token.getReasonCodes(), "PUBACK: No matching subscribers");
+
+        MqttClient subscriber = clients.client("paho5-sub");
+        subscriber.connect(options(true));
+        BlockingQueue<MqttMessage> received = new LinkedBlockingQueue<>();
+        // Paho 1.2.5's subscribe(String, int, listener) calls itself forever; the array form works.
+        subscriber.subscribe(new MqttSubscription[]{new MqttSubscription("paho5/#", 1)},
+                new IMqttMessageListener[]{(topic, message) -> received.add(message)}).waitForCompletion(20_000);
+
+        MqttProperties properties = new MqttProperties();
+        properties.setResponseTopic("paho5/replies");
+        properties.setCorrelationData(new byte[]{1, 2, 3});
+        properties.setContentType("text/plain");
+        properties.setUserProperties(List.of(new UserProperty("k", "1"), new UserProperty("j", "2"),
+                new UserProperty("k", "3")));
+        publisher.publish("paho5/request", new MqttMessage("ping".getBytes(StandardCharsets.UTF_8), 1, false,
+                properties));
+
+        MqttMessage message = received.poll(20, TimeUnit.SECONDS);
+        assertNotNull(message, "delivered within 20 s");
+        MqttProperties got = message.getProperties();
+        assertEquals("paho5/replies", got.getResponseTopic());
+        assertArrayEquals(new byte[]{1, 2, 3}, got.getCorrelationData());
+        assertEquals("text/plain", got.getContentType());
+        assertEquals(List.of("k=1", "j=2", "k=3"), got.getUserProperties().stream()
+                .map(p -> p.getKey() + "=" + p.getValue()).toList());
     }
 }

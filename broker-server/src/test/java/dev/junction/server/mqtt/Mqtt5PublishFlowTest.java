@@ -2,7 +2,6 @@ package dev.junction.server.mqtt;
 
 import dev.junction.core.queue.QueueSettings;
 import dev.junction.core.vhost.VirtualHost;
-import dev.junction.mqtt.codec.Disconnect;
 import dev.junction.mqtt.codec.MqttProperties;
 import dev.junction.mqtt.codec.MqttQos;
 import dev.junction.mqtt.codec.PingReq;
@@ -71,9 +70,11 @@ class Mqtt5PublishFlowTest {
         client.read(SubAck.class);
     }
 
-    private static void assertDisconnectedWith(RawMqttClient client, ReasonCode code) throws IOException {
-        assertEquals(code, client.read(Disconnect.class).reasonCode());
-        client.assertClosedByServer();
+    /** A new client whose first PUBLISH is this one is disconnected with the code. */
+    private void assertPublishDisconnects(String clientId, ReasonCode code, Publish publish) throws Exception {
+        RawMqttClient client = connect(clientId, MqttProperties.NONE);
+        client.send(publish);
+        client.assertDisconnectedWith(code);
     }
 
     @Test
@@ -114,9 +115,7 @@ class Mqtt5PublishFlowTest {
 
     @Test
     void aWildcardInTheTopicNameIsDisconnectWithTopicNameInvalid() throws Exception {
-        RawMqttClient client = connect("v5-wild", MqttProperties.NONE);
-        client.send(publish("a/+/b", 0, 0, MqttProperties.NONE));
-        assertDisconnectedWith(client, ReasonCode.TOPIC_NAME_INVALID);
+        assertPublishDisconnects("v5-wild", ReasonCode.TOPIC_NAME_INVALID, publish("a/+/b", 0, 0, MqttProperties.NONE));
     }
 
     @Test
@@ -167,9 +166,8 @@ class Mqtt5PublishFlowTest {
 
     @Test
     void aSubscriptionIdentifierFromAClientIsAProtocolError() throws Exception {
-        RawMqttClient client = connect("v5-subid", MqttProperties.NONE);
-        client.send(publish("t", 0, 0, MqttProperties.builder().addSubscriptionIdentifier(5).build()));
-        assertDisconnectedWith(client, ReasonCode.PROTOCOL_ERROR);
+        assertPublishDisconnects("v5-subid", ReasonCode.PROTOCOL_ERROR,
+                publish("t", 0, 0, MqttProperties.builder().addSubscriptionIdentifier(5).build()));
     }
 
     @Test
@@ -198,7 +196,7 @@ class Mqtt5PublishFlowTest {
                 publish("flood", 2, 3, MqttProperties.NONE));
         client.read(PubRec.class);
         client.read(PubRec.class);
-        assertDisconnectedWith(client, ReasonCode.RECEIVE_MAXIMUM_EXCEEDED);
+        client.assertDisconnectedWith(ReasonCode.RECEIVE_MAXIMUM_EXCEEDED);
     }
 
     @Test
@@ -234,22 +232,20 @@ class Mqtt5PublishFlowTest {
         // The codec cannot build alias 0: PUBLISH QoS 0, topic "t", properties {topic alias: 0}, no payload.
         client.sendBytes(0x30, 0x07, 0x00, 0x01, 't', 0x03, 0x23, 0x00, 0x00);
         // The codec refuses it before the handler sees it: a Protocol Error (MQTT-3.3.2-8 forbids the value).
-        assertDisconnectedWith(client, ReasonCode.PROTOCOL_ERROR);
+        client.assertDisconnectedWith(ReasonCode.PROTOCOL_ERROR);
     }
 
     @Test
     void anAliasAboveTheMaximumIsTopicAliasInvalid() throws Exception {
-        RawMqttClient client = connect("v5-alias65", MqttProperties.NONE);
-        client.send(publish("t", 0, 0, MqttProperties.builder()
-                .topicAlias(MqttSettings.Mqtt5Limits.DEFAULTS.topicAliasMaximum() + 1).build()));
-        assertDisconnectedWith(client, ReasonCode.TOPIC_ALIAS_INVALID);
+        int aboveTheMaximum = MqttSettings.Mqtt5Limits.DEFAULTS.topicAliasMaximum() + 1;
+        assertPublishDisconnects("v5-alias65", ReasonCode.TOPIC_ALIAS_INVALID,
+                publish("t", 0, 0, MqttProperties.builder().topicAlias(aboveTheMaximum).build()));
     }
 
     @Test
     void anEmptyTopicWithAnAliasNeverSetIsAProtocolError() throws Exception {
-        RawMqttClient client = connect("v5-alias-unknown", MqttProperties.NONE);
-        client.send(publish("", 0, 0, MqttProperties.builder().topicAlias(5).build()));
-        assertDisconnectedWith(client, ReasonCode.PROTOCOL_ERROR);
+        assertPublishDisconnects("v5-alias-unknown", ReasonCode.PROTOCOL_ERROR,
+                publish("", 0, 0, MqttProperties.builder().topicAlias(5).build()));
     }
 
     @Test
@@ -260,14 +256,13 @@ class Mqtt5PublishFlowTest {
         client.close();
         RawMqttClient again = connect("v5-alias-reset", MqttProperties.NONE);
         again.send(publish("", 0, 0, MqttProperties.builder().topicAlias(1).build()));
-        assertDisconnectedWith(again, ReasonCode.PROTOCOL_ERROR);
+        again.assertDisconnectedWith(ReasonCode.PROTOCOL_ERROR);
     }
 
     @Test
     void aResponseTopicWithAWildcardIsAProtocolError() throws Exception {
-        RawMqttClient client = connect("v5-response-wild", MqttProperties.NONE);
-        client.send(publish("requests", 1, 1, MqttProperties.builder().responseTopic("replies/#").build()));
-        assertDisconnectedWith(client, ReasonCode.PROTOCOL_ERROR);
+        assertPublishDisconnects("v5-response-wild", ReasonCode.PROTOCOL_ERROR,
+                publish("requests", 1, 1, MqttProperties.builder().responseTopic("replies/#").build()));
     }
 
     @Test

@@ -1,6 +1,5 @@
 package dev.junction.server.mqtt;
 
-import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
@@ -27,7 +26,6 @@ import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -49,7 +47,7 @@ class Mqtt5PublishPropertiesTest {
     @TempDir
     Path dir;
     private JunctionServer server;
-    private final List<Mqtt5BlockingClient> clients = new ArrayList<>();
+    private final HiveMqClients clients = new HiveMqClients(() -> server.port(Protocol.MQTT));
 
     @BeforeEach
     void start() throws Exception {
@@ -68,21 +66,13 @@ class Mqtt5PublishPropertiesTest {
 
     @AfterEach
     void stop() throws Exception {
-        for (Mqtt5BlockingClient client : clients) {
-            if (client.getState().isConnected()) {
-                client.disconnect();
-            }
-        }
+        clients.close();
         server.close();
     }
 
     private Mqtt5BlockingClient client(String clientId) {
-        Mqtt5BlockingClient client = MqttClient.builder().useMqttVersion5().identifier(clientId)
-                .serverHost("127.0.0.1").serverPort(server.port(Protocol.MQTT))
-                .simpleAuth().username("guest").password("guest".getBytes(StandardCharsets.UTF_8)).applySimpleAuth()
-                .buildBlocking();
-        clients.add(client);
-        return client;
+        return clients.v5(clients.v5Builder(clientId).simpleAuth().username("guest")
+                .password("guest".getBytes(StandardCharsets.UTF_8)).applySimpleAuth());
     }
 
     private Connection amqp() throws Exception {

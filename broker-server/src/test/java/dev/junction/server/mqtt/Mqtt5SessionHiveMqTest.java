@@ -1,11 +1,9 @@
 package dev.junction.server.mqtt;
 
-import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.lifecycle.MqttDisconnectSource;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
-import com.hivemq.client.mqtt.mqtt5.Mqtt5ClientBuilder;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5DisconnectException;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAck;
 import com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5DisconnectReasonCode;
@@ -15,7 +13,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -31,39 +28,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class Mqtt5SessionHiveMqTest {
     private MqttTestBroker broker;
-    private final List<Mqtt5BlockingClient> clients = new ArrayList<>();
+    private HiveMqClients clients;
 
     @BeforeEach
     void start() throws Exception {
         broker = new MqttTestBroker();
+        clients = new HiveMqClients(broker::port);
     }
 
     @AfterEach
     void stop() throws Exception {
-        for (Mqtt5BlockingClient client : clients) {
-            if (client.getState().isConnected()) {
-                client.disconnect();
-            }
-        }
+        clients.close();
         if (broker != null) {
             broker.close();
         }
     }
 
-    private Mqtt5ClientBuilder builder(String clientId) {
-        return MqttClient.builder().useMqttVersion5().identifier(clientId).serverHost("127.0.0.1")
-                .serverPort(broker.port());
-    }
-
-    private Mqtt5BlockingClient client(Mqtt5ClientBuilder builder) {
-        Mqtt5BlockingClient client = builder.buildBlocking();
-        clients.add(client);
-        return client;
-    }
-
     /** A client whose server-side disconnection completes the future with the reason code the server sent. */
     private Mqtt5BlockingClient watchedClient(String clientId, CompletableFuture<Mqtt5DisconnectReasonCode> reason) {
-        return client(builder(clientId).addDisconnectedListener(context -> {
+        return clients.v5(clients.v5Builder(clientId).addDisconnectedListener(context -> {
             if (context.getSource() == MqttDisconnectSource.SERVER
                     && context.getCause() instanceof Mqtt5DisconnectException disconnect) {
                 reason.complete(disconnect.getMqttMessage().getReasonCode());
@@ -75,8 +58,7 @@ class Mqtt5SessionHiveMqTest {
 
     @Test
     void anEmptyIdentifierIsAssignedOneAndTheLimitsAreAnnounced() {
-        Mqtt5BlockingClient client = client(MqttClient.builder().useMqttVersion5().serverHost("127.0.0.1")
-                .serverPort(broker.port()));
+        Mqtt5BlockingClient client = clients.v5(clients.v5Builder());
         Mqtt5ConnAck ack = client.connect();
         String assigned = ack.getAssignedClientIdentifier().orElseThrow().toString();
         assertTrue(assigned.startsWith("junction-"), assigned);
@@ -94,7 +76,7 @@ class Mqtt5SessionHiveMqTest {
     void theOldClientSeesSessionTakenOver() throws Exception {
         CompletableFuture<Mqtt5DisconnectReasonCode> reason = new CompletableFuture<>();
         watchedClient("device", reason).connectWith().cleanStart(false).sessionExpiryInterval(60).send();
-        assertTrue(client(builder("device")).connectWith().cleanStart(false).sessionExpiryInterval(60).send()
+        assertTrue(clients.v5(clients.v5Builder("device")).connectWith().cleanStart(false).sessionExpiryInterval(60).send()
                 .isSessionPresent());
         assertEquals(Mqtt5DisconnectReasonCode.SESSION_TAKEN_OVER, reason.get(20, TimeUnit.SECONDS));
     }
@@ -110,7 +92,7 @@ class Mqtt5SessionHiveMqTest {
 
     @Test
     void aSessionWithAnExpiryIntervalIsResumedAndAZeroOneIsNot() {
-        Mqtt5BlockingClient kept = client(builder("kept"));
+        Mqtt5BlockingClient kept = clients.v5(clients.v5Builder("kept"));
         kept.connectWith().cleanStart(true).sessionExpiryInterval(60).send();
         kept.disconnect();
         assertTrue(kept.connectWith().cleanStart(false).sessionExpiryInterval(0).send().isSessionPresent());
@@ -121,11 +103,11 @@ class Mqtt5SessionHiveMqTest {
 
     @Test
     void aDisconnectWithWillMessageSendsTheWillAfterItsDelay() throws Exception {
-        Mqtt5BlockingClient watcher = client(builder("watcher"));
+        Mqtt5BlockingClient watcher = clients.v5(clients.v5Builder("watcher"));
         watcher.connect();
         try (Mqtt5BlockingClient.Mqtt5Publishes publishes = watcher.publishes(MqttGlobalPublishFilter.ALL)) {
             watcher.subscribeWith().topicFilter("wills/#").qos(MqttQos.AT_LEAST_ONCE).send();
-            Mqtt5BlockingClient dying = client(builder("dying"));
+            Mqtt5BlockingClient dying = clients.v5(clients.v5Builder("dying"));
             dying.connectWith().sessionExpiryInterval(60)
                     .willPublish().topic("wills/dying").payload("gone".getBytes(StandardCharsets.UTF_8))
                     .qos(MqttQos.AT_LEAST_ONCE).delayInterval(1).applyWillPublish().send();

@@ -224,14 +224,12 @@ class Mqtt5SessionTest {
         RawMqttClient wildcard = v5();
         accepted(wildcard, connect("wildcard", true, 0, null, MqttProperties.NONE));
         wildcard.send(publish("a/+", 0, 0, false, "x"));
-        assertEquals(ReasonCode.TOPIC_NAME_INVALID, wildcard.read(Disconnect.class).reasonCode());
-        wildcard.assertClosedByServer();
+        wildcard.assertDisconnectedWith(ReasonCode.TOPIC_NAME_INVALID);
 
         RawMqttClient reserved = v5();
         accepted(reserved, connect("reserved", true, 0, null, MqttProperties.NONE));
         reserved.sendBytes(0x00, 0x00); // packet type 0 is reserved
-        assertEquals(ReasonCode.MALFORMED_PACKET, reserved.read(Disconnect.class).reasonCode());
-        reserved.assertClosedByServer();
+        reserved.assertDisconnectedWith(ReasonCode.MALFORMED_PACKET);
 
         RawMqttClient second = v5();
         accepted(second, connect("twice", true, 0, null, MqttProperties.NONE));
@@ -244,8 +242,7 @@ class Mqtt5SessionTest {
         start(MqttSettings.DEFAULTS);
         RawMqttClient client = v5();
         accepted(client, connect("sleepy", true, 1, null, MqttProperties.NONE));
-        assertEquals(ReasonCode.KEEP_ALIVE_TIMEOUT, client.read(Disconnect.class).reasonCode());
-        client.assertClosedByServer();
+        client.assertDisconnectedWith(ReasonCode.KEEP_ALIVE_TIMEOUT);
     }
 
     @Test
@@ -254,8 +251,7 @@ class Mqtt5SessionTest {
         RawMqttClient first = v5();
         accepted(first, connect("device", false, 0, null, expiry(60)));
         assertTrue(accepted(v5(), connect("device", false, 0, null, expiry(60))).sessionPresent());
-        assertEquals(ReasonCode.SESSION_TAKEN_OVER, first.read(Disconnect.class).reasonCode());
-        first.assertClosedByServer();
+        first.assertDisconnectedWith(ReasonCode.SESSION_TAKEN_OVER);
 
         RawMqttClient old311 = v311();
         old311.connect("device311", false);
@@ -272,8 +268,7 @@ class Mqtt5SessionTest {
         old.connect("stays311", false);
         broker.close();
         broker = null;
-        assertEquals(ReasonCode.SERVER_SHUTTING_DOWN, client.read(Disconnect.class).reasonCode());
-        client.assertClosedByServer();
+        client.assertDisconnectedWith(ReasonCode.SERVER_SHUTTING_DOWN);
         old.assertClosedByServer();
     }
 

@@ -10,13 +10,9 @@ import dev.junction.mqtt.codec.SubAck;
 import dev.junction.mqtt.codec.Subscribe;
 import dev.junction.mqtt.codec.UnsubAck;
 import dev.junction.mqtt.codec.Unsubscribe;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
-import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.junit.jupiter.api.AfterEach;
@@ -201,32 +197,7 @@ class Mqtt5SubscriptionIdentifiersTest {
             }
             paho.close();
         });
-        paho.setCallback(new MqttCallback() {
-            @Override
-            public void disconnected(MqttDisconnectResponse response) {
-            }
-
-            @Override
-            public void mqttErrorOccurred(MqttException exception) {
-            }
-
-            @Override
-            public void messageArrived(String topic, MqttMessage message) {
-                received.add(message);
-            }
-
-            @Override
-            public void deliveryComplete(IMqttToken token) {
-            }
-
-            @Override
-            public void connectComplete(boolean reconnect, String serverURI) {
-            }
-
-            @Override
-            public void authPacketArrived(int reasonCode, org.eclipse.paho.mqttv5.common.packet.MqttProperties properties) {
-            }
-        });
+        paho.setCallback(PahoV5Clients.onMessage((topic, message) -> received.add(message)));
         MqttConnectionOptions options = new MqttConnectionOptions();
         options.setUserName("guest");
         options.setPassword("guest".getBytes(StandardCharsets.UTF_8));

@@ -1,20 +1,14 @@
 package dev.junction.server.mqtt;
 
-import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
-import org.eclipse.paho.client.mqttv3.MqttCallback;
 import org.eclipse.paho.client.mqttv3.MqttClient;
-import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -25,21 +19,17 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 class PahoBasicsTest {
     private MqttTestBroker broker;
-    private final List<MqttClient> clients = new ArrayList<>();
+    private Paho311Clients clients;
 
     @BeforeEach
     void start() throws Exception {
         broker = new MqttTestBroker();
+        clients = new Paho311Clients(broker::uri);
     }
 
     @AfterEach
     void stop() throws Exception {
-        for (MqttClient client : clients) {
-            if (client.isConnected()) {
-                client.disconnect();
-            }
-            client.close();
-        }
+        clients.close();
         broker.close();
     }
 
@@ -47,26 +37,9 @@ class PahoBasicsTest {
     }
 
     private MqttClient connect(String clientId, BlockingQueue<Received> inbox) throws MqttException {
-        MqttClient client = new MqttClient(broker.uri(), clientId, new MemoryPersistence());
-        client.setCallback(new MqttCallback() {
-            @Override
-            public void connectionLost(Throwable cause) {
-            }
-
-            @Override
-            public void messageArrived(String topic, MqttMessage message) {
-                inbox.add(new Received(topic, message));
-            }
-
-            @Override
-            public void deliveryComplete(IMqttDeliveryToken token) {
-            }
-        });
-        MqttConnectOptions options = new MqttConnectOptions();
-        options.setUserName("guest");
-        options.setPassword("guest".toCharArray());
-        client.connect(options);
-        clients.add(client);
+        MqttClient client = clients.client(clientId);
+        client.setCallback(Paho311Clients.onMessage((topic, message) -> inbox.add(new Received(topic, message))));
+        client.connect(Paho311Clients.guest(true));
         return client;
     }
 

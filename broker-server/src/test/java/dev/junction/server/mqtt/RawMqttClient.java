@@ -2,6 +2,7 @@ package dev.junction.server.mqtt;
 
 import dev.junction.mqtt.codec.ConnAck;
 import dev.junction.mqtt.codec.Connect;
+import dev.junction.mqtt.codec.Disconnect;
 import dev.junction.mqtt.codec.MqttChannelVersion;
 import dev.junction.mqtt.codec.MqttDecoder;
 import dev.junction.mqtt.codec.MqttEncoder;
@@ -194,6 +195,12 @@ final class RawMqttClient implements AutoCloseable {
         }
         assertInstanceOf(PingResp.class, packet);
         return true;
+    }
+
+    /** Asserts that the server sends DISCONNECT with {@code code} (MQTT 5) and then closes the connection. */
+    void assertDisconnectedWith(ReasonCode code) throws IOException {
+        assertEquals(code, read(Disconnect.class).reasonCode());
+        assertClosedByServer();
     }
 
     /** Asserts that the server closes the connection (within the deadline) without sending anything else. */

@@ -12,12 +12,8 @@ import dev.junction.server.config.ConfigKeys;
 import dev.junction.mqtt.codec.PubAck;
 import dev.junction.mqtt.codec.SubAck;
 import dev.junction.mqtt.codec.Subscribe;
-import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
-import org.eclipse.paho.client.mqttv3.MqttCallback;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
-import org.eclipse.paho.client.mqttv3.MqttMessage;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -42,12 +38,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class SessionQueueBoundsTest {
     private MqttTestBroker broker;
     private final List<AutoCloseable> clients = new ArrayList<>();
+    private final Paho311Clients pahos = new Paho311Clients(() -> broker.uri());
 
     @AfterEach
     void stop() throws Exception {
         for (AutoCloseable client : clients) {
             client.close();
         }
+        pahos.close();
         if (broker != null) {
             broker.close();
         }
@@ -56,13 +54,13 @@ class SessionQueueBoundsTest {
     @Test
     void everyMessagePubAckedToAnOfflineSubscriberArrivesWhenItComesBack() throws Exception {
         broker = new MqttTestBroker();
-        MqttClient subscriber = paho("outage");
-        subscriber.connect(persistent());
+        MqttClient subscriber = pahos.client("outage");
+        subscriber.connect(Paho311Clients.guest(false));
         subscriber.subscribe("meters/#", 1);
         subscriber.disconnect();
 
-        MqttClient publisher = paho("meter");
-        MqttConnectOptions publisherOptions = persistent();
+        MqttClient publisher = pahos.client("meter");
+        MqttConnectOptions publisherOptions = Paho311Clients.guest(false);
         // Paho frees a window slot only after publish() has returned: room for that lag.
         publisherOptions.setMaxInflight(100);
         publisher.connect(publisherOptions);
@@ -72,21 +70,9 @@ class SessionQueueBoundsTest {
         }
 
         Set<String> received = ConcurrentHashMap.newKeySet();
-        subscriber.setCallback(new MqttCallback() {
-            @Override
-            public void messageArrived(String topic, MqttMessage message) {
-                received.add(new String(message.getPayload(), StandardCharsets.UTF_8));
-            }
-
-            @Override
-            public void connectionLost(Throwable cause) {
-            }
-
-            @Override
-            public void deliveryComplete(IMqttDeliveryToken token) {
-            }
-        });
-        subscriber.connect(persistent());
+        subscriber.setCallback(Paho311Clients.onMessage(
+                (topic, message) -> received.add(new String(message.getPayload(), StandardCharsets.UTF_8))));
+        subscriber.connect(Paho311Clients.guest(false));
         await().atMost(60, TimeUnit.SECONDS).until(() -> received.size() == 5_000);
     }
 
@@ -166,24 +152,5 @@ class SessionQueueBoundsTest {
         RawMqttClient client = new RawMqttClient(broker.port());
         clients.add(client);
         return client;
-    }
-
-    private MqttClient paho(String clientId) throws Exception {
-        MqttClient client = new MqttClient(broker.uri(), clientId, new MemoryPersistence());
-        clients.add(() -> {
-            if (client.isConnected()) {
-                client.disconnect();
-            }
-            client.close();
-        });
-        return client;
-    }
-
-    private static MqttConnectOptions persistent() {
-        MqttConnectOptions options = new MqttConnectOptions();
-        options.setCleanSession(false);
-        options.setUserName("guest");
-        options.setPassword("guest".toCharArray());
-        return options;
     }
 }

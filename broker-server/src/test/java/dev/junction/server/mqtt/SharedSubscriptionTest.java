@@ -176,6 +176,22 @@ class SharedSubscriptionTest {
         return connection.createChannel();
     }
 
+    /** An AMQP consumer of {@code queue} that acknowledges each delivery; the payloads it got, in order. */
+    private List<String> amqpConsumer(String queue, int prefetch, Map<String, Object> arguments) throws Exception {
+        Channel channel = amqp();
+        channel.basicQos(prefetch);
+        List<String> payloads = new CopyOnWriteArrayList<>();
+        channel.basicConsume(queue, false, arguments, new DefaultConsumer(channel) {
+            @Override
+            public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties,
+                                       byte[] body) throws IOException {
+                payloads.add(new String(body, StandardCharsets.UTF_8));
+                getChannel().basicAck(envelope.getDeliveryTag(), false);
+            }
+        });
+        return payloads;
+    }
+
     /** Publishes {@code count} QoS 1 messages "0".."count-1" on {@code topic}, each acknowledged. */
     private void publishNumbered(String clientId, String topic, int count) throws Exception {
         MqttClient publisher = paho(clientId, true, new Member(), false);
@@ -226,17 +242,7 @@ class SharedSubscriptionTest {
         start("round_robin");
         Member device = new Member();
         paho("device", true, device, false).subscribe("$share/mixed/orders/+", 1);
-        Channel channel = amqp();
-        channel.basicQos(10);
-        List<String> service = new CopyOnWriteArrayList<>();
-        channel.basicConsume("mqtt-shared-mixed-orders/+", false, new DefaultConsumer(channel) {
-            @Override
-            public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties,
-                                       byte[] body) throws IOException {
-                service.add(new String(body, StandardCharsets.UTF_8));
-                getChannel().basicAck(envelope.getDeliveryTag(), false);
-            }
-        });
+        List<String> service = amqpConsumer("mqtt-shared-mixed-orders/+", 10, Map.of());
         int count = 100;
         publishNumbered("shop", "orders/new", count);
         await().atMost(DEADLINE).until(() -> device.payloads.size() + service.size() >= count);
@@ -253,17 +259,7 @@ class SharedSubscriptionTest {
         start("round_robin");
         Member device = new Member();
         paho("low-priority-device", true, device, false).subscribe("$share/ranked/r", 1);
-        Channel channel = amqp();
-        channel.basicQos(1000);
-        List<String> service = new CopyOnWriteArrayList<>();
-        channel.basicConsume("mqtt-shared-ranked-r", false, Map.of("x-priority", 10), new DefaultConsumer(channel) {
-            @Override
-            public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties,
-                                       byte[] body) throws IOException {
-                service.add(new String(body, StandardCharsets.UTF_8));
-                getChannel().basicAck(envelope.getDeliveryTag(), false);
-            }
-        });
+        List<String> service = amqpConsumer("mqtt-shared-ranked-r", 1000, Map.of("x-priority", 10));
         int count = 50;
         publishNumbered("ranked-producer", "r", count);
         await().atMost(DEADLINE).until(() -> service.size() >= count);

@@ -10,12 +10,7 @@ import dev.junction.server.config.Config;
 import dev.junction.server.config.ConfigKeys;
 import dev.junction.server.config.ListenPort;
 import dev.junction.server.net.Protocol;
-import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
-import org.eclipse.paho.client.mqttv3.MqttCallback;
 import org.eclipse.paho.client.mqttv3.MqttClient;
-import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
-import org.eclipse.paho.client.mqttv3.MqttMessage;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,7 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,7 +38,7 @@ class StoredSessionLimitsTest {
     @TempDir
     Path dataDir;
     private JunctionServer server;
-    private final List<MqttClient> clients = new ArrayList<>();
+    private final Paho311Clients pahos = new Paho311Clients(() -> "tcp://127.0.0.1:" + server.port(Protocol.MQTT));
 
     private void start(UnaryOperator<Config> settings) throws Exception {
         server = JunctionServer.start(settings.apply(Config.defaults()
@@ -56,13 +50,7 @@ class StoredSessionLimitsTest {
     }
 
     private void stopServer() throws Exception {
-        for (MqttClient client : clients) {
-            if (client.isConnected()) {
-                client.disconnect();
-            }
-            client.close();
-        }
-        clients.clear();
+        pahos.close();
         server.close();
         server = null;
     }
@@ -74,25 +62,10 @@ class StoredSessionLimitsTest {
         }
     }
 
-    private MqttClient paho(String clientId) throws Exception {
-        MqttClient client = new MqttClient("tcp://127.0.0.1:" + server.port(Protocol.MQTT), clientId,
-                new MemoryPersistence());
-        clients.add(client);
-        return client;
-    }
-
-    private static MqttConnectOptions persistent() {
-        MqttConnectOptions options = new MqttConnectOptions();
-        options.setCleanSession(false);
-        options.setUserName("guest");
-        options.setPassword("guest".toCharArray());
-        return options;
-    }
-
     /** A persistent session subscribed to meters/# at QoS 1 whose client then goes away. */
     private void offlineSession(String clientId) throws Exception {
-        MqttClient subscriber = paho(clientId);
-        subscriber.connect(persistent());
+        MqttClient subscriber = pahos.client(clientId);
+        subscriber.connect(Paho311Clients.guest(false));
         subscriber.subscribe("meters/#", 1);
         subscriber.disconnect();
     }
@@ -118,22 +91,10 @@ class StoredSessionLimitsTest {
         start(UnaryOperator.identity());
         publishQos1(5_000);
         Set<String> received = ConcurrentHashMap.newKeySet();
-        MqttClient subscriber = paho("legacy");
-        subscriber.setCallback(new MqttCallback() {
-            @Override
-            public void messageArrived(String topic, MqttMessage message) {
-                received.add(new String(message.getPayload(), StandardCharsets.UTF_8));
-            }
-
-            @Override
-            public void connectionLost(Throwable cause) {
-            }
-
-            @Override
-            public void deliveryComplete(IMqttDeliveryToken token) {
-            }
-        });
-        subscriber.connect(persistent());
+        MqttClient subscriber = pahos.client("legacy");
+        subscriber.setCallback(Paho311Clients.onMessage(
+                (topic, message) -> received.add(new String(message.getPayload(), StandardCharsets.UTF_8))));
+        subscriber.connect(Paho311Clients.guest(false));
         await().atMost(120, TimeUnit.SECONDS).until(() -> received.size() == 5_000);
     }
 

@@ -8,11 +8,11 @@ import java.util.Map;
 /**
  * The unsettled persistent messages a previous run left, in the order they were written, without their bodies: per
  * message its record id (its body, routing and properties are read back from it through {@link MessagePages}), body
- * size, priority, expiration and publish time, and the durable queues that still hold it. Kept in chunks of primitive columns
- * (about 40 bytes a message) so that a backlog far larger than the heap can be recovered, and so that chunks already
- * handed to the queues can be let go of ({@link #discardBefore}). A message written for one queue only needs no
- * handle until it is settled; one shared by several queues keeps its {@link StoredMessage}, which counts their
- * settles.
+ * size, priority, expiration and publish time, and the durable queues that still hold it. Kept in chunks of
+ * primitive columns (about 40 bytes a message) so that a backlog far larger than the heap can be recovered, and so
+ * that chunks already handed to the queues can be let go of ({@link #discardBefore}). A message written for one
+ * queue only needs no handle until it is settled; one shared by several queues keeps its {@link StoredMessage},
+ * which counts their settles.
  */
 public final class RecoveredMessages {
     /** No message; nothing can be added to it. */

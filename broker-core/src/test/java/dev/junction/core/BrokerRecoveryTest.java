@@ -250,4 +250,77 @@ class BrokerRecoveryTest {
         assertEquals(1000L, vhost.queue("bounded").arguments().maxLength());
         assertTrue(vhost.queue("bounded").limitOverrides().isEmpty());
     }
+
+    /** A queue dead-lettering to {@code dead} through amq.fanout, and a consumer on {@code dead}. */
+    private RecordingConsumer deadLetters(VirtualHost vhost) {
+        return consume(vhost.queue("dead"));
+    }
+
+    private static void declareExpiringQueue(VirtualHost vhost, Map<String, Object> arguments) throws Exception {
+        vhost.declareQueue("dead", DURABLE);
+        vhost.bindQueue("amq.fanout", "dead", "", Map.of(), null);
+        Map<String, Object> withDlx = new java.util.HashMap<>(arguments);
+        withDlx.put("x-dead-letter-exchange", "amq.fanout");
+        vhost.declareQueue("expiring", new QueueSettings(true, null, false, withDlx));
+    }
+
+    private static Message expiring(String body, String expiration) {
+        MessageProperties properties = MessageProperties.EMPTY.withDeliveryMode(MessageProperties.PERSISTENT);
+        return new Message("", "expiring", expiration == null ? properties : properties.withExpiration(expiration),
+                Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+    }
+
+    private static String deathReason(Delivery delivery) {
+        Object deaths = delivery.message().properties().headers().get("x-death");
+        return String.valueOf(((Map<?, ?>) ((List<?>) deaths).get(0)).get("reason"));
+    }
+
+    @Test
+    void aRecoveredMessageExpiresOnItsOriginalDeadlineNotItsTtlAfterTheRestart() throws Exception {
+        VirtualHost vhost = start();
+        declareExpiringQueue(vhost, Map.of());
+        long publishedAt = System.nanoTime();
+        publishStored(vhost, "", expiring("m", "3000"));
+        // The message ages 2 s of its 3 s TTL before the restart.
+        Thread.sleep(2000);
+
+        vhost = restart();
+        long restartedAt = System.nanoTime();
+        Delivery dead = deadLetters(vhost).take();
+        long afterRestartMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restartedAt);
+        assertEquals("expired", deathReason(dead));
+        assertEquals("m", body(dead));
+        assertTrue(afterRestartMillis < 2500, "expired " + afterRestartMillis + " ms after the restart, "
+                + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - publishedAt) + " ms after the publish: "
+                + "its TTL counted from the restart");
+    }
+
+    @Test
+    void aMessageWhoseTtlPassedWhileTheBrokerWasDownIsDeadLetteredNotDelivered() throws Exception {
+        VirtualHost vhost = start();
+        declareExpiringQueue(vhost, Map.of("x-message-ttl", 1500));
+        publishStored(vhost, "", expiring("queue ttl", null));
+        publishStored(vhost, "", expiring("own ttl", "1000"));
+        vhost.declareQueue("kept", DURABLE);
+        vhost.bindQueue("amq.direct", "kept", "kept", Map.of(), null);
+        Message kept = message("kept", "k", true);
+        publishStored(vhost, "amq.direct", kept.withProperties(kept.properties().withExpiration("60000")));
+        kept.release();
+        // The crash: what the broker does from here on is not recorded, and both TTLs pass while it is down.
+        storage.close();
+        Thread.sleep(2000);
+
+        vhost = restart();
+        RecordingConsumer consumer = consume(vhost.queue("expiring"));
+        RecordingConsumer dead = deadLetters(vhost);
+        List<String> deadBodies = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            Delivery delivery = dead.take();
+            assertEquals("expired", deathReason(delivery));
+            deadBodies.add(body(delivery));
+        }
+        assertEquals(List.of("queue ttl", "own ttl"), deadBodies);
+        assertNull(consumer.poll(Duration.ofMillis(300)), "an expired message is not delivered");
+        assertEquals("k", body(consume(vhost.queue("kept")).take()), "one with time left comes back");
+    }
 }

@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.util.AbstractReferenceCounted;
 import io.netty.util.ReferenceCounted;
 
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -22,6 +23,8 @@ public final class Message extends AbstractReferenceCounted {
     private final MessageProperties properties;
     private final ByteBuf body;
     private final long publishedAtNanos;
+    /** The wall-clock time of the publish (epoch millis), which the store keeps so that expiry outlives a restart. */
+    private final long publishedAtMillis;
     /** Set once, before the message is handed to any queue (the hand-over publishes it). */
     private StoredMessage stored;
     /**
@@ -34,17 +37,31 @@ public final class Message extends AbstractReferenceCounted {
 
     /** Takes ownership of {@code body}: the caller must not release it afterwards. */
     public Message(String exchange, String routingKey, MessageProperties properties, ByteBuf body) {
-        this(exchange, routingKey, properties, body, System.nanoTime());
+        this(exchange, routingKey, properties, body, System.nanoTime(), System.currentTimeMillis());
+    }
+
+    /**
+     * A message read back from a store, published at {@code publishedAtMillis} (epoch millis): its
+     * {@link #publishedAtNanos()} is as far in the past as that wall-clock time (never in the future, should the
+     * clock have been set back). Takes ownership of {@code body}.
+     */
+    public static Message publishedAt(String exchange, String routingKey, MessageProperties properties, ByteBuf body,
+                                      long publishedAtMillis) {
+        long nowMillis = System.currentTimeMillis();
+        long ageMillis = Math.max(0, nowMillis - publishedAtMillis);
+        return new Message(exchange, routingKey, properties, body,
+                System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(ageMillis), nowMillis - ageMillis);
     }
 
     private Message(String exchange, String routingKey, MessageProperties properties, ByteBuf body,
-                    long publishedAtNanos) {
+                    long publishedAtNanos, long publishedAtMillis) {
         this.id = IDS.incrementAndGet();
         this.exchange = exchange;
         this.routingKey = routingKey;
         this.properties = properties == null ? MessageProperties.EMPTY : properties;
         this.body = body;
         this.publishedAtNanos = publishedAtNanos;
+        this.publishedAtMillis = publishedAtMillis;
     }
 
     /**
@@ -52,7 +69,8 @@ public final class Message extends AbstractReferenceCounted {
      * (one more reference to it, never a copy). This message keeps its own reference.
      */
     public Message withProperties(MessageProperties newProperties) {
-        Message copy = new Message(exchange, routingKey, newProperties, body.retainedDuplicate(), publishedAtNanos);
+        Message copy = new Message(exchange, routingKey, newProperties, body.retainedDuplicate(), publishedAtNanos,
+                publishedAtMillis);
         copy.publisher = publisher;
         return copy;
     }
@@ -95,6 +113,11 @@ public final class Message extends AbstractReferenceCounted {
 
     public long publishedAtNanos() {
         return publishedAtNanos;
+    }
+
+    /** The wall-clock time of the publish, epoch milliseconds. */
+    public long publishedAtMillis() {
+        return publishedAtMillis;
     }
 
     /**

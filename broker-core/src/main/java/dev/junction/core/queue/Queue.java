@@ -257,8 +257,15 @@ public final class Queue implements Destination {
         return restored;
     }
 
+    /**
+     * A recovered message's expiry deadline counts from its publish time, which the store keeps in wall-clock time,
+     * so that its TTL goes on counting over the restart, the downtime included (as RabbitMQ keeps it). The queue's
+     * {@code x-message-ttl} counts from the enqueue, which for a stored message is its publish, give or take the
+     * routing; one already expired then expires at once.
+     */
     private void restoreNow(RecoveredMessages messages, int[] positions, int count) {
         long now = System.nanoTime();
+        long nowMillis = System.currentTimeMillis();
         for (int i = 0; i < count; i++) {
             int position = positions[i];
             if (deleted) {
@@ -268,11 +275,14 @@ public final class Queue implements Destination {
             long messageTtl = messages.expirationMillis(position);
             int priority = messages.priority(position);
             Long ttl = ttl(messageTtl < 0 ? null : messageTtl);
+            long ageMillis = Math.max(0, nowMillis - messages.publishedAtMillis(position));
             ready.addRecovered(nextEntryId++, level(priority < 0 ? null : priority), ttl != null,
-                    ttl == null ? 0 : now + TimeUnit.MILLISECONDS.toNanos(ttl), messages.recordId(position),
-                    messages.bodySize(position), messages.sharedHandle(position));
+                    ttl == null ? 0 : now + TimeUnit.MILLISECONDS.toNanos(ttl - ageMillis),
+                    messages.recordId(position), messages.bodySize(position), messages.sharedHandle(position));
         }
         publishCounts();
+        // Without a consumer or a publish, only the timer makes a recovered message expire on its deadline.
+        armExpiryTimer();
     }
 
     private void offer(Object item) {

@@ -8,11 +8,11 @@ import java.util.Map;
 /**
  * The unsettled persistent messages a previous run left, in the order they were written, without their bodies: per
  * message its record id (its body, routing and properties are read back from it through {@link MessagePages}), body
- * size, priority and expiration, and the durable queues that still hold it. Kept in chunks of primitive columns
- * (about 30 bytes a message) so that a backlog far larger than the heap can be recovered, and so that chunks already
- * handed to the queues can be let go of ({@link #discardBefore}). A message written for one queue only needs no
- * handle until it is settled; one shared by several queues keeps its {@link StoredMessage}, which counts their
- * settles.
+ * size, priority, expiration and publish time, and the durable queues that still hold it. Kept in chunks of
+ * primitive columns (about 40 bytes a message) so that a backlog far larger than the heap can be recovered, and so
+ * that chunks already handed to the queues can be let go of ({@link #discardBefore}). A message written for one
+ * queue only needs no handle until it is settled; one shared by several queues keeps its {@link StoredMessage},
+ * which counts their settles.
  */
 public final class RecoveredMessages {
     /** No message; nothing can be added to it. */
@@ -27,6 +27,7 @@ public final class RecoveredMessages {
         final int[] bodySizes = new int[CHUNK];
         final short[] priorities = new short[CHUNK];
         final long[] expirations = new long[CHUNK];
+        final long[] publishTimes = new long[CHUNK];
         /** The one queue a message was written for; {@link #NO_QUEUE} when it was several (see {@link #shared}). */
         final long[] soleQueues = new long[CHUNK];
     }
@@ -49,26 +50,29 @@ public final class RecoveredMessages {
 
     /**
      * For engines at recovery, in write order. {@code priority} (0 to 255) and {@code expirationMillis} are -1 when
-     * the message has none.
+     * the message has none; {@code publishedAtMillis} is the wall-clock time it was published, epoch millis.
      */
-    public void add(long recordId, int bodySize, int priority, long expirationMillis, long[] queueIds) {
+    public void add(long recordId, int bodySize, int priority, long expirationMillis, long publishedAtMillis,
+                    long[] queueIds) {
         if (size == chunks.size() * CHUNK) {
             chunks.add(new Chunk());
         }
-        set(size++, recordId, bodySize, (short) priority, expirationMillis,
+        set(size++, recordId, bodySize, (short) priority, expirationMillis, publishedAtMillis,
                 queueIds.length == 1 ? queueIds[0] : NO_QUEUE);
         if (queueIds.length != 1) {
             shared.put(recordId, new StoredMessage(recordId, queueIds));
         }
     }
 
-    private void set(int index, long recordId, int bodySize, short priority, long expirationMillis, long soleQueue) {
+    private void set(int index, long recordId, int bodySize, short priority, long expirationMillis,
+                     long publishedAtMillis, long soleQueue) {
         Chunk chunk = chunk(index);
         int slot = index % CHUNK;
         chunk.recordIds[slot] = recordId;
         chunk.bodySizes[slot] = bodySize;
         chunk.priorities[slot] = priority;
         chunk.expirations[slot] = expirationMillis;
+        chunk.publishTimes[slot] = publishedAtMillis;
         chunk.soleQueues[slot] = soleQueue;
     }
 
@@ -89,7 +93,7 @@ public final class RecoveredMessages {
             Chunk chunk = chunk(i);
             int slot = i % CHUNK;
             set(kept++, chunk.recordIds[slot], chunk.bodySizes[slot], chunk.priorities[slot],
-                    chunk.expirations[slot], chunk.soleQueues[slot]);
+                    chunk.expirations[slot], chunk.publishTimes[slot], chunk.soleQueues[slot]);
         }
         size = kept;
         while (chunks.size() * CHUNK >= size + CHUNK) {
@@ -124,6 +128,11 @@ public final class RecoveredMessages {
     /** The message's expiration property in milliseconds, or -1 (none, or not a valid number). */
     public long expirationMillis(int index) {
         return chunk(index).expirations[index % CHUNK];
+    }
+
+    /** The wall-clock time the message was published, epoch millis (its recovery, for a record without one). */
+    public long publishedAtMillis(int index) {
+        return chunk(index).publishTimes[index % CHUNK];
     }
 
     /** The queues that had not settled the message, in the order it was written for them. */

@@ -26,7 +26,7 @@ class RecoveredMessagesTest {
         int count = 3 * RecoveredMessages.CHUNK + 5;
         for (int i = 0; i < count; i++) {
             long[] queues = i % 3 == 0 ? new long[] {7, 8} : new long[] {7};
-            messages.add(1000 + i, i, i % 256, i % 5 == 0 ? i : -1, queues);
+            messages.add(1000 + i, i, i % 256, i % 5 == 0 ? i : -1, 2000 + i, queues);
             if (i % 6 == 0) {
                 messages.sharedHandleOfRecord(1000 + i).recoverSettled(7, 1);
                 messages.sharedHandleOfRecord(1000 + i).recoverSettled(8, 2);
@@ -45,6 +45,7 @@ class RecoveredMessagesTest {
             assertEquals(i, messages.bodySize(index));
             assertEquals(i % 256, messages.priority(index));
             assertEquals(i % 5 == 0 ? i : -1, messages.expirationMillis(index));
+            assertEquals(2000 + i, messages.publishedAtMillis(index));
             assertArrayEquals(i % 3 == 0 ? new long[] {7, 8} : new long[] {7}, messages.queueIds(index));
             if (i % 3 == 0) {
                 assertSame(messages.sharedHandle(index), messages.stored(index));

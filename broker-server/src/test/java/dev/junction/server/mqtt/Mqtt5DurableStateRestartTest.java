@@ -223,6 +223,33 @@ class Mqtt5DurableStateRestartTest {
         assertTrue(received.getMessageExpiryInterval().isEmpty());
     }
 
+    // ---- queued messages ----
+
+    @Test
+    void aQueuedMessageKeepsCountingItsExpiryOverARestart() throws Exception {
+        Mqtt5BlockingClient subscriber = client("offline");
+        subscriber.connectWith().cleanStart(true).sessionExpiryInterval(3600).send();
+        subscriber.subscribeWith().topicFilter("queued/exp").qos(MqttQos.AT_LEAST_ONCE).send();
+        subscriber.disconnect();
+        Mqtt5BlockingClient publisher = client("queuer");
+        publisher.connect();
+        long published = System.nanoTime();
+        publisher.publishWith().topic("queued/exp").qos(MqttQos.AT_LEAST_ONCE)
+                .payload("queued".getBytes(StandardCharsets.UTF_8)).messageExpiryInterval(10).send();
+        // 3 s of its 10 pass before the restart.
+        await().atMost(Duration.ofSeconds(30)).until(() -> System.nanoTime() - published > TimeUnit.SECONDS.toNanos(3));
+        restart();
+
+        Mqtt5BlockingClient back = client("offline");
+        try (Mqtt5BlockingClient.Mqtt5Publishes publishes = back.publishes(MqttGlobalPublishFilter.ALL)) {
+            back.connectWith().cleanStart(false).sessionExpiryInterval(3600).send();
+            Mqtt5Publish received = receive(publishes);
+            assertEquals("queued", StandardCharsets.UTF_8.decode(received.getPayload().orElseThrow()).toString());
+            long left = received.getMessageExpiryInterval().orElseThrow();
+            assertTrue(left >= 1 && left <= 7, "what is left of 10 s after 3 s and a restart: " + left);
+        }
+    }
+
     // ---- pending wills ----
 
     /** An MQTT 5 persistent session subscribed to {@code wills/#}, left without DISCONNECT (it has no will). */

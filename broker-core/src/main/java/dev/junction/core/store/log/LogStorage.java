@@ -235,13 +235,13 @@ public final class LogStorage
     }
 
     private static Message decode(long recordId, ByteBuf record, byte type) {
-        if (type != StorageRecords.MESSAGE && type != StorageRecords.PAGE) {
+        if (!StorageRecords.isMessage(type)) {
             LOG.error("Record {} is not a message (type {})", recordId, type);
             record.release();
             return null;
         }
         try {
-            return StorageRecords.decodeMessage(record);
+            return StorageRecords.decodeMessage(type, record);
         } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
             LOG.error("Record {} cannot be read back as a message", recordId, e);
             return null;

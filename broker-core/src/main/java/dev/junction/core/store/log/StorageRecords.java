@@ -34,10 +34,12 @@ final class StorageRecords {
     static final byte USER = 6;
     static final byte PERMISSION = 7;
     static final byte QUEUE_LIMITS = 8;
-    static final byte MESSAGE = 16;
+    /** A message record of an earlier version, without the publish time: read, never written. */
+    static final byte UNTIMED_MESSAGE = 16;
     static final byte SETTLE = 17;
     /** A message a queue paged out of the heap: a message record naming no queue; dropped at recovery. */
     static final byte PAGE = 18;
+    static final byte MESSAGE = 19;
 
     private StorageRecords() {
     }
@@ -159,12 +161,18 @@ final class StorageRecords {
         return type;
     }
 
+    /** Whether records of this type are messages, which {@link #decodeMessage} reads. */
+    static boolean isMessage(byte type) {
+        return type == MESSAGE || type == PAGE || type == UNTIMED_MESSAGE;
+    }
+
     /**
-     * The message record: its queues, routing, properties, then the body, which is shared and not copied. A page
-     * record has the same layout with no queues.
+     * The message record: its publish time (epoch millis), queues, routing, properties, then the body, which is
+     * shared and not copied. A page record has the same layout with no queues.
      */
     static ByteBuf encode(Message message, long[] queueIds) {
-        ByteBuf header = ByteBufAllocator.DEFAULT.buffer(64 + 8 * queueIds.length);
+        ByteBuf header = ByteBufAllocator.DEFAULT.buffer(72 + 8 * queueIds.length);
+        header.writeLong(message.publishedAtMillis());
         header.writeInt(queueIds.length);
         for (long queueId : queueIds) {
             header.writeLong(queueId);
@@ -176,9 +184,14 @@ final class StorageRecords {
         return record.addComponents(true, header, message.body().retainedDuplicate());
     }
 
-    /** The header of a message record, up to its body (left as the readable rest of {@code in}). */
-    record MessageHeader(long[] queueIds, String exchange, String routingKey, MessageProperties properties) {
-        static MessageHeader read(ByteBuf in) {
+    /**
+     * The header of a message record, up to its body (left as the readable rest of {@code in}). A record of the
+     * earlier layout has no publish time: it counts as published now, when it is read back.
+     */
+    record MessageHeader(long publishedAtMillis, long[] queueIds, String exchange, String routingKey,
+                         MessageProperties properties) {
+        static MessageHeader read(byte type, ByteBuf in) {
+            long publishedAtMillis = type == UNTIMED_MESSAGE ? System.currentTimeMillis() : in.readLong();
             int count = in.readInt();
             if (count < 0 || count > in.readableBytes() / Long.BYTES) {
                 throw new IllegalArgumentException("message record names " + count + " queues");
@@ -187,7 +200,8 @@ final class StorageRecords {
             for (int i = 0; i < count; i++) {
                 queueIds[i] = in.readLong();
             }
-            return new MessageHeader(queueIds, readString(in), readString(in), MessagePropertiesCodec.read(in));
+            return new MessageHeader(publishedAtMillis, queueIds, readString(in), readString(in),
+                    MessagePropertiesCodec.read(in));
         }
     }
 
@@ -196,10 +210,11 @@ final class StorageRecords {
      *
      * @throws IllegalArgumentException or {@link IndexOutOfBoundsException} for a record that is not one
      */
-    static Message decodeMessage(ByteBuf record) {
+    static Message decodeMessage(byte type, ByteBuf record) {
         try {
-            MessageHeader header = MessageHeader.read(record);
-            return new Message(header.exchange(), header.routingKey(), header.properties(), record.retainedSlice());
+            MessageHeader header = MessageHeader.read(type, record);
+            return Message.publishedAt(header.exchange(), header.routingKey(), header.properties(),
+                    record.retainedSlice(), header.publishedAtMillis());
         } finally {
             record.release();
         }

@@ -44,7 +44,7 @@ final class StorageRecovery implements RecoveryVisitor {
     public void visit(byte type, long id, ByteBuf body) {
         try {
             switch (type) {
-                case StorageRecords.MESSAGE -> addMessage(id, body);
+                case StorageRecords.MESSAGE, StorageRecords.UNTIMED_MESSAGE -> addMessage(type, id, body);
                 case StorageRecords.SETTLE -> settles.add(new Settle(id, body.readLong(), body.readLong()));
                 // The queue that paged the body out is gone with the process.
                 case StorageRecords.PAGE -> pages.add(id);
@@ -56,14 +56,14 @@ final class StorageRecovery implements RecoveryVisitor {
         }
     }
 
-    private void addMessage(long id, ByteBuf record) {
-        MessageHeader header = MessageHeader.read(record);
+    private void addMessage(byte type, long id, ByteBuf record) {
+        MessageHeader header = MessageHeader.read(type, record);
         if (header.queueIds().length == 0) {
             throw new IllegalArgumentException("message record names no queue");
         }
         MessageProperties properties = header.properties();
         messages.add(id, record.readableBytes(), properties.priority() == null ? -1 : properties.priority(),
-                expirationMillis(properties), header.queueIds());
+                expirationMillis(properties), header.publishedAtMillis(), header.queueIds());
     }
 
     /** Publishers refuse a bad expiration; one stored anyway just does not expire, as in the queue. */

@@ -25,6 +25,7 @@ import dev.junction.server.net.CloseReason;
 import dev.junction.server.net.ConnectionUser;
 import dev.junction.server.net.EventLoopOwner;
 import dev.junction.server.net.GracefulClose;
+import dev.junction.server.net.ProtocolVersion;
 import dev.junction.server.net.PublisherThrottle;
 import dev.junction.server.tls.ClientCertificates;
 import io.netty.channel.ChannelFutureListener;
@@ -495,6 +496,7 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter implements Grace
         }
         access = new ResourceAccess(user, host.name(), permissionsOn(host.name(), open));
         ConnectionUser.loggedIn(ctx.channel(), user);
+        ProtocolVersion.negotiated(ctx.channel(), "0-9-1");
         vhost = host;
         state = State.OPEN;
         HandshakeDeadline.met(ctx.pipeline());

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.junction.server.http.ConnectionDirectory.OpenConnection;
 import dev.junction.server.net.CloseReason;
 import dev.junction.server.net.ConnectionUser;
+import dev.junction.server.net.ProtocolVersion;
 import dev.junction.server.net.PublisherThrottle;
 import io.netty.handler.codec.http.HttpMethod;
 
@@ -46,6 +47,7 @@ final class ConnectionResource implements ApiResource {
         return Json.object()
                 .put("name", connection.name())
                 .put("protocol", connection.protocol().displayName())
+                .put("protocol_version", ProtocolVersion.of(connection.channel()))
                 .put("host", connection.local().getAddress().getHostAddress())
                 .put("port", connection.local().getPort())
                 .put("peer_host", connection.peer().getAddress().getHostAddress())

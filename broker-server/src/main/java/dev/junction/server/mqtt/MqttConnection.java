@@ -13,6 +13,7 @@ import dev.junction.server.limits.Limit;
 import dev.junction.server.net.CloseReason;
 import dev.junction.server.net.ConnectionUser;
 import dev.junction.server.net.GracefulClose;
+import dev.junction.server.net.ProtocolVersion;
 import dev.junction.server.net.PublisherThrottle;
 import dev.junction.server.tls.ClientCertificates;
 import dev.junction.mqtt.codec.Auth;
@@ -303,6 +304,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter implements Grace
         if (user != null) {
             ConnectionUser.loggedIn(ctx.channel(), user);
         }
+        ProtocolVersion.negotiated(ctx.channel(), connect.version().versionName());
         acl = services.acl().forClient(user, clientId);
         if (terms.keepAliveSeconds() > 0) {
             long idleMillis = terms.keepAliveSeconds() * 1500L;

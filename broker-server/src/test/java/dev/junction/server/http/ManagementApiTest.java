@@ -1,6 +1,7 @@
 package dev.junction.server.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
@@ -378,6 +379,8 @@ class ManagementApiTest {
         }
         assertNotNull(amqpConnection);
         assertNotNull(mqttConnection);
+        assertEquals("0-9-1", amqpConnection.path("protocol_version").asText());
+        assertEquals("3.1.1", mqttConnection.path("protocol_version").asText(), "the version the client chose");
         assertEquals(broker.port(Protocol.AMQP), amqpConnection.path("port").asInt());
         String amqpName = amqpConnection.path("name").asText();
         assertEquals("127.0.0.1:" + amqpConnection.path("peer_port").asInt() + " -> 127.0.0.1:"
@@ -394,6 +397,23 @@ class ManagementApiTest {
         await().atMost(5, TimeUnit.SECONDS).until(() -> !mqtt.isConnected());
         await().atMost(5, TimeUnit.SECONDS).until(() -> broker.get("/api/connections").isEmpty());
         assertEquals(404, broker.send("DELETE", "/api/connections/" + mqttName, null).statusCode());
+    }
+
+    @Test
+    void anMqtt5ConnectionShowsTheVersionItChose() throws Exception {
+        Mqtt5BlockingClient client = com.hivemq.client.mqtt.MqttClient.builder().useMqttVersion5()
+                .identifier("listed-v5").serverHost("127.0.0.1").serverPort(broker.port(Protocol.MQTT))
+                .buildBlocking();
+        client.connectWith().simpleAuth().username("guest").password("guest".getBytes(StandardCharsets.UTF_8))
+                .applySimpleAuth().send();
+        try {
+            await().atMost(5, TimeUnit.SECONDS).until(() -> broker.get("/api/connections").size() == 1);
+            JsonNode connection = broker.get("/api/connections").get(0);
+            assertEquals("MQTT 3.1.1/5.0", connection.path("protocol").asText(), "the listener");
+            assertEquals("5.0", connection.path("protocol_version").asText(), "the client's version");
+        } finally {
+            client.disconnect();
+        }
     }
 
     // ---- definitions ----

@@ -15,7 +15,7 @@ import java.util.regex.PatternSyntaxException;
  * match, one policy per queue. Only the definition keys the core can change on a live queue are accepted (see
  * {@link #QUEUE_ARGUMENTS}); a queue's own declared argument takes precedence over the policy's key.
  */
-public record Policy(String name, String pattern, ApplyTo applyTo, int priority, Map<String, Object> definition) {
+public final class Policy {
 
     /** What a policy applies to; {@code exchanges} is refused until a definition key concerns exchanges. */
     public enum ApplyTo {
@@ -37,7 +37,8 @@ public record Policy(String name, String pattern, ApplyTo applyTo, int priority,
                     return applyTo;
                 }
             }
-            throw BrokerException.preconditionFailed("apply-to '" + value + "' is not supported (queues, all)");
+            throw BrokerException.preconditionFailed("apply-to '" + value + "' is not supported (queues or all; "
+                    + "no policy key concerns exchanges yet)");
         }
     }
 
@@ -49,7 +50,14 @@ public record Policy(String name, String pattern, ApplyTo applyTo, int priority,
             "dead-letter-exchange", "x-dead-letter-exchange",
             "dead-letter-routing-key", "x-dead-letter-routing-key");
 
-    public Policy {
+    private final String name;
+    private final Pattern pattern;
+    private final ApplyTo applyTo;
+    private final int priority;
+    private final Map<String, Object> definition;
+
+    /** Refused (PRECONDITION_FAILED) for a pattern that is no regular expression or an unsupported key. */
+    public Policy(String name, String pattern, ApplyTo applyTo, int priority, Map<String, Object> definition) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(applyTo, "apply-to");
         if (name.isEmpty()) {
@@ -58,7 +66,7 @@ public record Policy(String name, String pattern, ApplyTo applyTo, int priority,
         if (pattern == null) {
             throw BrokerException.preconditionFailed("policy '" + name + "' needs a pattern");
         }
-        compile(name, pattern);
+        this.pattern = compile(name, pattern);
         if (definition == null || definition.isEmpty()) {
             throw BrokerException.preconditionFailed("policy '" + name + "' needs a non-empty definition");
         }
@@ -67,8 +75,36 @@ public record Policy(String name, String pattern, ApplyTo applyTo, int priority,
                 throw BrokerException.preconditionFailed("policy '" + name + "': definition key '" + key
                         + "' is not supported (supported: " + String.join(", ", QUEUE_ARGUMENTS.keySet()) + ")");
             }
+            if (definition.get(key) == null) {
+                throw BrokerException.preconditionFailed("policy '" + name + "': definition key '" + key
+                        + "' has no value");
+            }
         }
-        definition = Arguments.checkedCopyOf(definition);
+        this.name = name;
+        this.applyTo = applyTo;
+        this.priority = priority;
+        this.definition = Arguments.checkedCopyOf(definition);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String pattern() {
+        return pattern.pattern();
+    }
+
+    public ApplyTo applyTo() {
+        return applyTo;
+    }
+
+    public int priority() {
+        return priority;
+    }
+
+    /** The keys and values as given, RabbitMQ's names ({@code max-length}, ...). */
+    public Map<String, Object> definition() {
+        return definition;
     }
 
     private static Pattern compile(String name, String pattern) {
@@ -81,7 +117,7 @@ public record Policy(String name, String pattern, ApplyTo applyTo, int priority,
     }
 
     boolean matches(String queueName) {
-        return compile(name, pattern).matcher(queueName).find();
+        return pattern.matcher(queueName).find();
     }
 
     /**

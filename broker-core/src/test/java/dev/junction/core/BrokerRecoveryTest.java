@@ -251,6 +251,29 @@ class BrokerRecoveryTest {
         assertTrue(vhost.queue("bounded").limitOverrides().isEmpty());
     }
 
+    @Test
+    void policiesComeBackAfterARestartAndStillApplyToQueuesDeclaredLater() throws Exception {
+        VirtualHost vhost = start();
+        vhost.declareQueue("orders", DURABLE);
+        vhost.setPolicy(new dev.junction.core.vhost.Policy("bounded", "^orders",
+                dev.junction.core.vhost.Policy.ApplyTo.QUEUES, 3, Map.of("max-length", 2)));
+        vhost.setPolicy(new dev.junction.core.vhost.Policy("gone", ".*",
+                dev.junction.core.vhost.Policy.ApplyTo.ALL, 0, Map.of("max-length", 9)));
+        vhost.clearPolicy("gone");
+
+        vhost = restart();
+        assertEquals(List.of("bounded"), vhost.policies().stream().map(dev.junction.core.vhost.Policy::name).toList());
+        Queue recovered = vhost.queue("orders");
+        assertEquals("bounded", vhost.policyOf(recovered).name());
+        assertEquals(2L, recovered.arguments().maxLength());
+        Queue later = vhost.declareQueue("orders.later", TRANSIENT);
+        assertEquals("bounded", vhost.policyOf(later).name());
+        vhost.clearPolicy("bounded");
+        vhost = restart();
+        assertTrue(vhost.policies().isEmpty());
+        assertNull(vhost.queue("orders").arguments().maxLength());
+    }
+
     /** A queue dead-lettering to {@code dead} through amq.fanout, and a consumer on {@code dead}. */
     private RecordingConsumer deadLetters(VirtualHost vhost) {
         return consume(vhost.queue("dead"));

@@ -67,6 +67,19 @@ public sealed interface Definition {
         }
     }
 
+    /** A policy of a vhost (see {@link dev.junction.core.vhost.Policy}); {@code applyTo} is its wire name. */
+    record PolicyDefinition(String vhost, String name, String pattern, String applyTo, int priority,
+                            Map<String, Object> definition) implements Definition {
+        public PolicyDefinition {
+            definition = Arguments.copyOf(definition);
+        }
+
+        @Override
+        public Object identity() {
+            return List.of("policy", vhost, name);
+        }
+    }
+
     /** A binding between two durable ends; {@code toExchange} tells whether the destination is an exchange. */
     record BindingDefinition(String vhost, String source, String destination, boolean toExchange, String routingKey,
                              Map<String, Object> arguments) implements Definition {

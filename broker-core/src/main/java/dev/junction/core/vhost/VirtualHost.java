@@ -21,6 +21,7 @@ import dev.junction.core.queue.QueueSettings;
 import dev.junction.core.store.Definition;
 import dev.junction.core.store.Definition.BindingDefinition;
 import dev.junction.core.store.Definition.ExchangeDefinition;
+import dev.junction.core.store.Definition.PolicyDefinition;
 import dev.junction.core.store.Definition.QueueDefinition;
 import dev.junction.core.store.Definition.QueueLimitsDefinition;
 import dev.junction.core.store.MemoryStorage;
@@ -60,6 +61,9 @@ public final class VirtualHost {
     private final ConcurrentHashMap<Queue, Long> durableQueueIds = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Exchange> exchanges = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Queue> queues = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Policy> policies = new ConcurrentHashMap<>();
+    /** The policy whose limits each queue carries now; a queue no policy matches has no entry. */
+    private final ConcurrentHashMap<Queue, Policy> queuePolicies = new ConcurrentHashMap<>();
     private final Object topologyLock = new Object();
     private final QueueHost queueHost = new QueueHost() {
         @Override
@@ -384,6 +388,7 @@ public final class VirtualHost {
             if (isDurable(settings)) {
                 durableQueueIds.put(created, storage.definitions().put(definitionOf(created)));
             }
+            applyPolicy(created);
             return created;
         }
     }
@@ -434,6 +439,73 @@ public final class VirtualHost {
         }
     }
 
+    // ---- policies ----
+
+    /**
+     * Adds or replaces a policy (stored, so a restart keeps it) and lays it at once over the queues it now wins,
+     * re-applying to those it no longer wins. Refused (PRECONDITION_FAILED) if its definition does not parse as
+     * queue arguments.
+     */
+    public void setPolicy(Policy policy) {
+        synchronized (topologyLock) {
+            QueueArguments.parse("policy " + policy.name(), name, policy.overridesFor(Map.of()));
+            policies.put(policy.name(), policy);
+            storage.definitions().put(new PolicyDefinition(name, policy.name(), policy.pattern(),
+                    policy.applyTo().wireName(), policy.priority(), policy.definition()));
+            queues.values().forEach(this::applyPolicy);
+        }
+    }
+
+    /** Removes a policy; the queues it applied to take the next matching one, or their declared limits. */
+    public void clearPolicy(String policyName) {
+        synchronized (topologyLock) {
+            Policy removed = policies.remove(policyName);
+            if (removed == null) {
+                throw notFound("policy", policyName);
+            }
+            storage.definitions().remove(new PolicyDefinition(name, policyName, removed.pattern(),
+                    removed.applyTo().wireName(), removed.priority(), removed.definition()));
+            queues.values().forEach(this::applyPolicy);
+        }
+    }
+
+    public Collection<Policy> policies() {
+        return List.copyOf(policies.values());
+    }
+
+    /** The policy applied to a queue, or null. */
+    public Policy policyOf(Queue queue) {
+        return queuePolicies.get(queue);
+    }
+
+    /** The highest-priority policy matching the queue name; a tie goes to the name sorting first (a stable choice). */
+    private Policy winningPolicy(String queueName) {
+        Policy winner = null;
+        for (Policy policy : policies.values()) {
+            if (policy.matches(queueName) && (winner == null || policy.priority() > winner.priority()
+                    || policy.priority() == winner.priority() && policy.name().compareTo(winner.name()) < 0)) {
+                winner = policy;
+            }
+        }
+        return winner;
+    }
+
+    /**
+     * Lays the winning policy over a queue. A queue that had no policy and still has none is left alone, so limits
+     * another owner set through {@link #overrideLimits} (the MQTT session queues' configuration) stay.
+     */
+    private void applyPolicy(Queue queue) {
+        Policy winner = winningPolicy(queue.name());
+        Policy before = winner == null ? queuePolicies.remove(queue) : queuePolicies.put(queue, winner);
+        if (winner == null && before == null) {
+            return;
+        }
+        Map<String, Object> overrides = winner == null ? Map.of() : winner.overridesFor(queue.settings().arguments());
+        if (!overrides.equals(queue.limitOverrides())) {
+            overrideLimits(queue.name(), overrides);
+        }
+    }
+
     /** An exclusive queue ends with its connection, so it never outlives the process, durable or not. */
     private static boolean isDurable(QueueSettings settings) {
         return settings.durable() && !settings.exclusive();
@@ -452,6 +524,7 @@ public final class VirtualHost {
             storage.definitions().remove(definitionOf(queue));
             storage.definitions().remove(new QueueLimitsDefinition(name, queue.name(), queueId, Map.of()));
         }
+        queuePolicies.remove(queue);
         CompletableFuture<Integer> deleted = queue.delete();
         if (durable) {
             // Only now: deleting the queue settled its stored messages, which needed its id.
@@ -643,6 +716,13 @@ public final class VirtualHost {
                 }
             }
             for (Definition definition : definitions) {
+                if (definition instanceof PolicyDefinition policy && policy.vhost().equals(name)) {
+                    restoreOrSetAside(policy, () -> policies.put(policy.name(), new Policy(policy.name(),
+                            policy.pattern(), Policy.ApplyTo.parse(policy.applyTo()), policy.priority(),
+                            policy.definition())));
+                }
+            }
+            for (Definition definition : definitions) {
                 if (definition instanceof QueueDefinition queue && queue.vhost().equals(name)) {
                     restoreOrSetAside(queue, () -> {
                         Queue created = createQueue(queue.name(),
@@ -650,6 +730,11 @@ public final class VirtualHost {
                         long queueId = queueIds.get(queue);
                         durableQueueIds.put(created, queueId);
                         restored.put(queueId, created);
+                        // Its limits come back with its stored overrides below; only which policy it carries is noted.
+                        Policy winner = winningPolicy(created.name());
+                        if (winner != null) {
+                            queuePolicies.put(created, winner);
+                        }
                     });
                 }
             }

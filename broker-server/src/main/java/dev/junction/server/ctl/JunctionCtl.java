@@ -22,7 +22,7 @@ import java.util.function.UnaryOperator;
         subcommands = {StatusCommand.class, ListCommand.class, CloseCommand.class, ExportCommand.class,
                 ImportCommand.class, AddUserCommand.class, ChangePasswordCommand.class, DeleteUserCommand.class,
                 SetUserTagsCommand.class, SetPermissionsCommand.class, ClearPermissionsCommand.class,
-                TailCommand.class},
+                SetPolicyCommand.class, ClearPolicyCommand.class, TailCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "1:refused by the broker", "2:bad usage", "3:broker unreachable",
                 "4:login refused (401)", "5:no such object (404)"})

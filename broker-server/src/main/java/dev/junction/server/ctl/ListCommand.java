@@ -12,10 +12,10 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * {@code list connections|sessions|queues|exchanges|users|permissions}: one tab-separated line per object, under a header
+ * {@code list connections|sessions|queues|exchanges|users|permissions|policies}: one tab-separated line per object, under a header
  * line.
  */
-@Command(name = "list", description = "Lists connections, MQTT sessions, queues, exchanges, users or permissions.")
+@Command(name = "list", description = "Lists connections, MQTT sessions, queues, exchanges, users, permissions or policies.")
 final class ListCommand implements Callable<Integer> {
     private static final String NONE = "-";
 
@@ -27,7 +27,8 @@ final class ListCommand implements Callable<Integer> {
                 "consumers", "durable", "auto_delete", "exclusive")),
         EXCHANGES("/api/exchanges", List.of("vhost", "name", "type", "durable", "auto_delete", "internal")),
         USERS("/api/users", List.of("name", "tags")),
-        PERMISSIONS("/api/permissions", List.of("vhost", "user", "configure", "write", "read"));
+        PERMISSIONS("/api/permissions", List.of("vhost", "user", "configure", "write", "read")),
+        POLICIES("/api/policies", List.of("vhost", "name", "pattern", "apply-to", "priority", "definition"));
 
         private final String path;
         private final List<String> columns;
@@ -47,7 +48,7 @@ final class ListCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "WHAT", description = "connections, sessions, queues, exchanges, users or permissions")
+    @Parameters(paramLabel = "WHAT", description = "connections, sessions, queues, exchanges, users, permissions or policies")
     What what;
 
     @Override
@@ -69,7 +70,10 @@ final class ListCommand implements Callable<Integer> {
         return JunctionCtl.EXIT_OK;
     }
 
-    /** Arrays comma-separated; a value the API leaves null or out (an anonymous client's user) as {@code -}. */
+    /**
+     * Arrays comma-separated, objects (a policy's definition) as compact JSON; a value the API leaves null or out
+     * (an anonymous client's user) as {@code -}.
+     */
     private static String cell(JsonNode value) {
         if (value.isNull() || value.isMissingNode()) {
             return NONE;
@@ -79,6 +83,6 @@ final class ListCommand implements Callable<Integer> {
             value.forEach(element -> joined.append(joined.length() == 0 ? "" : ",").append(element.asText()));
             return joined.toString();
         }
-        return value.asText();
+        return value.isObject() ? value.toString() : value.asText();
     }
 }

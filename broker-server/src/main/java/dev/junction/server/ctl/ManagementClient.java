@@ -83,6 +83,24 @@ final class ManagementClient {
         return "/api/permissions/" + segment(vhost) + "/" + segment(user);
     }
 
+    /** A policy, {@code /api/policies/VHOST/NAME}. */
+    static String policyPath(String vhost, String name) {
+        return "/api/policies/" + segment(vhost) + "/" + segment(name);
+    }
+
+    /** A JSON object the user typed as argument {@code label}; bad usage if it is not one. */
+    static JsonNode parseObject(String label, String text) {
+        try {
+            JsonNode node = JSON.readTree(text);
+            if (node != null && node.isObject()) {
+                return node;
+            }
+        } catch (JsonProcessingException e) {
+            throw new CtlException(JunctionCtl.EXIT_USAGE, label + " is not JSON: " + e.getOriginalMessage());
+        }
+        throw new CtlException(JunctionCtl.EXIT_USAGE, label + " must be a JSON object");
+    }
+
     /** A user's path, {@code /api/users/NAME}. */
     static String userPath(String name) {
         return "/api/users/" + segment(name);

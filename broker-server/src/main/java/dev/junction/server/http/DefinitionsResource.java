@@ -13,6 +13,7 @@ import dev.junction.core.queue.Queue;
 import dev.junction.core.queue.QueueSettings;
 import dev.junction.core.store.Definition.PermissionDefinition;
 import dev.junction.core.store.Definition.UserDefinition;
+import dev.junction.core.vhost.Policy;
 import dev.junction.core.vhost.VirtualHost;
 import dev.junction.server.auth.PasswordHash;
 import dev.junction.server.auth.UserRegistry;
@@ -27,7 +28,8 @@ import java.util.concurrent.CompletableFuture;
  * leaves out what the broker makes itself: the built-in exchanges, and exclusive queues (they belong to one
  * connection, MQTT sessions' included). Import reads vhosts, exchanges, queues and bindings, validating every item
  * before it declares any, then users (with {@code password_hash}, which must be one of this broker's hashes, and
- * {@code tags}) and permissions; the policies and parameters sections are not imported.
+ * {@code tags}), permissions and policies (the definition keys {@link Policy} accepts); the parameters section is
+ * not imported.
  */
 final class DefinitionsResource implements ApiResource {
     private static final String RESERVED_PREFIX = "amq.";
@@ -69,10 +71,12 @@ final class DefinitionsResource implements ApiResource {
         ArrayNode bindings = definitions.putArray("bindings");
         ArrayNode users = definitions.putArray("users");
         ArrayNode permissions = definitions.putArray("permissions");
+        ArrayNode policies = definitions.putArray("policies");
         registry.users().forEach(user -> users.add(UserJson.user(user)));
         registry.permissions().forEach(permission -> permissions.add(UserJson.permission(permission)));
         for (VirtualHost vhost : broker.virtualHosts()) {
             vhosts.addObject().put("name", vhost.name());
+            vhost.policies().forEach(policy -> policies.add(PolicyResource.json(vhost, policy)));
             for (Exchange exchange : vhost.exchanges()) {
                 if (!isBuiltIn(exchange)) {
                     exchanges.add(TopologyJson.exchange(vhost, exchange));
@@ -125,6 +129,11 @@ final class DefinitionsResource implements ApiResource {
         }
         for (ObjectNode item : items(definitions, "bindings")) {
             declarations.add(binding(item));
+        }
+        for (ObjectNode item : items(definitions, "policies")) {
+            String vhost = required(item, "policies", "vhost");
+            Policy policy = PolicyResource.parse(required(item, "policies", "name"), item);
+            declarations.add(() -> vhost(vhost).setPolicy(policy));
         }
         for (ObjectNode item : items(definitions, "users")) {
             UserDefinition user = user(item);

@@ -17,7 +17,8 @@ import java.util.Set;
  * {@code tail} is a GET but declares a queue and binds it, and shows message bodies of any vhost: administrators only.
  */
 final class ManagementAccess {
-    private static final Set<String> ADMINISTRATOR_ONLY = Set.of("users", "permissions", "definitions", "tail");
+    private static final Set<String> ADMINISTRATOR_ONLY = Set.of("users", "permissions", "definitions", "tail",
+            "policies");
     /** Resources whose paths name a vhost as their second segment. */
     private static final Set<String> BY_VHOST = Set.of("vhosts", "queues", "exchanges", "bindings", "consumers");
 

@@ -52,6 +52,7 @@ public final class ManagementApi {
         resources.put("consumers", new ConsumerResource(connections));
         resources.put("mqtt", new MqttResource(mqtt));
         resources.put("tail", new TailResource(broker, mqtt));
+        resources.put("policies", new PolicyResource(broker));
         this.resources = Map.copyOf(resources);
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.junction.core.exchange.Binding;
 import dev.junction.core.exchange.Exchange;
 import dev.junction.core.queue.Queue;
+import dev.junction.core.vhost.Policy;
 import dev.junction.core.vhost.VirtualHost;
 
 import java.security.MessageDigest;
@@ -43,7 +44,7 @@ final class TopologyJson {
         // Two volatile reads that the owner shard publishes separately: the sum may be a moment stale, never torn.
         int ready = queue.readyCount();
         int unacked = queue.unsettledCount();
-        return queueDefinition(vhost, queue)
+        ObjectNode node = queueDefinition(vhost, queue)
                 .put("exclusive", queue.settings().exclusive())
                 .put("type", "classic")
                 .put("state", "running")
@@ -53,6 +54,10 @@ final class TopologyJson {
                 .put("message_bytes_ram", queue.memoryBytes())
                 .put("consumers", queue.consumerCount())
                 .put("messages_dropped", queue.droppedCount());
+        Policy policy = vhost.policyOf(queue);
+        node.put("policy", policy == null ? null : policy.name());
+        node.set("effective_policy_definition", Json.table(policy == null ? Map.of() : policy.definition()));
+        return node;
     }
 
     static ObjectNode binding(VirtualHost vhost, Binding binding) {

@@ -175,6 +175,23 @@ class JunctionCtlTest {
     }
 
     @Test
+    void setsListsAndClearsPoliciesLikeRabbitmqctl() throws Exception {
+        Run set = ctl("set-policy", "--priority", "2", "--apply-to", "queues", "bounded", "^orders",
+                "{\"max-length\":5,\"overflow\":\"reject-publish\"}");
+        assertEquals(0, set.exitCode(), set.err());
+        assertEquals(List.of("vhost\tname\tpattern\tapply-to\tpriority\tdefinition",
+                "/\tbounded\t^orders\tqueues\t2\t{\"max-length\":5,\"overflow\":\"reject-publish\"}"),
+                ctl("list", "policies").lines());
+        Run refused = ctl("set-policy", "ttl", ".*", "{\"message-ttl\":1000}");
+        assertEquals(1, refused.exitCode());
+        assertTrue(refused.err().contains("message-ttl"), refused.err());
+        assertEquals(2, ctl("set-policy", "bad", ".*", "[1]").exitCode());
+        assertEquals(0, ctl("clear-policy", "bounded").exitCode());
+        assertEquals(5, ctl("clear-policy", "bounded").exitCode());
+        assertEquals(List.of("vhost\tname\tpattern\tapply-to\tpriority\tdefinition"), ctl("list", "policies").lines());
+    }
+
+    @Test
     void managesUsersAndPermissionsLikeRabbitmqctl() throws Exception {
         Run added = ctl("add-user", "alice", "first", "--tags", "monitoring");
         assertEquals(0, added.exitCode(), added.err());

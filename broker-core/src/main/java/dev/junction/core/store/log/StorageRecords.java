@@ -7,6 +7,7 @@ import dev.junction.core.store.Definition;
 import dev.junction.core.store.Definition.BindingDefinition;
 import dev.junction.core.store.Definition.ExchangeDefinition;
 import dev.junction.core.store.Definition.PermissionDefinition;
+import dev.junction.core.store.Definition.PolicyDefinition;
 import dev.junction.core.store.Definition.QueueDefinition;
 import dev.junction.core.store.Definition.QueueLimitsDefinition;
 import dev.junction.core.store.Definition.StateRecord;
@@ -34,6 +35,7 @@ final class StorageRecords {
     static final byte USER = 6;
     static final byte PERMISSION = 7;
     static final byte QUEUE_LIMITS = 8;
+    static final byte POLICY = 9;
     /** A message record of an earlier version, without the publish time: read, never written. */
     static final byte UNTIMED_MESSAGE = 16;
     static final byte SETTLE = 17;
@@ -62,6 +64,9 @@ final class StorageRecords {
         }
         if (definition instanceof QueueLimitsDefinition) {
             return QUEUE_LIMITS;
+        }
+        if (definition instanceof PolicyDefinition) {
+            return POLICY;
         }
         return definition instanceof UserDefinition ? USER : PERMISSION;
     }
@@ -97,6 +102,13 @@ final class StorageRecords {
             writeString(out, limits.queue());
             out.writeLong(limits.queueId());
             writeTable(out, limits.overrides());
+        } else if (definition instanceof PolicyDefinition policy) {
+            writeString(out, policy.vhost());
+            writeString(out, policy.name());
+            writeString(out, policy.pattern());
+            writeString(out, policy.applyTo());
+            out.writeInt(policy.priority());
+            writeTable(out, policy.definition());
         } else if (definition instanceof UserDefinition user) {
             writeString(out, user.name());
             writeString(out, user.passwordHash());
@@ -123,6 +135,8 @@ final class StorageRecords {
                     readString(in), readTable(in));
             case QUEUE_LIMITS -> new QueueLimitsDefinition(readString(in), readString(in), in.readLong(),
                     readTable(in));
+            case POLICY -> new PolicyDefinition(readString(in), readString(in), readString(in), readString(in),
+                    in.readInt(), readTable(in));
             case STATE -> new StateRecord(readString(in), readString(in), readBytes(in));
             case USER -> new UserDefinition(readString(in), readString(in), readTags(in));
             case PERMISSION -> new PermissionDefinition(readString(in), readString(in), readString(in),

@@ -265,7 +265,8 @@ class BrokerRecoveryTest {
         assertEquals(List.of("bounded"), vhost.policies().stream().map(dev.junction.core.vhost.Policy::name).toList());
         Queue recovered = vhost.queue("orders");
         assertEquals("bounded", vhost.policyOf(recovered).name());
-        assertEquals(2L, recovered.arguments().maxLength());
+        // The stored limits are laid over the recovered queue on its own thread.
+        await().atMost(Duration.ofSeconds(30)).until(() -> Long.valueOf(2).equals(recovered.arguments().maxLength()));
         Queue later = vhost.declareQueue("orders.later", TRANSIENT);
         assertEquals("bounded", vhost.policyOf(later).name());
         vhost.clearPolicy("bounded");

@@ -657,7 +657,7 @@ final class MqttSession implements QueueConsumer {
     ReasonCode subscribe(String filter, SubscriptionOptions options) {
         if (SharedSubscription.isShared(filter)) {
             return shared.subscribe(filter, options) ? subscriptions.subscribe(filter, options)
-                    : ReasonCode.TOPIC_FILTER_INVALID;
+                    : ReasonCode.IMPLEMENTATION_SPECIFIC_ERROR;
         }
         if (queue == null && SessionFilters.boundToSessionQueue(filter)) {
             try {

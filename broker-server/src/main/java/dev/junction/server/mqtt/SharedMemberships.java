@@ -55,16 +55,12 @@ final class SharedMemberships {
     }
 
     /**
-     * Joins the group or changes this member's grant. Returns false if the filter is no valid shared subscription
-     * or the core refuses the group's queue.
+     * Joins the group or changes this member's options; the filter is a valid shared subscription. Returns false if
+     * the core refuses the group's queue.
      */
     boolean subscribe(String filter, SubscriptionOptions options) {
         assert onOwnerThread.getAsBoolean() : "a session's memberships are its owner loop's";
-        String invalid = SharedSubscription.invalidReason(filter);
-        if (invalid != null) {
-            log.info("Client '{}': shared subscription '{}' refused: {}", session.clientId(), filter, invalid);
-            return false;
-        }
+        assert SharedSubscription.invalidReason(filter) == null : "SubscriptionRequests refuses an invalid one first";
         Member member = members.get(filter);
         if (member == null) {
             member = new Member(SharedSubscription.parse(filter), options);
